@@ -1,0 +1,118 @@
+"""Settings from the environment and ``.env`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/iku-bot.db"
+
+
+class SettingsError(Exception):
+    """Missing or invalid settings, explained in one message."""
+
+
+class Settings(BaseSettings):
+    """All settings of iku-bot; every field has an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Token bot dari BotFather (rahasia)."
+    )
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL; sqlite:///... (bawaan) atau postgresql+psycopg://...",
+    )
+    kecamatan: str = Field(
+        default="35.28.08",
+        description="Kode Kemendagri kecamatan bawaan untuk CLI dan bot.",
+    )
+    timezone: str = Field(default="Asia/Jakarta", description="Zona waktu kantor.")
+    admin_telegram_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="ID Telegram admin pertama, dipisah koma."
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING atau ERROR.")
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return [p for p in parts if p]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("sqlite://", "sqlite+", "postgresql://", "postgresql+")):
+            raise ValueError(
+                "harus diawali sqlite:/// atau postgresql+psycopg:// (contoh: "
+                "sqlite:///./data/iku-bot.db)"
+            )
+        if value.startswith("postgresql://"):
+            # psycopg 3 is the driver this project installs.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"zona waktu tidak dikenal: {value}") from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("harus DEBUG, INFO, WARNING atau ERROR")
+        return level
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file of ``database_url``, or None for other engines."""
+        if not self.database_url.startswith("sqlite"):
+            return None
+        path = self.database_url.split(":///", 1)[-1]
+        if not path or path == ":memory:":
+            return None
+        return Path(path)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one clear message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ".".join(str(p) for p in error["loc"]).upper() or "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"- {name}: {message}")
+        raise SettingsError(
+            "Pengaturan tidak valid (periksa variabel lingkungan atau berkas .env):\n"
+            + "\n".join(lines)
+        ) from None

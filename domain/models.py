@@ -1,0 +1,305 @@
+"""Entities and value objects of the domain (plain frozen dataclasses and enums)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.idm import IdmStatus
+
+__all__ = [
+    "Kecamatan",
+    "Desa",
+    "Role",
+    "Seksi",
+    "UserStatus",
+    "User",
+    "IncidentKind",
+    "IncidentStatus",
+    "KonflikStage",
+    "Incident",
+    "IncidentEvent",
+    "NilReport",
+    "SkmService",
+    "SkmResponse",
+    "IdmRecord",
+    "IdmResult",
+    "Tema",
+    "DesaTematik",
+    "IndicatorCode",
+    "Target",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Kecamatan:
+    """A kecamatan: Kemendagri code (35.28.08) and BPS code (3528040)."""
+
+    id: int
+    kode: str
+    kode_bps: str
+    nama: str
+    kabupaten: str
+    provinsi: str
+
+
+@dataclass(frozen=True, slots=True)
+class Desa:
+    """A desa: Kemendagri code (35.28.08.2001) and BPS/IDM code (3528040001)."""
+
+    id: int
+    kecamatan_id: int
+    kode: str
+    kode_bps: str
+    nama: str
+
+
+class Role(enum.StrEnum):
+    """What a registered user is."""
+
+    ADMIN = "admin"
+    STAF_SEKSI = "staf_seksi"
+    PERANGKAT_DESA = "perangkat_desa"
+
+
+class Seksi(enum.StrEnum):
+    """The sections of a kecamatan office that own an indicator or a task."""
+
+    PPD = "ppd"
+    PMD = "pmd"
+    KESBANG = "kesbang"
+    TRANTIB = "trantib"
+    PELAYANAN = "pelayanan"
+
+    @property
+    def full_name(self) -> str:
+        """The section's official name."""
+        return _SEKSI_NAMES[self]
+
+
+_SEKSI_NAMES = {
+    Seksi.PPD: "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
+    Seksi.PMD: "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
+    Seksi.KESBANG: "Seksi Kesatuan Bangsa",
+    Seksi.TRANTIB: "Seksi Ketentraman dan Ketertiban",
+    Seksi.PELAYANAN: "Seksi Pemerintahan dan Pelayanan Publik",
+}
+
+
+class UserStatus(enum.StrEnum):
+    """Registration state of a user."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A registered officer (citizens answering the SKM are never users)."""
+
+    id: int
+    telegram_id: int
+    nama: str
+    jabatan: str
+    role: Role
+    status: UserStatus
+    kecamatan_id: int
+    seksi: Seksi | None = None
+    desa_id: int | None = None
+
+
+class IncidentKind(enum.StrEnum):
+    """Social conflict (IKU 3) or trantibum event (IKU 4)."""
+
+    KONFLIK = "konflik"
+    TRANTIBUM = "trantibum"
+
+    @property
+    def prefix(self) -> str:
+        """Tracking-number prefix: KS for konflik sosial, TB for trantibum."""
+        return "KS" if self is IncidentKind.KONFLIK else "TB"
+
+    @property
+    def label(self) -> str:
+        """Name shown to users."""
+        return "Konflik sosial" if self is IncidentKind.KONFLIK else "Trantibum"
+
+
+class IncidentStatus(enum.StrEnum):
+    """Follow-up state; only TERTANGANI counts as handled for IKU 3 and 4."""
+
+    BARU = "baru"
+    DIPROSES = "diproses"
+    TERTANGANI = "tertangani"
+
+
+class KonflikStage(enum.StrEnum):
+    """A conflict report is either a potential conflict or one that happened."""
+
+    POTENSI = "potensi"
+    TERJADI = "terjadi"
+
+
+def tracking_number(kind: IncidentKind, year: int, sequence: int) -> str:
+    """KS-2026-0001 / TB-2026-0001: unique per kind and year."""
+    return f"{kind.prefix}-{year:04d}-{sequence:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A reported conflict or trantibum event; event date and received time apart."""
+
+    id: int
+    nomor: str
+    kind: IncidentKind
+    kecamatan_id: int
+    desa_id: int
+    event_date: date
+    received_at: datetime
+    category: str
+    description: str
+    status: IncidentStatus
+    reporter_id: int | None = None
+    category_detail: str | None = None
+    stage: KonflikStage | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    photo_file_ids: tuple[str, ...] = ()
+    handled_at: datetime | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    """One follow-up in an incident's history."""
+
+    id: int
+    incident_id: int
+    from_status: IncidentStatus | None
+    to_status: IncidentStatus
+    note: str
+    user_id: int | None
+    created_at: datetime
+    photo_file_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NilReport:
+    """A desa's weekly "nothing happened" report (ISO week)."""
+
+    desa_id: int
+    iso_year: int
+    iso_week: int
+    user_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SkmService:
+    """A service (layanan) of the office; ``population`` is its yearly users."""
+
+    id: int
+    kecamatan_id: int
+    kode: str
+    nama: str
+    population: int | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SkmResponse:
+    """One anonymous questionnaire: nine answers and an optional profile."""
+
+    kecamatan_id: int
+    survey_date: date
+    answers: dict[str, int | None]
+    service_id: int | None = None
+    jenis_kelamin: str | None = None
+    usia: int | None = None
+    pendidikan: str | None = None
+    pekerjaan: str | None = None
+    saran: str | None = None
+    source: str = "bot"
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdmRecord:
+    """One IDM result read from a file, before it is matched to a desa."""
+
+    kode_desa: str
+    tahun: int
+    score: Decimal
+    status: IdmStatus
+    iks: Decimal | None = None
+    ike: Decimal | None = None
+    ikl: Decimal | None = None
+    status_published: str | None = None
+    source: str = ""
+    nama_desa: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdmResult:
+    """A desa's IDM for a year, as stored."""
+
+    desa_id: int
+    tahun: int
+    score: Decimal
+    status: IdmStatus
+    iks: Decimal | None = None
+    ike: Decimal | None = None
+    ikl: Decimal | None = None
+    status_published: str | None = None
+    source: str = ""
+
+
+class Tema(enum.StrEnum):
+    """Themes of a desa tematik; LAINNYA carries its own text."""
+
+    BUDAYA = "budaya"
+    PETERNAKAN = "peternakan"
+    WISATA = "wisata"
+    UMKM = "umkm"
+    PERIKANAN = "perikanan"
+    LAINNYA = "lainnya"
+
+
+@dataclass(frozen=True, slots=True)
+class DesaTematik:
+    """A desa designated with a theme for a year."""
+
+    id: int
+    desa_id: int
+    tema: Tema
+    tahun: int
+    referensi: str
+    active: bool = True
+    tema_lainnya: str | None = None
+    document_file_id: str | None = None
+
+
+class IndicatorCode(enum.StrEnum):
+    """The five IKU, under the codes the CLI and the JSON report use."""
+
+    DESA_MANDIRI = "desa_mandiri"
+    DESA_TEMATIK = "desa_tematik"
+    KONFLIK_TERTANGANI = "konflik_tertangani"
+    TRANTIBUM_TERTANGANI = "trantibum_tertangani"
+    SKM = "skm"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The annual target of one indicator for a kecamatan."""
+
+    kecamatan_id: int
+    indicator: IndicatorCode
+    tahun: int
+    value: Decimal
+
+
+__all__ += ["tracking_number"]

@@ -1,0 +1,321 @@
+"""What the use cases need from storage: repository and unit-of-work protocols.
+
+The storage package implements these on SQLModel; tests may implement them with
+dicts. Aggregates (counts, sums) are computed by the implementation, so that a
+database can do them with COUNT/SUM/GROUP BY instead of loading rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from domain.idm import IdmStatus
+from domain.models import (
+    Desa,
+    DesaTematik,
+    IdmResult,
+    Incident,
+    IncidentEvent,
+    IncidentKind,
+    IncidentStatus,
+    IndicatorCode,
+    Kecamatan,
+    NilReport,
+    SkmResponse,
+    SkmService,
+    User,
+)
+from domain.skm import UnsurTotal
+
+__all__ = [
+    "KecamatanSeed",
+    "DesaSeed",
+    "HandlingCounts",
+    "SkmTotals",
+    "KecamatanRepository",
+    "DesaRepository",
+    "IdmRepository",
+    "TematikRepository",
+    "UserRepository",
+    "IncidentRepository",
+    "SkmRepository",
+    "TargetRepository",
+    "AuditRepository",
+    "UnitOfWork",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DesaSeed:
+    """A desa to register: both codes and its name."""
+
+    kode: str
+    kode_bps: str
+    nama: str
+
+
+@dataclass(frozen=True, slots=True)
+class KecamatanSeed:
+    """A kecamatan to register with its desa."""
+
+    kode: str
+    kode_bps: str
+    nama: str
+    kabupaten: str
+    provinsi: str
+    desa: tuple[DesaSeed, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandlingCounts:
+    """Incidents of one kind whose event date is in a range, and how many are handled."""
+
+    total: int
+    handled: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkmTotals:
+    """Per-unsur sums over the responses of a date range, and the respondent count."""
+
+    respondents: int
+    totals: dict[str, UnsurTotal]
+
+
+class KecamatanRepository(Protocol):
+    """Kecamatan rows."""
+
+    def get_by_code(self, kode: str) -> Kecamatan | None:
+        """By Kemendagri code (35.28.08) or BPS code (3528040)."""
+        ...
+
+    def list(self) -> list[Kecamatan]:
+        """All kecamatan, ordered by Kemendagri code."""
+        ...
+
+    def upsert(self, seed: KecamatanSeed) -> tuple[Kecamatan, int]:
+        """Insert or update a kecamatan and its desa (matched by Kemendagri code).
+
+        Returns the kecamatan and how many rows were inserted or changed.
+        """
+        ...
+
+
+class DesaRepository(Protocol):
+    """Desa rows."""
+
+    def get(self, desa_id: int) -> Desa | None:
+        """By id."""
+        ...
+
+    def find_by_code(self, code: str) -> Desa | None:
+        """By Kemendagri code (35.28.08.2001) or BPS/IDM code (3528040001)."""
+        ...
+
+    def list_by_kecamatan(self, kecamatan_id: int) -> list[Desa]:
+        """The desa of a kecamatan, ordered by Kemendagri code."""
+        ...
+
+
+class IdmRepository(Protocol):
+    """IDM results per desa and year."""
+
+    def upsert(self, result: IdmResult) -> bool:
+        """Insert, or update the same desa and year; True if a row was inserted."""
+        ...
+
+    def get(self, desa_id: int, tahun: int) -> IdmResult | None:
+        """One desa's result for a year."""
+        ...
+
+    def list_for_kecamatan(self, kecamatan_id: int, tahun: int) -> list[IdmResult]:
+        """Results of a kecamatan's desa for a year."""
+        ...
+
+    def count_by_status(self, kecamatan_id: int, tahun: int) -> dict[IdmStatus, int]:
+        """Desa per status for a year, counted by the database (absent statuses: 0)."""
+        ...
+
+    def latest_year(self, kecamatan_id: int) -> int | None:
+        """The most recent year with any result, or None."""
+        ...
+
+
+class TematikRepository(Protocol):
+    """Desa tematik designations."""
+
+    def add(self, item: DesaTematik) -> DesaTematik:
+        """Store a designation (its ``id`` is ignored) and return it with its id."""
+        ...
+
+    def list_active(self, kecamatan_id: int, tahun: int) -> list[DesaTematik]:
+        """Active designations of a year."""
+        ...
+
+    def count_desa(self, kecamatan_id: int, tahun: int) -> int:
+        """Distinct desa with at least one active theme in a year (COUNT DISTINCT)."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Registered officers."""
+
+    def add(self, user: User) -> User:
+        """Store a user (``id`` ignored); returns it with its id."""
+        ...
+
+    def get_by_telegram_id(self, telegram_id: int) -> User | None:
+        """The user with this Telegram id."""
+        ...
+
+
+class IncidentRepository(Protocol):
+    """Incidents, their follow-up history and the aggregates the indicators need."""
+
+    def add(self, incident: Incident) -> Incident:
+        """Store a new incident; ``id`` and ``nomor`` are ignored and assigned here.
+
+        The tracking number is the next of its kind and year of ``received_at`` in
+        Asia/Jakarta, allocated safely under concurrent writers. The first history
+        entry (status BARU) is written with it.
+        """
+        ...
+
+    def get_by_nomor(self, nomor: str) -> Incident | None:
+        """By tracking number (case-insensitive)."""
+        ...
+
+    def change_status(
+        self,
+        incident_id: int,
+        *,
+        to_status: IncidentStatus,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+        photo_file_id: str | None = None,
+    ) -> Incident | None:
+        """Move an incident to a status and append the history entry.
+
+        Returns None (and changes nothing) when the stored version is not
+        ``expected_version``: somebody changed it in the meantime.
+        """
+        ...
+
+    def history(self, incident_id: int) -> list[IncidentEvent]:
+        """Follow-ups of an incident, oldest first."""
+        ...
+
+    def add_nil_report(self, report: NilReport) -> bool:
+        """Record a desa's nil report for an ISO week; False if it already had one."""
+        ...
+
+    def handling_counts(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> HandlingCounts:
+        """Incidents of ``kind`` with event date in [start, end] and how many are handled."""
+        ...
+
+    def counts_by_status(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> dict[str, int]:
+        """Incidents per status value for the same range."""
+        ...
+
+
+class SkmRepository(Protocol):
+    """SKM services and responses."""
+
+    def add_response(self, response: SkmResponse) -> int:
+        """Store one response; returns its id."""
+        ...
+
+    def get_service_by_code(self, kecamatan_id: int, kode: str) -> SkmService | None:
+        """A service by its short code (case-insensitive)."""
+        ...
+
+    def find_service_by_name(self, kecamatan_id: int, nama: str) -> SkmService | None:
+        """A service by its name (case-insensitive, surrounding spaces ignored)."""
+        ...
+
+    def list_services(self, kecamatan_id: int) -> list[SkmService]:
+        """All services of a kecamatan."""
+        ...
+
+    def add_service(self, service: SkmService) -> SkmService:
+        """Create a service (``id`` ignored)."""
+        ...
+
+    def totals(
+        self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
+    ) -> SkmTotals:
+        """Per-unsur SUM and COUNT and the respondent COUNT for survey dates in [start, end]."""
+        ...
+
+
+class TargetRepository(Protocol):
+    """Annual targets."""
+
+    def set(self, kecamatan_id: int, indicator: IndicatorCode, tahun: int, value: Decimal) -> None:
+        """Set (insert or replace) a target."""
+        ...
+
+    def for_year(self, kecamatan_id: int, tahun: int) -> dict[IndicatorCode, Decimal]:
+        """All targets of a year."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """Who changed what."""
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        user_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Append one audit entry."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over all repositories; rolls back unless ``commit()`` is called."""
+
+    kecamatan: KecamatanRepository
+    desa: DesaRepository
+    idm: IdmRepository
+    tematik: TematikRepository
+    users: UserRepository
+    incidents: IncidentRepository
+    skm: SkmRepository
+    targets: TargetRepository
+    audit: AuditRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work durable."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard the work."""
+        ...
+
+
