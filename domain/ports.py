@@ -317,5 +317,3 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None:
         """Discard the work."""
         ...
-
-

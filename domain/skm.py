@@ -332,5 +332,6 @@ def min_sample(population: int) -> int:
     if population < 1:
         raise ValueError(f"populasi harus minimal 1 (diterima: {population})")
     n = Fraction(population)
-    s = Fraction("3.841") * n * Fraction("0.25") / (Fraction("0.0025") * (n - 1) + Fraction("0.96025"))
+    numerator = Fraction("3.841") * n * Fraction("0.25")
+    s = numerator / (Fraction("0.0025") * (n - 1) + Fraction("0.96025"))
     return int(round_half_up(s, 0))

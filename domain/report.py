@@ -1,0 +1,281 @@
+"""The IKU table of a kecamatan for a period, and the details behind each indicator.
+
+Decisions (domain.md leaves them open):
+- IKU 1 and 2 are yearly: they use the year of the period's last day.
+- IKU 3 and 4 count incidents whose *event date* lies in the period; "handled" is
+  their status at the time of the report (tertangani).
+- IKU 5 uses the responses whose survey date lies in the period.
+- A period without conflicts or trantibum events, without SKM responses, or without
+  IDM data has no realisasi and no capaian; the row says why instead of printing 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from domain.errors import NotFound
+from domain.handling import HandlingResult, handling_percentage
+from domain.idm import IdmStatus
+from domain.indicators import INDICATORS, IndicatorDef, capaian
+from domain.models import (
+    Desa,
+    DesaTematik,
+    IdmResult,
+    IncidentKind,
+    IndicatorCode,
+    Kecamatan,
+    SkmService,
+)
+from domain.period import Period
+from domain.ports import UnitOfWork
+from domain.skm import SkmResult, min_sample, skm_from_totals
+
+__all__ = [
+    "IkuRow",
+    "IdmDetail",
+    "TematikDetail",
+    "HandlingDetail",
+    "SkmServiceDetail",
+    "SkmDetail",
+    "IkuReport",
+    "iku_report",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IkuRow:
+    """One indicator of the table: target, realisasi and capaian for the period."""
+
+    definition: IndicatorDef
+    kinerja_utama: str
+    target: Decimal | None
+    realisasi: Decimal | None
+    capaian: Decimal | None
+    keterangan: str | None = None
+
+    @property
+    def code(self) -> IndicatorCode:
+        """The indicator's code."""
+        return self.definition.code
+
+
+@dataclass(frozen=True, slots=True)
+class IdmDetail:
+    """IDM status of each desa for the year of record."""
+
+    tahun: int
+    per_desa: list[tuple[Desa, IdmResult | None]]
+    counts: dict[IdmStatus, int]
+    latest_year: int | None
+
+    @property
+    def with_data(self) -> int:
+        """Desa that have a result for the year."""
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TematikDetail:
+    """Active desa tematik designations of the year of record."""
+
+    tahun: int
+    count: int
+    items: list[tuple[Desa, DesaTematik]]
+
+
+@dataclass(frozen=True, slots=True)
+class HandlingDetail:
+    """Incident counts of one kind for the period."""
+
+    kind: IncidentKind
+    result: HandlingResult
+    by_status: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SkmServiceDetail:
+    """Respondents of one service against the minimum sample of its population."""
+
+    service: SkmService
+    respondents: int
+    min_sample: int | None
+
+    @property
+    def sufficient(self) -> bool | None:
+        """Whether the respondents reach the minimum sample (None: population unknown)."""
+        return None if self.min_sample is None else self.respondents >= self.min_sample
+
+
+@dataclass(frozen=True, slots=True)
+class SkmDetail:
+    """SKM result of the period and the sample against the minimum."""
+
+    result: SkmResult | None
+    respondents: int
+    population: int | None
+    min_sample: int | None
+    services: list[SkmServiceDetail]
+
+    @property
+    def sufficient(self) -> bool | None:
+        """Whether all respondents reach the minimum sample of the total population."""
+        return None if self.min_sample is None else self.respondents >= self.min_sample
+
+
+@dataclass(frozen=True, slots=True)
+class IkuReport:
+    """The IKU table and its details."""
+
+    kecamatan: Kecamatan
+    period: Period
+    generated_at: datetime
+    rows: list[IkuRow]
+    idm: IdmDetail
+    tematik: TematikDetail
+    konflik: HandlingDetail
+    trantibum: HandlingDetail
+    skm: SkmDetail
+    desa_count: int = field(default=0)
+
+    def row(self, code: IndicatorCode) -> IkuRow:
+        """The row of an indicator."""
+        return next(r for r in self.rows if r.code is code)
+
+
+def _handling(
+    uow: UnitOfWork, kec: Kecamatan, kind: IncidentKind, period: Period
+) -> HandlingDetail:
+    counts = uow.incidents.handling_counts(kec.id, kind, period.start, period.end)
+    return HandlingDetail(
+        kind=kind,
+        result=handling_percentage(counts.total, counts.handled),
+        by_status=uow.incidents.counts_by_status(kec.id, kind, period.start, period.end),
+    )
+
+
+def _skm(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
+    totals = uow.skm.totals(kec.id, period.start, period.end)
+    result = skm_from_totals(totals.totals, totals.respondents)
+    services: list[SkmServiceDetail] = []
+    population = 0
+    known = False
+    for service in uow.skm.list_services(kec.id):
+        if not service.active and totals.respondents == 0:
+            continue
+        per = uow.skm.totals(kec.id, period.start, period.end, service_id=service.id)
+        sample = min_sample(service.population) if service.population else None
+        if service.population:
+            population += service.population
+            known = True
+        services.append(SkmServiceDetail(service, per.respondents, sample))
+    return SkmDetail(
+        result=result,
+        respondents=totals.respondents,
+        population=population if known else None,
+        min_sample=min_sample(population) if known else None,
+        services=services,
+    )
+
+
+def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: datetime) -> IkuReport:
+    """Compute the IKU table of a kecamatan for a period (read-only)."""
+    kec = uow.kecamatan.get_by_code(kecamatan_code)
+    if kec is None:
+        raise NotFound(f"Kecamatan dengan kode {kecamatan_code} belum terdaftar.")
+    tahun = period.year_of_record
+    desa = uow.desa.list_by_kecamatan(kec.id)
+    desa_by_id = {d.id: d for d in desa}
+    targets = uow.targets.for_year(kec.id, tahun)
+
+    idm_results = {r.desa_id: r for r in uow.idm.list_for_kecamatan(kec.id, tahun)}
+    idm = IdmDetail(
+        tahun=tahun,
+        per_desa=[(d, idm_results.get(d.id)) for d in desa],
+        counts=uow.idm.count_by_status(kec.id, tahun),
+        latest_year=uow.idm.latest_year(kec.id),
+    )
+    tematik = TematikDetail(
+        tahun=tahun,
+        count=uow.tematik.count_desa(kec.id, tahun),
+        items=[
+            (desa_by_id[t.desa_id], t)
+            for t in uow.tematik.list_active(kec.id, tahun)
+            if t.desa_id in desa_by_id
+        ],
+    )
+    konflik = _handling(uow, kec, IncidentKind.KONFLIK, period)
+    trantibum = _handling(uow, kec, IncidentKind.TRANTIBUM, period)
+    skm = _skm(uow, kec, period)
+
+    values: dict[IndicatorCode, tuple[Decimal | None, str | None]] = {}
+    if idm.with_data == 0:
+        note = f"Belum ada data IDM tahun {tahun}"
+        if idm.latest_year is not None and idm.latest_year != tahun:
+            note += f" (data terakhir: tahun {idm.latest_year})"
+        values[IndicatorCode.DESA_MANDIRI] = (None, note + ".")
+    else:
+        mandiri = Decimal(idm.counts.get(IdmStatus.MANDIRI, 0))
+        note_idm = None
+        if idm.with_data < len(desa):
+            note_idm = (
+                f"Data IDM tahun {tahun} baru ada untuk {idm.with_data} dari {len(desa)} desa."
+            )
+        values[IndicatorCode.DESA_MANDIRI] = (mandiri, note_idm)
+    values[IndicatorCode.DESA_TEMATIK] = (Decimal(tematik.count), None)
+    for code, detail, what in (
+        (IndicatorCode.KONFLIK_TERTANGANI, konflik, "konflik sosial"),
+        (IndicatorCode.TRANTIBUM_TERTANGANI, trantibum, "kejadian trantibum"),
+    ):
+        if detail.result.no_events:
+            values[code] = (None, f"Tidak ada {what} pada periode ini.")
+        else:
+            values[code] = (
+                detail.result.percent,
+                f"{detail.result.handled} dari {detail.result.total} tertangani.",
+            )
+    if skm.result is None:
+        reason = (
+            "Belum ada responden SKM pada periode ini."
+            if skm.respondents == 0
+            else "Ada unsur SKM yang belum dijawab satu responden pun."
+        )
+        values[IndicatorCode.SKM] = (None, reason)
+    else:
+        note_skm = f"Mutu {skm.result.mutu} ({skm.result.kinerja}), {skm.respondents} responden"
+        if skm.min_sample is not None:
+            note_skm += f" dari sampel minimal {skm.min_sample}"
+            if not skm.sufficient:
+                note_skm += " (belum memenuhi)"
+        values[IndicatorCode.SKM] = (skm.result.nik, note_skm + ".")
+
+    rows = []
+    for definition in INDICATORS:
+        realisasi, note_row = values[definition.code]
+        target = targets.get(definition.code)
+        if target is None:
+            extra = "Target belum ditetapkan."
+            note_row = f"{note_row} {extra}" if note_row else extra
+        rows.append(
+            IkuRow(
+                definition=definition,
+                kinerja_utama=definition.kinerja_for(kec.nama),
+                target=target,
+                realisasi=realisasi,
+                capaian=capaian(realisasi, target),
+                keterangan=note_row,
+            )
+        )
+    return IkuReport(
+        kecamatan=kec,
+        period=period,
+        generated_at=now,
+        rows=rows,
+        idm=idm,
+        tematik=tematik,
+        konflik=konflik,
+        trantibum=trantibum,
+        skm=skm,
+        desa_count=len(desa),
+    )
