@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/iku-bot.db"
+
+_TOKEN_RE = re.compile(r"\d{3,15}:[A-Za-z0-9_-]{30,64}")
 
 
 class SettingsError(Exception):
@@ -55,6 +58,17 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never repeats the value: it is a secret.
+        if value is not None and not _TOKEN_RE.fullmatch(value.get_secret_value().strip()):
+            raise ValueError(
+                "format token tidak dikenali (seharusnya seperti 123456789:AAE...); "
+                "salin ulang dari @BotFather"
+            )
+        return None if value is None else SecretStr(value.get_secret_value().strip())
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,315 @@
+"""The operator command line: ``iku-bot COMMAND ...`` calls the same use cases as the bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logging_setup import setup_logging
+from bot.reporting import fmt_decimal, report_json, report_text
+from bot.runtime import Runtime, open_runtime
+from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
+from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
+from domain.models import IdmRecord, IndicatorCode
+from domain.period import Period
+from domain.report import iku_report
+from domain.usecases import import_idm, import_skm, set_target
+from storage.migrate import upgrade
+from storage.readers import read_table, read_text
+from storage.seed import load_kecamatan_file, seed_kecamatan
+
+__all__ = ["build_parser", "main"]
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with an Indonesian error line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: kesalahan perintah: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``iku-bot`` argument parser."""
+    parser = _Parser(
+        prog="iku-bot",
+        description="Bot Telegram dan alat operator IKU kecamatan. Tanpa perintah: "
+        "menjalankan bot.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
+
+    sub.add_parser("run", help="menjalankan bot (bawaan bila tanpa perintah)")
+
+    db = sub.add_parser("db", help="basis data")
+    db_sub = db.add_subparsers(dest="db_command", metavar="AKSI", required=True)
+    db_sub.add_parser("upgrade", help="menerapkan migrasi dan data kecamatan bawaan")
+    seed = db_sub.add_parser("seed", help="mendaftarkan kecamatan dan desanya dari berkas JSON")
+    seed.add_argument("files", nargs="+", type=Path, metavar="BERKAS")
+
+    idm = sub.add_parser(
+        "import-idm", help="impor hasil IDM (JSON Kemendesa atau CSV kode_desa,tahun,...)"
+    )
+    idm.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _kecamatan_option(idm)
+
+    skm = sub.add_parser("import-skm", help="impor kuesioner SKM kertas (CSV atau XLSX)")
+    skm.add_argument("file", type=Path, metavar="BERKAS")
+    _kecamatan_option(skm)
+
+    target = sub.add_parser("target", help="target tahunan indikator")
+    target_sub = target.add_subparsers(dest="target_command", metavar="AKSI", required=True)
+    tset = target_sub.add_parser("set", help="menetapkan target")
+    tset.add_argument("indicator", choices=[c.value for c in IndicatorCode], metavar="INDIKATOR")
+    tset.add_argument("year", type=_year, metavar="TAHUN")
+    tset.add_argument("value", type=_decimal, metavar="NILAI")
+    _kecamatan_option(tset)
+    tlist = target_sub.add_parser("list", help="menampilkan target satu tahun")
+    tlist.add_argument("year", type=_year, metavar="TAHUN")
+    _kecamatan_option(tlist)
+
+    rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
+    rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
+    part = rep.add_mutually_exclusive_group()
+    part.add_argument("--semester", type=int, choices=[1, 2], metavar="N")
+    part.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], metavar="N")
+    part.add_argument(
+        "--range",
+        nargs=2,
+        type=_date,
+        metavar=("MULAI", "SELESAI"),
+        help="rentang tanggal YYYY-MM-DD YYYY-MM-DD",
+    )
+    rep.add_argument("--format", choices=["table", "json"], default="table")
+    _kecamatan_option(rep)
+    return parser
+
+
+def _kecamatan_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--kecamatan",
+        metavar="KODE",
+        help="kode Kemendagri atau BPS kecamatan (bawaan: KECAMATAN dari pengaturan)",
+    )
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tahun harus angka 4 digit: {text!r}") from None
+    if not 2000 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"tahun di luar 2000-2100: {value}")
+    return value
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"bukan angka: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"bukan angka: {text!r}")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"tanggal harus berformat YYYY-MM-DD: {text!r}"
+        ) from None
+
+
+def _idm_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".csv")
+            )
+            if not found:
+                raise InvalidInput(f"Folder {path} tidak berisi berkas .json atau .csv.")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InvalidInput(f"Berkas atau folder tidak ditemukan: {path}")
+    return files
+
+
+def _read_idm(path: Path) -> list[IdmRecord]:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return [parse_kemendesa_json(read_text(path), path.name)]
+    if suffix == ".csv":
+        return parse_idm_csv(read_text(path), path.name)
+    raise ImportFailed(
+        [ImportProblem(path.name, "jenis berkas tidak didukung (harus .json Kemendesa atau .csv)")]
+    )
+
+
+def cmd_import_idm(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Import IDM files: every file is checked first; any problem stores nothing."""
+    kec = runtime.kecamatan(args.kecamatan)
+    batches: list[tuple[str, Sequence[IdmRecord]]] = []
+    problems: list[ImportProblem] = []
+    for path in _idm_files(args.paths):
+        try:
+            batches.append((path.name, _read_idm(path)))
+        except ImportFailed as exc:
+            problems += exc.problems
+    if problems:
+        raise ImportFailed(problems)
+    with runtime.uow() as uow:
+        summary = import_idm(uow, batches, kecamatan_id=kec.id, actor="cli")
+    print(summary.describe())
+    return EXIT_OK
+
+
+def cmd_import_skm(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Import a typed-in SKM sheet in one transaction."""
+    kec = runtime.kecamatan(args.kecamatan)
+    path: Path = args.file
+    if not path.is_file():
+        raise InvalidInput(f"Berkas tidak ditemukan: {path}")
+    rows = parse_skm_rows(read_table(path), path.name, today=runtime.now().date())
+    with runtime.uow() as uow:
+        summary = import_skm(uow, rows, kecamatan_id=kec.id, source=path.name, actor="cli")
+    print(summary.describe())
+    return EXIT_OK
+
+
+def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Set or list annual targets."""
+    kec = runtime.kecamatan(args.kecamatan)
+    if args.target_command == "set":
+        indicator = IndicatorCode(args.indicator)
+        with runtime.uow() as uow:
+            set_target(
+                uow,
+                kecamatan_id=kec.id,
+                indicator=indicator,
+                tahun=args.year,
+                value=args.value,
+                actor="cli",
+            )
+        print(
+            f"Target {indicator.value} tahun {args.year} Kecamatan {kec.nama}: "
+            f"{fmt_decimal(args.value)}"
+        )
+        return EXIT_OK
+    with runtime.uow() as uow:
+        targets = uow.targets.for_year(kec.id, args.year)
+    print(f"Target tahun {args.year} Kecamatan {kec.nama}:")
+    for code in IndicatorCode:
+        value = targets.get(code)
+        print(f"  {code.value:<22} {fmt_decimal(value) if value is not None else 'belum ada'}")
+    return EXIT_OK
+
+
+def _period(args: argparse.Namespace, today: date) -> Period:
+    if args.range is not None:
+        start, end = args.range
+        if args.year is not None and (start.year != args.year or end.year != args.year):
+            raise InvalidInput("--range harus berada di dalam --year bila keduanya diberikan.")
+        try:
+            return Period.between(start, end)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    year = args.year if args.year is not None else today.year
+    if args.semester is not None:
+        return Period.semester(year, args.semester)
+    if args.quarter is not None:
+        return Period.quarter(year, args.quarter)
+    return Period.year(year)
+
+
+def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Print the IKU table of a period."""
+    now = runtime.now()
+    period = _period(args, now.date())
+    code = args.kecamatan or runtime.settings.kecamatan
+    with runtime.uow() as uow:
+        report = iku_report(uow, kecamatan_code=code, period=period, now=now)
+    if args.format == "json":
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(report_text(report), end="")
+    return EXIT_OK
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply migrations, or register kecamatan from data files."""
+    if args.db_command == "upgrade":
+        runtime = open_runtime(settings)
+        runtime.close()
+        print("Basis data mutakhir.")
+        return EXIT_OK
+    seeds = [load_kecamatan_file(path) for path in args.files]
+    upgrade(settings.database_url)
+    runtime = open_runtime(settings, prepare=False)
+    try:
+        for seed in seeds:
+            with runtime.uow() as uow:
+                changed = seed_kecamatan(uow, seed)
+                uow.commit()
+            print(
+                f"Kecamatan {seed.nama} ({seed.kode}) dengan {len(seed.desa)} desa: "
+                + (f"{changed} baris baru/diubah." if changed else "sudah terdaftar, tidak berubah.")
+            )
+    finally:
+        runtime.close()
+    return EXIT_OK
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the Telegram bot (long polling)."""
+    from bot.app import run  # imported late: the CLI commands need no Telegram stack
+
+    return run(settings)
+
+
+_COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
+    "import-idm": cmd_import_idm,
+    "import-skm": cmd_import_skm,
+    "target": cmd_target,
+    "report": cmd_report,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``iku-bot``; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    setup_logging(settings)
+    try:
+        if args.command in (None, "run"):
+            return run_bot(settings)
+        if args.command == "db":
+            return cmd_db(settings, args)
+        runtime = open_runtime(settings)
+        try:
+            return _COMMANDS[args.command](runtime, args)
+        finally:
+            runtime.close()
+    except DomainError as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return EXIT_ERROR

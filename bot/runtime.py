@@ -1,0 +1,83 @@
+"""Long-lived services shared by the bot and the CLI, built from the settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from domain.errors import NotFound
+from domain.models import Kecamatan
+from domain.ports import UnitOfWork
+from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.seed import packaged_kecamatan, seed_kecamatan
+from storage.uow import SqlUnitOfWork
+
+__all__ = ["Runtime", "open_runtime"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The database and the clock, opened once per process and closed at exit."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (use it as a context manager)."""
+        return SqlUnitOfWork(self.session_factory)
+
+    @property
+    def uow_factory(self) -> Callable[[], UnitOfWork]:
+        """The factory handed to use cases and handlers."""
+        return self.uow
+
+    def now(self) -> datetime:
+        """The current time on the office's clock."""
+        return datetime.now(self.settings.tz)
+
+    def kecamatan(self, code: str | None = None) -> Kecamatan:
+        """The kecamatan named by ``code``, or the configured one."""
+        wanted = code or self.settings.kecamatan
+        with self.uow() as uow:
+            kec = uow.kecamatan.get_by_code(wanted)
+        if kec is None:
+            raise NotFound(
+                f"Kecamatan dengan kode {wanted} belum terdaftar. Daftarkan dengan "
+                "'iku-bot db seed BERKAS.json' (lihat README)."
+            )
+        return kec
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def open_runtime(settings: Settings, *, prepare: bool = True) -> Runtime:
+    """Open the database; with ``prepare``, apply migrations and seed the configured kecamatan.
+
+    Seeding is idempotent; a kecamatan without a packaged data file must be added
+    with ``iku-bot db seed FILE`` instead.
+    """
+    if prepare:
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    runtime = Runtime(settings, engine, make_session_factory(engine))
+    if prepare:
+        seed = packaged_kecamatan(settings.kecamatan)
+        if seed is not None:
+            with runtime.uow() as uow:
+                changed = seed_kecamatan(uow, seed)
+                uow.commit()
+            if changed:
+                log.info("Data kecamatan %s diperbarui (%d baris).", seed.kode, changed)
+    return runtime
