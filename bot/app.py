@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CommandHandler
 from telegram.ext import ContextTypes
+from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
@@ -18,8 +19,13 @@ __all__ = ["build_application", "run"]
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, runtime: Runtime) -> Application:  # type: ignore[type-arg]
-    """Wire handlers and services into a python-telegram-bot Application."""
+def build_application(
+    settings: Settings, runtime: Runtime, *, request: BaseRequest | None = None
+) -> Application:  # type: ignore[type-arg]
+    """Wire handlers and services into a python-telegram-bot Application.
+
+    ``request`` replaces the network layer (tests answer Bot API calls locally).
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN belum diatur")
     kecamatan = runtime.kecamatan()
@@ -45,13 +51,15 @@ def build_application(settings: Settings, runtime: Runtime) -> Application:  # t
     async def post_shutdown(_: Application) -> None:  # type: ignore[type-arg]
         runtime.close()
 
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .rate_limiter(AIORateLimiter())
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("bantuan", bantuan))
     app.add_error_handler(on_error)

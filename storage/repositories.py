@@ -1,0 +1,765 @@
+"""Repositories over SQLModel tables; they return domain objects, never rows.
+
+Aggregates are computed by the database (COUNT, SUM, GROUP BY over indexed columns),
+never by loading rows into Python.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from domain.idm import IdmStatus
+from domain.models import (
+    Desa,
+    DesaTematik,
+    IdmResult,
+    Incident,
+    IncidentEvent,
+    IncidentKind,
+    IncidentStatus,
+    IndicatorCode,
+    Kecamatan,
+    KonflikStage,
+    NilReport,
+    Role,
+    Seksi,
+    SkmResponse,
+    SkmService,
+    Tema,
+    User,
+    UserStatus,
+    tracking_number,
+)
+from domain.ports import HandlingCounts, KecamatanSeed, SkmTotals
+from domain.skm import UNSUR, UnsurTotal
+from storage.tables import (
+    AuditLogRow,
+    DesaRow,
+    DesaTematikRow,
+    IdmResultRow,
+    IncidentEventRow,
+    IncidentPhotoRow,
+    IncidentRow,
+    KecamatanRow,
+    NilReportRow,
+    SkmResponseRow,
+    SkmServiceRow,
+    TargetRow,
+    TrackingCounterRow,
+    UserRow,
+    utcnow,
+)
+
+__all__ = [
+    "SqlKecamatanRepository",
+    "SqlDesaRepository",
+    "SqlIdmRepository",
+    "SqlTematikRepository",
+    "SqlUserRepository",
+    "SqlIncidentRepository",
+    "SqlSkmRepository",
+    "SqlTargetRepository",
+    "SqlAuditRepository",
+]
+
+OFFICE_TZ = ZoneInfo("Asia/Jakarta")
+
+
+def _kecamatan(row: KecamatanRow) -> Kecamatan:
+    assert row.id is not None
+    return Kecamatan(row.id, row.kode, row.kode_bps, row.nama, row.kabupaten, row.provinsi)
+
+
+def _desa(row: DesaRow) -> Desa:
+    assert row.id is not None
+    return Desa(row.id, row.kecamatan_id, row.kode, row.kode_bps, row.nama)
+
+
+class _Repo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+
+class SqlKecamatanRepository(_Repo):
+    """Kecamatan rows."""
+
+    def get_by_code(self, kode: str) -> Kecamatan | None:
+        """By Kemendagri or BPS code."""
+        kode = kode.strip()
+        row = self.session.scalars(
+            select(KecamatanRow).where(
+                or_(col(KecamatanRow.kode) == kode, col(KecamatanRow.kode_bps) == kode)
+            )
+        ).first()
+        return None if row is None else _kecamatan(row)
+
+    def list(self) -> list[Kecamatan]:
+        """All kecamatan by code."""
+        rows = self.session.scalars(select(KecamatanRow).order_by(col(KecamatanRow.kode)))
+        return [_kecamatan(r) for r in rows]
+
+    def upsert(self, seed: KecamatanSeed) -> tuple[Kecamatan, int]:
+        """Insert or update a kecamatan and its desa, matched by Kemendagri code."""
+        changed = 0
+        row = self.session.scalars(
+            select(KecamatanRow).where(col(KecamatanRow.kode) == seed.kode)
+        ).first()
+        values = {
+            "kode_bps": seed.kode_bps,
+            "nama": seed.nama,
+            "kabupaten": seed.kabupaten,
+            "provinsi": seed.provinsi,
+        }
+        if row is None:
+            row = KecamatanRow(
+                kode=seed.kode,
+                kode_bps=seed.kode_bps,
+                nama=seed.nama,
+                kabupaten=seed.kabupaten,
+                provinsi=seed.provinsi,
+            )
+            self.session.add(row)
+            changed += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            changed += 1
+        self.session.flush()
+        assert row.id is not None
+        existing = {
+            d.kode: d
+            for d in self.session.scalars(
+                select(DesaRow).where(col(DesaRow.kecamatan_id) == row.id)
+            )
+        }
+        for item in seed.desa:
+            desa = existing.get(item.kode)
+            if desa is None:
+                self.session.add(
+                    DesaRow(
+                        kecamatan_id=row.id, kode=item.kode, kode_bps=item.kode_bps, nama=item.nama
+                    )
+                )
+                changed += 1
+            elif (desa.kode_bps, desa.nama) != (item.kode_bps, item.nama):
+                desa.kode_bps, desa.nama = item.kode_bps, item.nama
+                changed += 1
+        self.session.flush()
+        return _kecamatan(row), changed
+
+
+class SqlDesaRepository(_Repo):
+    """Desa rows."""
+
+    def get(self, desa_id: int) -> Desa | None:
+        """By id."""
+        row = self.session.get(DesaRow, desa_id)
+        return None if row is None else _desa(row)
+
+    def find_by_code(self, code: str) -> Desa | None:
+        """By Kemendagri or BPS code."""
+        code = code.strip()
+        row = self.session.scalars(
+            select(DesaRow).where(or_(col(DesaRow.kode) == code, col(DesaRow.kode_bps) == code))
+        ).first()
+        return None if row is None else _desa(row)
+
+    def list_by_kecamatan(self, kecamatan_id: int) -> list[Desa]:
+        """The desa of a kecamatan by code."""
+        rows = self.session.scalars(
+            select(DesaRow)
+            .where(col(DesaRow.kecamatan_id) == kecamatan_id)
+            .order_by(col(DesaRow.kode))
+        )
+        return [_desa(r) for r in rows]
+
+
+def _idm(row: IdmResultRow) -> IdmResult:
+    return IdmResult(
+        desa_id=row.desa_id,
+        tahun=row.tahun,
+        score=row.score,
+        status=IdmStatus(row.status),
+        iks=row.iks,
+        ike=row.ike,
+        ikl=row.ikl,
+        status_published=row.status_published,
+        source=row.source,
+    )
+
+
+class SqlIdmRepository(_Repo):
+    """IDM results."""
+
+    def upsert(self, result: IdmResult) -> bool:
+        """Insert or update desa+year; True when inserted."""
+        row = self.session.scalars(
+            select(IdmResultRow).where(
+                col(IdmResultRow.desa_id) == result.desa_id, col(IdmResultRow.tahun) == result.tahun
+            )
+        ).first()
+        inserted = row is None
+        if row is None:
+            row = IdmResultRow(
+                desa_id=result.desa_id,
+                tahun=result.tahun,
+                score=result.score,
+                status=result.status.value,
+                source=result.source,
+            )
+            self.session.add(row)
+        row.iks, row.ike, row.ikl = result.iks, result.ike, result.ikl
+        row.score = result.score
+        row.status = result.status.value
+        row.status_published = result.status_published
+        row.source = result.source[:200]
+        row.updated_at = utcnow()
+        self.session.flush()
+        return inserted
+
+    def get(self, desa_id: int, tahun: int) -> IdmResult | None:
+        """One desa's result for a year."""
+        row = self.session.scalars(
+            select(IdmResultRow).where(
+                col(IdmResultRow.desa_id) == desa_id, col(IdmResultRow.tahun) == tahun
+            )
+        ).first()
+        return None if row is None else _idm(row)
+
+    def list_for_kecamatan(self, kecamatan_id: int, tahun: int) -> list[IdmResult]:
+        """Results of a kecamatan's desa for a year."""
+        rows = self.session.scalars(
+            select(IdmResultRow)
+            .join(DesaRow, col(DesaRow.id) == col(IdmResultRow.desa_id))
+            .where(col(DesaRow.kecamatan_id) == kecamatan_id, col(IdmResultRow.tahun) == tahun)
+            .order_by(col(DesaRow.kode))
+        )
+        return [_idm(r) for r in rows]
+
+    def count_by_status(self, kecamatan_id: int, tahun: int) -> dict[IdmStatus, int]:
+        """Desa per status (GROUP BY in the database)."""
+        counts = dict.fromkeys(IdmStatus, 0)
+        rows = self.session.execute(
+            select(col(IdmResultRow.status), func.count())
+            .join(DesaRow, col(DesaRow.id) == col(IdmResultRow.desa_id))
+            .where(col(DesaRow.kecamatan_id) == kecamatan_id, col(IdmResultRow.tahun) == tahun)
+            .group_by(col(IdmResultRow.status))
+        )
+        for status, count in rows:
+            counts[IdmStatus(status)] = int(count)
+        return counts
+
+    def latest_year(self, kecamatan_id: int) -> int | None:
+        """The most recent year with a result."""
+        value = self.session.scalar(
+            select(func.max(col(IdmResultRow.tahun)))
+            .join(DesaRow, col(DesaRow.id) == col(IdmResultRow.desa_id))
+            .where(col(DesaRow.kecamatan_id) == kecamatan_id)
+        )
+        return None if value is None else int(value)
+
+
+def _tematik(row: DesaTematikRow) -> DesaTematik:
+    assert row.id is not None
+    return DesaTematik(
+        id=row.id,
+        desa_id=row.desa_id,
+        tema=Tema(row.tema),
+        tahun=row.tahun,
+        referensi=row.referensi,
+        active=row.active,
+        tema_lainnya=row.tema_lainnya,
+        document_file_id=row.document_file_id,
+    )
+
+
+class SqlTematikRepository(_Repo):
+    """Desa tematik designations."""
+
+    def add(self, item: DesaTematik) -> DesaTematik:
+        """Store a designation."""
+        row = DesaTematikRow(
+            desa_id=item.desa_id,
+            tema=item.tema.value,
+            tema_lainnya=item.tema_lainnya,
+            tahun=item.tahun,
+            referensi=item.referensi,
+            document_file_id=item.document_file_id,
+            active=item.active,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _tematik(row)
+
+    def _active(self, kecamatan_id: int, tahun: int) -> Any:
+        return and_(
+            col(DesaRow.kecamatan_id) == kecamatan_id,
+            col(DesaTematikRow.tahun) == tahun,
+            col(DesaTematikRow.active).is_(True),
+        )
+
+    def list_active(self, kecamatan_id: int, tahun: int) -> list[DesaTematik]:
+        """Active designations of a year."""
+        rows = self.session.scalars(
+            select(DesaTematikRow)
+            .join(DesaRow, col(DesaRow.id) == col(DesaTematikRow.desa_id))
+            .where(self._active(kecamatan_id, tahun))
+            .order_by(col(DesaRow.kode), col(DesaTematikRow.id))
+        )
+        return [_tematik(r) for r in rows]
+
+    def count_desa(self, kecamatan_id: int, tahun: int) -> int:
+        """COUNT(DISTINCT desa) with an active theme in the year."""
+        value = self.session.scalar(
+            select(func.count(func.distinct(col(DesaTematikRow.desa_id))))
+            .join(DesaRow, col(DesaRow.id) == col(DesaTematikRow.desa_id))
+            .where(self._active(kecamatan_id, tahun))
+        )
+        return int(value or 0)
+
+
+def _user(row: UserRow) -> User:
+    assert row.id is not None
+    return User(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        nama=row.nama,
+        jabatan=row.jabatan,
+        role=Role(row.role),
+        status=UserStatus(row.status),
+        kecamatan_id=row.kecamatan_id,
+        seksi=None if row.seksi is None else Seksi(row.seksi),
+        desa_id=row.desa_id,
+    )
+
+
+class SqlUserRepository(_Repo):
+    """Registered officers."""
+
+    def add(self, user: User) -> User:
+        """Store a user."""
+        row = UserRow(
+            telegram_id=user.telegram_id,
+            nama=user.nama,
+            jabatan=user.jabatan,
+            role=user.role.value,
+            seksi=None if user.seksi is None else user.seksi.value,
+            desa_id=user.desa_id,
+            kecamatan_id=user.kecamatan_id,
+            status=user.status.value,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _user(row)
+
+    def get_by_telegram_id(self, telegram_id: int) -> User | None:
+        """By Telegram id."""
+        row = self.session.scalars(
+            select(UserRow).where(col(UserRow.telegram_id) == telegram_id)
+        ).first()
+        return None if row is None else _user(row)
+
+
+class SqlIncidentRepository(_Repo):
+    """Incidents, history, nil reports and the handling aggregates."""
+
+    def _incident(self, row: IncidentRow) -> Incident:
+        assert row.id is not None
+        photos = self.session.scalars(
+            select(col(IncidentPhotoRow.file_id))
+            .where(
+                col(IncidentPhotoRow.incident_id) == row.id,
+                col(IncidentPhotoRow.purpose) == "laporan",
+            )
+            .order_by(col(IncidentPhotoRow.id))
+        )
+        return Incident(
+            id=row.id,
+            nomor=row.nomor,
+            kind=IncidentKind(row.kind),
+            kecamatan_id=row.kecamatan_id,
+            desa_id=row.desa_id,
+            event_date=row.event_date,
+            received_at=row.received_at,
+            category=row.category,
+            description=row.description,
+            status=IncidentStatus(row.status),
+            reporter_id=row.reporter_id,
+            category_detail=row.category_detail,
+            stage=None if row.stage is None else KonflikStage(row.stage),
+            latitude=row.latitude,
+            longitude=row.longitude,
+            photo_file_ids=tuple(photos),
+            handled_at=row.handled_at,
+            version=row.version,
+        )
+
+    def _next_sequence(self, kind: IncidentKind, tahun: int) -> int:
+        bump = (
+            update(TrackingCounterRow)
+            .where(
+                col(TrackingCounterRow.kind) == kind.value, col(TrackingCounterRow.tahun) == tahun
+            )
+            .values(last=col(TrackingCounterRow.last) + 1)
+            .returning(col(TrackingCounterRow.last))
+        )
+        for _ in range(3):
+            value = self.session.execute(bump).scalar()
+            if value is not None:
+                return int(value)
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(
+                        insert(TrackingCounterRow).values(kind=kind.value, tahun=tahun, last=1)
+                    )
+                return 1
+            except IntegrityError:
+                continue  # another writer created the counter first: bump it instead
+        raise RuntimeError("nomor laporan tidak dapat dialokasikan")
+
+    def add(self, incident: Incident) -> Incident:
+        """Store a new incident with the next tracking number of its kind and year."""
+        tahun = incident.received_at.astimezone(OFFICE_TZ).year
+        seq = self._next_sequence(incident.kind, tahun)
+        row = IncidentRow(
+            nomor=tracking_number(incident.kind, tahun, seq),
+            kind=incident.kind.value,
+            tahun=tahun,
+            seq=seq,
+            kecamatan_id=incident.kecamatan_id,
+            desa_id=incident.desa_id,
+            event_date=incident.event_date,
+            received_at=incident.received_at,
+            category=incident.category,
+            category_detail=incident.category_detail,
+            description=incident.description,
+            stage=None if incident.stage is None else incident.stage.value,
+            latitude=incident.latitude,
+            longitude=incident.longitude,
+            status=IncidentStatus.BARU.value,
+            reporter_id=incident.reporter_id,
+            created_at=incident.received_at,
+            updated_at=incident.received_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for file_id in incident.photo_file_ids:
+            self.session.add(
+                IncidentPhotoRow(incident_id=row.id, file_id=file_id, purpose="laporan")
+            )
+        self.session.add(
+            IncidentEventRow(
+                incident_id=row.id,
+                from_status=None,
+                to_status=IncidentStatus.BARU.value,
+                note="Laporan diterima",
+                user_id=incident.reporter_id,
+                created_at=incident.received_at,
+            )
+        )
+        self.session.flush()
+        return self._incident(row)
+
+    def get_by_nomor(self, nomor: str) -> Incident | None:
+        """By tracking number, case-insensitive."""
+        row = self.session.scalars(
+            select(IncidentRow).where(col(IncidentRow.nomor) == nomor.strip().upper())
+        ).first()
+        return None if row is None else self._incident(row)
+
+    def change_status(
+        self,
+        incident_id: int,
+        *,
+        to_status: IncidentStatus,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+        photo_file_id: str | None = None,
+    ) -> Incident | None:
+        """Optimistic status change with a history entry; None when the version moved on."""
+        current = self.session.get(IncidentRow, incident_id)
+        if current is None:
+            return None
+        from_status = current.status
+        handled_at = at if to_status is IncidentStatus.TERTANGANI else None
+        result = self.session.execute(
+            update(IncidentRow)
+            .where(col(IncidentRow.id) == incident_id, col(IncidentRow.version) == expected_version)
+            .values(
+                status=to_status.value,
+                handled_at=handled_at,
+                updated_at=at,
+                version=col(IncidentRow.version) + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        self.session.add(
+            IncidentEventRow(
+                incident_id=incident_id,
+                from_status=from_status,
+                to_status=to_status.value,
+                note=note,
+                photo_file_id=photo_file_id,
+                user_id=user_id,
+                created_at=at,
+            )
+        )
+        if photo_file_id is not None:
+            self.session.add(
+                IncidentPhotoRow(incident_id=incident_id, file_id=photo_file_id, purpose="bukti")
+            )
+        self.session.flush()
+        self.session.refresh(current)
+        return self._incident(current)
+
+    def history(self, incident_id: int) -> list[IncidentEvent]:
+        """Follow-ups, oldest first."""
+        rows = self.session.scalars(
+            select(IncidentEventRow)
+            .where(col(IncidentEventRow.incident_id) == incident_id)
+            .order_by(col(IncidentEventRow.created_at), col(IncidentEventRow.id))
+        )
+        return [
+            IncidentEvent(
+                id=r.id or 0,
+                incident_id=r.incident_id,
+                from_status=None if r.from_status is None else IncidentStatus(r.from_status),
+                to_status=IncidentStatus(r.to_status),
+                note=r.note,
+                user_id=r.user_id,
+                created_at=r.created_at,
+                photo_file_id=r.photo_file_id,
+            )
+            for r in rows
+        ]
+
+    def add_nil_report(self, report: NilReport) -> bool:
+        """Record a nil report once per desa and ISO week."""
+        exists = self.session.scalar(
+            select(func.count())
+            .select_from(NilReportRow)
+            .where(
+                col(NilReportRow.desa_id) == report.desa_id,
+                col(NilReportRow.iso_year) == report.iso_year,
+                col(NilReportRow.iso_week) == report.iso_week,
+            )
+        )
+        if exists:
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    NilReportRow(
+                        desa_id=report.desa_id,
+                        iso_year=report.iso_year,
+                        iso_week=report.iso_week,
+                        user_id=report.user_id,
+                        created_at=report.created_at,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def _range(self, kecamatan_id: int, kind: IncidentKind, start: date, end: date) -> Any:
+        return and_(
+            col(IncidentRow.kecamatan_id) == kecamatan_id,
+            col(IncidentRow.kind) == kind.value,
+            col(IncidentRow.event_date) >= start,
+            col(IncidentRow.event_date) <= end,
+        )
+
+    def handling_counts(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> HandlingCounts:
+        """COUNT(*) and handled count in one query."""
+        handled = func.coalesce(
+            func.sum(
+                case((col(IncidentRow.status) == IncidentStatus.TERTANGANI.value, 1), else_=0)
+            ),
+            0,
+        )
+        total, done = self.session.execute(
+            select(func.count(), handled).where(self._range(kecamatan_id, kind, start, end))
+        ).one()
+        return HandlingCounts(total=int(total), handled=int(done))
+
+    def counts_by_status(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> dict[str, int]:
+        """Incidents per status (GROUP BY)."""
+        rows = self.session.execute(
+            select(col(IncidentRow.status), func.count())
+            .where(self._range(kecamatan_id, kind, start, end))
+            .group_by(col(IncidentRow.status))
+        )
+        return {str(status): int(count) for status, count in rows}
+
+
+def _service(row: SkmServiceRow) -> SkmService:
+    assert row.id is not None
+    return SkmService(row.id, row.kecamatan_id, row.kode, row.nama, row.population, row.active)
+
+
+class SqlSkmRepository(_Repo):
+    """SKM services and responses."""
+
+    def add_response(self, response: SkmResponse) -> int:
+        """Store one anonymous response."""
+        row = SkmResponseRow(
+            kecamatan_id=response.kecamatan_id,
+            service_id=response.service_id,
+            survey_date=response.survey_date,
+            jenis_kelamin=response.jenis_kelamin,
+            usia=response.usia,
+            pendidikan=response.pendidikan,
+            pekerjaan=response.pekerjaan,
+            saran=response.saran,
+            source=response.source,
+        )
+        for key in UNSUR:
+            setattr(row, f"u_{key}", response.answers.get(key))
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        return row.id
+
+    def get_service_by_code(self, kecamatan_id: int, kode: str) -> SkmService | None:
+        """By code, case-insensitive."""
+        row = self.session.scalars(
+            select(SkmServiceRow).where(
+                col(SkmServiceRow.kecamatan_id) == kecamatan_id,
+                func.lower(col(SkmServiceRow.kode)) == kode.strip().lower(),
+            )
+        ).first()
+        return None if row is None else _service(row)
+
+    def find_service_by_name(self, kecamatan_id: int, nama: str) -> SkmService | None:
+        """By name, case-insensitive."""
+        row = self.session.scalars(
+            select(SkmServiceRow).where(
+                col(SkmServiceRow.kecamatan_id) == kecamatan_id,
+                func.lower(col(SkmServiceRow.nama)) == " ".join(nama.split()).lower(),
+            )
+        ).first()
+        return None if row is None else _service(row)
+
+    def list_services(self, kecamatan_id: int) -> list[SkmService]:
+        """Services of a kecamatan."""
+        rows = self.session.scalars(
+            select(SkmServiceRow)
+            .where(col(SkmServiceRow.kecamatan_id) == kecamatan_id)
+            .order_by(col(SkmServiceRow.nama))
+        )
+        return [_service(r) for r in rows]
+
+    def add_service(self, service: SkmService) -> SkmService:
+        """Create a service."""
+        row = SkmServiceRow(
+            kecamatan_id=service.kecamatan_id,
+            kode=service.kode,
+            nama=service.nama,
+            population=service.population,
+            active=service.active,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _service(row)
+
+    def totals(
+        self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
+    ) -> SkmTotals:
+        """SUM and COUNT per unsur and COUNT(*) in a single query."""
+        columns = [getattr(SkmResponseRow, f"u_{key}") for key in UNSUR]
+        selected: list[Any] = [func.count()]
+        for column in columns:
+            selected += [func.coalesce(func.sum(column), 0), func.count(column)]
+        conditions = [
+            col(SkmResponseRow.kecamatan_id) == kecamatan_id,
+            col(SkmResponseRow.survey_date) >= start,
+            col(SkmResponseRow.survey_date) <= end,
+        ]
+        if service_id is not None:
+            conditions.append(col(SkmResponseRow.service_id) == service_id)
+        row = self.session.execute(select(*selected).where(*conditions)).one()
+        respondents = int(row[0])
+        totals = {
+            key: UnsurTotal(total=int(row[1 + 2 * i]), answered=int(row[2 + 2 * i]))
+            for i, key in enumerate(UNSUR)
+        }
+        return SkmTotals(respondents=respondents, totals=totals)
+
+
+class SqlTargetRepository(_Repo):
+    """Annual targets."""
+
+    def set(self, kecamatan_id: int, indicator: IndicatorCode, tahun: int, value: Decimal) -> None:
+        """Insert or replace."""
+        row = self.session.scalars(
+            select(TargetRow).where(
+                col(TargetRow.kecamatan_id) == kecamatan_id,
+                col(TargetRow.indicator) == indicator.value,
+                col(TargetRow.tahun) == tahun,
+            )
+        ).first()
+        if row is None:
+            self.session.add(
+                TargetRow(
+                    kecamatan_id=kecamatan_id, indicator=indicator.value, tahun=tahun, value=value
+                )
+            )
+        else:
+            row.value = value
+            row.updated_at = utcnow()
+        self.session.flush()
+
+    def for_year(self, kecamatan_id: int, tahun: int) -> dict[IndicatorCode, Decimal]:
+        """All targets of a year."""
+        rows = self.session.scalars(
+            select(TargetRow).where(
+                col(TargetRow.kecamatan_id) == kecamatan_id, col(TargetRow.tahun) == tahun
+            )
+        )
+        return {IndicatorCode(r.indicator): r.value for r in rows}
+
+
+class SqlAuditRepository(_Repo):
+    """Audit log."""
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        user_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Append one entry."""
+        self.session.add(
+            AuditLogRow(
+                user_id=user_id,
+                actor=actor[:60],
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=detail,
+                created_at=at or utcnow(),
+            )
+        )
+        self.session.flush()

@@ -1,0 +1,354 @@
+"""SQLModel tables. Enums are stored as short strings; instants in UTC; scores exact."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from storage.types import ExactDecimal, UTCDateTime
+
+__all__ = [
+    "metadata",
+    "utcnow",
+    "KecamatanRow",
+    "DesaRow",
+    "UserRow",
+    "IncidentRow",
+    "IncidentPhotoRow",
+    "IncidentEventRow",
+    "TrackingCounterRow",
+    "NilReportRow",
+    "SkmServiceRow",
+    "SkmResponseRow",
+    "SkmDedupRow",
+    "IdmResultRow",
+    "DesaTematikRow",
+    "TargetRow",
+    "DigestLogRow",
+    "AuditLogRow",
+    "UNSUR_COLUMNS",
+]
+
+# Stable constraint names, so that migrations (and SQLite batch mode) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    """The current instant in UTC."""
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=nullable)
+
+
+class KecamatanRow(SQLModel, table=True):
+    """A kecamatan; codes of Kemendagri (35.28.08) and BPS (3528040)."""
+
+    __tablename__ = "kecamatan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=16, unique=True)
+    kode_bps: str = Field(max_length=16, unique=True)
+    nama: str = Field(max_length=100)
+    kabupaten: str = Field(max_length=100)
+    provinsi: str = Field(max_length=100)
+    created_at: datetime = _ts()
+
+
+class DesaRow(SQLModel, table=True):
+    """A desa; codes of Kemendagri (35.28.08.2001) and BPS/IDM (3528040001)."""
+
+    __tablename__ = "desa"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id", index=True)
+    kode: str = Field(max_length=20, unique=True)
+    kode_bps: str = Field(max_length=20, unique=True)
+    nama: str = Field(max_length=100)
+
+
+class UserRow(SQLModel, table=True):
+    """A registered officer (never a citizen answering the SKM)."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=BigInteger, unique=True)
+    nama: str = Field(max_length=100)
+    jabatan: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    seksi: str | None = Field(default=None, max_length=20)
+    desa_id: int | None = Field(default=None, foreign_key="desa.id")
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    status: str = Field(max_length=20)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class TrackingCounterRow(SQLModel, table=True):
+    """The last tracking number given per kind and year."""
+
+    __tablename__ = "tracking_counter"
+
+    kind: str = Field(max_length=20, primary_key=True)
+    tahun: int = Field(primary_key=True)
+    last: int = 0
+
+
+class IncidentRow(SQLModel, table=True):
+    """A conflict or trantibum report."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        UniqueConstraint("kind", "tahun", "seq"),
+        Index("ix_incident_kec_kind_event", "kecamatan_id", "kind", "event_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomor: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=20)
+    tahun: int
+    seq: int
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    desa_id: int = Field(foreign_key="desa.id")
+    event_date: date
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    category: str = Field(max_length=60)
+    category_detail: str | None = Field(default=None, max_length=200)
+    description: str = Field(sa_type=Text)
+    stage: str | None = Field(default=None, max_length=20)
+    latitude: float | None = None
+    longitude: float | None = None
+    status: str = Field(max_length=20)
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reporter_id: int | None = Field(default=None, foreign_key="app_user.id")
+    version: int = 1
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class IncidentPhotoRow(SQLModel, table=True):
+    """A photo of a report or a proof of handling (Telegram file id)."""
+
+    __tablename__ = "incident_photo"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    file_id: str = Field(max_length=200)
+    purpose: str = Field(max_length=20)
+    created_at: datetime = _ts()
+
+
+class IncidentEventRow(SQLModel, table=True):
+    """One follow-up of an incident."""
+
+    __tablename__ = "incident_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    note: str = Field(sa_type=Text)
+    photo_file_id: str | None = Field(default=None, max_length=200)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts()
+
+
+class NilReportRow(SQLModel, table=True):
+    """A desa's weekly nil report."""
+
+    __tablename__ = "nil_report"
+    __table_args__ = (UniqueConstraint("desa_id", "iso_year", "iso_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    desa_id: int = Field(foreign_key="desa.id")
+    iso_year: int
+    iso_week: int
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts()
+
+
+class SkmServiceRow(SQLModel, table=True):
+    """A service (layanan) of the office."""
+
+    __tablename__ = "skm_service"
+    __table_args__ = (UniqueConstraint("kecamatan_id", "kode"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    kode: str = Field(max_length=40)
+    nama: str = Field(max_length=120)
+    population: int | None = None
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+UNSUR_COLUMNS = (
+    "u_persyaratan",
+    "u_prosedur",
+    "u_waktu",
+    "u_biaya",
+    "u_produk",
+    "u_kompetensi",
+    "u_perilaku",
+    "u_pengaduan",
+    "u_sarana",
+)
+
+
+def _score() -> Any:
+    return Field(default=None, sa_type=SmallInteger)
+
+
+class SkmResponseRow(SQLModel, table=True):
+    """One anonymous SKM questionnaire: no Telegram id is ever stored here."""
+
+    __tablename__ = "skm_response"
+    __table_args__ = (
+        Index("ix_skm_response_kec_date", "kecamatan_id", "survey_date"),
+        *(
+            CheckConstraint(f"{col} IS NULL OR ({col} BETWEEN 1 AND 4)", name=f"{col}_range")
+            for col in UNSUR_COLUMNS
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    service_id: int | None = Field(default=None, foreign_key="skm_service.id")
+    survey_date: date
+    u_persyaratan: int | None = _score()
+    u_prosedur: int | None = _score()
+    u_waktu: int | None = _score()
+    u_biaya: int | None = _score()
+    u_produk: int | None = _score()
+    u_kompetensi: int | None = _score()
+    u_perilaku: int | None = _score()
+    u_pengaduan: int | None = _score()
+    u_sarana: int | None = _score()
+    jenis_kelamin: str | None = Field(default=None, max_length=1)
+    usia: int | None = None
+    pendidikan: str | None = Field(default=None, max_length=10)
+    pekerjaan: str | None = Field(default=None, max_length=20)
+    saran: str | None = Field(default=None, sa_type=Text)
+    source: str = Field(max_length=20)
+    created_at: datetime = _ts()
+
+
+class SkmDedupRow(SQLModel, table=True):
+    """Keyed hashes that allow one response per person per service per period.
+
+    Kept apart from the answers: nothing links a hash to a response.
+    """
+
+    __tablename__ = "skm_dedup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts()
+
+
+class IdmResultRow(SQLModel, table=True):
+    """A desa's IDM for a year; ``status`` is computed from the exact score."""
+
+    __tablename__ = "idm_result"
+    __table_args__ = (
+        UniqueConstraint("desa_id", "tahun"),
+        Index("ix_idm_result_tahun_status", "tahun", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    desa_id: int = Field(foreign_key="desa.id")
+    tahun: int
+    iks: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    ike: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    ikl: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    score: Decimal = Field(sa_type=ExactDecimal(16, 14))
+    status: str = Field(max_length=20)
+    status_published: str | None = Field(default=None, max_length=40)
+    source: str = Field(max_length=200)
+    updated_at: datetime = _ts()
+
+
+class DesaTematikRow(SQLModel, table=True):
+    """A desa designated with a theme for a year."""
+
+    __tablename__ = "desa_tematik"
+    __table_args__ = (Index("ix_desa_tematik_tahun_active", "tahun", "active"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    desa_id: int = Field(foreign_key="desa.id")
+    tema: str = Field(max_length=20)
+    tema_lainnya: str | None = Field(default=None, max_length=100)
+    tahun: int
+    referensi: str = Field(max_length=200)
+    document_file_id: str | None = Field(default=None, max_length=200)
+    active: bool = True
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts()
+
+
+class TargetRow(SQLModel, table=True):
+    """The annual target of an indicator."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("kecamatan_id", "indicator", "tahun"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    indicator: str = Field(max_length=30)
+    tahun: int
+    value: Decimal = Field(sa_type=ExactDecimal(12, 2))
+    updated_at: datetime = _ts()
+
+
+class DigestLogRow(SQLModel, table=True):
+    """A weekly digest claimed (then sent) for a group: the unique key makes it once only."""
+
+    __tablename__ = "digest_log"
+    __table_args__ = (UniqueConstraint("chat_id", "week_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    chat_id: int = Field(sa_type=BigInteger)
+    week_key: str = Field(max_length=10)
+    status: str = Field(max_length=20)
+    claimed_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class AuditLogRow(SQLModel, table=True):
+    """Who changed what, when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor: str = Field(max_length=60)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: str | None = Field(default=None, max_length=60)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _ts()

@@ -1,0 +1,84 @@
+"""The unit of work: one session, all repositories, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.repositories import (
+    SqlAuditRepository,
+    SqlDesaRepository,
+    SqlIdmRepository,
+    SqlIncidentRepository,
+    SqlKecamatanRepository,
+    SqlSkmRepository,
+    SqlTargetRepository,
+    SqlTematikRepository,
+    SqlUserRepository,
+)
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """A transaction over every repository; leaving without ``commit()`` rolls back."""
+
+    kecamatan: SqlKecamatanRepository
+    desa: SqlDesaRepository
+    idm: SqlIdmRepository
+    tematik: SqlTematikRepository
+    users: SqlUserRepository
+    incidents: SqlIncidentRepository
+    skm: SqlSkmRepository
+    targets: SqlTargetRepository
+    audit: SqlAuditRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        session = self._factory()
+        self._session = session
+        self.kecamatan = SqlKecamatanRepository(session)
+        self.desa = SqlDesaRepository(session)
+        self.idm = SqlIdmRepository(session)
+        self.tematik = SqlTematikRepository(session)
+        self.users = SqlUserRepository(session)
+        self.incidents = SqlIncidentRepository(session)
+        self.skm = SqlSkmRepository(session)
+        self.targets = SqlTargetRepository(session)
+        self.audit = SqlAuditRepository(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self._session
+        if session is None:
+            return
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        """The open session (only inside ``with``)."""
+        if self._session is None:
+            raise RuntimeError("unit of work belum dibuka (gunakan 'with')")
+        return self._session
+
+    def commit(self) -> None:
+        """Make the work durable."""
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Discard the work."""
+        self.session.rollback()
