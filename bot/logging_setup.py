@@ -43,17 +43,14 @@ def setup_logging(settings: Settings) -> None:
     """Configure the root logger once; safe to call again (tests, console)."""
     root = logging.getLogger()
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    handler = next((h for h in root.handlers if getattr(h, "_iku_bot", False)), None)
-    if handler is None:
-        handler = logging.StreamHandler()
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-        handler._iku_bot = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    for old in list(handler.filters):
-        handler.removeFilter(old)
+    # A new handler each time, so that it writes to the current standard error.
+    for old in [h for h in root.handlers if getattr(h, "_iku_bot", False)]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._iku_bot = True  # type: ignore[attr-defined]
     handler.addFilter(RedactingFilter([token]))
+    root.addHandler(handler)
     root.setLevel(settings.log_level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -240,6 +240,7 @@ class IdmRecord:
     status_published: str | None = None
     source: str = ""
     nama_desa: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,256 @@
+"""Use cases shared by the CLI and the bot; each runs in one unit of work.
+
+A use case validates everything first and commits only when nothing is wrong, so a
+file with a single bad line stores nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from domain.errors import ImportFailed, ImportProblem, InvalidInput
+from domain.importing import SkmRow
+from domain.indicators import INDICATORS
+from domain.models import Desa, IdmRecord, IdmResult, IndicatorCode, SkmResponse
+from domain.ports import UnitOfWork
+
+__all__ = [
+    "IdmImportSummary",
+    "SkmImportSummary",
+    "import_idm",
+    "import_skm",
+    "set_target",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IdmFileSummary:
+    """What one IDM file changed."""
+
+    source: str
+    inserted: int
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdmImportSummary:
+    """What an IDM import changed, per file and per desa."""
+
+    files: list[IdmFileSummary]
+    items: list[tuple[Desa, IdmRecord]]
+
+    def describe(self) -> str:
+        """Indonesian summary for the operator."""
+        lines = [f"{f.source}: {f.inserted} baru, {f.updated} diperbarui" for f in self.files]
+        for desa, record in self.items:
+            lines.append(
+                f"  {desa.kode} {desa.nama} tahun {record.tahun}: IDM {record.score:.4f} "
+                f"({record.status.label})"
+            )
+        total = sum(f.inserted + f.updated for f in self.files)
+        lines.append(f"Selesai: {total} hasil IDM dari {len(self.files)} berkas disimpan.")
+        return "\n".join(lines)
+
+
+def import_idm(
+    uow: UnitOfWork,
+    batches: Sequence[tuple[str, Sequence[IdmRecord]]],
+    *,
+    kecamatan_id: int | None,
+    actor: str,
+) -> IdmImportSummary:
+    """Store IDM results of files; any unknown desa stores nothing of any file.
+
+    Desa are matched by code (BPS or Kemendagri), never by name. With
+    ``kecamatan_id``, a desa of another kecamatan is a problem too.
+    """
+    problems: list[ImportProblem] = []
+    matched: list[tuple[str, list[tuple[Desa, IdmRecord]]]] = []
+    for source, records in batches:
+        found: list[tuple[Desa, IdmRecord]] = []
+        for record in records:
+            desa = uow.desa.find_by_code(record.kode_desa)
+            if desa is None:
+                problems.append(
+                    ImportProblem(
+                        source,
+                        f"kode desa {record.kode_desa} tidak terdaftar",
+                        line=record.line,
+                        field="kode_desa" if record.line is not None else None,
+                    )
+                )
+            elif kecamatan_id is not None and desa.kecamatan_id != kecamatan_id:
+                problems.append(
+                    ImportProblem(
+                        source,
+                        f"desa {record.kode_desa} ({desa.nama}) bukan desa kecamatan ini",
+                        line=record.line,
+                        field="kode_desa" if record.line is not None else None,
+                    )
+                )
+            else:
+                found.append((desa, record))
+        matched.append((source, found))
+    if problems:
+        raise ImportFailed(problems)
+    files: list[IdmFileSummary] = []
+    items: list[tuple[Desa, IdmRecord]] = []
+    for source, found in matched:
+        inserted = updated = 0
+        for desa, record in found:
+            created = uow.idm.upsert(
+                IdmResult(
+                    desa_id=desa.id,
+                    tahun=record.tahun,
+                    score=record.score,
+                    status=record.status,
+                    iks=record.iks,
+                    ike=record.ike,
+                    ikl=record.ikl,
+                    status_published=record.status_published,
+                    source=source,
+                )
+            )
+            inserted += created
+            updated += not created
+            items.append((desa, record))
+        uow.audit.record(
+            actor=actor,
+            action="import_idm",
+            entity="idm_result",
+            detail={"berkas": source, "baru": inserted, "diperbarui": updated},
+        )
+        files.append(IdmFileSummary(source, inserted, updated))
+    uow.commit()
+    return IdmImportSummary(files, items)
+
+
+@dataclass(frozen=True, slots=True)
+class SkmImportSummary:
+    """What an SKM import stored."""
+
+    source: str
+    stored: int
+    per_service: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """Indonesian summary for the operator."""
+        lines = [f"{self.source}: {self.stored} responden SKM disimpan."]
+        lines += [f"  {name}: {count}" for name, count in sorted(self.per_service.items())]
+        return "\n".join(lines)
+
+
+def import_skm(
+    uow: UnitOfWork,
+    rows: Sequence[SkmRow],
+    *,
+    kecamatan_id: int,
+    source: str,
+    actor: str,
+) -> SkmImportSummary:
+    """Store typed-in questionnaires; an unknown ``layanan`` stores nothing.
+
+    Decided: services are not created on the fly (a typo would split a service's
+    results); they are matched by code or by name and must exist.
+    """
+    problems: list[ImportProblem] = []
+    responses: list[SkmResponse] = []
+    per_service: Counter[str] = Counter()
+    for row in rows:
+        service_id = None
+        if row.layanan is not None:
+            service = uow.skm.get_service_by_code(
+                kecamatan_id, row.layanan
+            ) or uow.skm.find_service_by_name(kecamatan_id, row.layanan)
+            if service is None:
+                problems.append(
+                    ImportProblem(
+                        source,
+                        f"layanan '{row.layanan}' belum terdaftar",
+                        line=row.line,
+                        field="layanan",
+                    )
+                )
+                continue
+            service_id = service.id
+            per_service[service.nama] += 1
+        else:
+            per_service["(tanpa layanan)"] += 1
+        responses.append(
+            SkmResponse(
+                kecamatan_id=kecamatan_id,
+                survey_date=row.survey_date,
+                answers=dict(row.answers),
+                service_id=service_id,
+                jenis_kelamin=row.jenis_kelamin,
+                usia=row.usia,
+                pendidikan=row.pendidikan,
+                pekerjaan=row.pekerjaan,
+                saran=row.saran,
+                source="import",
+            )
+        )
+    if problems:
+        raise ImportFailed(problems)
+    for response in responses:
+        uow.skm.add_response(response)
+    uow.audit.record(
+        actor=actor,
+        action="import_skm",
+        entity="skm_response",
+        detail={"berkas": source, "responden": len(responses)},
+    )
+    uow.commit()
+    return SkmImportSummary(source, len(responses), dict(per_service))
+
+
+_COUNTS = {IndicatorCode.DESA_MANDIRI, IndicatorCode.DESA_TEMATIK}
+_PERCENTAGES = {IndicatorCode.KONFLIK_TERTANGANI, IndicatorCode.TRANTIBUM_TERTANGANI}
+
+
+def set_target(
+    uow: UnitOfWork,
+    *,
+    kecamatan_id: int,
+    indicator: IndicatorCode,
+    tahun: int,
+    value: Decimal,
+    actor: str,
+) -> None:
+    """Set an annual target after checking it fits the indicator.
+
+    Decided: desa counts are whole numbers up to the kecamatan's number of desa;
+    percentages are 0-100; the SKM target is a NIK between 25 and 100.
+    """
+    name = next(d.indikator for d in INDICATORS if d.code is indicator)
+    if not 2000 <= tahun <= 2100:
+        raise InvalidInput(f"Tahun target harus di antara 2000 dan 2100 (diterima {tahun}).")
+    if not value.is_finite() or value < 0:
+        raise InvalidInput(f"Target {name} tidak boleh negatif.")
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(f"Target {name} paling banyak 2 angka di belakang koma.")
+    if indicator in _COUNTS:
+        desa = len(uow.desa.list_by_kecamatan(kecamatan_id))
+        if value != value.to_integral_value():
+            raise InvalidInput(f"Target {name} harus bilangan bulat (jumlah desa).")
+        if value > desa:
+            raise InvalidInput(
+                f"Target {name} ({value:f}) melebihi jumlah desa di kecamatan ini ({desa})."
+            )
+    elif indicator in _PERCENTAGES:
+        if value > 100:
+            raise InvalidInput(f"Target {name} adalah persentase 0-100 (diterima {value:f}).")
+    elif not Decimal(25) <= value <= Decimal(100):
+        raise InvalidInput(f"Target SKM adalah NIK 25-100 (diterima {value:f}).")
+    uow.targets.set(kecamatan_id, indicator, tahun, value)
+    uow.audit.record(
+        actor=actor,
+        action="set_target",
+        entity="target",
+        entity_id=f"{indicator.value}/{tahun}",
+        detail={"nilai": str(value)},
+    )
+    uow.commit()
