@@ -6,8 +6,13 @@ import html
 import logging
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CommandHandler
-from telegram.ext import ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+)
 from telegram.request import BaseRequest
 
 from bot import texts

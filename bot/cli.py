@@ -129,9 +129,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"tanggal harus berformat YYYY-MM-DD: {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"tanggal harus berformat YYYY-MM-DD: {text!r}") from None
 
 
 def _idm_files(paths: Sequence[Path]) -> list[Path]:
@@ -269,7 +267,11 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
                 uow.commit()
             print(
                 f"Kecamatan {seed.nama} ({seed.kode}) dengan {len(seed.desa)} desa: "
-                + (f"{changed} baris baru/diubah." if changed else "sudah terdaftar, tidak berubah.")
+                + (
+                    f"{changed} baris baru/diubah."
+                    if changed
+                    else "sudah terdaftar, tidak berubah."
+                )
             )
     finally:
         runtime.close()

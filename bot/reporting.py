@@ -103,8 +103,10 @@ def _detail_lines(report: IkuReport, code: IndicatorCode) -> list[str]:
         counts = ", ".join(
             f"{status.label}: {idm.counts.get(status, 0)}" for status in reversed(IdmStatus)
         )
-        out = [f"  Status IDM tahun {idm.tahun}: {counts}; tanpa data: "
-               f"{len(idm.per_desa) - idm.with_data}."]
+        out = [
+            f"  Status IDM tahun {idm.tahun}: {counts}; tanpa data: "
+            f"{len(idm.per_desa) - idm.with_data}."
+        ]
         for desa, result in idm.per_desa:
             if result is None:
                 out.append(f"    {desa.kode} {desa.nama:<20} belum ada data")

@@ -7,6 +7,17 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.ports import (
+    AuditRepository,
+    DesaRepository,
+    IdmRepository,
+    IncidentRepository,
+    KecamatanRepository,
+    SkmRepository,
+    TargetRepository,
+    TematikRepository,
+    UserRepository,
+)
 from storage.repositories import (
     SqlAuditRepository,
     SqlDesaRepository,
@@ -25,15 +36,16 @@ __all__ = ["SqlUnitOfWork"]
 class SqlUnitOfWork:
     """A transaction over every repository; leaving without ``commit()`` rolls back."""
 
-    kecamatan: SqlKecamatanRepository
-    desa: SqlDesaRepository
-    idm: SqlIdmRepository
-    tematik: SqlTematikRepository
-    users: SqlUserRepository
-    incidents: SqlIncidentRepository
-    skm: SqlSkmRepository
-    targets: SqlTargetRepository
-    audit: SqlAuditRepository
+    # Typed as the ports, so that the class satisfies ``domain.ports.UnitOfWork``.
+    kecamatan: KecamatanRepository
+    desa: DesaRepository
+    idm: IdmRepository
+    tematik: TematikRepository
+    users: UserRepository
+    incidents: IncidentRepository
+    skm: SkmRepository
+    targets: TargetRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory

@@ -67,7 +67,7 @@ class OfflineRequest(BaseRequest):
             result = {
                 "message_id": self._message_id,
                 "date": 1_780_000_000,
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "chat": {"id": int(str(params["chat_id"])), "type": "private"},
                 "text": params.get("text", ""),
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "IKU Bot"},
             }

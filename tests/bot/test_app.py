@@ -26,9 +26,7 @@ def offline() -> OfflineRequest:
 
 
 @pytest.fixture
-async def app(
-    tmp_path: Path, offline: OfflineRequest
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(tmp_path: Path, offline: OfflineRequest) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     settings = load_settings(
         telegram_bot_token=TOKEN, database_url=f"sqlite:///{tmp_path / 'bot.db'}"
     )
@@ -55,7 +53,8 @@ def command(text: str, user_id: int = 555) -> Update:
 
 
 async def test_start_greets_with_the_kecamatan_name(
-    app: Application, offline: OfflineRequest  # type: ignore[type-arg]
+    app: Application,  # type: ignore[type-arg]
+    offline: OfflineRequest,
 ) -> None:
     message = command("/start")
     message.message.set_bot(app.bot)  # type: ignore[union-attr]
@@ -66,7 +65,8 @@ async def test_start_greets_with_the_kecamatan_name(
 
 
 async def test_bantuan_lists_the_commands(
-    app: Application, offline: OfflineRequest  # type: ignore[type-arg]
+    app: Application,  # type: ignore[type-arg]
+    offline: OfflineRequest,
 ) -> None:
     update = command("/bantuan")
     update.message.set_bot(app.bot)  # type: ignore[union-attr]

@@ -30,9 +30,7 @@ CliRunner = Callable[..., CliResult]
 
 
 @pytest.fixture
-def cli_env(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clean environment: the test database, no token, no developer .env in the way."""
     monkeypatch.chdir(tmp_path)
     for name in ("TELEGRAM_BOT_TOKEN", "KECAMATAN", "ADMIN_TELEGRAM_IDS", "LOG_LEVEL", "TIMEZONE"):

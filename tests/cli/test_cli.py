@@ -7,6 +7,8 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from domain.skm import UNSUR
 from tests.cli.conftest import CliRunner, write_csv
 
@@ -55,7 +57,7 @@ def test_report_json_lists_the_five_indicators_with_no_data_yet(cli: CliRunner) 
     konflik = indicator(report, "konflik_tertangani")
     assert konflik["realisasi"] is None
     assert konflik["detail"]["tidak_ada_kejadian"] is True  # type: ignore[index]
-    assert len(indicator(report, "desa_mandiri")["detail"]["desa"]) == 14  # type: ignore[index,arg-type]
+    assert len(indicator(report, "desa_mandiri")["detail"]["desa"]) == 14  # type: ignore[index]
 
 
 def test_import_idm_csv_counts_desa_mandiri_strictly_above_threshold(
@@ -122,7 +124,9 @@ def test_import_idm_reads_kemendesa_json_files_of_a_registered_kecamatan(
 def test_import_idm_with_an_unknown_code_names_the_file_and_line_and_stores_nothing(
     cli: CliRunner, cli_env: Path
 ) -> None:
-    good = write_csv(cli_env / "a.csv", ["kode_desa", "tahun", "idm"], [["3528040001", 2026, "0.9"]])
+    good = write_csv(
+        cli_env / "a.csv", ["kode_desa", "tahun", "idm"], [["3528040001", 2026, "0.9"]]
+    )
     bad = write_csv(
         cli_env / "b.csv",
         ["kode_desa", "tahun", "idm"],
@@ -190,12 +194,9 @@ def test_report_table_prints_the_iku_table(cli: CliRunner) -> None:
 
 
 def test_target_set_rejects_an_unknown_indicator_with_usage_error(cli: CliRunner) -> None:
-    try:
+    with pytest.raises(SystemExit) as exc:
         cli("target", "set", "desa_hebat", "2026", "3")
-    except SystemExit as exc:
-        assert exc.code == 2
-    else:  # pragma: no cover - argparse always exits here
-        raise AssertionError("argparse should have exited")
+    assert exc.value.code == 2
 
 
 def test_an_unknown_kecamatan_is_explained(cli: CliRunner) -> None:
