@@ -20,7 +20,7 @@ from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
 from domain.models import IdmRecord, IndicatorCode
 from domain.period import Period
 from domain.report import iku_report
-from domain.usecases import import_idm, import_skm, set_target
+from domain.usecases import add_service, import_idm, import_skm, set_target
 from storage.migrate import upgrade
 from storage.readers import read_table, read_text
 from storage.seed import load_kecamatan_file, seed_kecamatan
@@ -80,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     tlist.add_argument("year", type=_year, metavar="TAHUN")
     _kecamatan_option(tlist)
 
+    lay = sub.add_parser("layanan", help="layanan SKM kantor (untuk kuesioner dan sampel minimal)")
+    lay_sub = lay.add_subparsers(dest="layanan_command", metavar="AKSI", required=True)
+    ladd = lay_sub.add_parser("add", help="mendaftarkan layanan")
+    ladd.add_argument("kode", metavar="KODE", help="kode pendek, mis. ktp (dipakai di tautan SKM)")
+    ladd.add_argument("nama", metavar="NAMA", help="nama layanan, mis. 'Rekomendasi KTP-el'")
+    ladd.add_argument(
+        "--populasi", type=_population, metavar="N", help="jumlah orang dilayani per tahun"
+    )
+    _kecamatan_option(ladd)
+    llist = lay_sub.add_parser("list", help="menampilkan layanan")
+    _kecamatan_option(llist)
+
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
     rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = rep.add_mutually_exclusive_group()
@@ -123,6 +135,13 @@ def _decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise argparse.ArgumentTypeError(f"bukan angka: {text!r}")
     return value
+
+
+def _population(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"populasi harus bilangan bulat: {text!r}") from None
 
 
 def _date(text: str) -> date:
@@ -170,10 +189,10 @@ def cmd_import_idm(runtime: Runtime, args: argparse.Namespace) -> int:
             batches.append((path.name, _read_idm(path)))
         except ImportFailed as exc:
             problems += exc.problems
-    if problems:
-        raise ImportFailed(problems)
     with runtime.uow() as uow:
-        summary = import_idm(uow, batches, kecamatan_id=kec.id, actor="cli")
+        summary = import_idm(
+            uow, batches, kecamatan_id=kec.id, actor="cli", earlier_problems=problems
+        )
     print(summary.describe())
     return EXIT_OK
 
@@ -216,6 +235,34 @@ def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
     for code in IndicatorCode:
         value = targets.get(code)
         print(f"  {code.value:<22} {fmt_decimal(value) if value is not None else 'belum ada'}")
+    return EXIT_OK
+
+
+def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Register or list SKM services."""
+    kec = runtime.kecamatan(args.kecamatan)
+    if args.layanan_command == "add":
+        with runtime.uow() as uow:
+            service = add_service(
+                uow,
+                kecamatan_id=kec.id,
+                kode=args.kode,
+                nama=args.nama,
+                population=args.populasi,
+                actor="cli",
+            )
+        print(f"Layanan {service.kode} ({service.nama}) terdaftar di Kecamatan {kec.nama}.")
+        return EXIT_OK
+    with runtime.uow() as uow:
+        services = uow.skm.list_services(kec.id)
+    if not services:
+        print(f"Belum ada layanan SKM di Kecamatan {kec.nama}.")
+        return EXIT_OK
+    print(f"Layanan SKM Kecamatan {kec.nama}:")
+    for item in services:
+        population = "-" if item.population is None else str(item.population)
+        state = "" if item.active else " (nonaktif)"
+        print(f"  {item.kode:<16} {item.nama:<40} populasi {population}{state}")
     return EXIT_OK
 
 
@@ -289,6 +336,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "import-idm": cmd_import_idm,
     "import-skm": cmd_import_skm,
     "target": cmd_target,
+    "layanan": cmd_layanan,
     "report": cmd_report,
 }
 

@@ -55,3 +55,5 @@ def setup_logging(settings: Settings) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Alembic announces its dialect on every start; operators need only its problems.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -6,6 +6,7 @@ file with a single bad line stores nothing at all.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from decimal import Decimal
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
 from domain.importing import SkmRow
 from domain.indicators import INDICATORS
-from domain.models import Desa, IdmRecord, IdmResult, IndicatorCode, SkmResponse
+from domain.models import Desa, IdmRecord, IdmResult, IndicatorCode, SkmResponse, SkmService
 from domain.ports import UnitOfWork
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "import_idm",
     "import_skm",
     "set_target",
+    "add_service",
+    "SERVICE_CODE",
 ]
 
 
@@ -61,13 +64,16 @@ def import_idm(
     *,
     kecamatan_id: int | None,
     actor: str,
+    earlier_problems: Sequence[ImportProblem] = (),
 ) -> IdmImportSummary:
     """Store IDM results of files; any unknown desa stores nothing of any file.
 
     Desa are matched by code (BPS or Kemendagri), never by name. With
     ``kecamatan_id``, a desa of another kecamatan is a problem too.
+    ``earlier_problems`` (files that could not be parsed) are reported together
+    with the matching problems, so that the operator sees every problem at once.
     """
-    problems: list[ImportProblem] = []
+    problems: list[ImportProblem] = list(earlier_problems)
     matched: list[tuple[str, list[tuple[Desa, IdmRecord]]]] = []
     for source, records in batches:
         found: list[tuple[Desa, IdmRecord]] = []
@@ -254,3 +260,55 @@ def set_target(
         detail={"nilai": str(value)},
     )
     uow.commit()
+
+
+# A service code becomes part of a deep link (``/start skm_<kode>``, 64 characters of
+# [A-Za-z0-9_-] at most), so it is short, lower-case and link-safe.
+SERVICE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+SERVICE_NAME_MAX = 120
+POPULATION_MAX = 10_000_000
+
+
+def add_service(
+    uow: UnitOfWork,
+    *,
+    kecamatan_id: int,
+    kode: str,
+    nama: str,
+    population: int | None,
+    actor: str,
+) -> SkmService:
+    """Register an SKM service (layanan) of the office.
+
+    ``population`` is the number of people served in a year; the report uses it for
+    the minimum sample. Codes and names are unique within a kecamatan.
+    """
+    kode = kode.strip().lower()
+    nama = " ".join(nama.split())
+    if not SERVICE_CODE.fullmatch(kode):
+        raise InvalidInput(
+            "Kode layanan 1-32 karakter: huruf kecil, angka, '-' atau '_', diawali huruf atau "
+            f"angka (diterima {kode!r})."
+        )
+    if not 3 <= len(nama) <= SERVICE_NAME_MAX:
+        raise InvalidInput(f"Nama layanan harus 3-{SERVICE_NAME_MAX} karakter.")
+    if population is not None and not 1 <= population <= POPULATION_MAX:
+        raise InvalidInput(
+            f"Populasi layanan harus 1-{POPULATION_MAX} orang per tahun (diterima {population})."
+        )
+    if uow.skm.get_service_by_code(kecamatan_id, kode) is not None:
+        raise InvalidInput(f"Layanan dengan kode {kode} sudah terdaftar.")
+    if uow.skm.find_service_by_name(kecamatan_id, nama) is not None:
+        raise InvalidInput(f"Layanan bernama {nama!r} sudah terdaftar.")
+    service = uow.skm.add_service(
+        SkmService(id=0, kecamatan_id=kecamatan_id, kode=kode, nama=nama, population=population)
+    )
+    uow.audit.record(
+        actor=actor,
+        action="add_service",
+        entity="skm_service",
+        entity_id=kode,
+        detail={"nama": nama, "populasi": population},
+    )
+    uow.commit()
+    return service
