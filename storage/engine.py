@@ -28,6 +28,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint(connection: Any, _name: str) -> None:
+    # The sqlite3 module opens a transaction only before INSERT/UPDATE/DELETE. A
+    # SAVEPOINT emitted first would start a transaction of its own, and its RELEASE
+    # would commit the work outside the unit of work. Begin the real one first.
+    # (The module's implicit BEGIN is otherwise kept on purpose: reads before the
+    # first write see committed data, as on PostgreSQL's READ COMMITTED, so a write
+    # after another writer's commit is checked by versions, not refused as locked.)
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``: SQLite with foreign keys and WAL, or PostgreSQL (psycopg 3)."""
     parsed = make_url(url)
@@ -35,6 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         prepare_sqlite_path(url)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

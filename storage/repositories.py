@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -548,31 +550,23 @@ class SqlIncidentRepository(_Repo):
 
     def add_nil_report(self, report: NilReport) -> bool:
         """Record a nil report once per desa and ISO week."""
-        exists = self.session.scalar(
-            select(func.count())
-            .select_from(NilReportRow)
-            .where(
-                col(NilReportRow.desa_id) == report.desa_id,
-                col(NilReportRow.iso_year) == report.iso_year,
-                col(NilReportRow.iso_week) == report.iso_week,
+        # One atomic statement (INSERT ... ON CONFLICT DO NOTHING), so that two officers
+        # of the same desa confirming at once get one row and no error.
+        dialect = self.session.get_bind().dialect.name
+        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        inserted = self.session.execute(
+            make_insert(NilReportRow)
+            .values(
+                desa_id=report.desa_id,
+                iso_year=report.iso_year,
+                iso_week=report.iso_week,
+                user_id=report.user_id,
+                created_at=report.created_at,
             )
-        )
-        if exists:
-            return False
-        try:
-            with self.session.begin_nested():
-                self.session.add(
-                    NilReportRow(
-                        desa_id=report.desa_id,
-                        iso_year=report.iso_year,
-                        iso_week=report.iso_week,
-                        user_id=report.user_id,
-                        created_at=report.created_at,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+            .on_conflict_do_nothing(index_elements=["desa_id", "iso_year", "iso_week"])
+            .returning(col(NilReportRow.id))
+        ).scalar_one_or_none()
+        return inserted is not None
 
     def _range(self, kecamatan_id: int, kind: IncidentKind, start: date, end: date) -> Any:
         return and_(
