@@ -41,6 +41,7 @@ YEAR_MIN, YEAR_MAX = 2000, 2100
 ROW_CELLS = {"iks": 45, "ike": 58, "ikl": 62, "idm": 63}
 _BPS_DESA = re.compile(r"\d{10}")
 _KEMENDAGRI_DESA = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
+_YEAR = re.compile(r"[0-9]{4}")
 _FILE_NAME = re.compile(r"(\d{10})_(\d{4})\.json", re.IGNORECASE)
 
 
@@ -119,7 +120,7 @@ def parse_kemendesa_json(data: bytes | str, source: str) -> IdmRecord:
             f"kode desa BPS harus 10 digit (diterima {kode})", field="mapData.IDENTITAS[0].id_desa"
         )
     tahun = summaries.get("TAHUN")
-    if isinstance(tahun, str) and tahun.strip().isdigit():
+    if isinstance(tahun, str) and _YEAR.fullmatch(tahun.strip()):
         tahun = int(tahun)
     if not isinstance(tahun, int) or isinstance(tahun, bool) or not YEAR_MIN <= tahun <= YEAR_MAX:
         problems.add(
@@ -156,10 +157,15 @@ def parse_kemendesa_json(data: bytes | str, source: str) -> IdmRecord:
         values[name] = value
     if kode is not None and tahun is not None:
         match = _FILE_NAME.fullmatch(source.rsplit("/", 1)[-1])
-        if match and (match.group(1) != kode or int(match.group(2)) != tahun):
+        if match and match.group(1) != kode:
             problems.add(
-                f"nama berkas menyebut desa {match.group(1)} tahun {match.group(2)}, "
-                f"isinya desa {kode} tahun {tahun}"
+                f"nama berkas menyebut desa {match.group(1)}, isinya desa {kode}",
+                field="mapData.IDENTITAS[0].id_desa",
+            )
+        if match and int(match.group(2)) != tahun:
+            problems.add(
+                f"nama berkas menyebut tahun {match.group(2)}, isinya tahun {tahun}",
+                field="mapData.SUMMARIES.TAHUN",
             )
     score = values.get("idm")
     iks, ike, ikl = values.get("iks"), values.get("ike"), values.get("ikl")
@@ -207,7 +213,8 @@ def csv_table(text: str) -> Table:
     Line numbers are 1-based and the header is line 1.
     """
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    # The separator is read from the first non-blank line (blank lines are skipped below).
+    first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header: list[str] | None = None
@@ -275,7 +282,7 @@ def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
                 field="kode_desa",
             )
         tahun_text = texts["tahun"].strip()
-        tahun = int(tahun_text) if tahun_text.isdigit() else None
+        tahun = int(tahun_text) if _YEAR.fullmatch(tahun_text) else None
         if tahun is None or not YEAR_MIN <= tahun <= YEAR_MAX:
             problems.add(
                 f"tahun harus {YEAR_MIN}-{YEAR_MAX} (diterima {tahun_text!r})",
@@ -530,6 +537,6 @@ def _score_like_int(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         return int(value.strip())
     raise ValueError
