@@ -20,7 +20,7 @@ from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
 from domain.models import IdmRecord, IndicatorCode
 from domain.period import Period
 from domain.report import iku_report
-from domain.usecases import add_service, import_idm, import_skm, set_target
+from domain.usecases import add_service, import_idm, import_skm, set_target, update_service
 from storage.migrate import upgrade
 from storage.readers import read_table, read_text
 from storage.seed import load_kecamatan_file, seed_kecamatan
@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--populasi", type=_population, metavar="N", help="jumlah orang dilayani per tahun"
     )
     _kecamatan_option(ladd)
+    lupd = lay_sub.add_parser("update", help="mengubah nama, populasi, atau status layanan")
+    lupd.add_argument("kode", metavar="KODE")
+    lupd.add_argument("--nama", metavar="NAMA")
+    lupd.add_argument("--populasi", type=_population, metavar="N")
+    state = lupd.add_mutually_exclusive_group()
+    state.add_argument("--aktif", dest="active", action="store_true", default=None)
+    state.add_argument("--nonaktif", dest="active", action="store_false")
+    _kecamatan_option(lupd)
     llist = lay_sub.add_parser("list", help="menampilkan layanan")
     _kecamatan_option(llist)
 
@@ -252,6 +260,21 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
                 actor="cli",
             )
         print(f"Layanan {service.kode} ({service.nama}) terdaftar di Kecamatan {kec.nama}.")
+        return EXIT_OK
+    if args.layanan_command == "update":
+        with runtime.uow() as uow:
+            service = update_service(
+                uow,
+                kecamatan_id=kec.id,
+                kode=args.kode,
+                nama=args.nama,
+                population=args.populasi,
+                active=args.active,
+                actor="cli",
+            )
+        population = "-" if service.population is None else str(service.population)
+        state = "aktif" if service.active else "nonaktif"
+        print(f"Layanan {service.kode}: {service.nama}, populasi {population}, {state}.")
         return EXIT_OK
     with runtime.uow() as uow:
         services = uow.skm.list_services(kec.id)

@@ -251,6 +251,10 @@ class SkmRepository(Protocol):
         """Create a service (``id`` ignored)."""
         ...
 
+    def update_service(self, service: SkmService) -> SkmService:
+        """Store the name, population and active flag of an existing service (by ``id``)."""
+        ...
+
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
     ) -> SkmTotals:

@@ -162,9 +162,9 @@ def _skm(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
     population = 0
     known = False
     for service in uow.skm.list_services(kec.id):
-        if not service.active and totals.respondents == 0:
-            continue
         per = uow.skm.totals(kec.id, period.start, period.end, service_id=service.id)
+        if not service.active and per.respondents == 0:
+            continue  # a retired service without answers in the period is not reported
         sample = min_sample(service.population) if service.population else None
         if service.population:
             population += service.population

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from domain.errors import ImportFailed, ImportProblem, InvalidInput
+from domain.errors import ImportFailed, ImportProblem, InvalidInput, NotFound
 from domain.importing import SkmRow
 from domain.indicators import INDICATORS
 from domain.models import Desa, IdmRecord, IdmResult, IndicatorCode, SkmResponse, SkmService
@@ -25,6 +25,7 @@ __all__ = [
     "import_skm",
     "set_target",
     "add_service",
+    "update_service",
     "SERVICE_CODE",
 ]
 
@@ -284,18 +285,13 @@ def add_service(
     the minimum sample. Codes and names are unique within a kecamatan.
     """
     kode = kode.strip().lower()
-    nama = " ".join(nama.split())
+    nama = _service_name(nama)
     if not SERVICE_CODE.fullmatch(kode):
         raise InvalidInput(
             "Kode layanan 1-32 karakter: huruf kecil, angka, '-' atau '_', diawali huruf atau "
             f"angka (diterima {kode!r})."
         )
-    if not 3 <= len(nama) <= SERVICE_NAME_MAX:
-        raise InvalidInput(f"Nama layanan harus 3-{SERVICE_NAME_MAX} karakter.")
-    if population is not None and not 1 <= population <= POPULATION_MAX:
-        raise InvalidInput(
-            f"Populasi layanan harus 1-{POPULATION_MAX} orang per tahun (diterima {population})."
-        )
+    _check_population(population)
     if uow.skm.get_service_by_code(kecamatan_id, kode) is not None:
         raise InvalidInput(f"Layanan dengan kode {kode} sudah terdaftar.")
     if uow.skm.find_service_by_name(kecamatan_id, nama) is not None:
@@ -312,3 +308,65 @@ def add_service(
     )
     uow.commit()
     return service
+
+
+def _service_name(nama: str) -> str:
+    nama = " ".join(nama.split())
+    if not 3 <= len(nama) <= SERVICE_NAME_MAX:
+        raise InvalidInput(f"Nama layanan harus 3-{SERVICE_NAME_MAX} karakter.")
+    return nama
+
+
+def _check_population(population: int | None) -> None:
+    if population is not None and not 1 <= population <= POPULATION_MAX:
+        raise InvalidInput(
+            f"Populasi layanan harus 1-{POPULATION_MAX} orang per tahun (diterima {population})."
+        )
+
+
+def update_service(
+    uow: UnitOfWork,
+    *,
+    kecamatan_id: int,
+    kode: str,
+    nama: str | None = None,
+    population: int | None = None,
+    active: bool | None = None,
+    actor: str,
+) -> SkmService:
+    """Rename a service, set its yearly population, or (de)activate it.
+
+    The code stays: it is printed in QR codes and links already handed out. A
+    deactivated service keeps its responses and leaves the questionnaire's list.
+    """
+    service = uow.skm.get_service_by_code(kecamatan_id, kode)
+    if service is None:
+        raise NotFound(f"Layanan dengan kode {kode.strip().lower()} belum terdaftar.")
+    changed = service
+    if nama is not None:
+        clean = _service_name(nama)
+        other = uow.skm.find_service_by_name(kecamatan_id, clean)
+        if other is not None and other.id != service.id:
+            raise InvalidInput(f"Layanan bernama {clean!r} sudah terdaftar.")
+        changed = replace(changed, nama=clean)
+    if population is not None:
+        _check_population(population)
+        changed = replace(changed, population=population)
+    if active is not None:
+        changed = replace(changed, active=active)
+    if changed == service:
+        return service
+    stored = uow.skm.update_service(changed)
+    uow.audit.record(
+        actor=actor,
+        action="update_service",
+        entity="skm_service",
+        entity_id=service.kode,
+        detail={
+            "nama": stored.nama,
+            "populasi": stored.population,
+            "aktif": stored.active,
+        },
+    )
+    uow.commit()
+    return stored

@@ -673,6 +673,15 @@ class SqlSkmRepository(_Repo):
         self.session.flush()
         return _service(row)
 
+    def update_service(self, service: SkmService) -> SkmService:
+        """Store name, population and active flag of an existing service."""
+        row = self.session.get(SkmServiceRow, service.id)
+        if row is None:
+            raise LookupError(f"layanan {service.id} tidak ada")
+        row.nama, row.population, row.active = service.nama, service.population, service.active
+        self.session.flush()
+        return _service(row)
+
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
     ) -> SkmTotals:

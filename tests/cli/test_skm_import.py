@@ -153,3 +153,29 @@ def test_files_that_are_not_sheets_get_a_precise_message(cli: CliRunner, cli_env
     missing = cli("import-skm", str(cli_env / "tidak-ada.csv"))
     assert missing.code == 1
     assert "tidak ditemukan" in missing.err
+
+
+def test_layanan_update_changes_name_population_and_state(cli: CliRunner, cli_env: Path) -> None:
+    assert cli("layanan", "add", "ktp", "Rekomendasi KTP-el").code == 0
+    assert cli("layanan", "add", "kk", "Kartu Keluarga", "--populasi", "50").code == 0
+    changed = cli("layanan", "update", "KTP", "--nama", "KTP elektronik", "--populasi", "220")
+    assert changed.code == 0, changed.err
+    assert "KTP elektronik, populasi 220, aktif" in changed.out
+    clash = cli("layanan", "update", "ktp", "--nama", "kartu keluarga")
+    assert clash.code == 1
+    assert "sudah terdaftar" in clash.err
+    unknown = cli("layanan", "update", "akta", "--populasi", "10")
+    assert unknown.code == 1
+    assert "akta belum terdaftar" in unknown.err
+    assert cli("layanan", "update", "kk", "--nonaktif").code == 0
+    listed = cli("layanan", "list").out
+    assert "KTP elektronik" in listed
+    assert "populasi 220" in listed
+    assert "(nonaktif)" in listed
+    # A retired service without answers in the period leaves the report; its population too.
+    path = write_csv(cli_env / "skm.csv", HEADER, [[*r, "ktp"] + [None] * 5 for r in worked_rows()])
+    assert cli("import-skm", str(path)).code == 0
+    detail = cli("report", "--year", "2026", "--format", "json").json()["indicators"][4]["detail"]
+    assert [s["kode"] for s in detail["services"]] == ["ktp"]
+    assert detail["population"] == 220
+    assert detail["min_sample"] == 140
