@@ -29,8 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, insert, select, text
-from sqlmodel import col
+from sqlalchemy import Connection, Engine, insert, select, text
+from sqlmodel import SQLModel, col
 
 from domain.handling import handling_percentage
 from domain.models import IncidentKind, IncidentStatus
@@ -45,6 +45,7 @@ from storage.uow import SqlUnitOfWork
 
 T = TypeVar("T")
 YEAR = 2026
+BATCH = 5000
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -89,12 +90,8 @@ def fill(engine: Engine, incidents: int, responses: int, seed: int = 7) -> int:
                     "updated_at": received,
                 }
             )
-            if len(batch) == 5000:
-                conn.execute(insert(IncidentRow), batch)
-                batch = []
-        if batch:
-            conn.execute(insert(IncidentRow), batch)
-            batch = []
+            batch = _flush(conn, IncidentRow, batch)
+        batch = _flush(conn, IncidentRow, batch, final=True)
         now = datetime.now(UTC)
         for _ in range(responses):
             row: dict[str, Any] = {
@@ -106,12 +103,19 @@ def fill(engine: Engine, incidents: int, responses: int, seed: int = 7) -> int:
             for key in UNSUR:
                 row[f"u_{key}"] = None if rng.random() < 0.02 else rng.choice((2, 3, 3, 4, 4))
             batch.append(row)
-            if len(batch) == 5000:
-                conn.execute(insert(SkmResponseRow), batch)
-                batch = []
-        if batch:
-            conn.execute(insert(SkmResponseRow), batch)
+            batch = _flush(conn, SkmResponseRow, batch)
+        _flush(conn, SkmResponseRow, batch, final=True)
     return kec.id
+
+
+def _flush(
+    conn: Connection, table: type[SQLModel], batch: list[dict[str, Any]], final: bool = False
+) -> list[dict[str, Any]]:
+    """Insert ``batch`` once it is full (or, with ``final``, whatever is left)."""
+    if batch and (final or len(batch) >= BATCH):
+        conn.execute(insert(table), batch)
+        return []
+    return batch
 
 
 def naive(engine: Engine, kecamatan_id: int, period: Period) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from bot.reporting import fmt_decimal, report_json, report_text
 from bot.runtime import Runtime, open_runtime
 from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
 from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
-from domain.models import IdmRecord, IndicatorCode
+from domain.models import IdmRecord, IndicatorCode, SkmService
 from domain.period import Period
 from domain.report import iku_report
 from domain.usecases import add_service, import_idm, import_skm, set_target, update_service
@@ -272,9 +272,11 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
                 active=args.active,
                 actor="cli",
             )
-        population = "-" if service.population is None else str(service.population)
         state = "aktif" if service.active else "nonaktif"
-        print(f"Layanan {service.kode}: {service.nama}, populasi {population}, {state}.")
+        print(
+            f"Layanan {service.kode}: {service.nama}, populasi {_population_text(service)}, "
+            f"{state}."
+        )
         return EXIT_OK
     with runtime.uow() as uow:
         services = uow.skm.list_services(kec.id)
@@ -283,10 +285,13 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Layanan SKM Kecamatan {kec.nama}:")
     for item in services:
-        population = "-" if item.population is None else str(item.population)
         state = "" if item.active else " (nonaktif)"
-        print(f"  {item.kode:<16} {item.nama:<40} populasi {population}{state}")
+        print(f"  {item.kode:<16} {item.nama:<40} populasi {_population_text(item)}{state}")
     return EXIT_OK
+
+
+def _population_text(service: SkmService) -> str:
+    return "-" if service.population is None else str(service.population)
 
 
 def _period(args: argparse.Namespace, today: date) -> Period:
