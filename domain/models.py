@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from domain.idm import IdmStatus
 
@@ -94,6 +95,7 @@ class UserStatus(enum.StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
     DISABLED = "disabled"
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,4 +305,41 @@ class Target:
     value: Decimal
 
 
-__all__ += ["tracking_number"]
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """A single-use, expiring registration link with the role preset by an admin.
+
+    Only a hash of the token is stored; the token itself is shown once, in the link.
+    """
+
+    id: int
+    kecamatan_id: int
+    role: Role
+    created_by: int
+    expires_at: datetime
+    seksi: Seksi | None = None
+    desa_id: int | None = None
+    used_at: datetime | None = None
+    used_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A conversation in progress: which flow, which step, and the answers so far.
+
+    Kept in the database so that a restart loses nothing. ``token`` changes for every
+    new conversation, so that buttons of an older one are recognised as stale;
+    ``version`` grows with every saved step, so that two writers cannot both win.
+    """
+
+    chat_id: int
+    user_id: int
+    flow: str
+    step: str
+    data: dict[str, Any]
+    token: str
+    version: int = 0
+    updated_at: datetime | None = None
+
+
+__all__ += ["tracking_number", "Invite", "Draft"]

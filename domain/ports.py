@@ -17,17 +17,22 @@ from domain.idm import IdmStatus
 from domain.models import (
     Desa,
     DesaTematik,
+    Draft,
     IdmResult,
     Incident,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
     IndicatorCode,
+    Invite,
     Kecamatan,
     NilReport,
+    Role,
+    Seksi,
     SkmResponse,
     SkmService,
     User,
+    UserStatus,
 )
 from domain.skm import UnsurTotal
 
@@ -45,6 +50,8 @@ __all__ = [
     "SkmRepository",
     "TargetRepository",
     "AuditRepository",
+    "InviteRepository",
+    "DraftRepository",
     "UnitOfWork",
 ]
 
@@ -156,6 +163,14 @@ class TematikRepository(Protocol):
         """Active designations of a year."""
         ...
 
+    def get(self, tematik_id: int) -> DesaTematik | None:
+        """One designation by id."""
+        ...
+
+    def end(self, tematik_id: int, at: datetime) -> bool:
+        """Mark an active designation as ended; False if it was not active."""
+        ...
+
     def count_desa(self, kecamatan_id: int, tahun: int) -> int:
         """Distinct desa with at least one active theme in a year (COUNT DISTINCT)."""
         ...
@@ -170,6 +185,29 @@ class UserRepository(Protocol):
 
     def get_by_telegram_id(self, telegram_id: int) -> User | None:
         """The user with this Telegram id."""
+        ...
+
+    def get(self, user_id: int) -> User | None:
+        """By id."""
+        ...
+
+    def list(
+        self,
+        kecamatan_id: int,
+        *,
+        status: UserStatus | None = None,
+        role: Role | None = None,
+        seksi: Seksi | None = None,
+    ) -> list[User]:
+        """Users of a kecamatan, optionally filtered, ordered by name."""
+        ...
+
+    def update(self, user: User, *, expected_status: UserStatus | None = None) -> User | None:
+        """Store every field of an existing user (by ``id``).
+
+        With ``expected_status``, changes nothing and returns None unless the stored
+        status is that one (two admins deciding at once: only one wins).
+        """
         ...
 
 
@@ -207,6 +245,18 @@ class IncidentRepository(Protocol):
         """
         ...
 
+    def get(self, incident_id: int) -> Incident | None:
+        """By id."""
+        ...
+
+    def list_by_reporter(self, reporter_id: int, limit: int = 20) -> list[Incident]:
+        """A reporter's incidents, newest first."""
+        ...
+
+    def list_open(self, kecamatan_id: int, kind: IncidentKind | None = None) -> list[Incident]:
+        """Incidents not yet handled, oldest received first."""
+        ...
+
     def history(self, incident_id: int) -> list[IncidentEvent]:
         """Follow-ups of an incident, oldest first."""
         ...
@@ -233,6 +283,14 @@ class SkmRepository(Protocol):
 
     def add_response(self, response: SkmResponse) -> int:
         """Store one response; returns its id."""
+        ...
+
+    def claim_dedup(self, key_hash: str, at: datetime) -> bool:
+        """Store a keyed hash once; False if it was already stored (already answered)."""
+        ...
+
+    def get_service(self, service_id: int) -> SkmService | None:
+        """A service by id."""
         ...
 
     def get_service_by_code(self, kecamatan_id: int, kode: str) -> SkmService | None:
@@ -292,6 +350,42 @@ class AuditRepository(Protocol):
         ...
 
 
+class InviteRepository(Protocol):
+    """Single-use registration links (only the token's hash is stored)."""
+
+    def add(self, invite: Invite, token_hash: str) -> Invite:
+        """Store an invite (``id`` ignored)."""
+        ...
+
+    def get_by_hash(self, token_hash: str) -> Invite | None:
+        """The invite whose token hashes to this value."""
+        ...
+
+    def mark_used(self, invite_id: int, user_id: int, at: datetime) -> bool:
+        """Use an unused invite; False (and nothing changed) if it was used already."""
+        ...
+
+
+class DraftRepository(Protocol):
+    """Conversations in progress, one per chat and user."""
+
+    def get(self, chat_id: int, user_id: int) -> Draft | None:
+        """The conversation in progress, if any."""
+        ...
+
+    def save(self, draft: Draft) -> Draft | None:
+        """Insert (``version`` 0) or update (stored version must equal ``version``).
+
+        Returns the draft with its new version, or None when somebody else saved
+        first: the caller then treats its input as stale.
+        """
+        ...
+
+    def delete(self, chat_id: int, user_id: int) -> None:
+        """End the conversation (no error if there is none)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called."""
 
@@ -304,6 +398,8 @@ class UnitOfWork(Protocol):
     skm: SkmRepository
     targets: TargetRepository
     audit: AuditRepository
+    invites: InviteRepository
+    drafts: DraftRepository
 
     def __enter__(self) -> Self: ...
 

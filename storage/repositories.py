@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -22,12 +22,14 @@ from domain.idm import IdmStatus
 from domain.models import (
     Desa,
     DesaTematik,
+    Draft,
     IdmResult,
     Incident,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
     IndicatorCode,
+    Invite,
     Kecamatan,
     KonflikStage,
     NilReport,
@@ -46,12 +48,15 @@ from storage.tables import (
     AuditLogRow,
     DesaRow,
     DesaTematikRow,
+    DraftRow,
     IdmResultRow,
     IncidentEventRow,
     IncidentPhotoRow,
     IncidentRow,
+    InviteRow,
     KecamatanRow,
     NilReportRow,
+    SkmDedupRow,
     SkmResponseRow,
     SkmServiceRow,
     TargetRow,
@@ -70,6 +75,8 @@ __all__ = [
     "SqlSkmRepository",
     "SqlTargetRepository",
     "SqlAuditRepository",
+    "SqlInviteRepository",
+    "SqlDraftRepository",
 ]
 
 OFFICE_TZ = ZoneInfo("Asia/Jakarta")
@@ -318,6 +325,21 @@ class SqlTematikRepository(_Repo):
         )
         return [_tematik(r) for r in rows]
 
+    def get(self, tematik_id: int) -> DesaTematik | None:
+        """One designation by id."""
+        row = self.session.get(DesaTematikRow, tematik_id)
+        return None if row is None else _tematik(row)
+
+    def end(self, tematik_id: int, at: datetime) -> bool:
+        """Deactivate an active designation (a conditional UPDATE: only one ending wins)."""
+        result = self.session.execute(
+            update(DesaTematikRow)
+            .where(col(DesaTematikRow.id) == tematik_id, col(DesaTematikRow.active).is_(True))
+            .values(active=False, ended_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
     def count_desa(self, kecamatan_id: int, tahun: int) -> int:
         """COUNT(DISTINCT desa) with an active theme in the year."""
         value = self.session.scalar(
@@ -368,6 +390,51 @@ class SqlUserRepository(_Repo):
             select(UserRow).where(col(UserRow.telegram_id) == telegram_id)
         ).first()
         return None if row is None else _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        """By id."""
+        row = self.session.get(UserRow, user_id)
+        return None if row is None else _user(row)
+
+    def list(
+        self,
+        kecamatan_id: int,
+        *,
+        status: UserStatus | None = None,
+        role: Role | None = None,
+        seksi: Seksi | None = None,
+    ) -> list[User]:
+        """Users of a kecamatan by name, optionally filtered."""
+        query = select(UserRow).where(col(UserRow.kecamatan_id) == kecamatan_id)
+        if status is not None:
+            query = query.where(col(UserRow.status) == status.value)
+        if role is not None:
+            query = query.where(col(UserRow.role) == role.value)
+        if seksi is not None:
+            query = query.where(col(UserRow.seksi) == seksi.value)
+        rows = self.session.scalars(query.order_by(col(UserRow.nama), col(UserRow.id)))
+        return [_user(r) for r in rows]
+
+    def update(self, user: User, *, expected_status: UserStatus | None = None) -> User | None:
+        """Store every field of an existing user; conditional on ``expected_status``."""
+        query = update(UserRow).where(col(UserRow.id) == user.id)
+        if expected_status is not None:
+            query = query.where(col(UserRow.status) == expected_status.value)
+        result = self.session.execute(
+            query.values(
+                nama=user.nama,
+                jabatan=user.jabatan,
+                role=user.role.value,
+                seksi=None if user.seksi is None else user.seksi.value,
+                desa_id=user.desa_id,
+                kecamatan_id=user.kecamatan_id,
+                status=user.status.value,
+                updated_at=utcnow(),
+            ).execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        return user
 
 
 class SqlIncidentRepository(_Repo):
@@ -527,6 +594,36 @@ class SqlIncidentRepository(_Repo):
         self.session.refresh(current)
         return self._incident(current)
 
+    def get(self, incident_id: int) -> Incident | None:
+        """By id."""
+        row = self.session.get(IncidentRow, incident_id)
+        if row is not None:
+            self.session.refresh(row)
+        return None if row is None else self._incident(row)
+
+    def list_by_reporter(self, reporter_id: int, limit: int = 20) -> list[Incident]:
+        """A reporter's incidents, newest first."""
+        rows = self.session.scalars(
+            select(IncidentRow)
+            .where(col(IncidentRow.reporter_id) == reporter_id)
+            .order_by(col(IncidentRow.received_at).desc(), col(IncidentRow.id).desc())
+            .limit(limit)
+        )
+        return [self._incident(r) for r in rows]
+
+    def list_open(self, kecamatan_id: int, kind: IncidentKind | None = None) -> list[Incident]:
+        """Incidents not yet handled, oldest received first."""
+        query = select(IncidentRow).where(
+            col(IncidentRow.kecamatan_id) == kecamatan_id,
+            col(IncidentRow.status) != IncidentStatus.TERTANGANI.value,
+        )
+        if kind is not None:
+            query = query.where(col(IncidentRow.kind) == kind.value)
+        rows = self.session.scalars(
+            query.order_by(col(IncidentRow.received_at), col(IncidentRow.id))
+        )
+        return [self._incident(r) for r in rows]
+
     def history(self, incident_id: int) -> list[IncidentEvent]:
         """Follow-ups, oldest first."""
         rows = self.session.scalars(
@@ -630,6 +727,23 @@ class SqlSkmRepository(_Repo):
         self.session.flush()
         assert row.id is not None
         return row.id
+
+    def claim_dedup(self, key_hash: str, at: datetime) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING on the keyed hash: True only for the first."""
+        dialect = self.session.get_bind().dialect.name
+        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        inserted = self.session.execute(
+            make_insert(SkmDedupRow)
+            .values(key_hash=key_hash, created_at=at)
+            .on_conflict_do_nothing(index_elements=["key_hash"])
+            .returning(col(SkmDedupRow.id))
+        ).scalar_one_or_none()
+        return inserted is not None
+
+    def get_service(self, service_id: int) -> SkmService | None:
+        """By id."""
+        row = self.session.get(SkmServiceRow, service_id)
+        return None if row is None else _service(row)
 
     def get_service_by_code(self, kecamatan_id: int, kode: str) -> SkmService | None:
         """By code, case-insensitive."""
@@ -766,3 +880,139 @@ class SqlAuditRepository(_Repo):
             )
         )
         self.session.flush()
+
+
+def _invite(row: InviteRow) -> Invite:
+    assert row.id is not None
+    return Invite(
+        id=row.id,
+        kecamatan_id=row.kecamatan_id,
+        role=Role(row.role),
+        created_by=row.created_by,
+        expires_at=row.expires_at,
+        seksi=None if row.seksi is None else Seksi(row.seksi),
+        desa_id=row.desa_id,
+        used_at=row.used_at,
+        used_by=row.used_by,
+    )
+
+
+class SqlInviteRepository(_Repo):
+    """Single-use registration links."""
+
+    def add(self, invite: Invite, token_hash: str) -> Invite:
+        """Store an invite."""
+        row = InviteRow(
+            token_hash=token_hash,
+            kecamatan_id=invite.kecamatan_id,
+            role=invite.role.value,
+            seksi=None if invite.seksi is None else invite.seksi.value,
+            desa_id=invite.desa_id,
+            created_by=invite.created_by,
+            expires_at=invite.expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _invite(row)
+
+    def get_by_hash(self, token_hash: str) -> Invite | None:
+        """By the token's hash."""
+        row = self.session.scalars(
+            select(InviteRow).where(col(InviteRow.token_hash) == token_hash)
+        ).first()
+        return None if row is None else _invite(row)
+
+    def mark_used(self, invite_id: int, user_id: int, at: datetime) -> bool:
+        """Conditional UPDATE: only the first use of an invite succeeds."""
+        result = self.session.execute(
+            update(InviteRow)
+            .where(col(InviteRow.id) == invite_id, col(InviteRow.used_at).is_(None))
+            .values(used_at=at, used_by=user_id)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+
+def _draft(row: DraftRow) -> Draft:
+    return Draft(
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        flow=row.flow,
+        step=row.step,
+        data=dict(row.data),
+        token=row.token,
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlDraftRepository(_Repo):
+    """Conversations in progress."""
+
+    def get(self, chat_id: int, user_id: int) -> Draft | None:
+        """The draft of this chat and user."""
+        row = self.session.scalars(
+            select(DraftRow).where(
+                col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
+            )
+        ).first()
+        return None if row is None else _draft(row)
+
+    def save(self, draft: Draft) -> Draft | None:
+        """Insert a new draft or update the stored one if its version is unchanged."""
+        at = utcnow()
+        if draft.version == 0:
+            self.delete(draft.chat_id, draft.user_id)
+            row = DraftRow(
+                chat_id=draft.chat_id,
+                user_id=draft.user_id,
+                flow=draft.flow,
+                step=draft.step,
+                data=dict(draft.data),
+                token=draft.token,
+                version=1,
+                updated_at=at,
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(row)
+            except IntegrityError:
+                return None
+            return _draft(row)
+        result = self.session.execute(
+            update(DraftRow)
+            .where(
+                col(DraftRow.chat_id) == draft.chat_id,
+                col(DraftRow.user_id) == draft.user_id,
+                col(DraftRow.token) == draft.token,
+                col(DraftRow.version) == draft.version,
+            )
+            .values(
+                flow=draft.flow,
+                step=draft.step,
+                data=dict(draft.data),
+                version=draft.version + 1,
+                updated_at=at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        return Draft(
+            chat_id=draft.chat_id,
+            user_id=draft.user_id,
+            flow=draft.flow,
+            step=draft.step,
+            data=dict(draft.data),
+            token=draft.token,
+            version=draft.version + 1,
+            updated_at=at,
+        )
+
+    def delete(self, chat_id: int, user_id: int) -> None:
+        """Remove the draft, if any."""
+        self.session.execute(
+            delete(DraftRow)
+            .where(col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id)
+            .execution_options(synchronize_session=False)
+        )

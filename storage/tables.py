@@ -39,6 +39,8 @@ __all__ = [
     "TargetRow",
     "DigestLogRow",
     "AuditLogRow",
+    "InviteRow",
+    "DraftRow",
     "UNSUR_COLUMNS",
 ]
 
@@ -352,3 +354,42 @@ class AuditLogRow(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=60)
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _ts()
+
+
+class InviteRow(SQLModel, table=True):
+    """A single-use registration link; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    role: str = Field(max_length=20)
+    seksi: str | None = Field(default=None, max_length=20)
+    desa_id: int | None = Field(default=None, foreign_key="desa.id")
+    created_by: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class DraftRow(SQLModel, table=True):
+    """A conversation in progress (flow, step, answers so far), one per chat and user.
+
+    Deleted when the conversation ends; an SKM draft is the only place where a
+    citizen's chat id sits next to answers, and only until the answers are sent.
+    """
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    user_id: int = Field(sa_type=BigInteger)
+    flow: str = Field(max_length=30)
+    step: str = Field(max_length=30)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    token: str = Field(max_length=16)
+    version: int = 1
+    updated_at: datetime = _ts()

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.ports import (
     AuditRepository,
     DesaRepository,
+    DraftRepository,
     IdmRepository,
     IncidentRepository,
+    InviteRepository,
     KecamatanRepository,
     SkmRepository,
     TargetRepository,
@@ -21,8 +23,10 @@ from domain.ports import (
 from storage.repositories import (
     SqlAuditRepository,
     SqlDesaRepository,
+    SqlDraftRepository,
     SqlIdmRepository,
     SqlIncidentRepository,
+    SqlInviteRepository,
     SqlKecamatanRepository,
     SqlSkmRepository,
     SqlTargetRepository,
@@ -46,6 +50,8 @@ class SqlUnitOfWork:
     skm: SkmRepository
     targets: TargetRepository
     audit: AuditRepository
+    invites: InviteRepository
+    drafts: DraftRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -63,6 +69,8 @@ class SqlUnitOfWork:
         self.skm = SqlSkmRepository(session)
         self.targets = SqlTargetRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.drafts = SqlDraftRepository(session)
         return self
 
     def __exit__(

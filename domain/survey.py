@@ -1,0 +1,147 @@
+"""The SKM questionnaire answered by citizens in chat: anonymous, once per period.
+
+Decisions:
+- One response per person per service per semester (SKM is usually reported per
+  semester). The person is recognised only through a keyed hash
+  HMAC-SHA256(secret, telegram id | kecamatan | service | period), stored in its own
+  table with nothing that links it to the answers; without the server's secret the
+  hash cannot be traced back to a Telegram account.
+- Age: a whole number of years, 15-100 (younger people are not asked; domain.md
+  does not set a bound, the questionnaire is for adult service users).
+- All nine unsur are answered in chat (buttons); the suggestion is optional, up to
+  1000 characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.errors import InvalidInput, NotFound
+from domain.models import SkmResponse
+from domain.ports import UnitOfWork
+from domain.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UNSUR, validate_answers
+
+__all__ = [
+    "AGE_MIN",
+    "AGE_MAX",
+    "SARAN_MAX",
+    "survey_period",
+    "dedup_key",
+    "parse_age",
+    "clean_saran",
+    "AlreadyAnswered",
+    "SurveyAnswers",
+    "submit_survey",
+]
+
+AGE_MIN = 15
+AGE_MAX = 100
+SARAN_MAX = 1000
+
+
+def survey_period(day: date) -> str:
+    """The period a response counts for: the semester ("2026-S2")."""
+    return f"{day.year}-S{1 if day.month <= 6 else 2}"
+
+
+def dedup_key(
+    secret: bytes, *, telegram_id: int, kecamatan_id: int, service_id: int, day: date
+) -> str:
+    """HMAC-SHA256 hex of who answered what in which period (not reversible without secret)."""
+    message = f"{telegram_id}|{kecamatan_id}|{service_id}|{survey_period(day)}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def parse_age(text: str) -> int:
+    """A typed age: digits only, 15-100."""
+    value = text.strip().removesuffix("tahun").strip()
+    if not value.isascii() or not value.isdigit():
+        raise InvalidInput("Tulis usia dengan angka saja, misalnya 35.")
+    age = int(value)
+    if not AGE_MIN <= age <= AGE_MAX:
+        raise InvalidInput(f"Usia harus antara {AGE_MIN} dan {AGE_MAX} tahun.")
+    return age
+
+
+def clean_saran(text: str) -> str:
+    """An optional suggestion, up to 1000 characters."""
+    value = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+    if not value:
+        raise InvalidInput("Saran kosong. Tulis saran Anda, atau pilih Lewati.")
+    if len(value) > SARAN_MAX:
+        raise InvalidInput(f"Saran terlalu panjang (maksimal {SARAN_MAX} karakter).")
+    return value
+
+
+class AlreadyAnswered(InvalidInput):
+    """This person already answered for this service in this period."""
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAnswers:
+    """A complete questionnaire as collected in chat."""
+
+    service_id: int
+    jenis_kelamin: str
+    usia: int
+    pendidikan: str
+    pekerjaan: str
+    answers: dict[str, int]
+    saran: str | None = None
+
+
+def submit_survey(
+    uow: UnitOfWork,
+    *,
+    kecamatan_id: int,
+    telegram_id: int,
+    survey: SurveyAnswers,
+    secret: bytes,
+    now: datetime,
+) -> int:
+    """Store one anonymous response, refusing a second one for the same service and period."""
+    service = uow.skm.get_service(survey.service_id)
+    if service is None or service.kecamatan_id != kecamatan_id or not service.active:
+        raise NotFound("Layanan ini tidak tersedia lagi untuk survei.")
+    if survey.jenis_kelamin not in JENIS_KELAMIN:
+        raise InvalidInput("Jenis kelamin tidak dikenal.")
+    if survey.pendidikan not in PENDIDIKAN or survey.pekerjaan not in PEKERJAAN:
+        raise InvalidInput("Pendidikan atau pekerjaan tidak dikenal.")
+    if not AGE_MIN <= survey.usia <= AGE_MAX:
+        raise InvalidInput(f"Usia harus antara {AGE_MIN} dan {AGE_MAX} tahun.")
+    if set(survey.answers) != set(UNSUR):
+        raise InvalidInput("Kesembilan pertanyaan harus dijawab.")
+    answers = validate_answers(dict(survey.answers))
+    key = dedup_key(
+        secret,
+        telegram_id=telegram_id,
+        kecamatan_id=kecamatan_id,
+        service_id=service.id,
+        day=now.date(),
+    )
+    if not uow.skm.claim_dedup(key, now):
+        uow.rollback()
+        raise AlreadyAnswered(
+            f"Anda sudah mengisi survei untuk layanan {service.nama} pada semester ini. "
+            "Terima kasih atas partisipasi Anda."
+        )
+    response_id = uow.skm.add_response(
+        SkmResponse(
+            kecamatan_id=kecamatan_id,
+            survey_date=now.date(),
+            answers=answers,
+            service_id=service.id,
+            jenis_kelamin=survey.jenis_kelamin,
+            usia=survey.usia,
+            pendidikan=survey.pendidikan,
+            pekerjaan=survey.pekerjaan,
+            saran=None if survey.saran is None else clean_saran(survey.saran),
+            source="bot",
+        )
+    )
+    # No audit entry: an audit row with a time next to a response would undo anonymity.
+    uow.commit()
+    return response_id
