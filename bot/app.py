@@ -2,84 +2,200 @@
 
 from __future__ import annotations
 
-import html
+import asyncio
 import logging
+from typing import Any
 
-from telegram import Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CommandHandler,
+    CallbackQueryHandler,
     ContextTypes,
+    MessageHandler,
+    filters,
 )
 from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
+from bot.dialog import Services
+from bot.engine import Engine, Registry
+from bot.handlers import build_registry
 from bot.runtime import Runtime, open_runtime
+from domain.models import User, UserStatus
 
-__all__ = ["build_application", "run"]
+__all__ = ["build_application", "run", "ENGINE_KEY", "set_scope_menus", "set_user_menu"]
 
 log = logging.getLogger(__name__)
 
+ENGINE_KEY = "engine"
+
+
+def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
+    specs = registry.visible_to(user)
+    if group:
+        specs = [s for s in specs if not s.private_only]
+    return [BotCommand(s.name, s.description) for s in specs if s.name != "start"]
+
+
+async def set_scope_menus(bot: Bot, registry: Registry) -> None:
+    """Menus per scope: citizens in private chats, admins in groups (officers: per chat)."""
+    await bot.set_my_commands(_commands(registry, None), scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(
+        [BotCommand("bantuan", "Bantuan")], scope=BotCommandScopeAllGroupChats()
+    )
+    admin_cmds = [
+        BotCommand(s.name, s.description) for s in registry.commands.values() if not s.private_only
+    ]
+    await bot.set_my_commands(admin_cmds, scope=BotCommandScopeAllChatAdministrators())
+
+
+async def set_user_menu(bot: Bot, registry: Registry, telegram_id: int, user: User | None) -> None:
+    """The private-chat menu of one person, from their role (or the citizen menu)."""
+    active = user if user is not None and user.status is UserStatus.ACTIVE else None
+    try:
+        await bot.set_my_commands(
+            _commands(registry, active), scope=BotCommandScopeChat(telegram_id)
+        )
+    except TelegramError as error:  # the person never opened the bot, or blocked it
+        log.info("Menu untuk %s tidak dapat diatur: %s", telegram_id, error)
+
 
 def build_application(
-    settings: Settings, runtime: Runtime, *, request: BaseRequest | None = None
+    settings: Settings,
+    runtime: Runtime | None = None,
+    *,
+    request: BaseRequest | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Wire handlers and services into a python-telegram-bot Application.
+    """Wire settings, database, features and Telegram into one Application.
 
-    ``request`` replaces the network layer (tests answer Bot API calls locally).
+    ``runtime`` shares an already open database (the console, tests); ``request``
+    replaces the network layer (tests and the console answer Bot API calls locally).
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN belum diatur")
-    kecamatan = runtime.kecamatan()
+    owns_runtime = runtime is None
+    rt = runtime if runtime is not None else open_runtime(settings)
+    registry = build_registry()
+    services = Services(settings=settings, skm_secret=rt.skm_secret())
+    engine = Engine(rt, registry, services)
+    background: set[asyncio.Task[None]] = set()
 
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greet the user."""
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(
-                texts.START.format(kecamatan=html.escape(kecamatan.nama))
-            )
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        me = await app.bot.get_me()
+        services.bot_username = me.username or services.bot_username
+        try:
+            await set_scope_menus(app.bot, registry)
+        except TelegramError as error:
+            log.warning("Menu perintah tidak dapat diatur: %s", error)
+        # One menu per registered user may take a while under rate limits: not blocking.
+        task = asyncio.get_running_loop().create_task(_user_menus(app.bot), name="menus")
+        background.add(task)
+        task.add_done_callback(background.discard)
 
-    async def bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """List the commands."""
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(texts.HELP)
+    async def _user_menus(bot: Bot) -> None:
+        with rt.uow() as uow:
+            users = [u for k in uow.kecamatan.list() for u in uow.users.list(k.id)]
+        for user in users:
+            await set_user_menu(bot, registry, user.telegram_id, user)
+
+    async def refresh(bot: Bot, telegram_ids: list[int]) -> None:
+        for telegram_id in telegram_ids:
+            with rt.uow() as uow:
+                user = uow.users.get_by_telegram_id(telegram_id)
+            await set_user_menu(bot, registry, telegram_id, user)
+
+    engine.on_menus = refresh
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log with context and tell the user in plain words."""
-        log.error("Kesalahan saat memproses update", exc_info=context.error)
-        if isinstance(update, Update) and update.effective_message is not None:
-            await update.effective_message.reply_text(texts.ERROR)
+        """Log with context; tell the user in plain words (never the details)."""
+        where: dict[str, Any] = {}
+        if isinstance(update, Update):
+            where = {
+                "update_id": update.update_id,
+                "chat_id": update.effective_chat.id if update.effective_chat else None,
+                "user_id": update.effective_user.id if update.effective_user else None,
+            }
+        log.error("Kesalahan saat memproses update %s", where, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                if update.callback_query is not None:
+                    await update.callback_query.answer()
+                await context.bot.send_message(
+                    update.effective_chat.id, texts.ERROR, parse_mode=ParseMode.HTML
+                )
+            except TelegramError as error:
+                log.warning("Pesan kesalahan tidak terkirim: %s", error)
 
     async def post_shutdown(_: Application) -> None:  # type: ignore[type-arg]
-        runtime.close()
+        for task in list(background):
+            task.cancel()
+        if owns_runtime:
+            rt.close()
 
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .rate_limiter(AIORateLimiter())
+        .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if settings.telegram_api_base_url is not None:
+        builder = builder.base_url(settings.telegram_api_base_url)
+        file_url = settings.file_base_url()
+        if file_url is not None:
+            builder = builder.base_file_url(file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("bantuan", bantuan))
+    app.bot_data[ENGINE_KEY] = engine
+    # Order matters: commands first, then answers to the current step, then buttons.
+    app.add_handler(MessageHandler(filters.COMMAND, engine.on_command))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            engine.on_message,
+        )
+    )
+    app.add_handler(CallbackQueryHandler(engine.on_callback))
     app.add_error_handler(on_error)
     return app
 
 
 def run(settings: Settings) -> int:
-    """Prepare the database, then poll Telegram until stopped; explain a missing token."""
+    """Prepare the database, then serve Telegram (long polling, or a webhook when set)."""
     runtime = open_runtime(settings)
     if settings.telegram_bot_token is None:
         runtime.close()
         print(texts.NO_TOKEN)
         return 0
-    app = build_application(settings, runtime)
-    log.info("Bot berjalan (long polling). Hentikan dengan Ctrl+C.")
+    runtime.close()
+    app = build_application(settings)
     # Pending updates are kept: what users sent while the bot was down is answered.
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    if settings.webhook_url is not None:
+        log.info("Bot berjalan (webhook) di %s:%s.", settings.webhook_listen, settings.webhook_port)
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        log.info("Bot berjalan (long polling). Hentikan dengan Ctrl+C.")
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0

@@ -48,6 +48,37 @@ class Settings(BaseSettings):
         default_factory=list, description="ID Telegram admin pertama, dipisah koma."
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING atau ERROR.")
+    telegram_api_base_url: str | None = Field(
+        default=None,
+        description="URL dasar Bot API, mis. http://127.0.0.1:8081/bot (server Bot API lokal).",
+    )
+    telegram_file_base_url: str | None = Field(
+        default=None, description="URL dasar unduhan berkas; bawaan diturunkan dari URL API."
+    )
+    webhook_url: str | None = Field(
+        default=None, description="URL publik HTTPS; bila diisi bot memakai webhook."
+    )
+    webhook_listen: str = Field(default="127.0.0.1", description="Alamat yang didengarkan.")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port webhook.")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Token rahasia header X-Telegram-Bot-Api-Secret-Token."
+    )
+    skm_secret: SecretStr | None = Field(
+        default=None,
+        description="Kunci rahasia hash anti-ganda SKM; bila kosong dibuat di SKM_SECRET_FILE.",
+    )
+    skm_secret_file: str = Field(
+        default="./data/skm-secret.key", description="Berkas kunci SKM bila SKM_SECRET kosong."
+    )
+    incident_max_age_days: int = Field(
+        default=30, ge=1, le=366, description="Umur maksimal tanggal kejadian yang dilaporkan."
+    )
+    overdue_days: int = Field(
+        default=7, ge=1, le=365, description="Kasus terbuka lebih lama dari ini: terlambat."
+    )
+    invite_valid_hours: int = Field(
+        default=72, ge=1, le=24 * 30, description="Masa berlaku tautan undangan (jam)."
+    )
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -84,6 +115,16 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
+    @field_validator("telegram_api_base_url", "telegram_file_base_url", "webhook_url")
+    @classmethod
+    def _check_http(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("harus diawali http:// atau https://")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -105,6 +146,16 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The office's time zone."""
         return ZoneInfo(self.timezone)
+
+    def file_base_url(self) -> str | None:
+        """The Bot API file URL: set, or derived from the API URL (``/bot`` -> ``/file/bot``)."""
+        if self.telegram_file_base_url is not None:
+            return self.telegram_file_base_url
+        base = self.telegram_api_base_url
+        if base is None:
+            return None
+        head, sep, tail = base.rstrip("/").rpartition("/")
+        return f"{head}/file/{tail}" if sep else base
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of ``database_url``, or None for other engines."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,8 +44,12 @@ class Runtime:
         """The factory handed to use cases and handlers."""
         return self.uow
 
+    clock: Callable[[], datetime] | None = None
+
     def now(self) -> datetime:
-        """The current time on the office's clock."""
+        """The current time on the office's clock (``clock`` replaces it in tests and demos)."""
+        if self.clock is not None:
+            return self.clock().astimezone(self.settings.tz)
         return datetime.now(self.settings.tz)
 
     def kecamatan(self, code: str | None = None) -> Kecamatan:
@@ -56,6 +63,22 @@ class Runtime:
                 "'iku-bot db seed BERKAS.json' (lihat README)."
             )
         return kec
+
+    def skm_secret(self) -> bytes:
+        """The key of the SKM duplicate check: SKM_SECRET, else a key file made once."""
+        if self.settings.skm_secret is not None:
+            return self.settings.skm_secret.get_secret_value().encode()
+        path = Path(self.settings.skm_secret_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            log.info("Kunci SKM dibuat di %s; simpan terpisah dari cadangan basis data.", path)
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < 32:
+            raise ValueError(f"Kunci SKM di {path} terlalu pendek (minimal 32 karakter).")
+        return key.encode()
 
     def close(self) -> None:
         """Release the database connections."""

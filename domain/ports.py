@@ -381,8 +381,13 @@ class DraftRepository(Protocol):
         """
         ...
 
-    def delete(self, chat_id: int, user_id: int) -> None:
-        """End the conversation (no error if there is none)."""
+    def delete(
+        self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None
+    ) -> bool:
+        """End the conversation; with ``token`` and ``version``, only that very state.
+
+        Returns False when there was nothing (matching) to delete.
+        """
         ...
 
 

@@ -1009,10 +1009,16 @@ class SqlDraftRepository(_Repo):
             updated_at=at,
         )
 
-    def delete(self, chat_id: int, user_id: int) -> None:
-        """Remove the draft, if any."""
-        self.session.execute(
-            delete(DraftRow)
-            .where(col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id)
-            .execution_options(synchronize_session=False)
+    def delete(
+        self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None
+    ) -> bool:
+        """Remove the draft (only that token and version, when given)."""
+        query = delete(DraftRow).where(
+            col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
         )
+        if token is not None:
+            query = query.where(col(DraftRow.token) == token)
+        if version is not None:
+            query = query.where(col(DraftRow.version) == version)
+        result = self.session.execute(query.execution_options(synchronize_session=False))
+        return bool(getattr(result, "rowcount", 0))

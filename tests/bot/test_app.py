@@ -1,77 +1,82 @@
-"""The application built by the composition root, driven in-process."""
+"""The application built by the composition root: start, help, menus, errors, secrets."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
 import pytest
-from telegram import Chat, Message, MessageEntity, Update, User
-from telegram.ext import Application
+from telegram import Chat
 
-from bot.app import build_application
 from bot.config import load_settings
 from bot.logging_setup import setup_logging
-from bot.runtime import open_runtime
-from tests.bot.offline import OfflineRequest
+from bot.runtime import Runtime
+from domain.models import Role, Seksi
+from tests.bot.conftest import ADMIN, add_user
+from tests.bot.harness import TOKEN, Harness, Person
 
-TOKEN = "123456789:AAE-test-token-abcdefghijklmnopqrstuv"
-
-
-@pytest.fixture
-def offline() -> OfflineRequest:
-    return OfflineRequest()
+CITIZEN = Person(555, "Siti")
 
 
-@pytest.fixture
-async def app(tmp_path: Path, offline: OfflineRequest) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    settings = load_settings(
-        telegram_bot_token=TOKEN, database_url=f"sqlite:///{tmp_path / 'bot.db'}"
-    )
-    runtime = open_runtime(settings)
-    application = build_application(settings, runtime, request=offline)
-    await application.initialize()
-    yield application
-    await application.shutdown()
-    runtime.close()
-
-
-def command(text: str, user_id: int = 555) -> Update:
-    user = User(id=user_id, first_name="Siti", is_bot=False)
-    chat = Chat(id=user_id, type=Chat.PRIVATE)
-    message = Message(
-        message_id=1,
-        date=datetime.now(UTC),
-        chat=chat,
-        from_user=user,
-        text=text,
-        entities=[MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))],
-    )
-    return Update(update_id=1, message=message)
-
-
-async def test_start_greets_with_the_kecamatan_name(
-    app: Application,  # type: ignore[type-arg]
-    offline: OfflineRequest,
-) -> None:
-    message = command("/start")
-    message.message.set_bot(app.bot)  # type: ignore[union-attr]
-    await app.process_update(message)
-    texts = offline.sent_texts()
-    assert len(texts) == 1
+async def test_start_greets_with_the_kecamatan_name(harness: Harness) -> None:
+    await harness.send(CITIZEN, "/start")
+    texts = harness.texts(CITIZEN)
     assert "Kecamatan Larangan" in texts[0]
+    assert "/skm" in texts[1]
 
 
-async def test_bantuan_lists_the_commands(
-    app: Application,  # type: ignore[type-arg]
-    offline: OfflineRequest,
+async def test_bantuan_lists_only_what_the_person_may_use(
+    harness: Harness, runtime: Runtime
 ) -> None:
-    update = command("/bantuan")
-    update.message.set_bot(app.bot)  # type: ignore[union-attr]
-    await app.process_update(update)
-    assert "/bantuan" in offline.sent_texts()[-1]
+    await harness.send(CITIZEN, "/bantuan")
+    citizen_help = harness.last(CITIZEN).text
+    assert "/daftar" in citizen_help
+    assert "/pengguna" not in citizen_help
+    await harness.send(ADMIN, "/bantuan")
+    assert "/pengguna" in harness.last(ADMIN).text
+    staff = Person(556, "Dodi")
+    add_user(runtime, staff, Role.STAF_SEKSI, seksi=Seksi.PPD)
+    await harness.send(staff, "/bantuan")
+    assert "/pengguna" not in harness.last(staff).text
+
+
+async def test_menus_are_set_per_scope_at_start(harness: Harness) -> None:
+    scopes = [c.params.get("scope") for c in harness.api.calls if c.method == "setMyCommands"]
+    kinds = {str(s.get("type")) if isinstance(s, dict) else str(s) for s in scopes}
+    assert any("all_private_chats" in k for k in kinds)
+    assert any("all_chat_administrators" in k for k in kinds)
+    assert any("all_group_chats" in k for k in kinds)
+
+
+async def test_an_unknown_command_is_explained(harness: Harness) -> None:
+    await harness.send(CITIZEN, "/entahlah")
+    assert "tidak dikenal" in harness.last(CITIZEN).text
+
+
+async def test_a_private_command_in_a_group_points_to_the_private_chat(
+    harness: Harness,
+) -> None:
+    group = Chat(id=-100123, type=Chat.SUPERGROUP)
+    await harness.send(CITIZEN, "/daftar", chat=group)
+    message = harness.last(-100123)
+    assert "chat pribadi" in message.text
+    assert message.buttons[0][0]["url"] == "https://t.me/iku_test_bot"
+
+
+async def test_an_unexpected_error_is_told_in_plain_words_and_logged(
+    harness: Harness, runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> datetime:
+        raise RuntimeError("database exploded at /secret/path")
+
+    runtime.clock = broken
+    with caplog.at_level(logging.ERROR):
+        await harness.send(CITIZEN, "/profil")
+    told = harness.last(CITIZEN).text
+    assert "terjadi kesalahan" in told
+    assert "exploded" not in told
+    assert "Traceback" not in told
+    assert "database exploded" in caplog.text
 
 
 def test_the_token_never_reaches_the_log(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,9 @@
+"""incidents."""
+
+from __future__ import annotations
+
+from bot.engine import Registry
+
+
+def register(registry: Registry) -> None:
+    """Nothing yet."""

@@ -1,0 +1,9 @@
+"""records."""
+
+from __future__ import annotations
+
+from bot.engine import Registry
+
+
+def register(registry: Registry) -> None:
+    """Nothing yet."""

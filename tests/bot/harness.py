@@ -1,0 +1,219 @@
+"""Drive the real Application in-process: people send messages and press buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    Chat,
+    Document,
+    Location,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    Sticker,
+    Update,
+    User,
+    Voice,
+)
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.offline import OfflineBotApi, SentMessage
+from bot.runtime import Runtime
+
+__all__ = ["Harness", "Person", "TOKEN"]
+
+TOKEN = "123456789:AAE-test-token-abcdefghijklmnopqrstuv"
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Telegram account talking to the bot in private."""
+
+    id: int
+    name: str = "Siti Aminah"
+
+    @property
+    def tg(self) -> User:
+        return User(id=self.id, first_name=self.name, is_bot=False)
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.id, type=Chat.PRIVATE)
+
+
+@dataclass
+class Harness:
+    """The application on a database, with an offline Bot API that records everything."""
+
+    settings: Settings
+    runtime: Runtime
+    api: OfflineBotApi = field(default_factory=OfflineBotApi)
+    app: Application | None = None  # type: ignore[type-arg]
+
+    async def start(self) -> None:
+        """Build and initialise the application (again, after :meth:`stop`)."""
+        self.app = build_application(self.settings, self.runtime, request=self.api)
+        await self.app.initialize()
+        # Menus are set by a background task at start: let it finish.
+        await self.app.post_init(self.app)  # type: ignore[misc]
+
+    async def stop(self) -> None:
+        """Shut the application down (the database stays)."""
+        if self.app is not None:
+            await self.app.shutdown()
+            self.app = None
+
+    async def restart(self) -> None:
+        """A new process on the same database: nothing in memory survives."""
+        await self.stop()
+        await self.start()
+
+    @property
+    def application(self) -> Application:  # type: ignore[type-arg]
+        assert self.app is not None
+        return self.app
+
+    async def _process(self, update: Update) -> None:
+        update.set_bot(self.application.bot)
+        for obj in (update.message, update.callback_query):
+            if obj is not None:
+                obj.set_bot(self.application.bot)
+        if update.callback_query is not None and update.callback_query.message is not None:
+            update.callback_query.message.set_bot(self.application.bot)
+        await self.application.process_update(update)
+
+    def _message(self, person: Person, **kwargs: Any) -> Message:
+        return Message(
+            message_id=next(_ids),
+            date=datetime.now(UTC),
+            chat=kwargs.pop("chat", person.chat),
+            from_user=person.tg,
+            **kwargs,
+        )
+
+    async def send(self, person: Person, text: str, *, chat: Chat | None = None) -> None:
+        """Type a text (a /command is marked as one)."""
+        entities = []
+        if text.startswith("/"):
+            entities = [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))]
+        message = self._message(
+            person, text=text, entities=entities, **({"chat": chat} if chat else {})
+        )
+        await self._process(Update(update_id=next(_ids), message=message))
+
+    async def send_photo(self, person: Person, file_id: str, caption: str | None = None) -> None:
+        """Send a photo."""
+        photo = [PhotoSize(file_id, file_id + "-u", 800, 600)]
+        message = self._message(person, photo=photo, caption=caption)
+        await self._process(Update(update_id=next(_ids), message=message))
+
+    async def send_location(self, person: Person, latitude: float, longitude: float) -> None:
+        """Share a location."""
+        message = self._message(person, location=Location(longitude, latitude))
+        await self._process(Update(update_id=next(_ids), message=message))
+
+    async def send_document(
+        self, person: Person, name: str, content: bytes, file_id: str | None = None
+    ) -> None:
+        """Send a file as a document (its content is served by the offline API)."""
+        fid = file_id or f"doc-{next(_ids)}"
+        self.api.files[fid] = content
+        doc = Document(fid, fid + "-u", file_name=name, file_size=len(content))
+        message = self._message(person, document=doc)
+        await self._process(Update(update_id=next(_ids), message=message))
+
+    async def send_sticker(self, person: Person) -> None:
+        """Send a sticker."""
+        sticker = Sticker("stk", "stk-u", 512, 512, False, False, Sticker.REGULAR)
+        await self._process(
+            Update(update_id=next(_ids), message=self._message(person, sticker=sticker))
+        )
+
+    async def send_voice(self, person: Person) -> None:
+        """Send a voice note."""
+        voice = Voice("voc", "voc-u", 3)
+        await self._process(
+            Update(update_id=next(_ids), message=self._message(person, voice=voice))
+        )
+
+    def last(self, person: Person | int) -> SentMessage:
+        """The last message the bot sent to this chat."""
+        chat_id = person if isinstance(person, int) else person.id
+        sent = self.api.to_chat(chat_id)
+        assert sent, f"nothing was sent to {chat_id}"
+        return sent[-1]
+
+    def texts(self, person: Person | int) -> list[str]:
+        """Every text the bot sent to this chat."""
+        chat_id = person if isinstance(person, int) else person.id
+        return [m.text for m in self.api.to_chat(chat_id)]
+
+    def with_buttons(self, person: Person | int) -> SentMessage:
+        """The last message to this chat that has buttons."""
+        chat_id = person if isinstance(person, int) else person.id
+        for message in reversed(self.api.to_chat(chat_id)):
+            if message.buttons:
+                return message
+        raise AssertionError(f"no message with buttons for {chat_id}")
+
+    async def press(
+        self,
+        person: Person,
+        label: str | Callable[[str], bool],
+        *,
+        message: SentMessage | None = None,
+    ) -> None:
+        """Press the button whose label is ``label`` (or matches it) on a message."""
+        target = message or self.with_buttons(person)
+        matches = [
+            b
+            for row in target.buttons
+            for b in row
+            if (label(b["text"]) if callable(label) else b["text"] == label)
+        ]
+        assert matches, f"no button {label!r} among {target.labels()}"
+        await self.press_data(person, matches[0]["callback_data"], target)
+
+    @staticmethod
+    def data_of(message: SentMessage, label: str) -> str:
+        """The callback data of a button (kept to press it again after it is gone)."""
+        for row in message.buttons:
+            for button in row:
+                if button["text"] == label:
+                    return button["callback_data"]
+        raise AssertionError(f"no button {label!r} among {message.labels()}")
+
+    async def press_data(self, person: Person, data: str, target: SentMessage) -> None:
+        """Press a button with this callback data on ``target``."""
+        chat = Chat(id=target.chat_id, type=Chat.PRIVATE if target.chat_id > 0 else "supergroup")
+        shown = Message(
+            message_id=target.message_id,
+            date=datetime.now(UTC),
+            chat=chat,
+            text=target.text,
+        )
+        query = CallbackQuery(
+            id=str(next(_ids)),
+            from_user=person.tg,
+            chat_instance=str(target.chat_id),
+            data=data,
+            message=shown,
+        )
+        await self._process(Update(update_id=next(_ids), callback_query=query))
+
+    def toasts(self) -> list[str]:
+        """Texts of answered callback queries that had one."""
+        return [
+            str(c.params["text"])
+            for c in self.api.calls
+            if c.method == "answerCallbackQuery" and c.params.get("text")
+        ]
