@@ -27,6 +27,7 @@ from domain.ports import UnitOfWork
 
 __all__ = [
     "InputKind",
+    "MAX_DOCUMENT",
     "Input",
     "Button",
     "Keyboard",
@@ -39,6 +40,9 @@ __all__ = [
     "new_token",
     "rows",
 ]
+
+
+MAX_DOCUMENT = 1_000_000  # bytes: larger documents arrive without content
 
 
 class InputKind(enum.StrEnum):
@@ -63,6 +67,7 @@ class Input:
     file_id: str | None = None
     file_name: str | None = None
     file_size: int | None = None
+    content: bytes | None = None  # a DOCUMENT's bytes, downloaded when at most MAX_DOCUMENT
     what: str = ""  # for OTHER: "stiker", "pesan suara", ...
 
 

@@ -28,6 +28,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.dialog import (
+    MAX_DOCUMENT,
     Ctx,
     Flow,
     Input,
@@ -254,6 +255,8 @@ class Engine:
         if message is None:
             return
         given = to_input(message)
+        if given.kind is InputKind.DOCUMENT and message.document is not None:
+            given = await _with_content(given, message)
         await self._run(update, context.bot, lambda ctx: self._feed(ctx, given))
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -541,6 +544,23 @@ class Engine:
                 )
         except TelegramError as error:  # too old, unchanged, or deleted: not worth failing
             log.info("Pesan lama tidak dapat diubah: %s", error)
+
+
+async def _with_content(given: Input, message: Message) -> Input:
+    """Download a small document so that a step can read it (bigger ones: no content)."""
+    document = message.document
+    assert document is not None
+    if document.file_size is not None and document.file_size > MAX_DOCUMENT:
+        return given
+    try:
+        file = await document.get_file()
+        data = bytes(await file.download_as_bytearray())
+    except TelegramError as error:
+        log.warning("Berkas tidak dapat diunduh: %s", error)
+        return given
+    if len(data) > MAX_DOCUMENT:
+        return given
+    return replace(given, content=data)
 
 
 def _is_admin(ctx: Ctx) -> bool:
