@@ -36,7 +36,14 @@ from bot.handlers import build_registry
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
 
-__all__ = ["build_application", "run", "ENGINE_KEY", "set_scope_menus", "set_user_menu"]
+__all__ = [
+    "build_application",
+    "run",
+    "serve_options",
+    "ENGINE_KEY",
+    "set_scope_menus",
+    "set_user_menu",
+]
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +181,24 @@ def build_application(
     return app
 
 
+def serve_options(settings: Settings) -> tuple[str, dict[str, Any]]:
+    """How to serve: ("polling", ...) by default, ("webhook", ...) when WEBHOOK_URL is set.
+
+    Pending updates are never dropped: what users sent while the bot was down is answered.
+    """
+    common: dict[str, Any] = {"allowed_updates": Update.ALL_TYPES, "drop_pending_updates": False}
+    if settings.webhook_url is None:
+        return "polling", common
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return "webhook", {
+        **common,
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+    }
+
+
 def run(settings: Settings) -> int:
     """Prepare the database, then serve Telegram (long polling, or a webhook when set)."""
     runtime = open_runtime(settings)
@@ -183,19 +208,11 @@ def run(settings: Settings) -> int:
         return 0
     runtime.close()
     app = build_application(settings)
-    # Pending updates are kept: what users sent while the bot was down is answered.
-    if settings.webhook_url is not None:
+    mode, options = serve_options(settings)
+    if mode == "webhook":
         log.info("Bot berjalan (webhook) di %s:%s.", settings.webhook_listen, settings.webhook_port)
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        app.run_webhook(**options)
     else:
         log.info("Bot berjalan (long polling). Hentikan dengan Ctrl+C.")
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        app.run_polling(**options)
     return 0

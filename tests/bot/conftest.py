@@ -34,13 +34,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def bot_database_url(tmp_path: Path, sqlite_template: Path) -> str:
-    """A migrated SQLite copy (the PostgreSQL variants use ``database_url``)."""
-    import shutil
-
-    path = tmp_path / "bot.db"
-    shutil.copy(sqlite_template, path)
-    return f"sqlite:///{path}"
+def bot_database_url(database_url: str) -> str:
+    """Every bot test runs on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    return database_url
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 from telegram import Chat
 
-from bot.config import load_settings
+from bot.app import build_application, serve_options
+from bot.config import SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.runtime import Runtime
 from domain.models import Role, Seksi
@@ -92,3 +93,40 @@ def test_the_token_never_reaches_the_log(capsys: pytest.CaptureFixture[str]) -> 
     assert "connection to /bot" in err
     assert TOKEN not in err
     assert err.count("[TOKEN-DISEMBUNYIKAN]") >= 2
+
+
+def test_polling_is_the_default_and_keeps_pending_updates() -> None:
+    mode, options = serve_options(load_settings(telegram_bot_token=TOKEN))
+    assert mode == "polling"
+    assert options["drop_pending_updates"] is False
+
+
+def test_a_webhook_url_switches_to_webhook_mode_with_its_secret() -> None:
+    settings = load_settings(
+        telegram_bot_token=TOKEN,
+        webhook_url="https://iku.example.go.id/telegram",
+        webhook_port=8443,
+        webhook_secret="s3cret-header-token",
+    )
+    mode, options = serve_options(settings)
+    assert mode == "webhook"
+    assert options["webhook_url"] == "https://iku.example.go.id/telegram"
+    assert options["secret_token"] == "s3cret-header-token"
+    assert options["drop_pending_updates"] is False
+
+
+def test_the_bot_api_base_url_setting_points_the_bot_elsewhere(runtime: Runtime) -> None:
+    settings = load_settings(
+        telegram_bot_token=TOKEN,
+        database_url=runtime.settings.database_url,
+        telegram_api_base_url="http://127.0.0.1:8081/bot",
+        skm_secret="x" * 40,
+    )
+    app = build_application(settings, runtime)
+    assert app.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+    assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{TOKEN}"
+
+
+def test_a_bad_base_url_is_refused_clearly() -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_API_BASE_URL"):
+        load_settings(telegram_bot_token=TOKEN, telegram_api_base_url="ftp://x")
