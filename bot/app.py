@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import (
     Bot,
@@ -85,11 +85,13 @@ def build_application(
     runtime: Runtime | None = None,
     *,
     request: BaseRequest | None = None,
+    rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Wire settings, database, features and Telegram into one Application.
 
     ``runtime`` shares an already open database (the console, tests); ``request``
-    replaces the network layer (tests and the console answer Bot API calls locally).
+    replaces the network layer (tests and the console answer Bot API calls locally);
+    ``rate_limit=False`` leaves out Telegram's flood limits where there is no Telegram.
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN belum diatur")
@@ -155,10 +157,12 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if rate_limit:
+        # The builder's type parameter for the limiter changes here; PTB's stubs cannot follow.
+        builder = cast(Any, builder).rate_limiter(AIORateLimiter())
     if settings.telegram_api_base_url is not None:
         builder = builder.base_url(settings.telegram_api_base_url)
         file_url = settings.file_base_url()

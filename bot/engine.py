@@ -8,6 +8,7 @@ conversation moved on is answered as stale, never applied.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -256,7 +257,7 @@ class Engine:
             return
         given = to_input(message)
         if given.kind is InputKind.DOCUMENT and message.document is not None:
-            given = await _with_content(given, message)
+            given = await _with_content(given, message, context.bot)
         await self._run(update, context.bot, lambda ctx: self._feed(ctx, given))
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -374,7 +375,7 @@ class Engine:
     def _explain(self, ctx: Ctx, message: str) -> Ctx:
         """Say what was wrong and ask the current question again."""
         fresh = self._reset(ctx)
-        fresh.say(message)
+        fresh.say(html.escape(message, quote=False))
         if fresh.draft is not None and ctx.draft is not None and ctx.draft.version > 0:
             fresh.next_step = fresh.draft.step
             self._finish(fresh)
@@ -546,14 +547,14 @@ class Engine:
             log.info("Pesan lama tidak dapat diubah: %s", error)
 
 
-async def _with_content(given: Input, message: Message) -> Input:
+async def _with_content(given: Input, message: Message, bot: Bot) -> Input:
     """Download a small document so that a step can read it (bigger ones: no content)."""
     document = message.document
     assert document is not None
     if document.file_size is not None and document.file_size > MAX_DOCUMENT:
         return given
     try:
-        file = await document.get_file()
+        file = await bot.get_file(document.file_id)
         data = bytes(await file.download_as_bytearray())
     except TelegramError as error:
         log.warning("Berkas tidak dapat diunduh: %s", error)

@@ -148,3 +148,346 @@ USER_DISABLED_NOTICE: Final = (
     "Akun Anda di bot IKU dinonaktifkan oleh admin kecamatan. Hubungi admin bila ini keliru."
 )
 USER_ENABLED_NOTICE: Final = "Akun Anda di bot IKU diaktifkan kembali. Ketik /bantuan."
+
+# -- survey (SKM in chat, /qr, /layanan) ---------------------------------------------------
+
+SKM_AGREE: Final = "Setuju"
+SKM_INTRO: Final = (
+    "<b>Survei Kepuasan Masyarakat (SKM) Kecamatan {kecamatan}</b>\n"
+    "Kami ingin tahu pendapat Anda tentang layanan yang baru Anda terima: 9 pertanyaan "
+    "pilihan dan beberapa data singkat tentang Anda, sekitar 2 menit.\n"
+    "Survei ini tanpa nama: akun Telegram Anda tidak disimpan bersama jawaban, dan setiap "
+    "orang mengisi satu kali per layanan per semester. Ketik /batal untuk berhenti.\n\n"
+    "Bersedia mengisi survei?"
+)
+SKM_INTRO_SERVICE: Final = "Layanan yang dinilai: <b>{layanan}</b>."
+SKM_DECLINED: Final = (
+    "Baik, terima kasih. Tidak ada yang disimpan. Bila berubah pikiran, ketik /skm kapan saja."
+)
+SKM_NOT_OPEN: Final = (
+    "Maaf, survei kepuasan Kecamatan {kecamatan} belum dibuka: belum ada layanan yang "
+    "dapat dinilai. Silakan coba lagi lain waktu."
+)
+SKM_UNKNOWN_SERVICE: Final = (
+    "Layanan dengan kode <b>{kode}</b> tidak dikenal atau sudah tidak dinilai lagi. "
+    "Anda dapat memilih layanan dari daftar setelah ini."
+)
+SKM_ASK_SERVICE: Final = "Layanan apa yang baru Anda terima di kantor kecamatan?"
+SKM_SERVICE_GONE: Final = "Layanan itu sudah tidak dinilai lagi. Silakan pilih layanan lain."
+SKM_ASK_JK: Final = "Jenis kelamin Anda:"
+SKM_ASK_USIA: Final = "Berapa usia Anda? Tulis dengan angka, misalnya 35."
+SKM_USIA_HINT: Final = "Tulis usia Anda dengan angka, misalnya 35."
+SKM_ASK_PENDIDIKAN: Final = "Pendidikan terakhir Anda:"
+SKM_ASK_PEKERJAAN: Final = "Pekerjaan utama Anda:"
+SKM_QUESTION: Final = "<b>Pertanyaan {number} dari {total} - {name}</b>\n{question}"
+SKM_PREVIOUS: Final = "\n<i>Jawaban Anda sebelumnya: {label}</i>"
+SKM_ANSWERED: Final = "{question}\nJawaban: <b>{label}</b>"
+SKM_ASK_SARAN: Final = (
+    "Terakhir, adakah saran untuk perbaikan pelayanan kami? Tulis saran Anda (paling "
+    "banyak 1000 karakter), atau pilih Lewati."
+)
+SKM_SARAN_HINT: Final = "Tulis saran Anda sebagai teks, atau pilih Lewati."
+SKM_THANKS: Final = (
+    "Terima kasih! Penilaian Anda untuk layanan <b>{layanan}</b> sudah kami terima "
+    "tanpa nama. Masukan Anda membantu Kecamatan {kecamatan} memperbaiki pelayanan."
+)
+SKM_ALREADY_HINT: Final = (
+    "Tidak ada yang disimpan dari isian tadi. Bila Anda juga menerima layanan lain, "
+    "ketik /skm untuk menilai layanan itu."
+)
+
+QR_HEADER: Final = (
+    "<b>Kode QR survei kepuasan</b>\n"
+    "Cetak dan tempel di meja layanan. Warga memindai kode, lalu bot membuka survei "
+    "untuk layanan itu."
+)
+QR_SERVICE: Final = "<b>{layanan}</b> (kode {kode})\n{link}"
+QR_GENERAL: Final = "<b>Semua layanan</b> (warga memilih layanannya sendiri)\n{link}"
+QR_NONE: Final = (
+    "Belum ada layanan aktif, jadi belum ada kode QR. Tambahkan layanan dengan /layanan."
+)
+
+SERVICES_HEADER: Final = "<b>Layanan SKM Kecamatan {kecamatan}</b>"
+SERVICES_NONE: Final = "Belum ada layanan. Tambahkan layanan agar warga dapat mengisi survei."
+SERVICE_LINE: Final = "{number}. {nama} (kode {kode}), populasi {populasi} orang/tahun, {status}"
+SERVICES_FOOTER: Final = "Kode QR untuk layanan aktif: /qr"
+SERVICE_ACTIVE: Final = "aktif"
+SERVICE_INACTIVE: Final = "nonaktif"
+SERVICE_ADD: Final = "+ Tambah layanan"
+SERVICE_ENABLED: Final = "{nama} diaktifkan."
+SERVICE_DISABLED: Final = "{nama} dinonaktifkan."
+SERVICE_ASK_KODE: Final = (
+    "Tambah layanan SKM. Tulis kode singkat layanan (dipakai di tautan dan kode QR), "
+    "huruf kecil, angka, '-' atau '_', misalnya <code>ktp</code> atau <code>kk-baru</code>. "
+    "Ketik /batal untuk berhenti."
+)
+SERVICE_BAD_KODE: Final = (
+    "Kode layanan 1-32 karakter: huruf kecil, angka, '-' atau '_', diawali huruf atau angka, "
+    "misalnya ktp."
+)
+SERVICE_KODE_TAKEN: Final = "Kode {kode} sudah dipakai layanan {nama}. Tulis kode lain."
+SERVICE_ASK_NAMA: Final = "Tulis nama layanan, misalnya Rekomendasi KTP-el:"
+SERVICE_NAMA_TAKEN: Final = "Layanan bernama {nama} sudah ada. Tulis nama lain."
+SERVICE_ASK_POPULASI: Final = (
+    "Berapa orang dilayani dalam setahun untuk layanan ini (perkiraan)? Dipakai untuk "
+    "menghitung sampel minimal. Tulis angka, misalnya 1200, atau pilih Lewati."
+)
+SERVICE_POPULASI_HINT: Final = "Tulis jumlah dengan angka, misalnya 1200, atau pilih Lewati."
+SERVICE_BAD_POPULASI: Final = "Tulis jumlah orang per tahun dengan angka saja, misalnya 1200."
+SERVICE_ADDED: Final = (
+    "Layanan <b>{nama}</b> (kode {kode}) ditambahkan dan langsung dapat dinilai warga. "
+    "Tautan survei: {link}\nKode QR: /qr"
+)
+
+# -- records: IDM and desa tematik ---------------------------------------------------------
+
+SAVE: Final = "Simpan"
+
+IDM_TITLE: Final = "hasil IDM"
+IDM_ASK_HOW: Final = (
+    "<b>Hasil Indeks Desa Membangun (IDM)</b>\n"
+    "Isi nilainya sendiri, atau kirim berkas IDM dari Kemendesa (JSON) atau tabel CSV?"
+)
+IDM_MANUAL: Final = "Isi manual"
+IDM_FILE: Final = "Kirim berkas"
+IDM_ASK_YEAR: Final = "Hasil IDM tahun berapa? Pilih atau ketik tahunnya ({first}-{last})."
+IDM_ASK_DESA: Final = "Desa mana?"
+IDM_ASK_MODE: Final = "Nilai apa yang Anda punya?"
+IDM_MODE_THREE: Final = "IKS, IKE, IKL"
+IDM_MODE_ONLY: Final = "Nilai IDM saja"
+IDM_ASK_INDEX: Final = (
+    "Ketik nilai <b>{name}</b> ({long}) Desa {desa} tahun {tahun}: angka 0-1, "
+    "misalnya 0,7512 (koma atau titik, paling banyak 14 desimal)."
+)
+IDM_INDEX_NAMES: Final = {
+    "IKS": "Indeks Ketahanan Sosial",
+    "IKE": "Indeks Ketahanan Ekonomi",
+    "IKL": "Indeks Ketahanan Lingkungan",
+    "IDM": "Indeks Desa Membangun",
+}
+IDM_SUMMARY: Final = "<b>Periksa hasil IDM</b>\nDesa: {desa}\nTahun: {tahun}\n{values}\n\nSimpan?"
+IDM_SUMMARY_SCORE: Final = "IDM: <b>{score}</b> ({status})"
+IDM_SAVED: Final = "Hasil IDM Desa {desa} tahun {tahun} disimpan."
+IDM_SCORE: Final = "Skor IDM: {score}"
+IDM_SCORE_EXACT: Final = " (tepatnya {exact})"
+IDM_STATUS: Final = "Status: <b>{status}</b>"
+IDM_PREVIOUS: Final = "Nilai sebelumnya untuk tahun ini: {score} ({status})"
+IDM_NEXT: Final = (
+    "Untuk naik ke status {target} diperlukan skor minimal {minimum}: kurang {needed} lagi."
+)
+IDM_TOP: Final = "Mandiri adalah status tertinggi."
+
+IDM_ASK_FILE: Final = (
+    "Kirim berkasnya sebagai dokumen (lampiran), paling besar 1 MB:\n"
+    "- berkas JSON IDM dari Kemendesa (.json), satu desa satu tahun; atau\n"
+    "- tabel CSV (.csv) dengan kolom kode_desa, tahun, iks, ike, ikl (atau kode_desa, tahun, idm)."
+)
+IDM_FILE_HINT: Final = (
+    "Kirim berkas .json atau .csv sebagai dokumen (ikon klip, lalu File), bukan teks atau foto. "
+    "Ketik /batal untuk berhenti."
+)
+IDM_FILE_EXTENSION: Final = (
+    "Berkas {name} tidak dapat dibaca: yang diterima hanya berkas .json (IDM Kemendesa) atau .csv."
+)
+IDM_FILE_TOO_LARGE: Final = (
+    "Berkas {name} terlalu besar ({size}). Paling besar 1 MB; pecah tabelnya menjadi "
+    "beberapa berkas."
+)
+IDM_FILE_UNREADABLE: Final = "Berkas {name} tidak dapat diunduh dari Telegram. Coba kirim lagi."
+IDM_FILE_EMPTY: Final = "berkas tidak berisi hasil IDM"
+IDM_FILE_NOT_UTF8: Final = "berkas bukan teks UTF-8 (simpan ulang sebagai CSV UTF-8)"
+IDM_FILE_UNKNOWN_DESA: Final = "kode desa {kode} tidak terdaftar"
+IDM_FILE_OTHER_KECAMATAN: Final = "desa {kode} ({nama}) bukan desa Kecamatan {kecamatan}"
+IDM_FILE_YEAR: Final = "tahun {tahun} di luar {first}-{last}"
+IDM_FILE_TWICE: Final = "Desa {nama} tahun {tahun} muncul lebih dari sekali"
+IDM_FILE_LINE: Final = "baris {line}"
+IDM_PREVIEW: Final = (
+    "<b>Pratinjau impor {name}</b>\n{count} hasil IDM akan disimpan:\n{lines}\n\nSimpan?"
+)
+IDM_PREVIEW_LINE: Final = "{n}. {desa}, {tahun}: IDM {score} ({status}); {current}"
+IDM_PREVIEW_CURRENT: Final = "sekarang {score} ({status})"
+IDM_PREVIEW_NEW: Final = "baru"
+IDM_IMPORTED: Final = (
+    "Impor {name} selesai: {inserted} hasil IDM baru, {updated} diperbarui.\n{lines}"
+)
+IDM_IMPORTED_LINE: Final = "- {desa}, {tahun}: IDM {score} ({status})"
+
+TEMATIK_TITLE: Final = "desa tematik"
+TEMATIK_MENU: Final = "<b>Desa tematik</b>\nApa yang ingin Anda lakukan?"
+TEMATIK_RECORD: Final = "Catat desa tematik"
+TEMATIK_LIST: Final = "Daftar"
+TEMATIK_END: Final = "Akhiri"
+TEMATIK_ASK_DESA: Final = "Desa mana yang ditetapkan sebagai desa tematik?"
+TEMATIK_ASK_TEMA: Final = "Temanya?"
+TEMATIK_ASK_LAINNYA: Final = "Ketik nama temanya (3-100 karakter), misalnya Desa Digital:"
+TEMATIK_ASK_YEAR: Final = "Untuk tahun berapa? Pilih atau ketik tahunnya ({first}-{last})."
+TEMATIK_ASK_REF: Final = (
+    "Ketik nomor SK atau referensi penetapannya (3-200 karakter), misalnya 188/45/432.312/2026:"
+)
+TEMATIK_ASK_DOC: Final = (
+    "Kirim foto atau berkas SK-nya bila ada (sebagai bukti), atau tekan Lewati."
+)
+TEMATIK_DOC_HINT: Final = "Kirim foto atau berkas (dokumen), atau tekan Lewati."
+TEMATIK_SUMMARY: Final = (
+    "<b>Periksa desa tematik</b>\nDesa: {desa}\nTema: {tema}\nTahun: {tahun}\n"
+    "Referensi: {referensi}\nBukti: {bukti}\n\nSimpan?"
+)
+TEMATIK_PROOF_PHOTO: Final = "foto terlampir"
+TEMATIK_PROOF_FILE: Final = "berkas {name}"
+TEMATIK_PROOF_NONE: Final = "tidak ada"
+TEMATIK_SAVED: Final = (
+    "Tercatat: Desa {desa} sebagai desa tematik {tema} tahun {tahun}.\n"
+    "Desa tematik tahun {tahun}: <b>{count} desa</b>."
+)
+TEMATIK_LIST_HEADER: Final = "<b>Desa tematik aktif tahun {tahun}</b>"
+TEMATIK_LIST_LINE: Final = "{n}. {desa} - {tema} - {referensi}"
+TEMATIK_LIST_NONE: Final = "Belum ada desa tematik aktif tahun {tahun}."
+TEMATIK_LIST_COUNT: Final = "Jumlah desa tematik (IKU 2): <b>{count} desa</b>"
+TEMATIK_ASK_WHICH: Final = "Desa tematik mana yang diakhiri?"
+TEMATIK_NONE_TO_END: Final = (
+    "Tidak ada desa tematik aktif tahun {this} atau {next} yang dapat diakhiri."
+)
+TEMATIK_ASK_END: Final = (
+    "Akhiri penetapan Desa {desa} sebagai desa tematik {tema} tahun {tahun}? "
+    "Penetapan ini tidak lagi dihitung pada IKU 2 tahun {tahun}."
+)
+TEMATIK_END_YES: Final = "Ya, akhiri"
+TEMATIK_ENDED: Final = (
+    "Diakhiri: Desa {desa}, desa tematik {tema} tahun {tahun}.\n"
+    "Desa tematik tahun {tahun} sekarang: <b>{count} desa</b>."
+)
+TEMATIK_GONE: Final = "Desa tematik itu sudah tidak aktif."
+
+# -- incident reports and follow-up ------------------------------------------------------
+
+TODAY: Final = "Hari ini"
+YESTERDAY: Final = "Kemarin"
+LAPOR_ASK_KIND: Final = "Laporan kejadian. Apa jenis kejadiannya?"
+LAPOR_ASK_DESA: Final = "Di desa mana kejadiannya?"
+LAPOR_ASK_DATE: Final = (
+    "Kapan kejadiannya? Pilih tombol, atau tulis tanggalnya (hh-bb-tttt, misalnya "
+    "05-11-2026). Paling lama {days} hari yang lalu."
+)
+LAPOR_ASK_STAGE: Final = "Apakah ini potensi konflik, atau konflik yang sudah terjadi?"
+STAGE_POTENSI: Final = "Potensi konflik"
+STAGE_TERJADI: Final = "Sudah terjadi"
+LAPOR_ASK_CATEGORY: Final = "Kategori kejadian:"
+LAPOR_ASK_DETAIL: Final = "Sebutkan jenis kejadiannya (3-100 karakter):"
+LAPOR_ASK_DESC: Final = (
+    "Uraikan kejadiannya: apa yang terjadi, siapa yang terlibat, di mana, dan langkah "
+    "yang sudah diambil (15-1000 karakter)."
+)
+LAPOR_DESC_HINT: Final = "Tuliskan uraian kejadian sebagai teks."
+LAPOR_ASK_LOCATION: Final = (
+    "Bila ada, kirim lokasi kejadian: tombol lampiran (📎) > Lokasi. Atau pilih Lewati."
+)
+LAPOR_LOCATION_HINT: Final = "Kirim lokasi lewat tombol lampiran (📎) > Lokasi, atau pilih Lewati."
+LAPOR_ASK_PHOTOS: Final = "Kirim foto kejadian bila ada (paling banyak {max}), atau pilih Lewati."
+LAPOR_MORE_PHOTOS: Final = (
+    "Foto ke-{count} diterima. Kirim foto lain (paling banyak {max}) atau pilih Selesai."
+)
+LAPOR_TOO_MANY_PHOTOS: Final = "Paling banyak {max} foto per laporan."
+LAPOR_PHOTO_HINT: Final = "Kirim foto (bukan berkas), atau pilih Selesai."
+LAPOR_SUMMARY_HEADER: Final = "<b>Periksa laporan Anda</b>"
+LAPOR_ASK_WHICH: Final = "Bagian mana yang ingin diubah?"
+LAPOR_SENT: Final = (
+    "Laporan terkirim dengan nomor <b>{nomor}</b>. Simpan nomor ini. Anda akan diberi "
+    "tahu setiap kali statusnya berubah; lihat semua laporan Anda dengan /laporanku."
+)
+CARD_NEW: Final = "<b>Laporan baru untuk ditindaklanjuti</b>"
+CARD_CHANGED: Final = "Laporan ini sudah berubah sejak kartu tadi dikirim. Keadaan terbaru:"
+REOPEN: Final = "Buka kembali"
+HISTORY: Final = "Riwayat"
+SHOW_MEDIA: Final = "Lihat foto/lokasi"
+OVERDUE: Final = "⚠️ Terlambat: terbuka {days} hari."
+OVERDUE_MARK: Final = " ⚠️ terlambat"
+INCIDENT_NOT_FOUND: Final = "Laporan ini tidak ditemukan."
+NOMOR_NOT_FOUND: Final = (
+    "Laporan bernomor {nomor} tidak ditemukan. Periksa nomornya (contoh: KS-2026-0001), atau "
+    "ketik /tindaklanjut saja untuk daftar kasus terbuka."
+)
+PHOTO_CAPTION: Final = "{nomor} - foto {number}"
+LOCATION_CAPTION: Final = "Lokasi kejadian {nomor}:"
+FOLLOW_ASK_NOTE: Final = (
+    "Tindak lanjut {nomor} menjadi <b>{status}</b>. Tulis catatannya: apa yang sudah "
+    "dilakukan, oleh siapa, hasilnya (5-1000 karakter)."
+)
+FOLLOW_ASK_REASON: Final = (
+    "Membuka kembali {nomor} (status menjadi <b>{status}</b>). Tulis alasannya "
+    "(5-1000 karakter)."
+)
+FOLLOW_ASK_PROOF: Final = "Kirim foto bukti bila ada, atau pilih Lewati."
+FOLLOW_PROOF_HINT: Final = "Kirim foto bukti (bukan berkas), atau pilih Lewati."
+FOLLOW_DONE: Final = "Status {nomor} sekarang <b>{status}</b>. Pelapor sudah diberi tahu."
+FOLLOW_NOTICE: Final = "Laporan Anda {nomor} sekarang berstatus <b>{status}</b>.\nCatatan: {note}"
+NO_OPEN_CASES: Final = "Tidak ada kasus terbuka yang menjadi tanggung jawab Anda."
+OPEN_CASES_HEADER: Final = "<b>Kasus terbuka</b> (pilih untuk menindaklanjuti):"
+MORE_CASES: Final = "... dan {count} kasus lain. Buka dengan /tindaklanjut NOMOR."
+MY_REPORTS_NONE: Final = "Anda belum pernah mengirim laporan. Mulai dengan /lapor."
+MY_REPORTS_HEADER: Final = "<b>Laporan Anda</b> (terbaru dulu):"
+MY_REPORTS_FOOTER: Final = "Pilih nomor untuk melihat riwayat tindak lanjutnya."
+NIHIL_ASK: Final = (
+    "Konfirmasi laporan nihil: <b>tidak ada konflik sosial dan tidak ada kejadian "
+    "trantibum</b> di Desa {desa} pada minggu ini ({start} s.d. {end})?"
+)
+NIHIL_CONFIRM: Final = "Ya, nihil"
+NIHIL_DONE: Final = "Laporan nihil minggu {start} s.d. {end} tercatat. Terima kasih."
+NIHIL_ALREADY: Final = (
+    "Laporan nihil desa Anda untuk minggu {start} s.d. {end} sudah tercatat sebelumnya."
+)
+
+# -- reports (/ringkasan, /ekspor) and the offline console --------------------------------
+
+SUMMARY_COMMAND: Final = "Ringkasan IKU tahun ini"
+EXPORT_COMMAND: Final = "Tabel IKU tahun ini sebagai berkas Excel"
+SUMMARY_HEADER: Final = "<b>Ringkasan IKU Kecamatan {kecamatan}</b>\nPeriode: {mulai} s.d. {sampai}"
+SUMMARY_ROW: Final = (
+    "<b>{nomor}. {indikator}</b>\nRealisasi: {realisasi} | Target: {target} | Capaian: {capaian}"
+)
+SUMMARY_NO_EVENTS: Final = "tidak ada kejadian"
+SUMMARY_FOOTER: Final = "Dihitung {waktu}. Tabel lengkap dalam Excel: /ekspor"
+EXPORT_CAPTION: Final = "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}."
+
+XLSX_SHEET: Final = "IKU"
+XLSX_TITLE: Final = "Indikator Kinerja Utama (IKU) Kecamatan {kecamatan}"
+XLSX_PERIOD: Final = "Periode: {mulai} s.d. {sampai}"
+XLSX_GENERATED: Final = "Kabupaten {kabupaten}, Provinsi {provinsi}. Dibuat {waktu}."
+XLSX_HEADERS: Final = (
+    "No",
+    "Kinerja Utama",
+    "Indikator",
+    "Target",
+    "Realisasi",
+    "Capaian",
+    "Keterangan",
+)
+
+CONSOLE_INTRO: Final = (
+    "Konsol offline bot IKU: Anda berbicara dengan bot sebagai {nama} (ID Telegram {id}); "
+    "tidak ada yang dikirim ke Telegram, data disimpan di basis data biasa.\n"
+    "Ketik pesan atau /perintah (mulai dengan /start). Angka menekan tombol bernomor "
+    "pada pesan terakhir yang bertombol; awali dengan ' untuk mengirim angka sebagai teks "
+    "(mis. '2026). 'lokasi: -7.05, 113.47' membagikan lokasi, 'foto: BERKAS' dan "
+    "'berkas: BERKAS' mengirim gambar atau dokumen. Ketik 'keluar' untuk selesai."
+)
+CONSOLE_NO_BUTTONS: Final = (
+    "Tidak ada tombol yang dapat ditekan saat ini. Untuk mengirim angka sebagai teks, "
+    "awali dengan tanda petik, misalnya '{angka}."
+)
+CONSOLE_BAD_NUMBER: Final = "Pilih nomor tombol 1 sampai {jumlah}."
+CONSOLE_LINK: Final = "Tautan (buka di peramban): {url}"
+CONSOLE_BAD_LOCATION: Final = (
+    "Tulis lokasi sebagai lintang, bujur dalam derajat, misalnya: lokasi: -7.05, 113.47"
+)
+CONSOLE_NO_FILE: Final = "Berkas tidak ditemukan: {path}"
+CONSOLE_SAVED: Final = "[{jenis} disimpan di {path}]"
+CONSOLE_PHOTO_ID: Final = "[foto {file_id}]"
+CONSOLE_LOCATION: Final = "[lokasi {lat}, {lon}]"
+CONSOLE_TOAST: Final = "(notifikasi) {text}"
+CONSOLE_OTHER_CHAT: Final = "[pesan untuk chat {chat_id}]"
+CONSOLE_EDITED: Final = "[pesan diubah]"
+CONSOLE_BYE: Final = "Konsol selesai."
+SKM_ALREADY_EARLY: Final = (
+    "Anda sudah mengisi survei untuk layanan {layanan} pada semester ini; satu orang "
+    "mengisi sekali per layanan per semester. Terima kasih! Untuk layanan lain, ketik /skm."
+)

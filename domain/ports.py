@@ -289,6 +289,10 @@ class SkmRepository(Protocol):
         """Store a keyed hash once; False if it was already stored (already answered)."""
         ...
 
+    def has_dedup(self, key_hash: str) -> bool:
+        """Whether a keyed hash is stored."""
+        ...
+
     def get_service(self, service_id: int) -> SkmService | None:
         """A service by id."""
         ...

@@ -35,6 +35,7 @@ __all__ = [
     "AlreadyAnswered",
     "SurveyAnswers",
     "submit_survey",
+    "already_answered",
 ]
 
 AGE_MIN = 15
@@ -57,7 +58,7 @@ def dedup_key(
 
 def parse_age(text: str) -> int:
     """A typed age: digits only, 15-100."""
-    value = text.strip().removesuffix("tahun").strip()
+    value = text.strip().lower().removesuffix("tahun").strip()
     if not value.isascii() or not value.isdigit():
         raise InvalidInput("Tulis usia dengan angka saja, misalnya 35.")
     age = int(value)
@@ -93,6 +94,22 @@ class SurveyAnswers:
     saran: str | None = None
 
 
+def already_answered(
+    uow: UnitOfWork,
+    *,
+    kecamatan_id: int,
+    telegram_id: int,
+    service_id: int,
+    secret: bytes,
+    day: date,
+) -> bool:
+    """Whether this person already answered for this service in the period of ``day``."""
+    key = dedup_key(
+        secret, telegram_id=telegram_id, kecamatan_id=kecamatan_id, service_id=service_id, day=day
+    )
+    return uow.skm.has_dedup(key)
+
+
 def submit_survey(
     uow: UnitOfWork,
     *,
@@ -122,8 +139,7 @@ def submit_survey(
         service_id=service.id,
         day=now.date(),
     )
-    if not uow.skm.claim_dedup(key, now):
-        uow.rollback()
+    if not uow.skm.claim_dedup(key, now):  # nothing was written: no rollback needed
         raise AlreadyAnswered(
             f"Anda sudah mengisi survei untuk layanan {service.nama} pada semester ini. "
             "Terima kasih atas partisipasi Anda."

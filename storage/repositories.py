@@ -740,6 +740,13 @@ class SqlSkmRepository(_Repo):
         ).scalar_one_or_none()
         return inserted is not None
 
+    def has_dedup(self, key_hash: str) -> bool:
+        """Whether the keyed hash is stored (an indexed lookup)."""
+        found = self.session.scalar(
+            select(col(SkmDedupRow.id)).where(col(SkmDedupRow.key_hash) == key_hash).limit(1)
+        )
+        return found is not None
+
     def get_service(self, service_id: int) -> SkmService | None:
         """By id."""
         row = self.session.get(SkmServiceRow, service_id)

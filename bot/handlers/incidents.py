@@ -578,7 +578,7 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
         ctx.uow.drafts.delete(ctx.chat_id, ctx.telegram_id)
         ctx.uow.commit()
         text, keyboard = incident_card(ctx, stale.current)
-        ctx.say(str(stale))
+        ctx.say(h(str(stale)))
         ctx.say(text, keyboard)
         return
     status = STATUS_TEXT[incident.status]
