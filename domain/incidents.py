@@ -7,7 +7,10 @@ Decisions:
   may be reopened (-> diproses) only with a reason. Every change carries a note.
 - A case is overdue when it is still open more than N days after it was received.
 - A nil report is per desa and ISO week (Monday-Sunday, office clock); a second one
-  in the same week changes nothing and is reported as such.
+  in the same week changes nothing and is reported as such. A week in which the desa
+  has an incident (by event date) cannot be nil. An incident reported after a nil
+  report of its week is still stored (the report is the newer fact); the digest
+  shows both.
 """
 
 from __future__ import annotations
@@ -345,6 +348,13 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
         raise Forbidden("Desa Anda tidak ditemukan; hubungi admin.")
     iso = now.date().isocalendar()
     start = now.date() - timedelta(days=iso.weekday - 1)
+    reported = uow.incidents.count_for_desa(desa.id, start, start + timedelta(days=6))
+    if reported:
+        # Zero and one are different facts: a week with a report cannot also be nil.
+        raise InvalidInput(
+            f"Desa {desa.nama} sudah mempunyai {reported} laporan kejadian bertanggal minggu "
+            "ini, jadi laporan nihil tidak dapat dikirim untuk minggu ini."
+        )
     created = uow.incidents.add_nil_report(
         NilReport(
             desa_id=desa.id,

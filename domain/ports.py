@@ -257,6 +257,10 @@ class IncidentRepository(Protocol):
         """Incidents not yet handled, oldest received first."""
         ...
 
+    def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
+        """Incidents of a desa whose event date is in [start, end] (COUNT)."""
+        ...
+
     def history(self, incident_id: int) -> list[IncidentEvent]:
         """Follow-ups of an incident, oldest first."""
         ...

@@ -624,6 +624,17 @@ class SqlIncidentRepository(_Repo):
         )
         return [self._incident(r) for r in rows]
 
+    def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
+        """COUNT of a desa's incidents by event date."""
+        value = self.session.scalar(
+            select(func.count()).where(
+                col(IncidentRow.desa_id) == desa_id,
+                col(IncidentRow.event_date) >= start,
+                col(IncidentRow.event_date) <= end,
+            )
+        )
+        return int(value or 0)
+
     def history(self, incident_id: int) -> list[IncidentEvent]:
         """Follow-ups, oldest first."""
         rows = self.session.scalars(

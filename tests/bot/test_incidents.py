@@ -374,3 +374,18 @@ async def test_nihil_cancelled_stores_nothing(harness: Harness, runtime: Runtime
         assert isinstance(uow, SqlUnitOfWork)
         count = uow.session.scalar(select(func.count()).select_from(NilReportRow))
     assert count == 0
+
+
+async def test_nihil_is_refused_for_a_week_that_already_has_a_report(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _report_konflik(harness)
+    await harness.press(PERANGKAT, "Kirim")
+    await harness.send(PERANGKAT, "/nihil")
+    await harness.press(PERANGKAT, "Ya, nihil")
+    assert "sudah mempunyai 1 laporan kejadian" in harness.texts(PERANGKAT)[-2]
+    with runtime.uow() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        count = uow.session.scalar(select(func.count()).select_from(NilReportRow))
+    assert count == 0
