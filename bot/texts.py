@@ -413,8 +413,7 @@ FOLLOW_ASK_NOTE: Final = (
     "dilakukan, oleh siapa, hasilnya (5-1000 karakter)."
 )
 FOLLOW_ASK_REASON: Final = (
-    "Membuka kembali {nomor} (status menjadi <b>{status}</b>). Tulis alasannya "
-    "(5-1000 karakter)."
+    "Membuka kembali {nomor} (status menjadi <b>{status}</b>). Tulis alasannya (5-1000 karakter)."
 )
 FOLLOW_ASK_PROOF: Final = "Kirim foto bukti bila ada, atau pilih Lewati."
 FOLLOW_PROOF_HINT: Final = "Kirim foto bukti (bukan berkas), atau pilih Lewati."
