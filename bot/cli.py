@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -52,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
 
     sub.add_parser("run", help="menjalankan bot (bawaan bila tanpa perintah)")
+
+    con = sub.add_parser(
+        "console",
+        help="mencoba bot secara offline di terminal, tanpa token (basis data yang sama)",
+    )
+    con.add_argument(
+        "--user-id",
+        type=_telegram_id,
+        metavar="ID",
+        help="ID Telegram yang diperankan (bawaan: 1); ADMIN_TELEGRAM_IDS berlaku juga",
+    )
+    con.add_argument("--nama", metavar="NAMA", help="nama tampilan (bawaan: Pengguna Konsol)")
 
     db = sub.add_parser("db", help="basis data")
     db_sub = db.add_subparsers(dest="db_command", metavar="AKSI", required=True)
@@ -132,6 +145,16 @@ def _year(text: str) -> int:
         raise argparse.ArgumentTypeError(f"tahun harus angka 4 digit: {text!r}") from None
     if not 2000 <= value <= 2100:
         raise argparse.ArgumentTypeError(f"tahun di luar 2000-2100: {value}")
+    return value
+
+
+def _telegram_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ID Telegram harus bilangan bulat: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"ID Telegram harus lebih dari 0: {value}")
     return value
 
 
@@ -360,6 +383,30 @@ def run_bot(settings: Settings) -> int:
     return run(settings)
 
 
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    """Talk to the bot in the terminal, offline, on the configured database."""
+    # Imported late, like the bot: the other CLI commands need no Telegram stack.
+    from bot.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
+
+    user_id = args.user_id if args.user_id is not None else DEFAULT_USER_ID
+    name = args.nama.strip() if args.nama and args.nama.strip() else DEFAULT_NAME
+    interactive = sys.stdin.isatty()
+    # A loop of our own rather than asyncio.run(): its Ctrl+C handling would wait for
+    # the line being read; here Ctrl+C stops the console at once (and cleanly).
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(
+            run_console(
+                settings, user_id, sys.stdin, sys.stdout, name=name, interactive=interactive
+            )
+        )
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
 _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "import-idm": cmd_import_idm,
     "import-skm": cmd_import_skm,
@@ -383,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_bot(settings)
         if args.command == "db":
             return cmd_db(settings, args)
+        if args.command == "console":
+            return cmd_console(settings, args)
         runtime = open_runtime(settings)
         try:
             return _COMMANDS[args.command](runtime, args)

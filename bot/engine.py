@@ -24,7 +24,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -466,22 +466,32 @@ class Engine:
                 else message.photo_file_id
             )
             caption = message.text if len(message.text) <= MAX_CAPTION else None
-            await bot.send_photo(
-                chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            try:
+                await bot.send_photo(
+                    chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            except (NetworkError, BadRequest) as error:  # the media was refused: keep the text
+                log.warning("Foto ke chat %s tidak terkirim: %s", chat_id, error)
+                await self._send_text(bot, chat_id, message.text, markup)
+                return
             if caption is None:
                 await self._send_text(bot, chat_id, message.text, None)
             return
         if message.document is not None:
             name, content = message.document
             caption = message.text if len(message.text) <= MAX_CAPTION else None
-            await bot.send_document(
-                chat_id,
-                InputFile(content, filename=name),
-                caption=caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
+            try:
+                await bot.send_document(
+                    chat_id,
+                    InputFile(content, filename=name),
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            except (NetworkError, BadRequest) as error:  # the file was refused: keep the text
+                log.warning("Berkas ke chat %s tidak terkirim: %s", chat_id, error)
+                await self._send_text(bot, chat_id, message.text, markup)
+                return
             if caption is None:
                 await self._send_text(bot, chat_id, message.text, None)
             return

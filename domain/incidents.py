@@ -93,7 +93,7 @@ def category_label(kind: IncidentKind, code: str, detail: str | None = None) -> 
     return f"Lainnya: {detail}" if code == LAINNYA and detail else label
 
 
-_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*")
+_DATE = re.compile(r"\s*([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})\s*")
 
 
 def parse_date(text: str) -> date:
@@ -103,7 +103,7 @@ def parse_date(text: str) -> date:
         raise InvalidInput(
             "Format tanggal tidak dikenali. Tulis tanggal sebagai hh-bb-tttt, misalnya 05-11-2026."
         )
-    day, month, year = (int(g) for g in match.groups())
+    day, month, year = (int(match.group(i)) for i in (1, 3, 4))
     try:
         return date(year, month, day)
     except ValueError:

@@ -12,7 +12,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -38,7 +38,7 @@ __all__ = [
 
 YEAR_MIN = 2015  # the first IDM year published by Kemendesa
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d{1,14})?")
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]{1,14})?")
 
 
 def parse_index(text: str, name: str) -> Decimal:
@@ -245,4 +245,4 @@ def end_tematik(
         at=now,
     )
     uow.commit()
-    return item
+    return replace(item, active=False)

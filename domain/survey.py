@@ -22,7 +22,14 @@ from datetime import date, datetime
 from domain.errors import InvalidInput, NotFound
 from domain.models import SkmResponse
 from domain.ports import UnitOfWork
-from domain.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UNSUR, validate_answers
+from domain.skm import (
+    JENIS_KELAMIN,
+    PEKERJAAN,
+    PENDIDIKAN,
+    UNSUR,
+    InvalidAnswers,
+    validate_answers,
+)
 
 __all__ = [
     "AGE_MIN",
@@ -131,7 +138,10 @@ def submit_survey(
         raise InvalidInput(f"Usia harus antara {AGE_MIN} dan {AGE_MAX} tahun.")
     if set(survey.answers) != set(UNSUR):
         raise InvalidInput("Kesembilan pertanyaan harus dijawab.")
-    answers = validate_answers(dict(survey.answers))
+    try:
+        answers = validate_answers(dict(survey.answers))
+    except InvalidAnswers as error:
+        raise InvalidInput("Jawaban survei tidak valid: " + "; ".join(error.problems)) from None
     key = dedup_key(
         secret,
         telegram_id=telegram_id,

@@ -61,7 +61,10 @@ class Harness:
 
     async def start(self) -> None:
         """Build and initialise the application (again, after :meth:`stop`)."""
-        self.app = build_application(self.settings, self.runtime, request=self.api)
+        # Offline there are no flood limits to respect (the rate limiter would only wait).
+        self.app = build_application(
+            self.settings, self.runtime, request=self.api, rate_limit=False
+        )
         await self.app.initialize()
         # Menus are set by a background task at start: let it finish.
         await self.app.post_init(self.app)  # type: ignore[misc]

@@ -30,8 +30,8 @@ def _setup(runtime: Runtime) -> None:
 def _incidents(runtime: Runtime) -> list[Incident]:
     with runtime.uow() as uow:
         assert isinstance(uow, SqlUnitOfWork)
-        ids = list(uow.session.scalars(select(col(IncidentRow.id)).order_by(IncidentRow.id)))
-        found = [uow.incidents.get(i) for i in ids]
+        ids = uow.session.scalars(select(col(IncidentRow.id)).order_by(col(IncidentRow.id)))
+        found = [uow.incidents.get(int(i)) for i in ids if i is not None]
     return [i for i in found if i is not None]
 
 

@@ -1,0 +1,351 @@
+"""/ringkasan and /ekspor: the IKU table year to date, in chat and as an Excel file."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import load_workbook
+from telegram import Chat
+
+from bot import texts
+from bot.runtime import Runtime
+from domain.idm import IdmStatus
+from domain.models import (
+    DesaTematik,
+    IdmResult,
+    IncidentStatus,
+    IndicatorCode,
+    Role,
+    Seksi,
+    SkmResponse,
+    Tema,
+    UserStatus,
+)
+from domain.skm import UNSUR
+from tests.bot.conftest import ADMIN, Clock, add_user
+from tests.bot.harness import Harness, Person
+from tests.storage.builders import jakarta, new_incident
+
+DEWI = Person(710001, "Dewi Kesbang")
+ANDI = Person(710002, "Andi Peltong")
+STRANGER = Person(710003, "Orang Asing")
+GROUP = Chat(id=-100123, type=Chat.SUPERGROUP)
+
+KINERJA_DESA = "Mendorong Tumbuhnya Desa Mandiri/Maju/Tematik di Wilayah Kecamatan Larangan"
+KINERJA_TRANTIB = (
+    "Meningkatnya penanganan konflik sosial dan pelanggaran trantibum di wilayah Kecamatan Larangan"
+)
+KINERJA_LAYANAN = "Meningkatnya kualitas pelayanan publik di wilayah Kecamatan Larangan"
+
+
+def _known_data(runtime: Runtime) -> None:
+    """A year with numbers that are easy to check by hand.
+
+    IDM 2026: 3 of 4 recorded desa mandiri (target 5: 60%); 2 desa tematik (target 4:
+    50%); 2 conflicts in 2026 of which 1 handled, plus one of 2025 that does not count
+    (50%, target 100: capaian 50%); no trantibum event; one SKM response all 4 (NIK
+    100, target 88,31: capaian 113,24%).
+    """
+    kec = runtime.kecamatan()
+    with runtime.uow() as uow:
+        desa = uow.desa.list_by_kecamatan(kec.id)
+        for item, score in zip(desa[:4], ("0.85", "0.90", "0.8156", "0.75"), strict=True):
+            value = Decimal(score)
+            status = IdmStatus.MANDIRI if value > Decimal("0.8155") else IdmStatus.MAJU
+            uow.idm.upsert(IdmResult(desa_id=item.id, tahun=2026, score=value, status=status))
+        for item, tema in ((desa[0], Tema.WISATA), (desa[5], Tema.UMKM)):
+            uow.tematik.add(
+                DesaTematik(id=0, desa_id=item.id, tema=tema, tahun=2026, referensi="SK 1/2026")
+            )
+        handled = uow.incidents.add(new_incident(desa[1], event_date=date(2026, 3, 2)))
+        uow.incidents.change_status(
+            handled.id,
+            to_status=IncidentStatus.TERTANGANI,
+            note="Dimediasi di balai desa",
+            user_id=None,
+            at=jakarta(2026, 3, 5),
+            expected_version=handled.version,
+        )
+        uow.incidents.add(
+            new_incident(desa[2], event_date=date(2026, 10, 1), received_at=jakarta(2026, 10, 1))
+        )
+        uow.incidents.add(
+            new_incident(desa[3], event_date=date(2025, 12, 31), received_at=jakarta(2025, 12, 31))
+        )
+        uow.skm.add_response(
+            SkmResponse(
+                kecamatan_id=kec.id,
+                survey_date=date(2026, 6, 1),
+                answers=dict.fromkeys(UNSUR, 4),
+            )
+        )
+        for code, target in (
+            (IndicatorCode.DESA_MANDIRI, "5"),
+            (IndicatorCode.DESA_TEMATIK, "4"),
+            (IndicatorCode.KONFLIK_TERTANGANI, "100"),
+            (IndicatorCode.TRANTIBUM_TERTANGANI, "100"),
+            (IndicatorCode.SKM, "88.31"),
+        ):
+            uow.targets.set(kec.id, code, 2026, Decimal(target))
+        uow.commit()
+
+
+def _staf(runtime: Runtime) -> None:
+    add_user(runtime, DEWI, Role.STAF_SEKSI, seksi=Seksi.KESBANG)
+
+
+def _workbook_rows(content: bytes | None) -> list[list[object]]:
+    assert content is not None
+    sheet = load_workbook(BytesIO(content))["IKU"]
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+async def test_ringkasan_shows_the_five_indicators_with_exact_numbers(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _known_data(runtime)
+    _staf(runtime)
+    await harness.send(DEWI, "/ringkasan")
+    text = harness.last(DEWI).text
+    assert harness.texts(DEWI) == [text]  # one message
+    assert text.startswith(
+        "<b>Ringkasan IKU Kecamatan Larangan</b>\nPeriode: 1 Januari 2026 s.d. 25 November 2026"
+    )
+    assert (
+        "<b>1. Jumlah Desa Mandiri</b>\nRealisasi: 3 desa | Target: 5 desa | Capaian: 60,00%\n"
+        "<i>Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.</i>"
+    ) in text
+    assert (
+        "<b>2. Jumlah Desa Tematik</b>\nRealisasi: 2 desa | Target: 4 desa | Capaian: 50,00%"
+    ) in text
+    assert (
+        "<b>3. Persentase jumlah potensi dan/atau konflik sosial tertangani</b>\n"
+        "Realisasi: 50,00% | Target: 100,00% | Capaian: 50,00%\n"
+        "<i>1 dari 2 tertangani.</i>"
+    ) in text
+    assert (
+        "<b>4. Persentase jumlah pelanggaran trantibum tertangani</b>\n"
+        "Realisasi: tidak ada kejadian | Target: 100,00% | Capaian: -\n"
+        "<i>Tidak ada kejadian trantibum pada periode ini.</i>"
+    ) in text
+    assert (
+        "<b>5. Hasil Survei Kepuasan Masyarakat</b>\n"
+        "Realisasi: 100,00 | Target: 88,31 | Capaian: 113,24%\n"
+        "<i>Mutu A (Sangat baik), 1 responden.</i>"
+    ) in text
+    assert text.endswith("Dihitung 25 November 2026 10.00. Tabel lengkap dalam Excel: /ekspor")
+    assert len(text) < 4096
+
+
+async def test_ringkasan_without_incidents_says_tidak_ada_kejadian_not_a_percentage(
+    harness: Harness,
+) -> None:
+    await harness.send(ADMIN, "/ringkasan")
+    text = harness.last(ADMIN).text
+    assert (
+        "Realisasi: tidak ada kejadian | Target: - | Capaian: -\n"
+        "<i>Tidak ada konflik sosial pada periode ini. Target belum ditetapkan.</i>"
+    ) in text
+    assert (
+        "Realisasi: tidak ada kejadian | Target: - | Capaian: -\n"
+        "<i>Tidak ada kejadian trantibum pada periode ini. Target belum ditetapkan.</i>"
+    ) in text
+    assert "0,00%" not in text
+    assert "100,00%" not in text
+    assert "<i>Belum ada data IDM tahun 2026. Target belum ditetapkan.</i>" in text
+    assert "Realisasi: 0 desa | Target: - | Capaian: -" in text  # no desa tematik yet
+    assert "<i>Belum ada responden SKM pada periode ini. Target belum ditetapkan.</i>" in text
+
+
+async def test_ringkasan_counts_only_this_year_up_to_today(
+    harness: Harness, runtime: Runtime, clock: Clock
+) -> None:
+    _known_data(runtime)
+    _staf(runtime)
+    # On 1 January 2027 nothing of 2026 counts any more: a new year starts empty.
+    clock.now = jakarta(2027, 1, 1, 8)
+    await harness.send(DEWI, "/ringkasan")
+    text = harness.last(DEWI).text
+    assert "Periode: 1 Januari 2027 s.d. 1 Januari 2027" in text
+    assert text.count("Realisasi: tidak ada kejadian") == 2
+    assert "Belum ada data IDM tahun 2027 (data terakhir: tahun 2026)." in text
+
+
+async def test_a_stranger_is_refused_ringkasan_and_ekspor_and_sent_nothing(
+    harness: Harness,
+) -> None:
+    await harness.send(STRANGER, "/ringkasan")
+    await harness.send(STRANGER, "/ekspor")
+    said = harness.texts(STRANGER)
+    assert len(said) == 2
+    for text in said:
+        assert "hanya untuk admin atau staf seksi yang sudah terdaftar" in text
+        assert "/daftar" in text
+        assert "Realisasi" not in text
+    assert [m.kind for m in harness.api.to_chat(STRANGER.id)] == ["text", "text"]
+
+
+async def test_a_perangkat_desa_is_refused_ringkasan_and_ekspor(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _known_data(runtime)
+    add_user(runtime, ANDI, Role.PERANGKAT_DESA, desa_kode="35.28.08.2001")
+    await harness.send(ANDI, "/ringkasan")
+    await harness.send(ANDI, "/ekspor")
+    assert harness.texts(ANDI) == ["Maaf, fitur ini hanya untuk admin atau staf seksi."] * 2
+    assert all(m.kind == "text" for m in harness.api.to_chat(ANDI.id))
+
+
+async def test_a_staf_whose_registration_is_pending_is_told_to_wait(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_user(runtime, DEWI, Role.STAF_SEKSI, seksi=Seksi.KESBANG, status=UserStatus.PENDING)
+    await harness.send(DEWI, "/ekspor")
+    assert "masih menunggu persetujuan" in harness.last(DEWI).text
+    assert harness.last(DEWI).kind == "text"
+
+
+async def test_ekspor_sends_a_workbook_with_the_iku_table(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _known_data(runtime)
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor")
+    sent = harness.api.to_chat(DEWI.id)
+    assert len(sent) == 1
+    document = sent[0]
+    assert document.kind == "document"
+    assert document.file_name == "IKU-Larangan-2026.xlsx"
+    assert document.text == (
+        "Tabel IKU Kecamatan Larangan, periode 1 Januari 2026 s.d. 25 November 2026."
+    )
+    assert document.content is not None
+    book = load_workbook(BytesIO(document.content))
+    assert book.sheetnames == ["IKU"]
+    sheet = book["IKU"]
+    assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
+    assert sheet["A2"].value == "Periode: 1 Januari 2026 s.d. 25 November 2026"
+    assert sheet["A3"].value == (
+        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00."
+    )
+    rows = _workbook_rows(document.content)
+    assert rows[4] == list(texts.XLSX_HEADERS)
+    assert rows[4] == [
+        "No",
+        "Kinerja Utama",
+        "Indikator",
+        "Target",
+        "Realisasi",
+        "Capaian",
+        "Keterangan",
+    ]
+    assert rows[5] == [
+        1,
+        KINERJA_DESA,
+        "Jumlah Desa Mandiri",
+        5,
+        3,
+        0.6,
+        "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.",
+    ]
+    assert rows[6] == [2, KINERJA_DESA, "Jumlah Desa Tematik", 4, 2, 0.5, None]
+    assert rows[7] == [
+        3,
+        KINERJA_TRANTIB,
+        "Persentase jumlah potensi dan/atau konflik sosial tertangani",
+        1,
+        0.5,
+        0.5,
+        "1 dari 2 tertangani.",
+    ]
+    assert rows[8] == [
+        4,
+        KINERJA_TRANTIB,
+        "Persentase jumlah pelanggaran trantibum tertangani",
+        1,
+        "tidak ada kejadian",
+        "-",
+        "Tidak ada kejadian trantibum pada periode ini.",
+    ]
+    assert rows[9] == [
+        5,
+        KINERJA_LAYANAN,
+        "Hasil Survei Kepuasan Masyarakat",
+        88.31,
+        100,
+        1.1324,
+        "Mutu A (Sangat baik), 1 responden.",
+    ]
+    assert len(rows) == 10
+    # Numbers are numbers, shown with a number format.
+    assert sheet["D6"].number_format == "0"
+    assert sheet["E6"].number_format == "0"
+    assert sheet["F6"].number_format == "0.00%"
+    assert sheet["E8"].number_format == "0.00%"
+    assert sheet["D10"].number_format == "0.00"
+    assert sheet["E10"].number_format == "0.00"
+    assert sheet["F10"].number_format == "0.00%"
+    assert isinstance(sheet["E8"].value, float)
+
+
+async def test_ekspor_without_data_writes_dashes_and_tidak_ada_kejadian(
+    harness: Harness,
+) -> None:
+    await harness.send(ADMIN, "/ekspor")
+    rows = _workbook_rows(harness.last(ADMIN).content)
+    assert [row[3:6] for row in rows[5:10]] == [
+        ["-", "-", "-"],
+        ["-", 0, "-"],
+        ["-", "tidak ada kejadian", "-"],
+        ["-", "tidak ada kejadian", "-"],
+        ["-", "-", "-"],
+    ]
+    assert rows[7][6] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
+
+
+async def test_an_admin_may_ask_for_ringkasan_and_ekspor_in_a_group(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _known_data(runtime)
+    await harness.send(ADMIN, "/ringkasan", chat=GROUP)
+    text = harness.last(GROUP.id).text
+    assert "Realisasi: 50,00% | Target: 100,00% | Capaian: 50,00%" in text
+    await harness.send(ADMIN, "/ekspor@iku_test_bot", chat=GROUP)
+    document = harness.last(GROUP.id)
+    assert document.kind == "document"
+    assert document.file_name == "IKU-Larangan-2026.xlsx"
+    assert harness.api.to_chat(ADMIN.id) == []  # nothing went to the private chat
+
+
+async def test_a_staf_in_a_group_gets_the_polite_refusal(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _known_data(runtime)
+    _staf(runtime)
+    await harness.send(DEWI, "/ringkasan", chat=GROUP)
+    await harness.send(STRANGER, "/ekspor", chat=GROUP)
+    assert harness.texts(GROUP.id) == [texts.GROUP_ADMIN_ONLY] * 2
+    assert all(m.kind == "text" for m in harness.api.to_chat(GROUP.id))
+
+
+async def test_bantuan_lists_the_reports_only_for_those_allowed(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _staf(runtime)
+    add_user(runtime, ANDI, Role.PERANGKAT_DESA, desa_kode="35.28.08.2001")
+    await harness.send(DEWI, "/bantuan")
+    await harness.send(ANDI, "/bantuan")
+    assert "/ringkasan - Ringkasan IKU tahun ini" in harness.last(DEWI).text
+    assert "/ekspor - " in harness.last(DEWI).text
+    assert "/ringkasan" not in harness.last(ANDI).text
+    assert "/ekspor" not in harness.last(ANDI).text
+
+
+async def test_ringkasan_mid_conversation_keeps_the_conversation(harness: Harness) -> None:
+    await harness.send(ADMIN, "/undang")
+    await harness.send(ADMIN, "/ringkasan")
+    assert "Ringkasan IKU" in harness.last(ADMIN).text
+    await harness.press(ADMIN, "Perangkat desa")
+    assert "Untuk perangkat desa mana?" in harness.last(ADMIN).text
