@@ -289,7 +289,7 @@ class SkmRepository(Protocol):
         """Store one response; returns its id."""
         ...
 
-    def claim_dedup(self, key_hash: str, at: datetime) -> bool:
+    def claim_dedup(self, key_hash: str, period: str) -> bool:
         """Store a keyed hash once; False if it was already stored (already answered)."""
         ...
 

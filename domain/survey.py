@@ -4,7 +4,8 @@ Decisions:
 - One response per person per service per semester (SKM is usually reported per
   semester). The person is recognised only through a keyed hash
   HMAC-SHA256(secret, telegram id | kecamatan | service | period), stored in its own
-  table with nothing that links it to the answers; without the server's secret the
+  table with nothing that links it to the answers: no id, no time, no insertion order
+  on SQLite; a response keeps only its survey day. Without the server's secret the
   hash cannot be traced back to a Telegram account.
 - Age: a whole number of years, 15-100 (younger people are not asked; domain.md
   does not set a bound, the questionnaire is for adult service users).
@@ -149,7 +150,7 @@ def submit_survey(
         service_id=service.id,
         day=now.date(),
     )
-    if not uow.skm.claim_dedup(key, now):  # nothing was written: no rollback needed
+    if not uow.skm.claim_dedup(key, survey_period(now.date())):  # nothing written if False
         raise AlreadyAnswered(
             f"Anda sudah mengisi survei untuk layanan {service.nama} pada semester ini. "
             "Terima kasih atas partisipasi Anda."

@@ -6,7 +6,7 @@ never by loading rows into Python.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -725,6 +725,9 @@ class SqlSkmRepository(_Repo):
             kecamatan_id=response.kecamatan_id,
             service_id=response.service_id,
             survey_date=response.survey_date,
+            # The day only, never the moment: a time would let the answers be matched
+            # with the moment someone was served or with the duplicate check.
+            created_at=datetime.combine(response.survey_date, time.min, tzinfo=UTC),
             jenis_kelamin=response.jenis_kelamin,
             usia=response.usia,
             pendidikan=response.pendidikan,
@@ -739,22 +742,22 @@ class SqlSkmRepository(_Repo):
         assert row.id is not None
         return row.id
 
-    def claim_dedup(self, key_hash: str, at: datetime) -> bool:
+    def claim_dedup(self, key_hash: str, period: str) -> bool:
         """INSERT ... ON CONFLICT DO NOTHING on the keyed hash: True only for the first."""
         dialect = self.session.get_bind().dialect.name
         make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         inserted = self.session.execute(
             make_insert(SkmDedupRow)
-            .values(key_hash=key_hash, created_at=at)
+            .values(key_hash=key_hash, period=period)
             .on_conflict_do_nothing(index_elements=["key_hash"])
-            .returning(col(SkmDedupRow.id))
+            .returning(col(SkmDedupRow.key_hash))
         ).scalar_one_or_none()
         return inserted is not None
 
     def has_dedup(self, key_hash: str) -> bool:
         """Whether the keyed hash is stored (an indexed lookup)."""
         found = self.session.scalar(
-            select(col(SkmDedupRow.id)).where(col(SkmDedupRow.key_hash) == key_hash).limit(1)
+            select(col(SkmDedupRow.key_hash)).where(col(SkmDedupRow.key_hash) == key_hash).limit(1)
         )
         return found is not None
 

@@ -260,14 +260,17 @@ class SkmResponseRow(SQLModel, table=True):
 class SkmDedupRow(SQLModel, table=True):
     """Keyed hashes that allow one response per person per service per period.
 
-    Kept apart from the answers: nothing links a hash to a response.
+    Kept apart from the answers, and with nothing that orders or times them: no serial
+    id and no timestamp (only the period, e.g. "2026-S2", so old periods can be purged),
+    and on SQLite no rowid; otherwise the n-th hash could be paired with the n-th
+    response by insertion order or time.
     """
 
     __tablename__ = "skm_dedup"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: int | None = Field(default=None, primary_key=True)
-    key_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = _ts()
+    key_hash: str = Field(max_length=64, primary_key=True)
+    period: str = Field(max_length=10)
 
 
 class IdmResultRow(SQLModel, table=True):

@@ -760,7 +760,7 @@ async def test_an_answer_sent_meanwhile_from_another_device_is_refused_at_the_en
                 service_id=service.id,
                 day=runtime.now().date(),
             ),
-            runtime.now(),
+            "2026-S2",
         )
         uow.commit()
     await harness.press(WARGA, "Lewati")

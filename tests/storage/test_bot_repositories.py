@@ -606,12 +606,12 @@ def test_an_ended_desa_tematik_reads_as_ended_in_the_same_unit_of_work(
 
 def test_a_dedup_hash_is_claimed_only_once(uow_factory: UowFactory, sessions: Sessions) -> None:
     with uow_factory() as uow:
-        assert uow.skm.claim_dedup("f" * 64, jakarta(2026, 3, 5))
-        assert not uow.skm.claim_dedup("f" * 64, jakarta(2026, 3, 5, 11))
+        assert uow.skm.claim_dedup("f" * 64, "2026-S1")
+        assert not uow.skm.claim_dedup("f" * 64, "2026-S1")
         uow.commit()
     with uow_factory() as uow:
-        assert not uow.skm.claim_dedup("f" * 64, jakarta(2026, 7, 1))
-        assert uow.skm.claim_dedup("e" * 64, jakarta(2026, 7, 1))
+        assert not uow.skm.claim_dedup("f" * 64, "2026-S2")
+        assert uow.skm.claim_dedup("e" * 64, "2026-S2")
         uow.commit()
     assert _count(sessions, SkmDedupRow) == 2
 
@@ -624,7 +624,7 @@ def test_has_dedup_sees_a_claimed_hash_and_stores_nothing(
         uow.commit()
     assert _count(sessions, SkmDedupRow) == 0
     with uow_factory() as uow:
-        assert uow.skm.claim_dedup("c" * 64, jakarta(2026, 3, 5))
+        assert uow.skm.claim_dedup("c" * 64, "2026-S1")
         assert uow.skm.has_dedup("c" * 64)
         uow.commit()
     with uow_factory() as uow:
@@ -637,10 +637,10 @@ def test_a_rolled_back_claim_leaves_the_hash_free(
     uow_factory: UowFactory, sessions: Sessions
 ) -> None:
     with uow_factory() as uow:
-        assert uow.skm.claim_dedup("d" * 64, jakarta(2026, 3, 5))
+        assert uow.skm.claim_dedup("d" * 64, "2026-S1")
     assert _count(sessions, SkmDedupRow) == 0
     with uow_factory() as uow:
-        assert uow.skm.claim_dedup("d" * 64, jakarta(2026, 3, 5))
+        assert uow.skm.claim_dedup("d" * 64, "2026-S1")
         uow.commit()
     assert _count(sessions, SkmDedupRow) == 1
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1396,6 +1396,9 @@ def test_a_survey_stores_one_anonymous_response_and_one_dedup_key(
         SECRET, telegram_id=CITIZEN, kecamatan_id=larangan.id, service_id=ktp.id, day=NOW.date()
     )
     assert dedup["key_hash"] == expected
+    assert dedup["period"] == "2026-S1"
+    # The response keeps its day, not the moment it was sent.
+    assert response["created_at"] == datetime.combine(NOW.date(), time.min, tzinfo=UTC)
     assert _audit_actions(sessions) == []  # an audit entry would undo the anonymity
 
 
@@ -1527,11 +1530,8 @@ def test_no_table_links_a_dedup_key_to_a_response_or_a_telegram_id(
     ktp = _service(uow_factory, larangan, "ktp")
     _survey(uow_factory, larangan, _answers(ktp))
     inspector = inspect(engine)
-    assert {c["name"] for c in inspector.get_columns("skm_dedup")} == {
-        "id",
-        "key_hash",
-        "created_at",
-    }
+    # No id, no time: nothing orders the hashes or pairs them with a response's moment.
+    assert {c["name"] for c in inspector.get_columns("skm_dedup")} == {"key_hash", "period"}
     assert inspector.get_foreign_keys("skm_dedup") == []
     response_columns = {c["name"] for c in inspector.get_columns("skm_response")}
     for word in ("telegram", "chat", "user", "hash", "key", "dedup"):

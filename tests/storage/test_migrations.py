@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, text
+from sqlalchemy.exc import OperationalError
 
+from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.tables import metadata
 
@@ -48,3 +53,43 @@ def test_the_drift_check_notices_a_column_missing_from_the_migrations(engine: En
 def test_skm_responses_have_no_column_for_a_telegram_id(engine: Engine) -> None:
     columns = {c["name"] for c in inspect(engine).get_columns("skm_response")}
     assert not any("telegram" in name or "user" in name for name in columns)
+
+
+def test_the_skm_dedup_migration_keeps_the_hashes_and_drops_their_times(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0002")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at) "
+                "VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+                "'2026-01-01 00:00:00.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO skm_dedup (key_hash, created_at) VALUES "
+                "('bb', '2026-08-01 03:04:05.000000'), ('aa', '2026-02-01 09:10:11.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO skm_response (kecamatan_id, survey_date, u_persyaratan, source, "
+                "created_at) VALUES (1, '2026-02-01', 4, 'bot', '2026-02-01 09:10:11.000000')"
+            )
+        )
+    upgrade(url)
+    with engine.connect() as conn:
+        hashes = conn.execute(text("SELECT key_hash, period FROM skm_dedup")).all()
+        created = conn.execute(text("SELECT created_at FROM skm_response")).scalar_one()
+    engine.dispose()
+    assert sorted(hashes) == [("aa", "2026-S1"), ("bb", "2026-S2")]
+    assert str(created).startswith("2026-02-01 00:00:00")
+
+
+def test_on_sqlite_the_skm_dedup_table_has_no_rowid_to_order_it(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("rowid is SQLite's")
+    with engine.connect() as conn, pytest.raises(OperationalError, match="rowid"):
+        conn.execute(text("SELECT rowid FROM skm_dedup"))
