@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
+from bot import texts
 from bot.config import Settings
+from domain.errors import InvalidInput
 from domain.models import Desa, Draft, Kecamatan, User
 from domain.ports import UnitOfWork
 
@@ -234,9 +236,34 @@ class Flow:
     steps: ClassVar[dict[str, Step]]
 
 
+def confirm_keyboard(accept: str) -> Keyboard:
+    """The buttons under a summary: ``accept`` (Kirim or Simpan), Ubah, Batal."""
+    return [
+        [Button(accept, "ok"), Button(texts.EDIT, "edit")],
+        [Button(texts.CANCEL_BUTTON, "cancel")],
+    ]
+
+
+def confirmed(ctx: Ctx, given: Input, *, edit_step: str) -> bool:
+    """Handle a press under :func:`confirm_keyboard`; True only for the accept button.
+
+    Ubah goes to ``edit_step``; Batal ends the conversation, storing nothing.
+    """
+    if given.text == "edit":
+        ctx.goto(edit_step)
+        return False
+    if given.text == "cancel":
+        ctx.end()
+        ctx.say(texts.CANCELLED)
+        return False
+    if given.text != "ok":
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+    return True
+
+
 def desa_buttons(desa: Sequence[Desa], per_row: int = 2) -> Keyboard:
     """One button per desa (value: its id)."""
     return rows([Button(d.nama, str(d.id)) for d in desa], per_row)
 
 
-__all__ += ["desa_buttons"]
+__all__ += ["desa_buttons", "confirm_keyboard", "confirmed"]

@@ -13,7 +13,7 @@ from domain.models import IndicatorCode
 from domain.report import HandlingDetail, IkuReport, IkuRow
 from domain.skm import UNSUR, UNSUR_INFO
 
-__all__ = ["report_text", "report_json", "fmt_decimal", "fmt_date_id"]
+__all__ = ["report_text", "report_json", "fmt_decimal", "fmt_date_id", "fmt_amount"]
 
 LOCALE = "id_ID"
 
@@ -32,7 +32,8 @@ def fmt_date_id(value: Any) -> str:
     return str(format_date(value, "d MMMM y", locale=LOCALE))
 
 
-def _value(row: IkuRow, value: Decimal | None) -> str:
+def fmt_amount(row: IkuRow, value: Decimal | None) -> str:
+    """A target or realisasi in the indicator's unit: '50,00%', '87,50', '3 desa'."""
     if value is None:
         return "-"
     satuan = row.definition.satuan
@@ -76,8 +77,8 @@ def report_text(report: IkuReport) -> str:
     for row in report.rows:
         d = row.definition
         lines.append(
-            f"{d.number:<3} {d.indikator[:62]:<62} {_value(row, row.target):>10} "
-            f"{_value(row, row.realisasi):>10} {_capaian(row):>9}"
+            f"{d.number:<3} {d.indikator[:62]:<62} {fmt_amount(row, row.target):>10} "
+            f"{fmt_amount(row, row.realisasi):>10} {_capaian(row):>9}"
         )
     lines.append("")
     for row in report.rows:
@@ -86,8 +87,8 @@ def report_text(report: IkuReport) -> str:
             f"{d.number}. {d.indikator}",
             f"  Kinerja utama: {row.kinerja_utama}",
             f"  Formula: {d.formula}",
-            f"  Target: {_value(row, row.target)}; realisasi: {_value(row, row.realisasi)}; "
-            f"capaian: {_capaian(row)}",
+            f"  Target: {fmt_amount(row, row.target)}; "
+            f"realisasi: {fmt_amount(row, row.realisasi)}; capaian: {_capaian(row)}",
             f"  Sumber data: {d.sumber_data}; penanggung jawab: {d.owner.full_name}",
         ]
         if row.keterangan:

@@ -116,13 +116,7 @@ def request_registration(
         seksi=seksi,
         desa_id=desa_id,
     )
-    if existing is None:
-        user = uow.users.add(wanted)
-    else:
-        stored = uow.users.update(wanted, expected_status=UserStatus.REJECTED)
-        if stored is None:
-            raise InvalidInput("Status pendaftaran Anda baru saja berubah. Silakan cek /profil.")
-        user = stored
+    user = _save_person(uow, wanted, existing)
     uow.audit.record(
         actor=f"tg:{telegram_id}",
         action="request_registration",
@@ -134,6 +128,16 @@ def request_registration(
     )
     uow.commit()
     return user
+
+
+def _save_person(uow: UnitOfWork, wanted: User, existing: User | None) -> User:
+    """Add a new person, or renew a rejected one (only if still rejected)."""
+    if existing is None:
+        return uow.users.add(wanted)
+    stored = uow.users.update(wanted, expected_status=UserStatus.REJECTED)
+    if stored is None:
+        raise InvalidInput("Status pendaftaran Anda baru saja berubah. Silakan cek /profil.")
+    return stored
 
 
 def _already(user: User) -> str:
@@ -341,13 +345,7 @@ def redeem_invite(
         seksi=invite.seksi,
         desa_id=invite.desa_id,
     )
-    if existing is None:
-        user = uow.users.add(wanted)
-    else:
-        stored = uow.users.update(wanted, expected_status=UserStatus.REJECTED)
-        if stored is None:
-            raise InvalidInput("Status pendaftaran Anda baru saja berubah. Silakan cek /profil.")
-        user = stored
+    user = _save_person(uow, wanted, existing)
     if not uow.invites.mark_used(invite.id, user.id, at):
         uow.rollback()
         raise InvalidInput("Tautan undangan ini baru saja dipakai orang lain.")

@@ -92,6 +92,23 @@ def _desa(row: DesaRow) -> Desa:
     return Desa(row.id, row.kecamatan_id, row.kode, row.kode_bps, row.nama)
 
 
+def _insert_once(session: Session, table: Any, values: dict[str, Any], key: list[str]) -> bool:
+    """One atomic INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
+
+    Two writers at once get one row and no error (no read-then-write race).
+    """
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    returned = getattr(table, key[0])
+    inserted = session.execute(
+        make_insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(col(returned))
+    ).scalar_one_or_none()
+    return inserted is not None
+
+
 class _Repo:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -660,21 +677,18 @@ class SqlIncidentRepository(_Repo):
         """Record a nil report once per desa and ISO week."""
         # One atomic statement (INSERT ... ON CONFLICT DO NOTHING), so that two officers
         # of the same desa confirming at once get one row and no error.
-        dialect = self.session.get_bind().dialect.name
-        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        inserted = self.session.execute(
-            make_insert(NilReportRow)
-            .values(
-                desa_id=report.desa_id,
-                iso_year=report.iso_year,
-                iso_week=report.iso_week,
-                user_id=report.user_id,
-                created_at=report.created_at,
-            )
-            .on_conflict_do_nothing(index_elements=["desa_id", "iso_year", "iso_week"])
-            .returning(col(NilReportRow.id))
-        ).scalar_one_or_none()
-        return inserted is not None
+        return _insert_once(
+            self.session,
+            NilReportRow,
+            {
+                "desa_id": report.desa_id,
+                "iso_year": report.iso_year,
+                "iso_week": report.iso_week,
+                "user_id": report.user_id,
+                "created_at": report.created_at,
+            },
+            key=["desa_id", "iso_year", "iso_week"],
+        )
 
     def _range(self, kecamatan_id: int, kind: IncidentKind, start: date, end: date) -> Any:
         return and_(
@@ -744,15 +758,9 @@ class SqlSkmRepository(_Repo):
 
     def claim_dedup(self, key_hash: str, period: str) -> bool:
         """INSERT ... ON CONFLICT DO NOTHING on the keyed hash: True only for the first."""
-        dialect = self.session.get_bind().dialect.name
-        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        inserted = self.session.execute(
-            make_insert(SkmDedupRow)
-            .values(key_hash=key_hash, period=period)
-            .on_conflict_do_nothing(index_elements=["key_hash"])
-            .returning(col(SkmDedupRow.key_hash))
-        ).scalar_one_or_none()
-        return inserted is not None
+        return _insert_once(
+            self.session, SkmDedupRow, {"key_hash": key_hash, "period": period}, key=["key_hash"]
+        )
 
     def has_dedup(self, key_hash: str) -> bool:
         """Whether the keyed hash is stored (an indexed lookup)."""

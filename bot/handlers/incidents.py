@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot import texts
-from bot.dialog import Button, Ctx, Flow, Input, InputKind, Keyboard, Step, desa_buttons, rows
+from bot.dialog import (
+    Button,
+    Ctx,
+    Flow,
+    Input,
+    InputKind,
+    Keyboard,
+    Step,
+    confirm_keyboard,
+    confirmed,
+    desa_buttons,
+    rows,
+)
 from bot.engine import CommandSpec, Registry
 from bot.formatting import STATUS_TEXT, fmt_day, h, history_text, incident_text
 from domain.errors import InvalidInput, NotFound
@@ -305,26 +317,13 @@ def _summary_text(ctx: Ctx) -> str:
 
 def _summary_prompt(ctx: Ctx) -> None:
     """Everything entered, with Kirim / Ubah / Batal."""
-    ctx.say(
-        _summary_text(ctx),
-        [
-            [Button(texts.SEND, "send"), Button(texts.EDIT, "edit")],
-            [Button(texts.CANCEL_BUTTON, "cancel")],
-        ],
-    )
+    ctx.say(_summary_text(ctx), confirm_keyboard(texts.SEND))
 
 
 def _summary_handle(ctx: Ctx, given: Input) -> None:
     """Send, change one answer, or cancel."""
-    if given.text == "edit":
-        ctx.goto("which")
+    if not confirmed(ctx, given, edit_step="which"):
         return
-    if given.text == "cancel":
-        ctx.end()
-        ctx.say(texts.CANCELLED)
-        return
-    if given.text != "send":
-        raise InvalidInput(texts.CHOOSE_BUTTON)
     draft = _draft(ctx)
     ctx.end()
     incident = submit_incident(

@@ -18,6 +18,8 @@ from bot.dialog import (
     InputKind,
     Keyboard,
     Step,
+    confirm_keyboard,
+    confirmed,
     desa_buttons,
     rows,
 )
@@ -101,10 +103,7 @@ def _desa_keyboard(ctx: Ctx) -> Keyboard:
 
 
 def _confirm_keyboard() -> Keyboard:
-    return [
-        [Button(texts.SAVE, "save"), Button(texts.EDIT, "edit")],
-        [Button(texts.CANCEL_BUTTON, "cancel")],
-    ]
+    return confirm_keyboard(texts.SAVE)
 
 
 def _cancel(ctx: Ctx) -> None:
@@ -228,14 +227,8 @@ def _idm_confirm_prompt(ctx: Ctx) -> None:
 
 def _idm_confirm(ctx: Ctx, given: Input) -> None:
     """Store the IDM and say its status and what the next status needs."""
-    if given.text == "edit":
-        ctx.goto("year")
+    if not confirmed(ctx, given, edit_step="year"):
         return
-    if given.text == "cancel":
-        _cancel(ctx)
-        return
-    if given.text != "save":
-        raise InvalidInput(texts.CHOOSE_BUTTON)
     data = dict(ctx.data)
     ctx.end()
     entry = record_idm(
@@ -635,14 +628,8 @@ def _tematik_confirm_prompt(ctx: Ctx) -> None:
 
 def _tematik_confirm(ctx: Ctx, given: Input) -> None:
     """Record the designation and say how many desa count for the year."""
-    if given.text == "edit":
-        ctx.goto("desa")
+    if not confirmed(ctx, given, edit_step="desa"):
         return
-    if given.text == "cancel":
-        _cancel(ctx)
-        return
-    if given.text != "save":
-        raise InvalidInput(texts.CHOOSE_BUTTON)
     data = dict(ctx.data)
     ctx.end()
     item = record_tematik(

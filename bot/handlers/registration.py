@@ -6,7 +6,19 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot import texts
-from bot.dialog import Button, Ctx, Flow, Input, InputKind, Keyboard, Step, desa_buttons, rows
+from bot.dialog import (
+    Button,
+    Ctx,
+    Flow,
+    Input,
+    InputKind,
+    Keyboard,
+    Step,
+    confirm_keyboard,
+    confirmed,
+    desa_buttons,
+    rows,
+)
 from bot.engine import CommandSpec, Registry
 from bot.formatting import fmt_moment, h, role_label, user_line
 from domain.errors import InvalidInput
@@ -172,24 +184,14 @@ def _daftar_confirm_prompt(ctx: Ctx) -> None:
         texts.REG_SUMMARY.format(
             nama=h(ctx.data["nama"]), jabatan=h(ctx.data["jabatan"]), peran=h(_wanted_role(ctx))
         ),
-        [
-            [Button(texts.SEND, "send"), Button(texts.EDIT, "edit")],
-            [Button(texts.CANCEL_BUTTON, "cancel")],
-        ],
+        confirm_keyboard(texts.SEND),
     )
 
 
 def _daftar_confirm(ctx: Ctx, given: Input) -> None:
     """Send the request to the admins, or start over, or cancel."""
-    if given.text == "edit":
-        ctx.goto("role")
+    if not confirmed(ctx, given, edit_step="role"):
         return
-    if given.text == "cancel":
-        ctx.end()
-        ctx.say(texts.CANCELLED)
-        return
-    if given.text != "send":
-        raise InvalidInput(texts.CHOOSE_BUTTON)
     data = dict(ctx.data)
     ctx.end()
     user = request_registration(

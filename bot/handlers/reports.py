@@ -6,17 +6,15 @@ admins and staf seksi, in private chats (and in groups, for bot admins).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from bot import texts
 from bot.dialog import Ctx
 from bot.engine import CommandSpec, Registry
 from bot.export import iku_workbook, no_events, workbook_name
 from bot.formatting import h
-from bot.reporting import fmt_date_id, fmt_decimal
+from bot.reporting import fmt_amount, fmt_date_id, fmt_decimal
 from domain.period import Period
 from domain.permissions import Action, require
-from domain.report import IkuReport, IkuRow, iku_report
+from domain.report import IkuReport, iku_report
 
 __all__ = ["register", "summary_html", "year_to_date_report"]
 
@@ -31,18 +29,6 @@ def year_to_date_report(ctx: Ctx) -> IkuReport:
     )
 
 
-def _amount(row: IkuRow, value: Decimal | None) -> str:
-    """A target or realisasi in the indicator's unit: '50,00%', '87,50', '3 desa'."""
-    if value is None:
-        return "-"
-    satuan = row.definition.satuan
-    if satuan == "%":
-        return fmt_decimal(value, 2) + "%"
-    if satuan == "NIK":
-        return fmt_decimal(value, 2)
-    return f"{fmt_decimal(value, 0)} desa"
-
-
 def summary_html(report: IkuReport) -> str:
     """The five indicators, compact, as Telegram HTML (well under 4096 characters)."""
     period = report.period
@@ -55,7 +41,7 @@ def summary_html(report: IkuReport) -> str:
     ]
     for row in report.rows:
         realisasi = (
-            texts.SUMMARY_NO_EVENTS if no_events(report, row) else _amount(row, row.realisasi)
+            texts.SUMMARY_NO_EVENTS if no_events(report, row) else fmt_amount(row, row.realisasi)
         )
         capaian = "-" if row.capaian is None else fmt_decimal(row.capaian, 2) + "%"
         lines = [
@@ -63,7 +49,7 @@ def summary_html(report: IkuReport) -> str:
                 nomor=row.definition.number,
                 indikator=h(row.definition.indikator),
                 realisasi=realisasi,
-                target=_amount(row, row.target),
+                target=fmt_amount(row, row.target),
                 capaian=capaian,
             )
         ]
