@@ -182,6 +182,12 @@ def build_application(
     )
     app.add_handler(CallbackQueryHandler(engine.on_callback))
     app.add_error_handler(on_error)
+    if app.job_queue is not None:
+
+        async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:
+            engine.purge_drafts()  # one quick DELETE, like every handler's transaction
+
+        app.job_queue.run_repeating(purge, interval=3600, first=60, name="purge-drafts")
     return app
 
 

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     overdue_days: int = Field(
         default=7, ge=1, le=365, description="Kasus terbuka lebih lama dari ini: terlambat."
     )
+    draft_max_age_days: int = Field(
+        default=7, ge=1, le=90, description="Isian yang ditinggalkan lebih lama dari ini dihapus."
+    )
     invite_valid_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="Masa berlaku tautan undangan (jam)."
     )

@@ -12,6 +12,7 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 
 CHOICE_PREFIX = "d"  # d:<token>:<step>:<value> - a choice of a conversation's step
 RECORD_PREFIX = "r"  # r:<kind>:<args...> - a button bound to a record (card, approval)
+SKM_DRAFT_HOURS = 24  # an unfinished questionnaire is forgotten after a day
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 
@@ -413,7 +415,7 @@ class Engine:
         if ctx.is_over():
             return
         assert ctx.draft is not None
-        saved = ctx.uow.drafts.save(ctx.draft)
+        saved = ctx.uow.drafts.save(replace(ctx.draft, updated_at=ctx.now))
         if saved is None:
             raise StaleDraft
         ctx.draft = saved
@@ -443,6 +445,20 @@ class Engine:
             ctx.goto(draft.step)
             return
         step.handle(ctx, given)
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def purge_drafts(self) -> int:
+        """Forget conversations abandoned long ago; SKM ones (a chat id next to answers) soon."""
+        settings = self.services.settings
+        now = self.runtime.now()
+        with self.runtime.uow() as uow:
+            purged = uow.drafts.purge(now - timedelta(hours=SKM_DRAFT_HOURS), flow="skm")
+            purged += uow.drafts.purge(now - timedelta(days=settings.draft_max_age_days))
+            uow.commit()
+        if purged:
+            log.info("%d isian yang ditinggalkan dihapus.", purged)
+        return purged
 
     # -- sending -----------------------------------------------------------------------
 

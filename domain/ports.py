@@ -398,6 +398,10 @@ class DraftRepository(Protocol):
         """
         ...
 
+    def purge(self, older_than: datetime, flow: str | None = None) -> int:
+        """Delete drafts (of one flow, or all) last saved before ``older_than``; how many."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called."""

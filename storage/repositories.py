@@ -988,8 +988,11 @@ class SqlDraftRepository(_Repo):
         return None if row is None else _draft(row)
 
     def save(self, draft: Draft) -> Draft | None:
-        """Insert a new draft or update the stored one if its version is unchanged."""
-        at = utcnow()
+        """Insert a new draft or update the stored one if its version is unchanged.
+
+        ``updated_at`` is the draft's own (the caller's clock), or now.
+        """
+        at = draft.updated_at or utcnow()
         if draft.version == 0:
             self.delete(draft.chat_id, draft.user_id)
             row = DraftRow(
@@ -1037,6 +1040,14 @@ class SqlDraftRepository(_Repo):
             version=draft.version + 1,
             updated_at=at,
         )
+
+    def purge(self, older_than: datetime, flow: str | None = None) -> int:
+        """Delete abandoned drafts."""
+        query = delete(DraftRow).where(col(DraftRow.updated_at) < older_than)
+        if flow is not None:
+            query = query.where(col(DraftRow.flow) == flow)
+        result = self.session.execute(query.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def delete(
         self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None

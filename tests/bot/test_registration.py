@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.app import ENGINE_KEY
+from bot.engine import Engine
 from bot.runtime import Runtime
-from domain.models import Role, Seksi, UserStatus
-from tests.bot.conftest import ADMIN, add_user
+from domain.models import Role, Seksi, SkmService, UserStatus
+from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
 
 RINA = Person(700001, "Rina Wulandari")
@@ -139,3 +143,28 @@ async def test_a_stranger_cannot_invite(harness: Harness, runtime: Runtime) -> N
     add_user(runtime, Person(700003, "Dodi"), Role.STAF_SEKSI, seksi=Seksi.PPD)
     await harness.send(Person(700003, "Dodi"), "/pengguna")
     assert "hanya untuk admin" in harness.last(700003).text
+
+
+async def test_abandoned_conversations_are_forgotten_skm_ones_after_a_day(
+    harness: Harness, runtime: Runtime, clock: Clock
+) -> None:
+    await harness.send(RINA, "/daftar")
+    with runtime.uow() as uow:
+        service = uow.skm.add_service(
+            SkmService(id=0, kecamatan_id=runtime.kecamatan().id, kode="ktp", nama="KTP-el")
+        )
+        uow.commit()
+    citizen = Person(700009, "Warga")
+    await harness.send(citizen, f"/start skm_{service.kode}")
+    engine: Engine = harness.application.bot_data[ENGINE_KEY]
+    clock.now += timedelta(hours=23)
+    assert engine.purge_drafts() == 0
+    clock.now += timedelta(hours=2)
+    assert engine.purge_drafts() == 1  # the questionnaire: a chat id next to answers
+    with runtime.uow() as uow:
+        assert uow.drafts.get(citizen.id, citizen.id) is None
+        assert uow.drafts.get(RINA.id, RINA.id) is not None
+    clock.now += timedelta(days=7)
+    assert engine.purge_drafts() == 1
+    await harness.press(RINA, "Perangkat desa")
+    assert "sudah tidak berlaku" in harness.toasts()[-1]
