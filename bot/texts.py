@@ -490,3 +490,4 @@ SKM_ALREADY_EARLY: Final = (
     "Anda sudah mengisi survei untuk layanan {layanan} pada semester ini; satu orang "
     "mengisi sekali per layanan per semester. Terima kasih! Untuk layanan lain, ketik /skm."
 )
+SKM_NOT_OPEN_HINT: Final = "Tambahkan layanan yang dapat dinilai warga dengan /layanan."

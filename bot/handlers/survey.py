@@ -18,7 +18,7 @@ from bot.formatting import h
 from bot.qr import qr_png, survey_link
 from domain.errors import InvalidInput
 from domain.models import SkmService
-from domain.permissions import Action, require
+from domain.permissions import Action, allowed, require
 from domain.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UNSUR, UNSUR_INFO
 from domain.survey import (
     AlreadyAnswered,
@@ -326,6 +326,8 @@ def _open_survey(ctx: Ctx, kode: str | None) -> None:
     services = _active_services(ctx, kecamatan_id)
     if not services:
         ctx.say(texts.SKM_NOT_OPEN.format(kecamatan=h(ctx.kecamatan.nama)))
+        if allowed(ctx.user, Action.MANAGE_SERVICES):
+            ctx.say(texts.SKM_NOT_OPEN_HINT)
         return
     data: dict[str, object] = {"kecamatan_id": kecamatan_id}
     if kode is not None:

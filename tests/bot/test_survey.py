@@ -258,7 +258,11 @@ async def test_without_an_active_service_the_survey_is_not_open(
     add_service(runtime, active=False)
     await harness.send(WARGA, "/start skm_ktp")
     assert "belum dibuka" in harness.last(WARGA).text
+    assert "/layanan" not in harness.last(WARGA).text  # a citizen cannot add services
     assert not has_draft(runtime, WARGA)
+    # Those who can add services are told how.
+    await harness.send(ADMIN, "/skm")
+    assert "/layanan" in harness.last(ADMIN).text
 
 
 async def test_bad_ages_are_explained_and_asked_again(harness: Harness, runtime: Runtime) -> None:
