@@ -25,15 +25,11 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
 from telegram import (
-    CallbackQuery,
     Chat,
-    Message,
-    MessageEntity,
     Update,
     User,
 )
@@ -41,7 +37,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import build_application
 from bot.config import load_settings
-from bot.offline import OfflineBotApi, SentMessage
+from bot.offline import OfflineBotApi, message_update, press_update, process
 from bot.runtime import Runtime, open_runtime
 from domain.models import Role, Seksi, UserStatus
 from domain.models import User as Officer
@@ -51,70 +47,36 @@ TOKEN = "123456789:BENCH-token-abcdefghijklmnopqrstuvwx"
 _ids = count(1)
 
 
+def _person(user_id: int) -> tuple[User, Chat]:
+    return User(id=user_id, first_name="Bench", is_bot=False), Chat(id=user_id, type=Chat.PRIVATE)
+
+
 def _message(user_id: int, text: str) -> Update:
-    entities = []
-    if text.startswith("/"):
-        entities = [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))]
-    message = Message(
-        message_id=next(_ids),
-        date=datetime.now(UTC),
-        chat=Chat(id=user_id, type=Chat.PRIVATE),
-        from_user=User(id=user_id, first_name="Bench", is_bot=False),
-        text=text,
-        entities=entities,
-    )
-    return Update(update_id=next(_ids), message=message)
+    person, chat = _person(user_id)
+    return message_update(person, chat, text=text)
 
 
-def _press(user_id: int, target: SentMessage, label: str) -> Update:
+def _press(api: OfflineBotApi, user_id: int, label: str) -> Update:
+    target = api.last_with_buttons(user_id)
+    assert target is not None
     data = next(b["callback_data"] for row in target.buttons for b in row if b["text"] == label)
-    shown = Message(
-        message_id=target.message_id,
-        date=datetime.now(UTC),
-        chat=Chat(id=user_id, type=Chat.PRIVATE),
-        text=target.text,
-    )
-    query = CallbackQuery(
-        id=str(next(_ids)),
-        from_user=User(id=user_id, first_name="Bench", is_bot=False),
-        chat_instance=str(user_id),
-        data=data,
-        message=shown,
-    )
-    return Update(update_id=next(_ids), callback_query=query)
-
-
-async def _feed(app: Application, update: Update) -> None:  # type: ignore[type-arg]
-    update.set_bot(app.bot)
-    for obj in (update.message, update.callback_query):
-        if obj is not None:
-            obj.set_bot(app.bot)
-    if update.callback_query is not None and update.callback_query.message is not None:
-        update.callback_query.message.set_bot(app.bot)
-    await app.process_update(update)
-
-
-def _last_with_buttons(api: OfflineBotApi, chat_id: int) -> SentMessage:
-    for message in reversed(api.messages):
-        if message.chat_id == chat_id and message.buttons:
-            return message
-    raise RuntimeError("no buttons")
+    return press_update(_person(user_id)[0], target, data)
 
 
 async def one_report(app: Application, api: OfflineBotApi, user_id: int) -> int:  # type: ignore[type-arg]
     """A complete /lapor conversation; returns the number of updates it took."""
     steps: list[Callable[[], Update]] = [
         lambda: _message(user_id, "/lapor"),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Trantibum"),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Hari ini"),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Pencurian"),
+        lambda: _press(api, user_id, "Trantibum"),
+        lambda: _press(api, user_id, "Hari ini"),
+        lambda: _press(api, user_id, "Pencurian"),
         lambda: _message(user_id, "Sepeda motor warga hilang di halaman masjid."),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Lewati"),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Lewati"),
-        lambda: _press(user_id, _last_with_buttons(api, user_id), "Kirim"),
+        lambda: _press(api, user_id, "Lewati"),
+        lambda: _press(api, user_id, "Lewati"),
+        lambda: _press(api, user_id, "Kirim"),
     ]
     for make in steps:
-        await _feed(app, make())
+        await process(app, make())
     return len(steps)
 
 
@@ -203,7 +165,7 @@ async def run(reports: int, database_url: str | None) -> dict[str, float]:
 
         async def baseline() -> int:
             for n in range(updates):
-                await _feed(echo, _message(officers[n % len(officers)], "halo"))
+                await process(echo, _message(officers[n % len(officers)], "halo"))
             return updates
 
         _, echo_time, echo_peak = await _measure(baseline)

@@ -22,21 +22,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
 from telegram import (
-    CallbackQuery,
     Chat,
     Document,
     Location,
-    Message,
-    MessageEntity,
     PhotoSize,
-    Update,
     User,
 )
 from telegram.ext import Application
@@ -44,7 +39,7 @@ from telegram.ext import Application
 from bot import texts
 from bot.app import build_application
 from bot.config import Settings
-from bot.offline import OfflineBotApi, SentMessage
+from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
 from bot.runtime import open_runtime
 
 __all__ = [
@@ -108,7 +103,6 @@ class _Console:
         self.chat = Chat(id=user.id, type=Chat.PRIVATE)
         self.out = out
         self.files_dir = files_dir
-        self.ids = count(1)
         self.file_ids = count(1)
 
     # -- what the bot sends -------------------------------------------------------------
@@ -169,29 +163,9 @@ class _Console:
 
     # -- what the person sends ----------------------------------------------------------
 
-    async def _process(self, update: Update) -> None:
-        # Through JSON, as from Telegram: every nested object (a document, a photo) then
-        # knows the bot, so that shortcuts such as ``document.get_file()`` work.
-        received = Update.de_json(update.to_dict(), self.app.bot)
-        assert received is not None
-        await self.app.process_update(received)
-
-    def _message(self, **kwargs: Any) -> Message:
-        return Message(
-            message_id=next(self.ids),
-            date=datetime.now(UTC),
-            chat=self.chat,
-            from_user=self.user,
-            **kwargs,
-        )
-
     async def send_text(self, text: str) -> None:
         """Type a text; a /command is marked as one."""
-        entities = []
-        if text.startswith("/"):
-            entities = [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))]
-        message = self._message(text=text, entities=entities)
-        await self._process(Update(update_id=next(self.ids), message=message))
+        await process(self.app, message_update(self.user, self.chat, text=text))
 
     async def send_location(self, spec: str) -> None:
         """'lokasi: -7.05, 113.47'."""
@@ -201,8 +175,8 @@ class _Console:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             self.note(texts.CONSOLE_BAD_LOCATION)
             return
-        message = self._message(location=Location(longitude=longitude, latitude=latitude))
-        await self._process(Update(update_id=next(self.ids), message=message))
+        location = Location(longitude=longitude, latitude=latitude)
+        await process(self.app, message_update(self.user, self.chat, location=location))
 
     def _read(self, spec: str) -> tuple[str, bytes] | None:
         path = Path(spec.strip()).expanduser()
@@ -220,8 +194,7 @@ class _Console:
             return
         file_id, content = read
         photo = [PhotoSize(file_id, f"{file_id}-u", 800, 600, file_size=len(content))]
-        message = self._message(photo=photo)
-        await self._process(Update(update_id=next(self.ids), message=message))
+        await process(self.app, message_update(self.user, self.chat, photo=photo))
 
     async def send_document(self, spec: str) -> None:
         """'berkas: data.csv'."""
@@ -232,19 +205,11 @@ class _Console:
         document = Document(
             file_id, f"{file_id}-u", file_name=Path(spec.strip()).name, file_size=len(content)
         )
-        message = self._message(document=document)
-        await self._process(Update(update_id=next(self.ids), message=message))
-
-    def _shown(self) -> SentMessage | None:
-        """The most recent message in this chat that still has buttons."""
-        for sent in reversed(self.api.messages):
-            if sent.chat_id == self.chat.id and sent.buttons:
-                return sent
-        return None
+        await process(self.app, message_update(self.user, self.chat, document=document))
 
     async def press(self, text: str) -> None:
         """Press button number ``text`` of the message shown last with buttons."""
-        target = self._shown()
+        target = self.api.last_with_buttons(self.chat.id)
         if target is None:
             self.note(texts.CONSOLE_NO_BUTTONS.format(angka=text))
             return
@@ -257,20 +222,7 @@ class _Console:
         if "url" in button:
             await self._open(button["url"])
             return
-        shown = Message(
-            message_id=target.message_id,
-            date=datetime.now(UTC),
-            chat=self.chat,
-            text=target.text,
-        )
-        query = CallbackQuery(
-            id=str(next(self.ids)),
-            from_user=self.user,
-            chat_instance=str(self.chat.id),
-            data=button.get("callback_data"),
-            message=shown,
-        )
-        await self._process(Update(update_id=next(self.ids), callback_query=query))
+        await process(self.app, press_update(self.user, target, button.get("callback_data", "")))
 
     async def _open(self, url: str) -> None:
         """A link to this bot with ?start= is followed; any other link is printed."""

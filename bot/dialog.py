@@ -244,6 +244,12 @@ def confirm_keyboard(accept: str) -> Keyboard:
     ]
 
 
+def cancel(ctx: Ctx) -> None:
+    """End the conversation, storing nothing, and say so."""
+    ctx.end()
+    ctx.say(texts.CANCELLED)
+
+
 def confirmed(ctx: Ctx, given: Input, *, edit_step: str) -> bool:
     """Handle a press under :func:`confirm_keyboard`; True only for the accept button.
 
@@ -253,8 +259,7 @@ def confirmed(ctx: Ctx, given: Input, *, edit_step: str) -> bool:
         ctx.goto(edit_step)
         return False
     if given.text == "cancel":
-        ctx.end()
-        ctx.say(texts.CANCELLED)
+        cancel(ctx)
         return False
     if given.text != "ok":
         raise InvalidInput(texts.CHOOSE_BUTTON)
@@ -266,4 +271,4 @@ def desa_buttons(desa: Sequence[Desa], per_row: int = 2) -> Keyboard:
     return rows([Button(d.nama, str(d.id)) for d in desa], per_row)
 
 
-__all__ += ["desa_buttons", "confirm_keyboard", "confirmed"]
+__all__ += ["desa_buttons", "confirm_keyboard", "confirmed", "cancel"]

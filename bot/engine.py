@@ -224,6 +224,7 @@ class Engine:
         self.registry = registry
         self.services = services
         self._kecamatan: dict[int, Kecamatan] = {}
+        self._default: Kecamatan | None = None
         self.on_menus: Callable[[Bot, list[int]], Awaitable[None]] | None = None
 
     # -- Telegram entry points -------------------------------------------------------
@@ -296,12 +297,18 @@ class Engine:
 
     # -- the transaction ---------------------------------------------------------------
 
+    def _default_kecamatan(self) -> Kecamatan:
+        """The configured kecamatan, looked up once (not on every citizen's update)."""
+        if self._default is None:
+            self._default = self.runtime.kecamatan()
+        return self._default
+
     def _kecamatan_of(self, uow: Any, kecamatan_id: int | None) -> Kecamatan:
         if kecamatan_id is not None and kecamatan_id not in self._kecamatan:
             self._kecamatan = {k.id: k for k in uow.kecamatan.list()}
         if kecamatan_id is not None and kecamatan_id in self._kecamatan:
             return self._kecamatan[kecamatan_id]
-        return self.runtime.kecamatan()
+        return self._default_kecamatan()
 
     async def _run(
         self,
@@ -333,7 +340,7 @@ class Engine:
             user = uow.users.get_by_telegram_id(telegram_id)
             now = self.runtime.now()
             if user is None and telegram_id in settings.admin_telegram_ids:
-                default = self.runtime.kecamatan()
+                default = self._default_kecamatan()
                 user = bootstrap_admin(
                     uow, telegram_id=telegram_id, kecamatan_id=default.id, nama=name, at=now
                 )

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.reporting import fmt_date_id
 from domain.incidents import category_label
-from domain.models import Desa, Incident, IncidentEvent, IncidentStatus, Role, User
+from domain.models import Desa, Incident, IncidentEvent, IncidentStatus, Role, Seksi, User
 from domain.registration import STATUS_LABEL
 
 __all__ = [
     "h",
+    "role_text",
     "role_label",
     "user_line",
     "STATUS_TEXT",
@@ -28,13 +29,18 @@ def h(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def role_label(user: User, desa: Desa | None = None) -> str:
-    """'Admin', 'Staf Seksi Trantib', 'Perangkat Desa Larangan Luar'."""
-    if user.role is Role.ADMIN:
+def role_text(role: Role, seksi: Seksi | None = None, desa: Desa | None = None) -> str:
+    """'Admin', 'Staf Seksi Ketentraman dan Ketertiban', 'Perangkat Desa Larangan Luar'."""
+    if role is Role.ADMIN:
         return "Admin"
-    if user.role is Role.STAF_SEKSI:
-        return f"Staf {user.seksi.full_name}" if user.seksi else "Staf seksi"
+    if role is Role.STAF_SEKSI:
+        return f"Staf {seksi.full_name}" if seksi else "Staf seksi"
     return f"Perangkat Desa {desa.nama}" if desa else "Perangkat desa"
+
+
+def role_label(user: User, desa: Desa | None = None) -> str:
+    """A registered user's role (``desa``: the perangkat desa's own)."""
+    return role_text(user.role, user.seksi, desa)
 
 
 def user_line(user: User, desa: Desa | None = None) -> str:

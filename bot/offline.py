@@ -11,11 +11,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import count
 from typing import Any
 
+from telegram import CallbackQuery, Chat, Message, MessageEntity, Update, User
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-__all__ = ["BOT_ID", "Call", "SentMessage", "OfflineBotApi"]
+__all__ = [
+    "BOT_ID",
+    "Call",
+    "SentMessage",
+    "OfflineBotApi",
+    "message_update",
+    "press_update",
+    "process",
+]
 
 BOT_ID = 7000000001
 _DATE = 1_780_000_000
@@ -212,3 +224,56 @@ class OfflineBotApi(BaseRequest):
     def to_chat(self, chat_id: int) -> list[SentMessage]:
         """What the bot sent to one chat, in order."""
         return [m for m in self.messages if m.chat_id == chat_id]
+
+    def last_with_buttons(self, chat_id: int) -> SentMessage | None:
+        """The most recent message in a chat that still has buttons."""
+        for sent in reversed(self.messages):
+            if sent.chat_id == chat_id and sent.buttons:
+                return sent
+        return None
+
+
+# -- a person's side: updates as Telegram would deliver them ----------------------------
+
+_ids = count(1)
+
+
+def message_update(person: User, chat: Chat, **content: Any) -> Update:
+    """A message from ``person`` in ``chat``; a text starting with / is marked a command."""
+    text = content.get("text")
+    if isinstance(text, str) and text.startswith("/") and "entities" not in content:
+        content["entities"] = [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))]
+    message = Message(
+        message_id=next(_ids), date=datetime.now(UTC), chat=chat, from_user=person, **content
+    )
+    return Update(update_id=next(_ids), message=message)
+
+
+def press_update(person: User, target: SentMessage, data: str) -> Update:
+    """``person`` pressing the button with callback ``data`` on the bot's message ``target``."""
+    chat_type = Chat.PRIVATE if target.chat_id > 0 else Chat.SUPERGROUP
+    shown = Message(
+        message_id=target.message_id,
+        date=datetime.now(UTC),
+        chat=Chat(id=target.chat_id, type=chat_type),
+        text=target.text,
+    )
+    query = CallbackQuery(
+        id=str(next(_ids)),
+        from_user=person,
+        chat_instance=str(target.chat_id),
+        data=data,
+        message=shown,
+    )
+    return Update(update_id=next(_ids), callback_query=query)
+
+
+async def process(app: Application, update: Update) -> None:  # type: ignore[type-arg]
+    """Hand ``update`` to ``app`` through JSON, as from Telegram.
+
+    Every nested object (a document, a photo) then knows the bot, so that shortcuts
+    such as ``document.get_file()`` work.
+    """
+    received = Update.de_json(update.to_dict(), app.bot)
+    assert received is not None
+    await app.process_update(received)

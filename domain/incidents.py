@@ -54,6 +54,7 @@ __all__ = [
     "days_open",
     "submit_nil_report",
     "NilResult",
+    "week_of",
 ]
 
 LAINNYA = "lainnya"
@@ -282,10 +283,8 @@ def follow_up(
         expected_version=expected_version,
         photo_file_id=photo_file_id,
     )
-    if changed is None:
-        current = uow.incidents.get(incident_id)
-        uow.rollback()
-        raise StaleIncident(current or incident)
+    if changed is None:  # the conditional UPDATE wrote nothing: nothing to roll back
+        raise StaleIncident(uow.incidents.get(incident_id) or incident)
     uow.audit.record(
         actor=f"tg:{user.telegram_id}",
         action="reopen_incident"
@@ -327,6 +326,12 @@ def is_overdue(incident: Incident, now: datetime, overdue_days: int) -> bool:
     )
 
 
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the ISO week of ``day``."""
+    start = day - timedelta(days=day.isoweekday() - 1)
+    return start, start + timedelta(days=6)
+
+
 @dataclass(frozen=True, slots=True)
 class NilResult:
     """A nil report's outcome: stored now, or already there for this week."""
@@ -347,8 +352,8 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
     if desa is None:
         raise Forbidden("Desa Anda tidak ditemukan; hubungi admin.")
     iso = now.date().isocalendar()
-    start = now.date() - timedelta(days=iso.weekday - 1)
-    reported = uow.incidents.count_for_desa(desa.id, start, start + timedelta(days=6))
+    start, end = week_of(now.date())
+    reported = uow.incidents.count_for_desa(desa.id, start, end)
     if reported:
         # Zero and one are different facts: a week with a report cannot also be nil.
         raise InvalidInput(
@@ -374,4 +379,4 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
             at=now,
         )
     uow.commit()
-    return NilResult(created, iso.year, iso.week, start, start + timedelta(days=6))
+    return NilResult(created, iso.year, iso.week, start, end)

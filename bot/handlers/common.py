@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.dialog import Ctx
+from bot.dialog import Ctx, cancel
 from bot.engine import CommandSpec, Registry
 from bot.formatting import h, role_label
 from domain.models import UserStatus
@@ -71,8 +71,7 @@ def register(registry: Registry) -> None:
         if ctx.draft is None:
             ctx.say(texts.NOTHING_TO_CANCEL)
             return
-        ctx.end()
-        ctx.say(texts.CANCELLED)
+        cancel(ctx)
 
     registry.command(CommandSpec("profil", profil, "Profil dan peran Anda"))
     registry.command(CommandSpec("bantuan", bantuan, "Bantuan", private_only=False))

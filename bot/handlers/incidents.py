@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot import texts
 from bot.dialog import (
@@ -13,6 +13,7 @@ from bot.dialog import (
     InputKind,
     Keyboard,
     Step,
+    cancel,
     confirm_keyboard,
     confirmed,
     desa_buttons,
@@ -39,6 +40,7 @@ from domain.incidents import (
     parse_date,
     submit_incident,
     submit_nil_report,
+    week_of,
 )
 from domain.models import (
     Incident,
@@ -572,10 +574,8 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
             photo_file_id=photo,
         )
     except StaleIncident as stale:
-        # The conversation is over either way: say what happened and show the card as it is now.
-        ctx.uow.rollback()
-        ctx.uow.drafts.delete(ctx.chat_id, ctx.telegram_id)
-        ctx.uow.commit()
+        # Nothing was written; the conversation ends (committed by the engine) and the
+        # card is shown as it is now.
         text, keyboard = incident_card(ctx, stale.current)
         ctx.say(h(str(stale)))
         ctx.say(text, keyboard)
@@ -679,17 +679,12 @@ def _laporanku(ctx: Ctx, args: list[str]) -> None:
 # -- /nihil ------------------------------------------------------------------------------
 
 
-def _week(now: datetime) -> tuple[date, date]:
-    start = now.date() - timedelta(days=now.date().isoweekday() - 1)
-    return start, start + timedelta(days=6)
-
-
 def _nihil_prompt(ctx: Ctx) -> None:
     """Ask to confirm."""
     user = ctx.user
     assert user is not None
     desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-    start, end = _week(ctx.now)
+    start, end = week_of(ctx.now.date())
     ctx.say(
         texts.NIHIL_ASK.format(
             desa=h(desa.nama if desa else "-"), start=fmt_day(start), end=fmt_day(end)
@@ -701,8 +696,7 @@ def _nihil_prompt(ctx: Ctx) -> None:
 def _nihil_handle(ctx: Ctx, given: Input) -> None:
     """Record the nil report once for the week."""
     if given.text == "no":
-        ctx.end()
-        ctx.say(texts.CANCELLED)
+        cancel(ctx)
         return
     if given.text != "yes":
         raise InvalidInput(texts.CHOOSE_BUTTON)

@@ -18,6 +18,7 @@ from bot.dialog import (
     InputKind,
     Keyboard,
     Step,
+    cancel,
     confirm_keyboard,
     confirmed,
     desa_buttons,
@@ -104,11 +105,6 @@ def _desa_keyboard(ctx: Ctx) -> Keyboard:
 
 def _confirm_keyboard() -> Keyboard:
     return confirm_keyboard(texts.SAVE)
-
-
-def _cancel(ctx: Ctx) -> None:
-    ctx.end()
-    ctx.say(texts.CANCELLED)
 
 
 # -- /idm: typed in --------------------------------------------------------------------
@@ -417,7 +413,7 @@ def _preview(ctx: Ctx, given: Input) -> None:
         _file(ctx, given)
         return
     if given.text == "cancel":
-        _cancel(ctx)
+        cancel(ctx)
         return
     if given.text != "save":
         raise InvalidInput(texts.CHOOSE_BUTTON)
@@ -685,7 +681,7 @@ def _pick_prompt(ctx: Ctx) -> None:
 def _pick(ctx: Ctx, given: Input) -> None:
     """Keep the chosen designation, then confirm."""
     if given.text == "cancel":
-        _cancel(ctx)
+        cancel(ctx)
         return
     if not given.text.isdigit() or int(given.text) not in {i.id for i in _endable(ctx)}:
         raise InvalidInput(texts.TEMATIK_GONE)
@@ -713,7 +709,7 @@ def _endok_prompt(ctx: Ctx) -> None:
 def _endok(ctx: Ctx, given: Input) -> None:
     """End it and say the year's new count."""
     if given.text == "cancel":
-        _cancel(ctx)
+        cancel(ctx)
         return
     if given.text != "yes":
         raise InvalidInput(texts.CHOOSE_BUTTON)

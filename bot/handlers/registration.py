@@ -20,7 +20,7 @@ from bot.dialog import (
     rows,
 )
 from bot.engine import CommandSpec, Registry
-from bot.formatting import fmt_moment, h, role_label, user_line
+from bot.formatting import fmt_moment, h, role_label, role_text, user_line
 from domain.errors import InvalidInput
 from domain.models import Role, Seksi, User, UserStatus
 from domain.permissions import Action, require
@@ -104,14 +104,11 @@ def _choose_desa(ctx: Ctx, given: Input, back: str, after: str) -> None:
     ctx.goto(after)
 
 
-def _wanted_role(ctx: Ctx) -> str:
-    role = Role(ctx.data["role"])
-    if role is Role.STAF_SEKSI:
-        return f"Staf {Seksi(ctx.data['seksi']).full_name}"
-    if role is Role.PERANGKAT_DESA:
-        desa = ctx.uow.desa.get(int(ctx.data["desa_id"]))
-        return f"Perangkat Desa {desa.nama if desa else '-'}"
-    return "Admin"
+def _wanted_role(ctx: Ctx, data: Mapping[str, object]) -> str:
+    """The role being asked for or invited, as :func:`role_text` words it."""
+    seksi, desa_id = data.get("seksi"), data.get("desa_id")
+    desa = ctx.uow.desa.get(int(str(desa_id))) if desa_id else None
+    return role_text(Role(str(data["role"])), Seksi(str(seksi)) if seksi else None, desa)
 
 
 # -- /daftar ---------------------------------------------------------------------------
@@ -182,7 +179,9 @@ def _daftar_confirm_prompt(ctx: Ctx) -> None:
     """Show what will be sent."""
     ctx.say(
         texts.REG_SUMMARY.format(
-            nama=h(ctx.data["nama"]), jabatan=h(ctx.data["jabatan"]), peran=h(_wanted_role(ctx))
+            nama=h(ctx.data["nama"]),
+            jabatan=h(ctx.data["jabatan"]),
+            peran=h(_wanted_role(ctx, ctx.data)),
         ),
         confirm_keyboard(texts.SEND),
     )
@@ -315,21 +314,11 @@ def _make_invite(ctx: Ctx) -> None:
     link = f"https://t.me/{ctx.services.bot_username}?start={payload}"
     ctx.say(
         texts.INV_CREATED.format(
-            peran=h(_wanted_role_of(ctx, data)),
+            peran=h(_wanted_role(ctx, data)),
             link=h(link),
             sampai=fmt_moment(invite.expires_at, ctx.services.settings.tz),
         )
     )
-
-
-def _wanted_role_of(ctx: Ctx, data: Mapping[str, object]) -> str:
-    role = Role(str(data["role"]))
-    if role is Role.STAF_SEKSI:
-        return f"Staf {Seksi(str(data['seksi'])).full_name}"
-    if role is Role.PERANGKAT_DESA:
-        desa = ctx.uow.desa.get(int(str(data["desa_id"])))
-        return f"Perangkat Desa {desa.nama if desa else '-'}"
-    return "Admin"
 
 
 def _undang_role(ctx: Ctx, given: Input) -> None:
@@ -420,10 +409,8 @@ def _open_invite(ctx: Ctx, payload: str) -> None:
         ctx.say(_status_text(user))
         return
     invite = find_invite(ctx.uow, payload, ctx.now)
-    data = {"payload": payload, "role": invite.role.value}
-    data["seksi"] = invite.seksi.value if invite.seksi else ""
-    data["desa_id"] = str(invite.desa_id or "")
-    ctx.say(texts.INV_OPENED.format(peran=h(_wanted_role_of(ctx, data))))
+    desa = ctx.uow.desa.get(invite.desa_id) if invite.desa_id else None
+    ctx.say(texts.INV_OPENED.format(peran=h(role_text(invite.role, invite.seksi, desa))))
     ctx.start(UndanganFlow, {"payload": payload})
 
 

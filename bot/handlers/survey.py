@@ -268,7 +268,6 @@ def _submit(ctx: Ctx, saran: str | None) -> None:
         answers={key: int(value) for key, value in dict(data.get("answers", {})).items()},
         saran=saran,
     )
-    draft = ctx.draft
     ctx.end()
     try:
         submit_survey(
@@ -281,12 +280,8 @@ def _submit(ctx: Ctx, saran: str | None) -> None:
         )
     except AlreadyAnswered as refused:
         # Nothing was stored (someone answered with the same account meanwhile).
-        # Answering again would be refused again: end the conversation instead of
-        # asking the last question once more.
-        if draft is not None:
-            ctx.uow.drafts.delete(
-                ctx.chat_id, ctx.telegram_id, token=draft.token, version=draft.version
-            )
+        # Answering again would be refused again: the conversation ends (the engine
+        # commits that) instead of asking the last question once more.
         ctx.say(f"{h(refused)}\n{texts.SKM_ALREADY_HINT}")
         return
     ctx.say(texts.SKM_THANKS.format(layanan=h(service.nama), kecamatan=h(ctx.kecamatan.nama)))

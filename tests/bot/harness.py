@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
 from telegram import (
-    CallbackQuery,
     Chat,
     Document,
     Location,
-    Message,
-    MessageEntity,
     PhotoSize,
     Sticker,
-    Update,
     User,
     Voice,
 )
@@ -25,7 +20,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.offline import OfflineBotApi, SentMessage
+from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
 from bot.runtime import Runtime
 
 __all__ = ["Harness", "Person", "TOKEN"]
@@ -85,44 +80,18 @@ class Harness:
         assert self.app is not None
         return self.app
 
-    async def _process(self, update: Update) -> None:
-        update.set_bot(self.application.bot)
-        for obj in (update.message, update.callback_query):
-            if obj is not None:
-                obj.set_bot(self.application.bot)
-        if update.callback_query is not None and update.callback_query.message is not None:
-            update.callback_query.message.set_bot(self.application.bot)
-        await self.application.process_update(update)
-
-    def _message(self, person: Person, **kwargs: Any) -> Message:
-        return Message(
-            message_id=next(_ids),
-            date=datetime.now(UTC),
-            chat=kwargs.pop("chat", person.chat),
-            from_user=person.tg,
-            **kwargs,
-        )
-
     async def send(self, person: Person, text: str, *, chat: Chat | None = None) -> None:
         """Type a text (a /command is marked as one)."""
-        entities = []
-        if text.startswith("/"):
-            entities = [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text.split()[0]))]
-        message = self._message(
-            person, text=text, entities=entities, **({"chat": chat} if chat else {})
-        )
-        await self._process(Update(update_id=next(_ids), message=message))
+        await process(self.application, message_update(person.tg, chat or person.chat, text=text))
 
     async def send_photo(self, person: Person, file_id: str, caption: str | None = None) -> None:
         """Send a photo."""
         photo = [PhotoSize(file_id, file_id + "-u", 800, 600)]
-        message = self._message(person, photo=photo, caption=caption)
-        await self._process(Update(update_id=next(_ids), message=message))
+        await self._send(person, photo=photo, caption=caption)
 
     async def send_location(self, person: Person, latitude: float, longitude: float) -> None:
         """Share a location."""
-        message = self._message(person, location=Location(longitude, latitude))
-        await self._process(Update(update_id=next(_ids), message=message))
+        await self._send(person, location=Location(longitude, latitude))
 
     async def send_document(
         self, person: Person, name: str, content: bytes, file_id: str | None = None
@@ -131,22 +100,20 @@ class Harness:
         fid = file_id or f"doc-{next(_ids)}"
         self.api.files[fid] = content
         doc = Document(fid, fid + "-u", file_name=name, file_size=len(content))
-        message = self._message(person, document=doc)
-        await self._process(Update(update_id=next(_ids), message=message))
+        await self._send(person, document=doc)
 
     async def send_sticker(self, person: Person) -> None:
         """Send a sticker."""
-        sticker = Sticker("stk", "stk-u", 512, 512, False, False, Sticker.REGULAR)
-        await self._process(
-            Update(update_id=next(_ids), message=self._message(person, sticker=sticker))
+        await self._send(
+            person, sticker=Sticker("stk", "stk-u", 512, 512, False, False, Sticker.REGULAR)
         )
 
     async def send_voice(self, person: Person) -> None:
         """Send a voice note."""
-        voice = Voice("voc", "voc-u", 3)
-        await self._process(
-            Update(update_id=next(_ids), message=self._message(person, voice=voice))
-        )
+        await self._send(person, voice=Voice("voc", "voc-u", 3))
+
+    async def _send(self, person: Person, **content: Any) -> None:
+        await process(self.application, message_update(person.tg, person.chat, **content))
 
     def last(self, person: Person | int) -> SentMessage:
         """The last message the bot sent to this chat."""
@@ -163,10 +130,9 @@ class Harness:
     def with_buttons(self, person: Person | int) -> SentMessage:
         """The last message to this chat that has buttons."""
         chat_id = person if isinstance(person, int) else person.id
-        for message in reversed(self.api.to_chat(chat_id)):
-            if message.buttons:
-                return message
-        raise AssertionError(f"no message with buttons for {chat_id}")
+        found = self.api.last_with_buttons(chat_id)
+        assert found is not None, f"no message with buttons for {chat_id}"
+        return found
 
     async def press(
         self,
@@ -197,21 +163,7 @@ class Harness:
 
     async def press_data(self, person: Person, data: str, target: SentMessage) -> None:
         """Press a button with this callback data on ``target``."""
-        chat = Chat(id=target.chat_id, type=Chat.PRIVATE if target.chat_id > 0 else "supergroup")
-        shown = Message(
-            message_id=target.message_id,
-            date=datetime.now(UTC),
-            chat=chat,
-            text=target.text,
-        )
-        query = CallbackQuery(
-            id=str(next(_ids)),
-            from_user=person.tg,
-            chat_instance=str(target.chat_id),
-            data=data,
-            message=shown,
-        )
-        await self._process(Update(update_id=next(_ids), callback_query=query))
+        await process(self.application, press_update(person.tg, target, data))
 
     def toasts(self) -> list[str]:
         """Texts of answered callback queries that had one."""
