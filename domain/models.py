@@ -343,3 +343,42 @@ class Draft:
 
 
 __all__ += ["tracking_number", "Invite", "Draft"]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestGroup:
+    """The Telegram group that receives a kecamatan's weekly digest."""
+
+    kecamatan_id: int
+    chat_id: int
+    title: str
+    bound_by: int | None
+    bound_at: datetime
+
+
+class DigestStatus(enum.StrEnum):
+    """Where a week's digest to a group stands."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    GAVE_UP = "gave_up"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLog:
+    """A week's digest to a group: claimed once, then sent, failed or given up."""
+
+    id: int
+    kecamatan_id: int
+    chat_id: int
+    week_key: str
+    status: DigestStatus
+    claimed_at: datetime
+    attempts: int = 1
+    parts_sent: int = 0
+    sent_at: datetime | None = None
+    error: str | None = None
+
+
+__all__ += ["DigestGroup", "DigestStatus", "DigestLog"]

@@ -17,6 +17,8 @@ from domain.idm import IdmStatus
 from domain.models import (
     Desa,
     DesaTematik,
+    DigestGroup,
+    DigestLog,
     Draft,
     IdmResult,
     Incident,
@@ -52,6 +54,7 @@ __all__ = [
     "AuditRepository",
     "InviteRepository",
     "DraftRepository",
+    "DigestRepository",
     "UnitOfWork",
 ]
 
@@ -281,6 +284,22 @@ class IncidentRepository(Protocol):
         """Incidents per status value for the same range."""
         ...
 
+    def list_received(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
+        """Incidents received on office days [start, end] (Asia/Jakarta), oldest first."""
+        ...
+
+    def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
+        """Incidents now handled whose handling falls on office days [start, end]."""
+        ...
+
+    def reported_desa(self, kecamatan_id: int, start: date, end: date) -> set[int]:
+        """Desa with an incident dated or received on days [start, end] (DISTINCT)."""
+        ...
+
+    def nil_desa(self, kecamatan_id: int, iso_year: int, iso_week: int) -> set[int]:
+        """Desa of a kecamatan with a nil report for an ISO week."""
+        ...
+
 
 class SkmRepository(Protocol):
     """SKM services and responses."""
@@ -403,6 +422,76 @@ class DraftRepository(Protocol):
         ...
 
 
+class DigestRepository(Protocol):
+    """The digest group of each kecamatan, the digest log and the reminder log."""
+
+    def group_for(self, kecamatan_id: int) -> DigestGroup | None:
+        """The group bound to a kecamatan."""
+        ...
+
+    def group_by_chat(self, chat_id: int) -> DigestGroup | None:
+        """The binding of a group chat."""
+        ...
+
+    def groups(self) -> list[DigestGroup]:
+        """Every bound group, by kecamatan."""
+        ...
+
+    def bind(self, group: DigestGroup) -> DigestGroup | None:
+        """Bind (or re-bind) a kecamatan's group; None if the chat serves another kecamatan."""
+        ...
+
+    def unbind(self, chat_id: int) -> DigestGroup | None:
+        """Remove a group's binding; returns what was removed."""
+        ...
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup with a new id: follow it (False if not bound)."""
+        ...
+
+    def get_log(self, chat_id: int, week_key: str) -> DigestLog | None:
+        """The log entry of a group's digest for a week."""
+        ...
+
+    def claim(
+        self,
+        *,
+        kecamatan_id: int,
+        chat_id: int,
+        week_key: str,
+        at: datetime,
+        stale_before: datetime,
+    ) -> DigestLog | None:
+        """Claim the right to send a week's digest to a group, atomically.
+
+        A new entry is inserted as SENDING; a FAILED entry, or a SENDING one claimed
+        before ``stale_before`` (its process died), is taken over with one more attempt.
+        Returns None when the digest was sent, given up, or is being sent by another
+        process.
+        """
+        ...
+
+    def progress(self, log_id: int, parts_sent: int) -> None:
+        """How many parts of the digest went out (a retry continues after them)."""
+        ...
+
+    def finish(self, log_id: int, *, at: datetime, figures: dict[str, str | None]) -> None:
+        """Mark a digest sent, with the figures it showed (next week's arrows)."""
+        ...
+
+    def fail(self, log_id: int, *, error: str, give_up: bool) -> None:
+        """Mark a digest failed (to be retried) or given up."""
+        ...
+
+    def figures_of(self, kecamatan_id: int, week_key: str) -> dict[str, str | None] | None:
+        """The figures of a kecamatan's digest sent for a week, if any."""
+        ...
+
+    def claim_reminder(self, user_id: int, week_key: str, kind: str, at: datetime) -> bool:
+        """Record a reminder once per person, week and kind; False if already recorded."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called."""
 
@@ -417,6 +506,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     invites: InviteRepository
     drafts: DraftRepository
+    digests: DigestRepository
 
     def __enter__(self) -> Self: ...
 

@@ -38,6 +38,8 @@ __all__ = [
     "DesaTematikRow",
     "TargetRow",
     "DigestLogRow",
+    "DigestGroupRow",
+    "ReminderLogRow",
     "AuditLogRow",
     "InviteRow",
     "DraftRow",
@@ -342,6 +344,33 @@ class DigestLogRow(SQLModel, table=True):
     claimed_at: datetime = _ts()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, sa_type=Text)
+    attempts: int = Field(default=1)
+    parts_sent: int = Field(default=0)
+    # The figures the digest showed, so that next week's arrows compare with them.
+    figures: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DigestGroupRow(SQLModel, table=True):
+    """The group of a kecamatan that receives the weekly digest (one each way)."""
+
+    __tablename__ = "digest_group"
+
+    kecamatan_id: int = Field(foreign_key="kecamatan.id", primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, unique=True)
+    title: str = Field(max_length=255)
+    bound_by: int | None = Field(default=None, foreign_key="app_user.id")
+    bound_at: datetime = _ts()
+
+
+class ReminderLogRow(SQLModel, table=True):
+    """A reminder sent to a person for an ISO week: at most once per kind."""
+
+    __tablename__ = "reminder_log"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    week_key: str = Field(max_length=10, primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    sent_at: datetime = _ts()
 
 
 class AuditLogRow(SQLModel, table=True):

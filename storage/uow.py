@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.ports import (
     AuditRepository,
     DesaRepository,
+    DigestRepository,
     DraftRepository,
     IdmRepository,
     IncidentRepository,
@@ -23,6 +24,7 @@ from domain.ports import (
 from storage.repositories import (
     SqlAuditRepository,
     SqlDesaRepository,
+    SqlDigestRepository,
     SqlDraftRepository,
     SqlIdmRepository,
     SqlIncidentRepository,
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
     invites: InviteRepository
     drafts: DraftRepository
+    digests: DigestRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -71,6 +74,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(session)
         self.invites = SqlInviteRepository(session)
         self.drafts = SqlDraftRepository(session)
+        self.digests = SqlDigestRepository(session)
         return self
 
     def __exit__(
