@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.schedule import Schedule, ScheduleError, parse_schedule
+
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/iku-bot.db"
@@ -83,6 +85,36 @@ class Settings(BaseSettings):
         default=72, ge=1, le=24 * 30, description="Masa berlaku tautan undangan (jam)."
     )
 
+    digest_schedule: str = Field(
+        default="senin 07:00",
+        description="Jadwal ringkasan mingguan: hari dan jam (senin 07:00), cron, atau nonaktif.",
+    )
+    digest_grace_days: int = Field(
+        default=2,
+        ge=0,
+        le=6,
+        description="Ringkasan yang terlewat masih dikirim sampai sekian hari.",
+    )
+    digest_retry_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="Jeda sebelum ringkasan yang gagal dicoba lagi."
+    )
+    digest_max_attempts: int = Field(
+        default=3, ge=1, le=20, description="Percobaan kirim ringkasan sebelum admin diberi tahu."
+    )
+    reminder_schedule: str = Field(
+        default="jumat 14:00",
+        description="Jadwal pengingat mingguan (laporan/nihil, kasus terlambat), atau nonaktif.",
+    )
+
+    @field_validator("digest_schedule", "reminder_schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        try:
+            parse_schedule(value, ZoneInfo("UTC"))
+        except ScheduleError as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
+
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -149,6 +181,14 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The office's time zone."""
         return ZoneInfo(self.timezone)
+
+    def digest_plan(self) -> Schedule | None:
+        """The digest's schedule on the office clock (None: turned off)."""
+        return parse_schedule(self.digest_schedule, self.tz)
+
+    def reminder_plan(self) -> Schedule | None:
+        """The reminders' schedule on the office clock (None: turned off)."""
+        return parse_schedule(self.reminder_schedule, self.tz)
 
     def file_base_url(self) -> str | None:
         """The Bot API file URL: set, or derived from the API URL (``/bot`` -> ``/file/bot``)."""
