@@ -22,6 +22,8 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -31,8 +33,10 @@ from telegram.request import BaseRequest
 from bot import texts
 from bot.config import Settings
 from bot.dialog import Services
+from bot.digest import DigestService
 from bot.engine import Engine, Registry
 from bot.handlers import build_registry
+from bot.handlers.groups import BIND, UNBIND, GroupCommands
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
 
@@ -41,6 +45,7 @@ __all__ = [
     "run",
     "serve_options",
     "ENGINE_KEY",
+    "DIGEST_KEY",
     "set_scope_menus",
     "set_user_menu",
 ]
@@ -48,6 +53,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ENGINE_KEY = "engine"
+DIGEST_KEY = "digest"
 
 
 def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
@@ -100,6 +106,8 @@ def build_application(
     registry = build_registry()
     services = Services(settings=settings, skm_secret=rt.skm_secret())
     engine = Engine(rt, registry, services)
+    digests = DigestService(rt, settings)
+    group_commands = GroupCommands(digests)
     background: set[asyncio.Task[None]] = set()
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -172,7 +180,10 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data[ENGINE_KEY] = engine
-    # Order matters: commands first, then answers to the current step, then buttons.
+    app.bot_data[DIGEST_KEY] = digests
+    # Order matters: group binding (asks Telegram first), commands, answers, buttons.
+    app.add_handler(CommandHandler(BIND, group_commands.bind, filters=filters.ChatType.GROUPS))
+    app.add_handler(CommandHandler(UNBIND, group_commands.unbind, filters=filters.ChatType.GROUPS))
     app.add_handler(MessageHandler(filters.COMMAND, engine.on_command))
     app.add_handler(
         MessageHandler(
@@ -181,14 +192,35 @@ def build_application(
         )
     )
     app.add_handler(CallbackQueryHandler(engine.on_callback))
+    app.add_handler(ChatMemberHandler(digests.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
     if app.job_queue is not None:
-
-        async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:
-            engine.purge_drafts()  # one quick DELETE, like every handler's transaction
-
-        app.job_queue.run_repeating(purge, interval=3600, first=60, name="purge-drafts")
+        schedule_jobs(app, engine, digests)
     return app
+
+
+def schedule_jobs(app: Application, engine: Engine, digests: DigestService) -> None:  # type: ignore[type-arg]
+    """The JobQueue (APScheduler on the office clock): digest, catch-up and retries, purge.
+
+    The digest runs at its scheduled moment; a second job every DIGEST_RETRY_MINUTES
+    (and shortly after start) sends what is due but not sent yet: a digest missed
+    while the bot was down (within the grace period), or one to retry.
+    """
+    queue = app.job_queue
+    assert queue is not None
+
+    async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:
+        engine.purge_drafts()  # one quick DELETE, like every handler's transaction
+
+    async def digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await digests.tick(context.bot)
+
+    queue.run_repeating(purge, interval=3600, first=60, name="purge-drafts")
+    if digests.plan is not None:
+        queue.run_custom(digest, job_kwargs={"trigger": digests.plan.trigger}, name="digest")
+        queue.run_repeating(
+            digest, interval=digests.retry.total_seconds(), first=15, name="digest-catch-up"
+        )
 
 
 def serve_options(settings: Settings) -> tuple[str, dict[str, Any]]:

@@ -235,8 +235,13 @@ class Engine:
         if message is None or message.text is None:
             return
         head, *args = message.text.split()
-        name = head[1:].split("@", 1)[0].lower()
-        spec = self.registry.commands.get(name)
+        name, _, addressee = head[1:].partition("@")
+        spec = self.registry.commands.get(name.lower())
+        if message.chat.type != ChatType.PRIVATE:
+            # In a group, commands for other bots and unknown ones are none of our business.
+            mine = context.bot.username or self.services.bot_username
+            if spec is None or (addressee and addressee.lower() != (mine or "").lower()):
+                return
         if spec is None:
             await self._send_plain(context.bot, message.chat_id, texts.UNKNOWN_COMMAND)
             return

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.engine import Registry
-from bot.handlers import common, incidents, records, registration, reports, survey
+from bot.handlers import (
+    common,
+    groups,
+    incidents,
+    records,
+    registration,
+    reminders,
+    reports,
+    survey,
+)
 
 __all__ = ["build_registry"]
 
@@ -13,9 +22,11 @@ def build_registry() -> Registry:
     registry = Registry()
     common.register_start(registry)
     incidents.register(registry)
+    reminders.register(registry)  # the Nihil button of the weekly reminder
     records.register(registry)
     survey.register(registry)
     reports.register(registry)
     registration.register(registry)
+    groups.register(registry)
     common.register(registry)  # /profil, /bantuan and /batal close every list
     return registry

@@ -1,0 +1,380 @@
+"""Sending the weekly digest to each kecamatan's group: exactly once per group and week.
+
+How "exactly once" holds:
+- The content is composed first. A database error there claims nothing: the next
+  tick (every DIGEST_RETRY_MINUTES) tries again, within the grace period.
+- Then the week is claimed in the digest log (unique group + week) and committed
+  before anything is sent: a second process, or a restart, finds the claim.
+- Each message sent is recorded (``parts_sent``); a retry continues after the parts
+  that went out, so a failure in the middle never repeats the beginning.
+- A failed attempt is retried after DIGEST_RETRY_MINUTES, up to DIGEST_MAX_ATTEMPTS;
+  then the admins are told. A claim whose process died (still "sending" after
+  :data:`STALE_CLAIM`) is taken over.
+- The bot removed from the group: the binding is dropped, the week given up and the
+  admins told; nothing is retried against a group that refuses the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Bot, InputFile, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.chart import incidents_chart
+from bot.config import Settings
+from bot.digest_text import chart_caption, digest_messages
+from bot.formatting import h
+from bot.runtime import Runtime
+from bot.schedule import Schedule
+from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
+from domain.errors import DomainError
+from domain.models import DigestGroup, DigestLog, DigestStatus, Role, UserStatus
+
+__all__ = ["DigestService", "Composed", "STALE_CLAIM", "reported_week"]
+
+log = logging.getLogger(__name__)
+
+STALE_CLAIM: Final = timedelta(minutes=30)
+# Flood control asks to wait; longer waits are left to the next tick.
+_MAX_FLOOD_WAIT: Final = 120.0
+_FLOOD_TRIES: Final = 3
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A digest ready to send: its text messages and (if it could be drawn) its chart."""
+
+    digest: WeeklyDigest
+    messages: list[str]
+    chart: bytes | None
+    caption: str
+
+    @property
+    def parts(self) -> int:
+        """Messages to send, the chart included."""
+        return len(self.messages) + (1 if self.chart is not None else 0)
+
+
+def reported_week(moment: datetime) -> IsoWeek:
+    """The week a digest sent at ``moment`` reports: the last one that has ended."""
+    return IsoWeek.of(moment.date() - timedelta(days=moment.isoweekday()))
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)  # type: ignore[arg-type]
+
+
+class DigestService:
+    """Composes and sends the weekly digest; one instance per application."""
+
+    def __init__(self, runtime: Runtime, settings: Settings) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.plan: Schedule | None = settings.digest_plan()
+        self.grace = timedelta(days=settings.digest_grace_days)
+        self.retry = timedelta(minutes=settings.digest_retry_minutes)
+        self._lock = asyncio.Lock()
+
+    # -- what is due ---------------------------------------------------------------------
+
+    def due_week(self, now: datetime) -> IsoWeek | None:
+        """The week whose digest is due now: the last scheduled run within the grace."""
+        if self.plan is None:
+            return None
+        last = self.plan.last_run(now, self.grace + timedelta(hours=1))
+        if last is None or now - last > self.grace:
+            return None
+        return reported_week(last)
+
+    def compose(self, kecamatan_code: str, week: IsoWeek, now: datetime) -> Composed:
+        """The digest of a week as messages and chart (reads the database, sends nothing)."""
+        with self.runtime.uow() as uow:
+            digest = weekly_digest(
+                uow,
+                kecamatan_code=kecamatan_code,
+                week=week,
+                now=now,
+                overdue_days=self.settings.overdue_days,
+                tz=self.settings.tz,
+            )
+        messages = digest_messages(digest, overdue_days=self.settings.overdue_days)
+        chart: bytes | None
+        try:
+            chart = incidents_chart(digest.history, digest.kecamatan.nama)
+        except Exception:  # the chart is a bonus: the text goes out without it
+            log.exception("Grafik ringkasan %s tidak dapat dibuat", week.key)
+            chart = None
+        return Composed(digest, messages, chart, chart_caption(digest))
+
+    # -- the scheduler's entry points ----------------------------------------------------
+
+    async def tick(self, bot: Bot) -> int:
+        """Send every due digest not sent yet; returns how many went out completely."""
+        async with self._lock:  # the cron job and the catch-up job never overlap
+            now = self.runtime.now()
+            week = self.due_week(now)
+            if week is None:
+                return 0
+            try:
+                with self.runtime.uow() as uow:
+                    groups = uow.digests.groups()
+            except SQLAlchemyError:
+                log.exception("Daftar grup ringkasan tidak dapat dibaca; dicoba lagi nanti")
+                return 0
+            sent = 0
+            for group in groups:
+                if await self.send_week(bot, group, week, now):
+                    sent += 1
+            return sent
+
+    async def send_week(self, bot: Bot, group: DigestGroup, week: IsoWeek, now: datetime) -> bool:
+        """Send one group's digest of ``week`` unless done, running elsewhere, or waiting."""
+        try:
+            with self.runtime.uow() as uow:
+                entry = uow.digests.get_log(group.chat_id, week.key)
+                kecamatan = next(
+                    (k for k in uow.kecamatan.list() if k.id == group.kecamatan_id), None
+                )
+        except SQLAlchemyError:
+            log.exception("Log ringkasan tidak dapat dibaca; dicoba lagi nanti")
+            return False
+        if kecamatan is None or not self._may_try(entry, now):
+            return False
+        try:
+            composed = self.compose(kecamatan.kode, week, now)
+        except (SQLAlchemyError, DomainError):
+            # Nothing is claimed: the next tick composes again (retried, not skipped).
+            log.exception("Ringkasan %s untuk grup %s gagal disusun", week.key, group.chat_id)
+            return False
+        try:
+            with self.runtime.uow() as uow:
+                claimed = uow.digests.claim(
+                    kecamatan_id=group.kecamatan_id,
+                    chat_id=group.chat_id,
+                    week_key=week.key,
+                    at=now,
+                    stale_before=now - STALE_CLAIM,
+                )
+                uow.commit()
+        except SQLAlchemyError:
+            log.exception("Ringkasan %s tidak dapat diklaim; dicoba lagi nanti", week.key)
+            return False
+        if claimed is None:
+            return False  # sent, given up, or being sent by another process
+        return await self._deliver(bot, group, claimed, composed)
+
+    def _may_try(self, entry: DigestLog | None, now: datetime) -> bool:
+        if entry is None:
+            return True
+        if entry.status in (DigestStatus.SENT, DigestStatus.GAVE_UP):
+            return False
+        if entry.status is DigestStatus.FAILED:
+            return now - entry.claimed_at >= self.retry
+        return now - entry.claimed_at >= STALE_CLAIM  # SENDING: only when its process died
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def _deliver(
+        self, bot: Bot, group: DigestGroup, entry: DigestLog, composed: Composed
+    ) -> bool:
+        chat_id = group.chat_id
+        week = composed.digest.week
+        for index in range(entry.parts_sent, composed.parts):
+            try:
+                if index < len(composed.messages):
+                    await self._flood_safe(
+                        bot.send_message,
+                        chat_id,
+                        composed.messages[index],
+                        parse_mode=ParseMode.HTML,
+                        disable_web_page_preview=True,
+                    )
+                else:
+                    await self._send_chart(bot, chat_id, composed)
+            except ChatMigrated as moved:
+                return await self._migrated(bot, group, entry, moved.new_chat_id, composed)
+            except Forbidden as error:
+                await self._removed(bot, group, entry, str(error))
+                return False
+            except (TelegramError, OSError) as error:
+                await self._failed(bot, group, entry, str(error))
+                return False
+            self._write(lambda uow, n=index + 1: uow.digests.progress(entry.id, n))
+        figures = composed.digest.figures()
+        self._write(
+            lambda uow: uow.digests.finish(entry.id, at=self.runtime.now(), figures=figures)
+        )
+        log.info("Ringkasan %s terkirim ke grup %s", week.key, chat_id)
+        return True
+
+    async def _send_chart(self, bot: Bot, chat_id: int, composed: Composed) -> None:
+        assert composed.chart is not None
+        try:
+            await self._flood_safe(
+                bot.send_photo,
+                chat_id,
+                InputFile(composed.chart, filename="grafik-ringkasan.png"),
+                caption=composed.caption,
+                parse_mode=ParseMode.HTML,
+            )
+        except BadRequest as error:  # photos not allowed, or refused: the text went out
+            if isinstance(error, ChatMigrated):
+                raise
+            log.warning("Grafik ringkasan ke grup %s tidak terkirim: %s", chat_id, error)
+
+    async def _flood_safe(self, send: object, *args: object, **kwargs: object) -> None:
+        """Call ``send``; on flood control wait as told and try again (a few times)."""
+        for attempt in range(_FLOOD_TRIES):
+            try:
+                await send(*args, **kwargs)  # type: ignore[operator]
+                return
+            except RetryAfter as flood:
+                wait = _seconds(flood.retry_after)
+                if attempt == _FLOOD_TRIES - 1 or wait > _MAX_FLOOD_WAIT:
+                    raise
+                log.warning("Batas kirim Telegram: menunggu %.0f detik", wait)
+                await asyncio.sleep(wait)
+
+    def _write(self, change: object) -> None:
+        """A small bookkeeping write; a database hiccup here is logged, not fatal."""
+        try:
+            with self.runtime.uow() as uow:
+                change(uow)  # type: ignore[operator]
+                uow.commit()
+        except SQLAlchemyError:
+            log.exception("Catatan pengiriman ringkasan tidak tersimpan")
+
+    async def _failed(self, bot: Bot, group: DigestGroup, entry: DigestLog, error: str) -> None:
+        give_up = entry.attempts >= self.settings.digest_max_attempts
+        self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=give_up))
+        if give_up:
+            log.error(
+                "Ringkasan %s ke grup %s gagal %s kali: %s",
+                entry.week_key,
+                group.chat_id,
+                entry.attempts,
+                error,
+            )
+            await self.tell_admins(
+                bot,
+                group.kecamatan_id,
+                texts.DIGEST_GAVE_UP.format(
+                    minggu=entry.week_key,
+                    grup=h(group.title),
+                    kali=entry.attempts,
+                    galat=h(error[:300]),
+                ),
+            )
+        else:
+            log.warning(
+                "Ringkasan %s ke grup %s gagal (percobaan %s), dicoba lagi: %s",
+                entry.week_key,
+                group.chat_id,
+                entry.attempts,
+                error,
+            )
+
+    async def _removed(self, bot: Bot, group: DigestGroup, entry: DigestLog, error: str) -> None:
+        log.warning("Bot tidak dapat mengirim ke grup %s lagi: %s", group.chat_id, error)
+        self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=True))
+        await self.forget_group(bot, group.chat_id, reason=error)
+
+    async def _migrated(
+        self,
+        bot: Bot,
+        group: DigestGroup,
+        entry: DigestLog,
+        new_chat_id: int,
+        composed: Composed,
+    ) -> bool:
+        """The group became a supergroup: follow it and send there from the start."""
+        log.info("Grup %s pindah menjadi %s", group.chat_id, new_chat_id)
+        self._write(
+            lambda uow: (
+                uow.digests.fail(entry.id, error="grup pindah ke supergrup", give_up=True),
+                uow.digests.move_chat(group.chat_id, new_chat_id),
+            )
+        )
+        moved = DigestGroup(
+            group.kecamatan_id, new_chat_id, group.title, group.bound_by, group.bound_at
+        )
+        with self.runtime.uow() as uow:
+            claimed = uow.digests.claim(
+                kecamatan_id=group.kecamatan_id,
+                chat_id=new_chat_id,
+                week_key=entry.week_key,
+                at=self.runtime.now(),
+                stale_before=self.runtime.now() - STALE_CLAIM,
+            )
+            uow.commit()
+        if claimed is None:
+            return False
+        return await self._deliver(bot, moved, claimed, composed)
+
+    async def forget_group(self, bot: Bot, chat_id: int, *, reason: str) -> DigestGroup | None:
+        """Drop a group's binding (the bot left or was removed) and tell the admins once."""
+        try:
+            with self.runtime.uow() as uow:
+                removed = uow.digests.unbind(chat_id)
+                if removed is not None:
+                    uow.audit.record(
+                        actor="bot",
+                        action="digest_group_lost",
+                        entity="digest_group",
+                        entity_id=str(chat_id),
+                        detail={"alasan": reason[:200]},
+                        at=self.runtime.now(),
+                    )
+                uow.commit()
+        except SQLAlchemyError:
+            log.exception("Ikatan grup %s tidak dapat dihapus", chat_id)
+            return None
+        if removed is not None:
+            log.warning("Grup ringkasan %s dilepas: %s", chat_id, reason)
+            await self.tell_admins(
+                bot, removed.kecamatan_id, texts.DIGEST_GROUP_LOST.format(grup=h(removed.title))
+            )
+        return removed
+
+    async def tell_admins(self, bot: Bot, kecamatan_id: int, text: str) -> int:
+        """A private message to every active admin of a kecamatan; how many got it."""
+        try:
+            with self.runtime.uow() as uow:
+                admins = uow.users.list(kecamatan_id, status=UserStatus.ACTIVE, role=Role.ADMIN)
+        except SQLAlchemyError:
+            log.exception("Admin tidak dapat dicari untuk pemberitahuan")
+            return 0
+        told = 0
+        for admin in admins:
+            try:
+                await self._flood_safe(
+                    bot.send_message, admin.telegram_id, text, parse_mode=ParseMode.HTML
+                )
+                told += 1
+            except TelegramError as error:
+                log.warning(
+                    "Pemberitahuan ke admin %s tidak terkirim: %s", admin.telegram_id, error
+                )
+        return told
+
+    # -- Telegram updates about the bot's own membership -----------------------------------
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was removed from (or left) a group: forget it and tell the admins."""
+        change = update.my_chat_member
+        if change is None:
+            return
+        status = change.new_chat_member.status
+        if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+            await self.forget_group(context.bot, change.chat.id, reason=f"status bot: {status}")
