@@ -491,3 +491,280 @@ SKM_ALREADY_EARLY: Final = (
     "mengisi sekali per layanan per semester. Terima kasih! Untuk layanan lain, ketik /skm."
 )
 SKM_NOT_OPEN_HINT: Final = "Tambahkan layanan yang dapat dinilai warga dengan /layanan."
+
+# -- export (Excel report) ----------------------------------------------------------------
+# /ekspor [tahun] [semester|triwulan] and `iku-bot report --format xlsx`. Replaces the
+# one-sheet XLSX_* texts above (kept while anything else still uses them).
+
+EXPORT_FULL_COMMAND: Final = "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
+EXPORT_FULL_CAPTION: Final = (
+    "Laporan IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}: tabel IKU, konflik, "
+    "trantibum, SKM, IDM dan desa tematik."
+)
+EXPORT_EXAMPLES: Final = (
+    "Contoh:\n"
+    "/ekspor - tahun ini sampai hari ini\n"
+    "/ekspor 2026 - satu tahun\n"
+    "/ekspor 2026 semester 1 (atau /ekspor 2026 s1)\n"
+    "/ekspor 2026 triwulan 3 (atau /ekspor 2026 tw3)"
+)
+EXPORT_BAD_YEAR: Final = (
+    'Tahun "{teks}" tidak dikenali. Tulis tahun dengan 4 angka, dari 2000 sampai 2100.\n\n'
+    + EXPORT_EXAMPLES
+)
+EXPORT_BAD_PART: Final = (
+    'Bagian periode "{teks}" tidak dikenali. Tulis semester 1 atau 2, atau triwulan 1 '
+    "sampai 4, setelah tahunnya.\n\n" + EXPORT_EXAMPLES
+)
+EXPORT_BAD_SEMESTER: Final = "Semester hanya 1 atau 2 (tertulis: {nomor}).\n\n" + EXPORT_EXAMPLES
+EXPORT_BAD_QUARTER: Final = "Triwulan hanya 1 sampai 4 (tertulis: {nomor}).\n\n" + EXPORT_EXAMPLES
+EXPORT_NOT_STARTED: Final = (
+    "Periode itu baru dimulai {mulai}, jadi belum ada datanya. Pilih periode yang sudah "
+    "berjalan.\n\n" + EXPORT_EXAMPLES
+)
+
+WB_SHEET_IKU: Final = "IKU"
+WB_SHEET_KONFLIK: Final = "Konflik"
+WB_SHEET_TRANTIBUM: Final = "Trantibum"
+WB_SHEET_SKM: Final = "SKM"
+WB_SHEET_PROFILE: Final = "SKM Responden"
+WB_SHEET_SARAN: Final = "SKM Saran"
+WB_SHEET_IDM: Final = "IDM"
+WB_SHEET_TEMATIK: Final = "Desa Tematik"
+
+WB_PERIOD: Final = "Periode: {mulai} s.d. {sampai}"
+WB_GENERATED: Final = "Kabupaten {kabupaten}, Provinsi {provinsi}. Dibuat {waktu}."
+WB_MISSING: Final = "-"
+WB_YES: Final = "Ya"
+WB_NO: Final = "Belum"
+
+WB_TITLE_IKU: Final = "Indikator Kinerja Utama (IKU) Kecamatan {kecamatan}"
+WB_HEADERS_IKU: Final = (
+    "No",
+    "Kinerja Utama",
+    "Indikator Kinerja",
+    "Formula",
+    "Target",
+    "Realisasi",
+    "Capaian",
+    "Sumber Data",
+    "Penanggung Jawab",
+    "Keterangan",
+)
+
+WB_TITLE_KONFLIK: Final = "Potensi dan Konflik Sosial Kecamatan {kecamatan} (IKU 3)"
+WB_TITLE_TRANTIBUM: Final = "Pelanggaran Trantibum Kecamatan {kecamatan} (IKU 4)"
+WB_INCIDENT_NOTE: Final = (
+    "Kejadian dengan tanggal kejadian di dalam periode; status pada saat laporan dibuat."
+)
+WB_INCIDENT_TOTAL: Final = "Jumlah kejadian"
+WB_INCIDENT_HANDLED: Final = "Tertangani"
+WB_INCIDENT_PERCENT: Final = "Persentase tertangani"
+WB_HEADERS_INCIDENT: Final = (
+    "No",
+    "Nomor",
+    "Tanggal Kejadian",
+    "Diterima (WIB)",
+    "Desa",
+    "Kategori",
+    "Tahap",
+    "Status",
+    "Tanggal Tertangani",
+    "Lama Penanganan (hari)",
+    "Uraian",
+    "Pelapor",
+    "Jabatan Pelapor",
+)
+
+WB_TITLE_SKM: Final = "Survei Kepuasan Masyarakat (SKM) Kecamatan {kecamatan} (IKU 5)"
+WB_SKM_NOTE: Final = (
+    "PermenPAN-RB No. 14 Tahun 2017: NRR = jumlah nilai / jumlah jawaban; "
+    "IKM = jumlah NRR x 1/9; NIK = IKM x 25."
+)
+WB_HEADERS_UNSUR: Final = (
+    "Kode",
+    "Unsur Pelayanan",
+    "Jumlah Nilai",
+    "Jumlah Jawaban",
+    "NRR",
+    "NRR Tertimbang (x 1/9)",
+)
+WB_SKM_IKM: Final = "IKM (jumlah NRR tertimbang)"
+WB_SKM_NIK: Final = "NIK (IKM x 25)"
+WB_SKM_MUTU: Final = "Mutu pelayanan"
+WB_SKM_KINERJA: Final = "Kinerja unit pelayanan"
+WB_SKM_RESPONDENTS: Final = "Jumlah responden"
+WB_SKM_POPULATION: Final = "Populasi (jumlah seluruh layanan)"
+WB_SKM_MIN_SAMPLE: Final = "Sampel minimal (Krejcie-Morgan)"
+WB_SKM_SUFFICIENT: Final = "Sampel memenuhi"
+WB_SKM_NOTE_LABEL: Final = "Keterangan"
+WB_HEADERS_SERVICE: Final = (
+    "Layanan",
+    "Responden",
+    "Populasi",
+    "Sampel Minimal",
+    "Memenuhi",
+)
+WB_SKM_NO_SERVICE: Final = "Tanpa layanan (impor tanpa kolom layanan)"
+
+WB_TITLE_PROFILE: Final = "Profil Responden SKM Kecamatan {kecamatan}"
+WB_PROFILE_NOTE: Final = "Dihitung dari seluruh responden periode ini; survei bersifat anonim."
+WB_HEADERS_PROFILE: Final = ("Pertanyaan", "Jawaban", "Jumlah", "Persentase")
+WB_PROFILE_QUESTION: Final = {
+    "jenis_kelamin": "Jenis kelamin",
+    "usia": "Usia",
+    "pendidikan": "Pendidikan",
+    "pekerjaan": "Pekerjaan",
+}
+WB_PROFILE_BLANK: Final = "Tidak diisi"
+WB_PROFILE_TOTAL: Final = "Jumlah"
+
+WB_TITLE_SARAN: Final = "Saran Responden SKM Kecamatan {kecamatan}"
+WB_SARAN_NOTE: Final = "Hanya tanggal survei dan layanan; tanpa identitas responden."
+WB_HEADERS_SARAN: Final = ("No", "Tanggal Survei", "Layanan", "Saran")
+WB_SARAN_NONE: Final = "Belum ada saran pada periode ini."
+
+WB_TITLE_IDM: Final = "Indeks Desa Membangun (IDM) Kecamatan {kecamatan} Tahun {tahun} (IKU 1)"
+WB_IDM_NOTE: Final = (
+    "Status dibaca dari skor yang tidak dibulatkan; Mandiri: IDM lebih besar dari 0,8155."
+)
+WB_HEADERS_IDM: Final = (
+    "No",
+    "Kode Desa",
+    "Kode BPS",
+    "Desa",
+    "IKS",
+    "IKE",
+    "IKL",
+    "Skor IDM",
+    "Status",
+)
+WB_IDM_NO_DATA: Final = "Belum ada data IDM tahun {tahun}"
+WB_IDM_COUNTS: Final = "Jumlah desa per status, tahun {tahun}"
+WB_IDM_WITHOUT: Final = "Belum ada data"
+WB_IDM_ALL: Final = "Jumlah desa"
+
+WB_TITLE_TEMATIK: Final = "Desa Tematik Kecamatan {kecamatan} Tahun {tahun} (IKU 2)"
+WB_TEMATIK_COUNT: Final = "Jumlah desa tematik (desa berbeda)"
+WB_HEADERS_TEMATIK: Final = ("No", "Kode Desa", "Desa", "Tema", "Tahun", "Referensi (SK)")
+WB_TEMATIK_NONE: Final = "Belum ada desa tematik aktif tahun {tahun}."
+
+# -- weekly digest (the Camat's group) ----------------------------------------------------
+
+DIGEST_TITLE: Final = (
+    "<b>Ringkasan Mingguan IKU Kecamatan {kecamatan}</b>\nMinggu {minggu} ({mulai} s.d. {sampai})"
+)
+DIGEST_IKU_HEADER: Final = "<b>IKU {periode}</b>"
+DIGEST_IKU_ROW: Final = "{nomor}. {indikator}: <b>{realisasi}</b> {arah}"
+DIGEST_IKU_DETAIL: Final = "    target {target} · capaian {capaian}"
+DIGEST_ARROW_UP: Final = "▲ (minggu lalu {sebelum})"
+DIGEST_ARROW_DOWN: Final = "▼ (minggu lalu {sebelum})"
+DIGEST_ARROW_SAME: Final = "= (tetap)"
+DIGEST_ARROW_NEW: Final = "▲ (minggu lalu belum ada angka)"
+DIGEST_COMPARED_DIGEST: Final = "<i>Panah: dibandingkan dengan ringkasan minggu lalu.</i>"
+DIGEST_COMPARED_COMPUTED: Final = (
+    "<i>Panah: dibandingkan dengan angka s.d. akhir minggu lalu (dihitung ulang).</i>"
+)
+DIGEST_COMPARED_NONE: Final = "<i>Awal tahun: belum ada pembanding minggu lalu.</i>"
+DIGEST_WEEK_HEADER: Final = "<b>Kejadian minggu ini</b>"
+DIGEST_WEEK_NEW: Final = "Laporan baru: {konflik} konflik sosial, {trantibum} trantibum."
+DIGEST_WEEK_NONE: Final = "Laporan baru: tidak ada."
+DIGEST_WEEK_DESA: Final = "• {desa}: {rincian}"
+DIGEST_WEEK_HANDLED: Final = (
+    "Tertangani minggu ini: {konflik} konflik sosial, {trantibum} trantibum."
+)
+DIGEST_OPEN_HEADER: Final = "<b>Kasus terbuka per {waktu}: {jumlah}, terlambat {terlambat}</b>"
+DIGEST_OPEN_NONE: Final = "<b>Kasus terbuka per {waktu}: tidak ada.</b>"
+DIGEST_OPEN_ROW: Final = "{tanda} {nomor} · {desa} · {hari} hari"
+DIGEST_OPEN_MORE: Final = "… dan {jumlah} kasus lain (lihat /tindaklanjut)."
+DIGEST_OPEN_LEGEND: Final = "⚠️ = terlambat (terbuka lebih dari {batas} hari)."
+DIGEST_DESA_HEADER: Final = "<b>Kelengkapan laporan desa minggu ini</b>"
+DIGEST_DESA_REPORTED: Final = "Melapor kejadian ({jumlah}): {desa}"
+DIGEST_DESA_NIL: Final = "Laporan nihil ({jumlah}): {desa}"
+DIGEST_DESA_SILENT: Final = "Belum ada kabar ({jumlah}): {desa}"
+DIGEST_DESA_ALL: Final = "Semua {jumlah} desa sudah melapor atau mengirim laporan nihil."
+DIGEST_SKM_HEADER: Final = "<b>Survei Kepuasan Masyarakat</b>"
+DIGEST_SKM_WEEK: Final = "Responden minggu ini: {jumlah}."
+DIGEST_SKM_YEAR: Final = (
+    "{periode}: NIK <b>{nik}</b>, mutu {mutu} ({kinerja}), {responden} responden{sampel}."
+)
+DIGEST_SKM_SAMPLE: Final = " dari sampel minimal {minimal}"
+DIGEST_SKM_SAMPLE_SHORT: Final = " (belum memenuhi)"
+DIGEST_SKM_NONE: Final = "{periode}: belum ada hasil ({alasan})."
+DIGEST_IDM_HEADER: Final = "<b>IDM tahun {tahun}</b>"
+DIGEST_IDM_ROW: Final = "{rincian}; belum ada data: {kosong}."
+DIGEST_IDM_NONE: Final = "Belum ada data IDM tahun {tahun}{terakhir}."
+DIGEST_IDM_LAST: Final = " (data terakhir: tahun {tahun})"
+DIGEST_TEMATIK: Final = "<b>Desa tematik tahun {tahun}:</b> {jumlah} desa."
+DIGEST_FOOTER: Final = "Dibuat {waktu}. Rincian: /ringkasan, Excel: /ekspor."
+DIGEST_CHART_CAPTION: Final = (
+    "Kejadian per minggu dan persentase tertangani, Kecamatan {kecamatan}, {mulai} s.d. {akhir}."
+)
+DIGEST_GAVE_UP: Final = (
+    "⚠️ Ringkasan mingguan {minggu} gagal dikirim ke grup <b>{grup}</b> setelah {kali} kali "
+    "percobaan ({galat}). Periksa apakah bot masih boleh mengirim pesan di grup itu; "
+    "ringkasan dapat dilihat dengan /ringkasan."
+)
+DIGEST_GROUP_LOST: Final = (
+    "⚠️ Bot dikeluarkan atau tidak lagi boleh mengirim pesan di grup <b>{grup}</b>, sehingga "
+    "ringkasan mingguan tidak dikirim ke sana lagi. Tambahkan bot kembali ke grup lalu kirim "
+    "/atur_grup di grup itu."
+)
+GROUP_BIND_COMMAND: Final = "Jadikan grup ini penerima ringkasan mingguan"
+GROUP_UNBIND_COMMAND: Final = "Hentikan ringkasan mingguan di grup ini"
+GROUP_ONLY: Final = (
+    "Kirim perintah ini di grup yang akan menerima ringkasan mingguan (tambahkan bot ke grup "
+    "itu lebih dulu)."
+)
+GROUP_BOUND: Final = (
+    "✅ Grup ini sekarang menerima ringkasan mingguan IKU Kecamatan {kecamatan}, {jadwal} "
+    "(waktu kantor).{berikut}"
+)
+GROUP_BOUND_NEXT: Final = " Ringkasan berikutnya: {waktu}."
+GROUP_BOUND_OFF: Final = " Jadwal ringkasan sedang nonaktif (DIGEST_SCHEDULE)."
+GROUP_BOUND_REPLACED: Final = "Grup sebelumnya ({grup}) tidak menerima ringkasan lagi."
+GROUP_NO_PHOTOS: Final = (
+    "Catatan: bot tidak boleh mengirim foto di grup ini, jadi grafik tidak ikut terkirim."
+)
+GROUP_TAKEN: Final = (
+    "Grup ini sudah menerima ringkasan kecamatan lain; lepaskan dulu dengan /lepas_grup oleh "
+    "admin kecamatan itu."
+)
+GROUP_CANNOT_POST: Final = (
+    "Bot belum dapat mengirim pesan di grup <b>{grup}</b>. Izinkan anggota mengirim pesan atau "
+    "jadikan bot admin grup, lalu kirim /atur_grup lagi."
+)
+GROUP_UNBOUND: Final = "Grup ini tidak lagi menerima ringkasan mingguan Kecamatan {kecamatan}."
+GROUP_NOT_BOUND: Final = "Grup ini tidak sedang menerima ringkasan mingguan."
+GROUP_OTHER_KECAMATAN: Final = (
+    "Grup ini menerima ringkasan kecamatan lain; Anda tidak dapat melepasnya."
+)
+
+# -- reminders (weekly: perangkat desa without a report, staff with overdue cases) ---------
+
+REMINDER_NIHIL: Final = (
+    "<b>Pengingat laporan mingguan</b>\n"
+    "Bapak/Ibu {nama}, Desa {desa} belum mengirim laporan kejadian maupun laporan nihil "
+    "untuk minggu ini ({start} s.d. {end}).\n\n"
+    "Bila minggu ini <b>tidak ada</b> konflik sosial dan tidak ada kejadian trantibum di "
+    "desa Anda, cukup tekan tombol <b>Nihil</b> di bawah.\n"
+    "Bila ada kejadian, laporkan dengan /lapor."
+)
+REMINDER_NIHIL_BUTTON: Final = "Nihil"
+REMINDER_NIHIL_OLD_WEEK: Final = (
+    "Pengingat ini untuk minggu ke-{number} tahun {year} ({start} s.d. {end}), yang sudah "
+    "lewat, jadi tidak ada yang disimpan. Laporan nihil hanya dapat dikirim untuk minggu "
+    "berjalan: gunakan /nihil untuk minggu ini."
+)
+REMINDER_OVERDUE_HEADER: Final = (
+    "<b>Pengingat kasus terlambat</b>\n"
+    "Bapak/Ibu {nama}, kasus berikut sudah lebih dari {days} hari terbuka sejak laporannya "
+    "diterima dan menunggu tindak lanjut:"
+)
+REMINDER_OVERDUE_KIND: Final = "<b>{kind}</b> ({count} kasus)"
+REMINDER_OVERDUE_LINE: Final = "- {nomor}, Desa {desa}, {status}, terbuka {days} hari"
+REMINDER_OVERDUE_MORE: Final = "- ... dan {count} kasus lain"
+REMINDER_OVERDUE_FOOTER: Final = (
+    "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut {example}, atau "
+    "ketik /tindaklanjut saja untuk daftar semua kasus terbuka."
+)
