@@ -6,17 +6,23 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.digest import DigestService, reported_week
+from bot.export import report_workbook
 from bot.logging_setup import setup_logging
-from bot.reporting import fmt_decimal, report_json, report_text
+from bot.reporting import fmt_date_id, fmt_decimal, report_json, report_text
 from bot.runtime import Runtime, open_runtime
+from domain.digest import IsoWeek
 from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
+from domain.export import export_data
 from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
 from domain.models import IdmRecord, IndicatorCode, SkmService
 from domain.period import Period
@@ -125,8 +131,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("MULAI", "SELESAI"),
         help="rentang tanggal YYYY-MM-DD YYYY-MM-DD",
     )
-    rep.add_argument("--format", choices=["table", "json"], default="table")
+    rep.add_argument(
+        "--format",
+        choices=["table", "json", "xlsx"],
+        default="table",
+        help="table (bawaan), json, atau xlsx (laporan Excel lengkap, perlu --output)",
+    )
+    rep.add_argument(
+        "--output", type=Path, metavar="BERKAS", help="berkas .xlsx yang ditulis (--format xlsx)"
+    )
     _kecamatan_option(rep)
+
+    dig = sub.add_parser(
+        "digest", help="ringkasan mingguan untuk grup Camat (dengan --dry-run: hanya dicetak)"
+    )
+    dig.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="mencetak ringkasan yang akan dikirim tanpa mengirim apa pun",
+    )
+    dig.add_argument(
+        "--week",
+        type=_iso_week,
+        metavar="MINGGU",
+        help="minggu ISO, mis. 2026-W47 (bawaan: minggu terakhir yang sudah lewat)",
+    )
+    dig.add_argument("--chart", type=Path, metavar="BERKAS.png", help="menulis grafiknya ke sini")
+    _kecamatan_option(dig)
     return parser
 
 
@@ -334,17 +365,111 @@ def _period(args: argparse.Namespace, today: date) -> Period:
     return Period.year(year)
 
 
+def _report_usage_error(message: str) -> int:
+    """A wrong combination of ``report`` options: the same line and code as argparse's."""
+    print(f"iku-bot report: kesalahan perintah: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _xlsx_target(output: Path) -> Path:
+    """The file to write: its folder must exist, and it must not be a folder itself."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise InvalidInput(
+            f"Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+        )
+    if output.is_dir():
+        raise InvalidInput(
+            f"{output} adalah folder. Tulis nama berkas, misalnya {output}/iku.xlsx."
+        )
+    return output
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write a temporary file next to ``path`` and rename it over: never a half-written file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Print the IKU table of a period."""
+    """Print the IKU table of a period, or write the full report as an Excel workbook."""
+    output: Path | None = args.output
+    if args.format == "xlsx":
+        if output is None:
+            return _report_usage_error("--format xlsx memerlukan --output BERKAS.xlsx")
+        if output.suffix.lower() != ".xlsx":
+            return _report_usage_error(f"berkas --output harus berakhiran .xlsx: {output}")
+    elif output is not None:
+        return _report_usage_error("--output hanya dipakai bersama --format xlsx")
     now = runtime.now()
     period = _period(args, now.date())
     code = args.kecamatan or runtime.settings.kecamatan
+    if output is not None:
+        target = _xlsx_target(output)
+        with runtime.uow() as uow:
+            data = export_data(uow, kecamatan_code=code, period=period, now=now)
+        _write_atomically(target, report_workbook(data, runtime.settings.tz))
+        print(
+            f"Laporan IKU Kecamatan {data.report.kecamatan.nama} periode "
+            f"{fmt_date_id(period.start)} s.d. {fmt_date_id(period.end)} ditulis ke {target}."
+        )
+        return EXIT_OK
     with runtime.uow() as uow:
         report = iku_report(uow, kecamatan_code=code, period=period, now=now)
     if args.format == "json":
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
     else:
         print(report_text(report), end="")
+    return EXIT_OK
+
+
+def _iso_week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except InvalidInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def cmd_digest(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Print the weekly digest as it would be sent (and write its chart); send nothing."""
+    if not args.dry_run:
+        print(
+            "iku-bot: ringkasan dikirim oleh bot sesuai DIGEST_SCHEDULE; gunakan --dry-run "
+            "untuk melihatnya tanpa mengirim.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    chart_path: Path | None = args.chart
+    if chart_path is not None and not chart_path.parent.is_dir():
+        print(f"Gagal: folder {chart_path.parent} tidak ada.", file=sys.stderr)
+        return EXIT_ERROR
+    now = runtime.now()
+    week: IsoWeek = args.week or reported_week(now)
+    code = args.kecamatan or runtime.settings.kecamatan
+    service = DigestService(runtime, runtime.settings)
+    composed = service.compose(code, week, now)
+    total = len(composed.messages)
+    for number, message in enumerate(composed.messages, start=1):
+        print(f"--- pesan {number}/{total} ({len(message)} karakter) ---")
+        print(message)
+    if composed.chart is None:
+        print("--- grafik tidak dapat dibuat (lihat log); teks tetap dikirim ---")
+    else:
+        print(f"--- grafik: {composed.caption} ---")
+        if chart_path is not None:
+            _write_atomically(chart_path, composed.chart)
+            print(f"Grafik ditulis ke {chart_path} ({len(composed.chart)} bita).")
     return EXIT_OK
 
 
@@ -413,6 +538,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "target": cmd_target,
     "layanan": cmd_layanan,
     "report": cmd_report,
+    "digest": cmd_digest,
 }
 
 
