@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -27,6 +28,7 @@ from telegram import Bot, InputFile, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.chart import incidents_chart
@@ -240,7 +242,9 @@ class DigestService:
                 await send(*args, **kwargs)  # type: ignore[operator]
                 return
             except RetryAfter as flood:
-                wait = _seconds(flood.retry_after)
+                with warnings.catch_warnings():  # int today, timedelta in PTB's next major
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = _seconds(flood.retry_after)
                 if attempt == _FLOOD_TRIES - 1 or wait > _MAX_FLOOD_WAIT:
                     raise
                 log.warning("Batas kirim Telegram: menunggu %.0f detik", wait)

@@ -170,9 +170,7 @@ def _skm_idm(digest: WeeklyDigest) -> str:
     lines = [texts.DIGEST_SKM_HEADER, texts.DIGEST_SKM_WEEK.format(jumlah=digest.skm_week)]
     if skm.result is None:
         reason = report.row(IndicatorCode.SKM).keterangan or ""
-        lines.append(
-            texts.DIGEST_SKM_NONE.format(periode=period, alasan=h(reason.split(".")[0].lower()))
-        )
+        lines.append(texts.DIGEST_SKM_NONE.format(periode=period, alasan=h(reason)))
     else:
         sample = ""
         if skm.min_sample is not None:

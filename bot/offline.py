@@ -78,7 +78,24 @@ class OfflineBotApi(BaseRequest):
     files: dict[str, bytes] = field(default_factory=dict)
     listener: Callable[[str, SentMessage | None, dict[str, Any]], None] | None = None
     fail_for: set[int] = field(default_factory=set)  # chats that "blocked" the bot
+    # The bot's membership per group chat (getChatMember) and the group's permissions.
+    member_status: dict[int, dict[str, Any]] = field(default_factory=dict)
+    chat_permissions: dict[int, dict[str, bool]] = field(default_factory=dict)
+    # Scripted errors for the next sends to a chat: (HTTP code, description, parameters).
+    scripted: dict[int, list[tuple[int, str, dict[str, Any] | None]]] = field(default_factory=dict)
     _message_id: int = 100
+
+    def fail_next(
+        self,
+        chat_id: int,
+        code: int,
+        description: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` sends to ``chat_id`` fail as Telegram would."""
+        self.scripted.setdefault(chat_id, []).extend([(code, description, parameters)] * times)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -192,6 +209,33 @@ class OfflineBotApi(BaseRequest):
             }
         elif api_method == "getUpdates":
             result = []
+        elif api_method == "getChatMember":
+            chat_id = int(str(params["chat_id"]))
+            user_id = int(str(params["user_id"]))
+            member = self.member_status.get(chat_id, {"status": "member"})
+            result = {
+                "user": {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": "IKU Bot"},
+                **({"until_date": 0} if member.get("status") == "restricted" else {}),
+                **member,
+            }
+        elif api_method == "getChat":
+            chat_id = int(str(params["chat_id"]))
+            result = {
+                "id": chat_id,
+                "type": "supergroup",
+                "title": "Grup",
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                    "gifts_from_channels": False,
+                },
+            }
+            if chat_id in self.chat_permissions:
+                result["permissions"] = self.chat_permissions[chat_id]
         elif api_method in {
             "sendMessage",
             "sendPhoto",
@@ -204,6 +248,14 @@ class OfflineBotApi(BaseRequest):
             "answerCallbackQuery",
             "sendChatAction",
         }:
+            target = int(str(params.get("chat_id", 0)))
+            queue = self.scripted.get(target)
+            if queue and api_method.startswith("send"):
+                code, description, parameters = queue.pop(0)
+                body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+                if parameters is not None:
+                    body["parameters"] = parameters
+                return code, json.dumps(body).encode()
             result = self._record(api_method, params)
             if result is None:
                 return 403, json.dumps(

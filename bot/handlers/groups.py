@@ -25,6 +25,7 @@ from bot.formatting import h
 from bot.reporting import fmt_date_id
 from domain.models import DigestGroup, Role, User, UserStatus
 from domain.permissions import Action
+from domain.registration import bootstrap_admin
 
 __all__ = ["GroupCommands", "register", "BIND", "UNBIND"]
 
@@ -66,9 +67,20 @@ class GroupCommands:
         self.digests = digests
         self.runtime = digests.runtime
 
-    def _user(self, telegram_id: int) -> User | None:
+    def _user(self, telegram_id: int, name: str) -> User | None:
+        """The sender; the admins of ADMIN_TELEGRAM_IDS are registered on first contact."""
         with self.runtime.uow() as uow:
-            return uow.users.get_by_telegram_id(telegram_id)
+            user = uow.users.get_by_telegram_id(telegram_id)
+            if user is None and telegram_id in self.digests.settings.admin_telegram_ids:
+                user = bootstrap_admin(
+                    uow,
+                    telegram_id=telegram_id,
+                    kecamatan_id=self.runtime.kecamatan().id,
+                    nama=name,
+                    at=self.runtime.now(),
+                )
+                uow.commit()
+            return user
 
     async def _reply(self, bot: Bot, chat_id: int, text: str) -> None:
         try:
@@ -86,7 +98,7 @@ class GroupCommands:
         if message is None or chat is None or person is None or person.is_bot:
             return
         bot = context.bot
-        user = self._user(person.id)
+        user = self._user(person.id, person.full_name)
         if not _admin(user):
             await self._reply(bot, chat.id, texts.GROUP_ADMIN_ONLY)
             return
@@ -158,7 +170,7 @@ class GroupCommands:
         if chat is None or person is None or person.is_bot:
             return
         bot = context.bot
-        user = self._user(person.id)
+        user = self._user(person.id, person.full_name)
         if not _admin(user):
             await self._reply(bot, chat.id, texts.GROUP_ADMIN_ONLY)
             return
