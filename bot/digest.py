@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -87,6 +88,7 @@ class DigestService:
         self.grace = timedelta(days=settings.digest_grace_days)
         self.retry = timedelta(minutes=settings.digest_retry_minutes)
         self._lock = asyncio.Lock()
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests replace it
 
     # -- what is due ---------------------------------------------------------------------
 
@@ -248,7 +250,7 @@ class DigestService:
                 if attempt == _FLOOD_TRIES - 1 or wait > _MAX_FLOOD_WAIT:
                     raise
                 log.warning("Batas kirim Telegram: menunggu %.0f detik", wait)
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
 
     def _write(self, change: object) -> None:
         """A small bookkeeping write; a database hiccup here is logged, not fatal."""
