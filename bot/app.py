@@ -37,6 +37,7 @@ from bot.digest import DigestService
 from bot.engine import Engine, Registry
 from bot.handlers import build_registry
 from bot.handlers.groups import BIND, UNBIND, GroupCommands
+from bot.reminders import ReminderService
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
 
@@ -46,6 +47,7 @@ __all__ = [
     "serve_options",
     "ENGINE_KEY",
     "DIGEST_KEY",
+    "REMINDER_KEY",
     "set_scope_menus",
     "set_user_menu",
 ]
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 
 ENGINE_KEY = "engine"
 DIGEST_KEY = "digest"
+REMINDER_KEY = "reminders"
 
 
 def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
@@ -108,6 +111,7 @@ def build_application(
     engine = Engine(rt, registry, services)
     digests = DigestService(rt, settings)
     group_commands = GroupCommands(digests)
+    reminders = ReminderService(rt, settings)
     background: set[asyncio.Task[None]] = set()
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -181,6 +185,7 @@ def build_application(
     app = builder.build()
     app.bot_data[ENGINE_KEY] = engine
     app.bot_data[DIGEST_KEY] = digests
+    app.bot_data[REMINDER_KEY] = reminders
     # Order matters: group binding (asks Telegram first), commands, answers, buttons.
     app.add_handler(CommandHandler(BIND, group_commands.bind, filters=filters.ChatType.GROUPS))
     app.add_handler(CommandHandler(UNBIND, group_commands.unbind, filters=filters.ChatType.GROUPS))
@@ -195,16 +200,21 @@ def build_application(
     app.add_handler(ChatMemberHandler(digests.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
     if app.job_queue is not None:
-        schedule_jobs(app, engine, digests)
+        schedule_jobs(app, engine, digests, reminders)
     return app
 
 
-def schedule_jobs(app: Application, engine: Engine, digests: DigestService) -> None:  # type: ignore[type-arg]
-    """The JobQueue (APScheduler on the office clock): digest, catch-up and retries, purge.
+def schedule_jobs(
+    app: Application,  # type: ignore[type-arg]
+    engine: Engine,
+    digests: DigestService,
+    reminders: ReminderService,
+) -> None:
+    """The JobQueue (APScheduler on the office clock): digest, reminders, catch-up, purge.
 
-    The digest runs at its scheduled moment; a second job every DIGEST_RETRY_MINUTES
-    (and shortly after start) sends what is due but not sent yet: a digest missed
-    while the bot was down (within the grace period), or one to retry.
+    The digest and the reminders run at their scheduled moments; a second job every
+    DIGEST_RETRY_MINUTES (and shortly after start) sends what is due but not sent yet:
+    what was missed while the bot was down (within the grace period), or a retry.
     """
     queue = app.job_queue
     assert queue is not None
@@ -215,11 +225,20 @@ def schedule_jobs(app: Application, engine: Engine, digests: DigestService) -> N
     async def digest(context: ContextTypes.DEFAULT_TYPE) -> None:
         await digests.tick(context.bot)
 
+    async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await reminders.tick(context.bot)
+
     queue.run_repeating(purge, interval=3600, first=60, name="purge-drafts")
     if digests.plan is not None:
         queue.run_custom(digest, job_kwargs={"trigger": digests.plan.trigger}, name="digest")
         queue.run_repeating(
             digest, interval=digests.retry.total_seconds(), first=15, name="digest-catch-up"
+        )
+    plan = reminders.settings.reminder_plan()
+    if plan is not None:
+        queue.run_custom(remind, job_kwargs={"trigger": plan.trigger}, name="reminders")
+        queue.run_repeating(
+            remind, interval=digests.retry.total_seconds(), first=30, name="reminders-catch-up"
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -181,6 +182,14 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The office's time zone."""
         return ZoneInfo(self.timezone)
+
+    def grace(self) -> timedelta:
+        """How long after its moment a digest or reminder still goes out.
+
+        At least an hour, so that a job that runs a moment late (or DIGEST_GRACE_DAYS=0)
+        is never too late.
+        """
+        return max(timedelta(days=self.digest_grace_days), timedelta(hours=1))
 
     def digest_plan(self) -> Schedule | None:
         """The digest's schedule on the office clock (None: turned off)."""

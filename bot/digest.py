@@ -85,7 +85,7 @@ class DigestService:
         self.runtime = runtime
         self.settings = settings
         self.plan: Schedule | None = settings.digest_plan()
-        self.grace = timedelta(days=settings.digest_grace_days)
+        self.grace = settings.grace()
         self.retry = timedelta(minutes=settings.digest_retry_minutes)
         self._lock = asyncio.Lock()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests replace it

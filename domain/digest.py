@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 HISTORY_WEEKS: Final = 12
-_WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+_WEEK_RE = re.compile(r"^\s*([0-9]{4})\s*-?\s*[Ww]\s*([0-9]{1,2})\s*$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -639,3 +639,22 @@ async def test_disabled_admins_are_not_told(
     harness.api.fail_for.add(GROUP.id)
     await _tick(harness)
     assert harness.api.to_chat(other_admin.id) == []
+
+
+async def test_the_reminder_jobs_are_scheduled_on_friday_afternoon(harness: Harness) -> None:
+    jobs = {job.name: job for job in harness.application.job_queue.jobs()}  # type: ignore[union-attr]
+    assert {"reminders", "reminders-catch-up"} <= set(jobs)
+    trigger = jobs["reminders"].job.trigger
+    moment = trigger.get_next_fire_time(None, datetime(2026, 11, 26, 12, 0, tzinfo=WIB))
+    assert moment == datetime(2026, 11, 27, 14, 0, tzinfo=WIB)
+
+
+async def test_a_digest_a_moment_late_with_no_grace_still_goes_out(
+    harness: Harness, runtime: Runtime, clock: Clock, settings: Any
+) -> None:
+    _bind(runtime)
+    service = DigestService(runtime, settings.model_copy(update={"digest_grace_days": 0}))
+    clock.now = MONDAY + timedelta(seconds=1)
+    assert await service.tick(harness.application.bot) == 1
+    clock.now = MONDAY + timedelta(hours=1, seconds=1)
+    assert service.due_week(clock.now) is None
