@@ -690,7 +690,7 @@ DIGEST_SKM_YEAR: Final = (
 )
 DIGEST_SKM_SAMPLE: Final = " dari sampel minimal {minimal}"
 DIGEST_SKM_SAMPLE_SHORT: Final = " (belum memenuhi)"
-DIGEST_SKM_NONE: Final = "{periode}: belum ada hasil ({alasan})."
+DIGEST_SKM_NONE: Final = "{periode}: {alasan}"
 DIGEST_IDM_HEADER: Final = "<b>IDM tahun {tahun}</b>"
 DIGEST_IDM_ROW: Final = "{rincian}; belum ada data: {kosong}."
 DIGEST_IDM_NONE: Final = "Belum ada data IDM tahun {tahun}{terakhir}."
