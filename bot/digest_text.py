@@ -23,6 +23,8 @@ __all__ = ["digest_sections", "digest_messages", "chart_caption", "pack", "MAX_O
 
 # The group reads a list, not a register: the rest is one command away.
 MAX_OPEN_LISTED: Final = 30
+# Long lists of names are broken into lines so that no line comes near a message's size.
+_LINE_WIDTH: Final = 1000
 
 
 def _moment(digest: WeeklyDigest) -> str:
@@ -140,8 +142,22 @@ def _open(digest: WeeklyDigest, overdue_days: int) -> str:
     return "\n".join(lines)
 
 
-def _names(desa: Sequence[Desa]) -> str:
-    return ", ".join(h(d.nama) for d in desa)
+def _names(desa: Sequence[Desa], width: int = _LINE_WIDTH) -> str:
+    """Names separated by commas, broken into lines of about ``width`` characters.
+
+    The lines let a very long list be split between messages without cutting a name.
+    """
+    lines: list[str] = []
+    current = ""
+    for item in desa:
+        name = h(item.nama)
+        if current and len(current) + 2 + len(name) > width:
+            lines.append(current + ",")
+            current = name
+        else:
+            current = f"{current}, {name}" if current else name
+    lines.append(current)
+    return "\n".join(lines)
 
 
 def _completeness(digest: WeeklyDigest) -> str:

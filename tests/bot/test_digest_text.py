@@ -1,0 +1,147 @@
+"""The digest's HTML: packed at section boundaries within Telegram's limits, escaped,
+and its chart drawn as a real PNG."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.chart import incidents_chart
+from bot.digest_text import (
+    MAX_OPEN_LISTED,
+    chart_caption,
+    digest_messages,
+    digest_sections,
+    pack,
+)
+from domain.digest import IkuLine, IsoWeek, OpenCase, Trend, WeeklyDigest, WeekPoint, table_period
+from domain.handling import handling_percentage
+from domain.idm import IdmStatus
+from domain.indicators import INDICATORS
+from domain.models import Desa, Incident, IncidentKind, IncidentStatus, Kecamatan
+from domain.report import (
+    HandlingDetail,
+    IdmDetail,
+    IkuReport,
+    IkuRow,
+    SkmDetail,
+    TematikDetail,
+)
+from tests.bot.conftest import WIB
+
+WEEK = IsoWeek(2026, 48)
+MADE = datetime(2026, 11, 30, 7, 0, tzinfo=WIB)
+
+
+def _desa(index: int, nama: str) -> Desa:
+    return Desa(index, 1, f"35.28.08.{2000 + index}", f"35280400{index:02d}", nama)
+
+
+def _digest(desa: list[Desa], open_cases: int = 0) -> WeeklyDigest:
+    kec = Kecamatan(1, "35.28.08", "3528040", "Larangan <Uji>", "Pamekasan", "Jawa Timur")
+    period = table_period(WEEK, MADE.date())
+    rows = [IkuRow(d, d.kinerja_for(kec.nama), None, None, None) for d in INDICATORS]
+    none = handling_percentage(0, 0)
+    report = IkuReport(
+        kecamatan=kec,
+        period=period,
+        generated_at=MADE,
+        rows=rows,
+        idm=IdmDetail(2026, [(d, None) for d in desa], dict.fromkeys(IdmStatus, 0), None),
+        tematik=TematikDetail(2026, 0, []),
+        konflik=HandlingDetail(IncidentKind.KONFLIK, none, {}),
+        trantibum=HandlingDetail(IncidentKind.TRANTIBUM, none, {}),
+        skm=SkmDetail(None, 0, None, None, []),
+        desa_count=len(desa),
+    )
+    cases = [
+        OpenCase(
+            Incident(
+                id=n,
+                nomor=f"TB-2026-{n:04d}",
+                kind=IncidentKind.TRANTIBUM,
+                kecamatan_id=1,
+                desa_id=desa[n % len(desa)].id,
+                event_date=date(2026, 11, 1),
+                received_at=datetime(2026, 11, 1, 9, 0, tzinfo=WIB),
+                category="lainnya",
+                description="x" * 20,
+                status=IncidentStatus.BARU,
+            ),
+            desa[n % len(desa)],
+            29,
+            True,
+        )
+        for n in range(1, open_cases + 1)
+    ]
+    return WeeklyDigest(
+        kecamatan=kec,
+        week=WEEK,
+        made_at=MADE,
+        report=report,
+        lines=[IkuLine(r, False, None, Trend.NONE) for r in rows],
+        compared_with=None,
+        new_by_desa=[],
+        handled_konflik=0,
+        handled_trantibum=0,
+        open_cases=cases,
+        reported=[],
+        nil=[],
+        silent=desa,
+        skm_week=0,
+        history=[WeekPoint(WEEK.previous(n), n % 3, n % 2, n % 2) for n in range(11, -1, -1)],
+    )
+
+
+def test_names_are_escaped() -> None:
+    digest = _digest([_desa(1, "Desa <b>Palsu</b> & Co")])
+    text = "\n".join(digest_messages(digest, overdue_days=7))
+    assert "Larangan &lt;Uji&gt;" in text
+    assert "Desa &lt;b&gt;Palsu&lt;/b&gt; &amp; Co" in text
+    assert "<b>Palsu</b>" not in text
+    assert "&lt;Uji&gt;" in chart_caption(digest)
+
+
+def test_a_long_digest_is_split_between_sections_within_the_limit() -> None:
+    # 600 desa with long names make the completeness section alone longer than a message.
+    desa = [_desa(n, f"Desa Dengan Nama Yang Cukup Panjang Nomor {n}") for n in range(1, 601)]
+    digest = _digest(desa, open_cases=80)
+    messages = digest_messages(digest, overdue_days=7)
+    assert len(messages) > 2
+    assert all(len(m) <= 4096 for m in messages)
+    joined = "\n\n".join(messages)
+    # Nothing lost, nothing cut inside a line.
+    assert joined.count("⚠️ TB-2026-") == MAX_OPEN_LISTED
+    assert f"… dan {80 - MAX_OPEN_LISTED} kasus lain (lihat /tindaklanjut)." in joined
+    for message in messages:
+        assert message.count("<b>") == message.count("</b>")
+        assert message.count("<i>") == message.count("</i>")
+    # Every line arrives whole: the messages' lines are lines of the unsplit digest.
+    whole = set("\n\n".join(digest_sections(digest, overdue_days=7)).split("\n"))
+    assert all(line in whole for m in messages for line in m.split("\n"))
+    assert len(messages[0]) > 3000  # sections are packed together, not one per message
+
+
+def test_pack_joins_small_sections_and_splits_only_between_them() -> None:
+    sections = ["a" * 3000, "b" * 1000, "c" * 200, "d" * 4000]
+    assert [len(m) for m in pack(sections)] == [4002, 200, 4000]
+    assert pack(["x"]) == ["x"]
+    long_section = "\n".join(["y" * 100] * 50)  # 5049 characters, lines of 100
+    parts = pack([long_section])
+    assert all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == long_section
+
+
+def test_the_chart_is_a_png_with_content() -> None:
+    digest = _digest([_desa(1, "Peltong")])
+    png = incidents_chart(digest.history, "Larangan")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 10_000
+    empty = [replace(p, konflik=0, trantibum=0, handled=0) for p in digest.history]
+    assert incidents_chart(empty, "Larangan").startswith(b"\x89PNG")
+
+
+def test_the_caption_fits_telegram() -> None:
+    digest = _digest([_desa(1, "Peltong")])
+    long = replace(digest, kecamatan=replace(digest.kecamatan, nama="L" * 2000))
+    assert len(chart_caption(long)) <= 1024
