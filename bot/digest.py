@@ -34,7 +34,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot import texts
 from bot.chart import incidents_chart
 from bot.config import Settings
-from bot.digest_text import chart_caption, digest_messages
+from bot.digest_text import MAX_OPEN_LISTED, chart_caption, digest_messages
 from bot.formatting import h
 from bot.runtime import Runtime
 from bot.schedule import Schedule
@@ -111,6 +111,7 @@ class DigestService:
                 now=now,
                 overdue_days=self.settings.overdue_days,
                 tz=self.settings.tz,
+                open_limit=MAX_OPEN_LISTED,
             )
         messages = digest_messages(digest, overdue_days=self.settings.overdue_days)
         chart: bytes | None

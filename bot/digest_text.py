@@ -119,11 +119,11 @@ def _week(digest: WeeklyDigest) -> str:
 
 def _open(digest: WeeklyDigest, overdue_days: int) -> str:
     cases = digest.open_cases
-    if not cases:
+    if digest.open_total == 0:
         return texts.DIGEST_OPEN_NONE.format(waktu=_moment(digest))
     lines = [
         texts.DIGEST_OPEN_HEADER.format(
-            waktu=_moment(digest), jumlah=len(cases), terlambat=len(digest.overdue)
+            waktu=_moment(digest), jumlah=digest.open_total, terlambat=digest.overdue_total
         )
     ]
     for case in cases[:MAX_OPEN_LISTED]:
@@ -135,9 +135,10 @@ def _open(digest: WeeklyDigest, overdue_days: int) -> str:
                 hari=case.days_open,
             )
         )
-    if len(cases) > MAX_OPEN_LISTED:
-        lines.append(texts.DIGEST_OPEN_MORE.format(jumlah=len(cases) - MAX_OPEN_LISTED))
-    if digest.overdue:
+    listed = min(len(cases), MAX_OPEN_LISTED)
+    if digest.open_total > listed:
+        lines.append(texts.DIGEST_OPEN_MORE.format(jumlah=digest.open_total - listed))
+    if digest.overdue_total:
         lines.append(texts.DIGEST_OPEN_LEGEND.format(batas=overdue_days))
     return "\n".join(lines)
 

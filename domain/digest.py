@@ -198,12 +198,14 @@ class WeeklyDigest:
     new_by_desa: list[DesaCount]
     handled_konflik: int
     handled_trantibum: int
-    open_cases: list[OpenCase]
+    open_cases: list[OpenCase]  # the oldest ones (overdue first), at most ``open_limit``
     reported: list[Desa]
     nil: list[Desa]
     silent: list[Desa]
     skm_week: int
     history: list[WeekPoint] = field(default_factory=list)
+    open_total: int = 0
+    overdue_total: int = 0
 
     @property
     def new_konflik(self) -> int:
@@ -214,11 +216,6 @@ class WeeklyDigest:
     def new_trantibum(self) -> int:
         """Trantibum events received in the week."""
         return sum(c.trantibum for c in self.new_by_desa)
-
-    @property
-    def overdue(self) -> list[OpenCase]:
-        """Open cases past the limit."""
-        return [c for c in self.open_cases if c.overdue]
 
     @property
     def idm_counts(self) -> dict[IdmStatus, int]:
@@ -275,6 +272,7 @@ def weekly_digest(
     overdue_days: int,
     tz: ZoneInfo,
     history_weeks: int = HISTORY_WEEKS,
+    open_limit: int = 30,
 ) -> WeeklyDigest:
     """Compute the digest of ``week`` for a kecamatan (read-only)."""
     today = now.astimezone(tz).date()
@@ -308,16 +306,17 @@ def weekly_digest(
 
     desa = uow.desa.list_by_kecamatan(kec.id)
     desa_by_id = {d.id: d for d in desa}
-    received = uow.incidents.list_received(kec.id, week.start, week.end)
+    received = uow.incidents.received_marks(kec.id, week.start, week.end)
     per_desa: dict[int, Counter[IncidentKind]] = {}
-    for incident in received:
-        per_desa.setdefault(incident.desa_id, Counter())[incident.kind] += 1
+    for mark in received:
+        per_desa.setdefault(mark.desa_id, Counter())[mark.kind] += 1
     new_by_desa = [
         DesaCount(d, per_desa[d.id][IncidentKind.KONFLIK], per_desa[d.id][IncidentKind.TRANTIBUM])
         for d in desa
         if d.id in per_desa
     ]
     handled = Counter(i.kind for i in uow.incidents.list_handled(kec.id, week.start, week.end))
+    # Oldest first is overdue first: overdue means received more than overdue_days ago.
     open_cases = [
         OpenCase(
             incident=i,
@@ -325,10 +324,13 @@ def weekly_digest(
             days_open=days_open(i, now),
             overdue=is_overdue(i, now, overdue_days),
         )
-        for i in uow.incidents.list_open(kec.id)
+        for i in uow.incidents.list_open(kec.id, limit=open_limit)
         if i.desa_id in desa_by_id
     ]
-    open_cases.sort(key=lambda c: (not c.overdue, -c.days_open, c.incident.nomor))
+    open_total = uow.incidents.count_open(kec.id)
+    overdue_total = uow.incidents.count_open(
+        kec.id, received_before=now - timedelta(days=overdue_days)
+    )
 
     reported_ids = uow.incidents.reported_desa(kec.id, week.start, week.end)
     nil_ids = uow.incidents.nil_desa(kec.id, week.year, week.week) - reported_ids
@@ -350,6 +352,8 @@ def weekly_digest(
         silent=[d for d in desa if d.id not in reported_ids and d.id not in nil_ids],
         skm_week=skm_week,
         history=_history(uow, kec.id, week, history_weeks, tz),
+        open_total=open_total,
+        overdue_total=overdue_total,
     )
 
 
@@ -358,14 +362,14 @@ def _history(
 ) -> list[WeekPoint]:
     """Incidents received per week over the ``count`` weeks up to ``last``."""
     weeks = [last.previous(n) for n in range(count - 1, -1, -1)]
-    incidents = uow.incidents.list_received(kecamatan_id, weeks[0].start, last.end)
+    marks = uow.incidents.received_marks(kecamatan_id, weeks[0].start, last.end)
     tally: dict[IsoWeek, list[int]] = {w: [0, 0, 0] for w in weeks}
-    for incident in incidents:
-        week = IsoWeek.of(incident.received_at.astimezone(tz).date())
+    for mark in marks:
+        week = IsoWeek.of(mark.received_at.astimezone(tz).date())
         if week not in tally:
             continue
         counts = tally[week]
-        counts[0 if incident.kind is IncidentKind.KONFLIK else 1] += 1
-        if incident.handled_at is not None:
+        counts[0 if mark.kind is IncidentKind.KONFLIK else 1] += 1
+        if mark.handled:
             counts[2] += 1
     return [WeekPoint(w, *tally[w]) for w in weeks]

@@ -42,6 +42,7 @@ __all__ = [
     "KecamatanSeed",
     "DesaSeed",
     "HandlingCounts",
+    "ReceivedMark",
     "SkmTotals",
     "KecamatanRepository",
     "DesaRepository",
@@ -86,6 +87,16 @@ class HandlingCounts:
 
     total: int
     handled: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMark:
+    """One received incident, reduced to what weekly counts need."""
+
+    desa_id: int
+    kind: IncidentKind
+    received_at: datetime
+    handled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +267,14 @@ class IncidentRepository(Protocol):
         """A reporter's incidents, newest first."""
         ...
 
-    def list_open(self, kecamatan_id: int, kind: IncidentKind | None = None) -> list[Incident]:
-        """Incidents not yet handled, oldest received first."""
+    def list_open(
+        self, kecamatan_id: int, kind: IncidentKind | None = None, limit: int | None = None
+    ) -> list[Incident]:
+        """Incidents not yet handled, oldest received first (at most ``limit``)."""
+        ...
+
+    def count_open(self, kecamatan_id: int, *, received_before: datetime | None = None) -> int:
+        """Incidents not yet handled (COUNT), optionally only those received before a moment."""
         ...
 
     def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
@@ -284,8 +301,9 @@ class IncidentRepository(Protocol):
         """Incidents per status value for the same range."""
         ...
 
-    def list_received(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
-        """Incidents received on office days [start, end] (Asia/Jakarta), oldest first."""
+    def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
+        """Desa, kind, moment and handled flag of the incidents received on office days
+        [start, end] (Asia/Jakarta): a few columns, not whole incidents."""
         ...
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
@@ -492,6 +510,82 @@ class DigestRepository(Protocol):
         ...
 
 
+# -- export (Excel report) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """One incident as the Excel report lists it, with its desa and reporter resolved.
+
+    ``stage`` is the KonflikStage value of a conflict (None for trantibum); the
+    reporter is an officer (a registered user), never a citizen.
+    """
+
+    nomor: str
+    kind: IncidentKind
+    event_date: date
+    received_at: datetime
+    desa_kode: str
+    desa_nama: str
+    category: str
+    category_detail: str | None
+    stage: str | None
+    status: IncidentStatus
+    handled_at: datetime | None
+    description: str
+    reporter_nama: str | None
+    reporter_jabatan: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkmProfileCounts:
+    """Respondents per profile answer, counted by the database (None: not answered).
+
+    ``usia`` is keyed by the lower bound of the age group asked for.
+    """
+
+    jenis_kelamin: dict[str | None, int]
+    usia: dict[int | None, int]
+    pendidikan: dict[str | None, int]
+    pekerjaan: dict[str | None, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SkmSuggestion:
+    """A suggestion (saran) with its survey day and service: nothing that names a person."""
+
+    survey_date: date
+    service: str | None
+    saran: str
+
+
+class ExportRepository(Protocol):
+    """What the Excel report lists beyond the IKU table's aggregates."""
+
+    def incidents(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> list[IncidentRecord]:
+        """Incidents of ``kind`` with event date in [start, end], oldest event first."""
+        ...
+
+    def skm_profile(
+        self, kecamatan_id: int, start: date, end: date, age_groups: tuple[int, ...]
+    ) -> SkmProfileCounts:
+        """Respondents per profile answer for survey dates in [start, end] (GROUP BY).
+
+        ``age_groups`` are the ascending lower bounds of the age groups; an age
+        below the first bound counts in the first group.
+        """
+        ...
+
+    def skm_suggestions(self, kecamatan_id: int, start: date, end: date) -> list[SkmSuggestion]:
+        """Non-empty suggestions for survey dates in [start, end], by day, service and text."""
+        ...
+
+
+__all__ += ["IncidentRecord", "SkmProfileCounts", "SkmSuggestion", "ExportRepository"]
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called."""
 
@@ -507,6 +601,7 @@ class UnitOfWork(Protocol):
     invites: InviteRepository
     drafts: DraftRepository
     digests: DigestRepository
+    exports: ExportRepository
 
     def __enter__(self) -> Self: ...
 

@@ -45,7 +45,7 @@ from domain.models import (
     UserStatus,
     tracking_number,
 )
-from domain.ports import HandlingCounts, KecamatanSeed, SkmTotals
+from domain.ports import HandlingCounts, KecamatanSeed, ReceivedMark, SkmTotals
 from domain.skm import UNSUR, UnsurTotal
 from storage.tables import (
     AuditLogRow,
@@ -642,7 +642,9 @@ class SqlIncidentRepository(_Repo):
         )
         return [self._incident(r) for r in rows]
 
-    def list_open(self, kecamatan_id: int, kind: IncidentKind | None = None) -> list[Incident]:
+    def list_open(
+        self, kecamatan_id: int, kind: IncidentKind | None = None, limit: int | None = None
+    ) -> list[Incident]:
         """Incidents not yet handled, oldest received first."""
         query = select(IncidentRow).where(
             col(IncidentRow.kecamatan_id) == kecamatan_id,
@@ -650,10 +652,20 @@ class SqlIncidentRepository(_Repo):
         )
         if kind is not None:
             query = query.where(col(IncidentRow.kind) == kind.value)
-        rows = self.session.scalars(
-            query.order_by(col(IncidentRow.received_at), col(IncidentRow.id))
+        query = query.order_by(col(IncidentRow.received_at), col(IncidentRow.id))
+        if limit is not None:
+            query = query.limit(limit)
+        return [self._incident(r) for r in self.session.scalars(query)]
+
+    def count_open(self, kecamatan_id: int, *, received_before: datetime | None = None) -> int:
+        """COUNT of incidents not yet handled (received before a moment, if given)."""
+        query = select(func.count()).where(
+            col(IncidentRow.kecamatan_id) == kecamatan_id,
+            col(IncidentRow.status) != IncidentStatus.TERTANGANI.value,
         )
-        return [self._incident(r) for r in rows]
+        if received_before is not None:
+            query = query.where(col(IncidentRow.received_at) < received_before)
+        return int(self.session.scalar(query) or 0)
 
     def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
         """COUNT of a desa's incidents by event date."""
@@ -712,11 +724,16 @@ class SqlIncidentRepository(_Repo):
             col(IncidentRow.event_date) <= end,
         )
 
-    def list_received(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
-        """Incidents received on office days [start, end], oldest first."""
+    def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
+        """Four columns of the incidents received on office days [start, end]."""
         since, until = _office_bounds(start, end)
-        rows = self.session.scalars(
-            select(IncidentRow)
+        rows = self.session.execute(
+            select(
+                col(IncidentRow.desa_id),
+                col(IncidentRow.kind),
+                col(IncidentRow.received_at),
+                col(IncidentRow.status),
+            )
             .where(
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
                 col(IncidentRow.received_at) >= since,
@@ -724,7 +741,15 @@ class SqlIncidentRepository(_Repo):
             )
             .order_by(col(IncidentRow.received_at), col(IncidentRow.id))
         )
-        return [self._incident(r) for r in rows]
+        return [
+            ReceivedMark(
+                desa_id=desa_id,
+                kind=IncidentKind(kind),
+                received_at=received_at,
+                handled=status == IncidentStatus.TERTANGANI.value,
+            )
+            for desa_id, kind, received_at, status in rows
+        ]
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
         """Incidents handled (and still so) on office days [start, end], oldest first."""

@@ -90,6 +90,8 @@ def _digest(desa: list[Desa], open_cases: int = 0) -> WeeklyDigest:
         silent=desa,
         skm_week=0,
         history=[WeekPoint(WEEK.previous(n), n % 3, n % 2, n % 2) for n in range(11, -1, -1)],
+        open_total=open_cases,
+        overdue_total=open_cases,
     )
 
 
