@@ -1,51 +1,291 @@
-"""The IKU table as an Excel workbook, for /ekspor.
+"""The full IKU report as an Excel workbook, for /ekspor and ``iku-bot report --format xlsx``.
 
-One sheet "IKU": three title rows (kecamatan, period, when it was made), then the
-table from row :data:`HEADER_ROW`. Numbers stay numbers with a number format, so
-that the office can compute with them: percentages (realisasi of IKU 3 and 4, every
-capaian) are stored as fractions with the format ``0.00%`` (50% is 0.5), NIK with
-``0.00``, desa counts as integers. A value that does not exist is "-"; a handling
-indicator without any incident says "tidak ada kejadian" (never 0% or 100%).
+Sheets, each with title rows (what, period, when made), a bold filled header row that
+stays frozen while scrolling, set column widths and wrapped long text:
+
+- ``IKU``: the signed table's columns (no, kinerja utama, indikator, formula, target,
+  realisasi, capaian, sumber data, penanggung jawab) and keterangan;
+- ``Konflik`` and ``Trantibum``: every incident of the period, under a summary
+  (jumlah, tertangani, persentase) equal to the IKU row;
+- ``SKM``: per unsur the sums, NRR and NRR x 1/9, then IKM, NIK, mutu, kinerja and the
+  sample against the minimum, in total and per service;
+- ``SKM Responden``: the respondent profile (counts and shares);
+- ``SKM Saran``: the suggestions with their day and service only;
+- ``IDM``: every desa with IKS, IKE, IKL, the stored score and status, counts per status;
+- ``Desa Tematik``: the active designations of the year.
+
+Numbers stay numbers with a number format, so that the office can compute with them:
+percentages are fractions shown as ``0.00%`` (50% is 0.5), NIK ``0.00``, NRR and IKM
+``0.0000``, counts integers, dates real dates shown ``dd-mm-yyyy`` (instants on the
+office clock). A value that does not exist is "-"; a handling indicator without any
+incident says "tidak ada kejadian" (never 0% or 100%).
+
+Every text is written as a string cell, never as a formula: a user's "=..." stays
+text (and is marked with a quote prefix, so that editing the cell keeps it text).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
+from bot.formatting import STATUS_TEXT
 from bot.reporting import fmt_date_id
-from domain.models import IndicatorCode
-from domain.report import IkuReport, IkuRow
+from domain.export import (
+    PROFILE_QUESTIONS,
+    ExportData,
+    handling_days,
+)
+from domain.idm import IdmStatus
+from domain.incidents import category_label
+from domain.models import IncidentKind, IndicatorCode, KonflikStage
+from domain.period import Period
+from domain.ports import IncidentRecord
+from domain.records import TEMA_LABEL
+from domain.report import HandlingDetail, IkuReport, IkuRow
 
 __all__ = [
-    "HEADER_ROW",
-    "FIRST_ROW",
-    "iku_workbook",
+    "PERCENT",
+    "DATE",
+    "DATETIME",
+    "SHEETS",
+    "report_workbook",
     "workbook_name",
     "no_events",
 ]
 
-HEADER_ROW = 5
-FIRST_ROW = HEADER_ROW + 1
-_WIDTHS = (5, 40, 45, 12, 18, 12, 50)
-_PERCENT = "0.00%"
-_FORMATS = {"%": _PERCENT, "NIK": "0.00", "desa": "0"}
-_MISSING = "-"
+PERCENT = "0.00%"
+NIK = "0.00"
+NRR = "0.0000"
+INTEGER = "0"
+DATE = "dd-mm-yyyy"
+DATETIME = "dd-mm-yyyy hh:mm"
+# The IDM score as stored (14 decimals): at least 4 shown, every further digit kept.
+SCORE = "0.0000##########"
+_FORMATS = {"%": PERCENT, "NIK": NIK, "desa": INTEGER}
+_MISSING = texts.WB_MISSING
+_STAGES = {
+    KonflikStage.POTENSI.value: texts.STAGE_POTENSI,
+    KonflikStage.TERJADI.value: texts.STAGE_TERJADI,
+}
+_FORMULA_START = ("=", "+", "-", "@")
 
-Value = str | int | float | None
+SHEETS: tuple[str, ...] = (
+    texts.WB_SHEET_IKU,
+    texts.WB_SHEET_KONFLIK,
+    texts.WB_SHEET_TRANTIBUM,
+    texts.WB_SHEET_SKM,
+    texts.WB_SHEET_PROFILE,
+    texts.WB_SHEET_SARAN,
+    texts.WB_SHEET_IDM,
+    texts.WB_SHEET_TEMATIK,
+)
+
+Value = str | int | float | date | datetime | None
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A value and its number format (None: General)."""
+
+    value: Value
+    fmt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a sheet's table: header, width in characters, wrapped or not."""
+
+    header: str
+    width: float
+    wrap: bool = False
+    right: bool = False
+
+
+def _missing() -> Cell:
+    return Cell(_MISSING)
+
+
+def _count(value: int | None) -> Cell:
+    return _missing() if value is None else Cell(value, INTEGER)
+
+
+def _decimal(value: Decimal | None, fmt: str) -> Cell:
+    return _missing() if value is None else Cell(float(value), fmt)
+
+
+def _fraction(value: Decimal | None) -> Cell:
+    """A share already expressed as a fraction (0.5 is 50%)."""
+    return _missing() if value is None else Cell(float(value), PERCENT)
+
+
+def _percent(value: Decimal | None) -> Cell:
+    """A percentage as the domain gives it (50.00) stored as the fraction 0.5."""
+    return _missing() if value is None else Cell(float(value / 100), PERCENT)
+
+
+def _yes_no(value: bool | None) -> Cell:
+    if value is None:
+        return _missing()
+    return Cell(texts.WB_YES if value else texts.WB_NO)
+
+
+class _Styles:
+    """The table cell styles of one workbook, each made once as a named style.
+
+    Setting font, border and alignment cell by cell makes openpyxl hash each style
+    object again for every cell (seconds for a few thousand incidents); assigning a
+    named style only copies its index array.
+    """
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.made: set[str] = set()
+
+    def name(self, *, fmt: str | None, bold: bool, wrap: bool, right: bool) -> str:
+        """The name of the table style with these properties (registered on first use)."""
+        name = "IKU tabel" + " tebal" * bold + " lipat" * wrap + " kanan" * right
+        name += f" {fmt}" if fmt else ""
+        if name not in self.made:
+            style = NamedStyle(name=name)
+            style.font = Font(bold=bold)
+            style.border = _BORDER
+            style.alignment = Alignment(
+                vertical="top", wrap_text=wrap, horizontal="right" if right else None
+            )
+            if fmt is not None:
+                style.number_format = fmt
+            self.workbook.add_named_style(style)
+            self.made.add(name)
+        return name
+
+
+class _SheetWriter:
+    """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks."""
+
+    def __init__(self, sheet: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
+        self.sheet = sheet
+        self.columns = list(columns)
+        self.styles = styles
+        self.row = 1
+        for number, column in enumerate(self.columns, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = column.width
+
+    def put(
+        self, column: int, item: Cell | Value, *, bold: bool = False, style: str | None = None
+    ) -> None:
+        """One cell of the current row; text is always a string, never a formula."""
+        cell_value = item if isinstance(item, Cell) else Cell(item)
+        cell = self.sheet.cell(row=self.row, column=column)
+        if style is not None:
+            cell.style = style  # carries the number format too
+        value = cell_value.value
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.value = text
+            # openpyxl takes a string starting with "=" for a formula: force a string.
+            cell.data_type = "s"
+            if len(text) > 1 and text.startswith(_FORMULA_START):
+                cell.quotePrefix = True
+        else:
+            cell.value = value
+        if cell_value.fmt is not None and style is None:
+            cell.number_format = cell_value.fmt
+        if bold:
+            cell.font = Font(bold=True)
+
+    def titles(self, lines: Sequence[str]) -> None:
+        """Title rows (the first one larger and bold), then an empty row."""
+        for number, line in enumerate(lines):
+            self.put(1, line)
+            self.sheet.cell(row=self.row, column=1).font = Font(bold=number == 0, size=13)
+            self.row += 1
+        self.row += 1
+
+    def pairs(self, items: Sequence[tuple[str, Cell]], value_column: int) -> None:
+        """Label-value rows (label in column A, spilling right), then an empty row."""
+        for label, value in items:
+            self.put(1, label, bold=True)
+            self.put(value_column, value)
+            self.sheet.cell(row=self.row, column=value_column).alignment = Alignment(
+                horizontal="right"
+            )
+            self.row += 1
+        self.row += 1
+
+    def header(self, headers: Sequence[str] | None = None, first: int = 1, *, freeze: bool) -> None:
+        """A bold, filled header row; with ``freeze`` everything above the next row stays."""
+        for offset, text in enumerate(headers or [c.header for c in self.columns]):
+            self.put(first + offset, text)
+            cell = self.sheet.cell(row=self.row, column=first + offset)
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = _BORDER
+        if freeze:
+            self.sheet.freeze_panes = f"A{self.row + 1}"
+        self.row += 1
+
+    def line(self, cells: Sequence[Cell | Value], first: int = 1, *, bold: bool = False) -> None:
+        """A table row with borders; long-text columns wrap."""
+        for offset, item in enumerate(cells):
+            column = first + offset
+            spec = self.columns[column - 1] if column <= len(self.columns) else None
+            style = self.styles.name(
+                fmt=item.fmt if isinstance(item, Cell) else None,
+                bold=bold,
+                wrap=spec is not None and spec.wrap,
+                right=spec is not None and spec.right,
+            )
+            self.put(column, item, style=style)
+        self.row += 1
+
+    def note(self, text: str) -> None:
+        """A line of explanation (not part of any table)."""
+        self.put(1, text)
+        self.sheet.cell(row=self.row, column=1).font = Font(italic=True)
+        self.row += 1
+
+    def skip(self) -> None:
+        """An empty row."""
+        self.row += 1
 
 
 def workbook_name(report: IkuReport) -> str:
-    """'IKU-Larangan-2026.xlsx' (only letters, digits and dashes in the name)."""
+    """'IKU-Larangan-2026.xlsx', '...-2026-S1', '...-2026-TW3', or '...-20260101-20261125'."""
     nama = re.sub(r"[^A-Za-z0-9]+", "-", report.kecamatan.nama).strip("-") or "Kecamatan"
-    return f"IKU-{nama}-{report.period.year_of_record}.xlsx"
+    return f"IKU-{nama}-{_period_tag(report.period)}.xlsx"
+
+
+def _period_tag(period: Period) -> str:
+    year = period.start.year
+    if period.end.year == year:
+        if (period.start, period.end) == (date(year, 1, 1), date(year, 12, 31)):
+            return str(year)
+        for number in (1, 2):
+            semester = Period.semester(year, number)
+            if (period.start, period.end) == (semester.start, semester.end):
+                return f"{year}-S{number}"
+        for number in (1, 2, 3, 4):
+            quarter = Period.quarter(year, number)
+            if (period.start, period.end) == (quarter.start, quarter.end):
+                return f"{year}-TW{number}"
+    return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 
 
 def no_events(report: IkuReport, row: IkuRow) -> bool:
@@ -57,85 +297,318 @@ def no_events(report: IkuReport, row: IkuRow) -> bool:
     return False
 
 
-def _number(value: Decimal, satuan: str) -> int | float:
-    """A Decimal as an Excel number: percentages as fractions, whole numbers as ints."""
+def _amount(value: Decimal | None, satuan: str) -> Cell:
+    """A target or realisasi in its unit: percentages as fractions, counts as integers."""
+    if value is None:
+        return _missing()
     if satuan == "%":
-        value = value / 100
-    if value == value.to_integral_value() and satuan != "%":
-        return int(value)
-    return float(value)
+        return _percent(value)
+    if satuan == "desa" and value == value.to_integral_value():
+        return Cell(int(value), INTEGER)
+    return Cell(float(value), _FORMATS.get(satuan))
 
 
-def _cells(report: IkuReport, row: IkuRow) -> list[tuple[Value, str | None]]:
-    """The seven cells of an indicator: (value, number format)."""
-    satuan = row.definition.satuan
-    fmt = _FORMATS.get(satuan, "General")
-
-    def amount(value: Decimal | None) -> tuple[Value, str | None]:
-        return (_MISSING, None) if value is None else (_number(value, satuan), fmt)
-
-    realisasi = (texts.SUMMARY_NO_EVENTS, None) if no_events(report, row) else amount(row.realisasi)
-    capaian: tuple[Value, str | None] = (
-        (_MISSING, None) if row.capaian is None else (_number(row.capaian, "%"), _PERCENT)
-    )
-    return [
-        (row.definition.number, None),
-        (row.kinerja_utama, None),
-        (row.definition.indikator, None),
-        amount(row.target),
-        realisasi,
-        capaian,
-        (row.keterangan, None),
-    ]
-
-
-def iku_workbook(report: IkuReport) -> bytes:
-    """The IKU table of ``report`` as the bytes of an .xlsx file."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = texts.XLSX_SHEET
+def _titles(report: IkuReport, title: str) -> list[str]:
     kec = report.kecamatan
-    period = report.period
     moment = report.generated_at
-    titles = (
-        texts.XLSX_TITLE.format(kecamatan=kec.nama),
-        texts.XLSX_PERIOD.format(mulai=fmt_date_id(period.start), sampai=fmt_date_id(period.end)),
-        texts.XLSX_GENERATED.format(
+    return [
+        title,
+        texts.WB_PERIOD.format(
+            mulai=fmt_date_id(report.period.start), sampai=fmt_date_id(report.period.end)
+        ),
+        texts.WB_GENERATED.format(
             kabupaten=kec.kabupaten,
             provinsi=kec.provinsi,
             waktu=f"{fmt_date_id(moment.date())} {moment:%H.%M}",
         ),
+    ]
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    """An instant as a naive wall time on the office clock (Excel has no time zones)."""
+    if moment is None:
+        return None
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+def _iku_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+    widths = (5, 34, 34, 44, 11, 17, 11, 22, 30, 44)
+    wraps = (False, True, True, True, False, False, False, True, True, True)
+    columns = [
+        Column(h, w, wrap, right=number in (5, 6, 7))  # target, realisasi, capaian
+        for number, (h, w, wrap) in enumerate(
+            zip(texts.WB_HEADERS_IKU, widths, wraps, strict=True), start=1
+        )
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    out.titles(_titles(report, texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)))
+    out.header(freeze=True)
+    for row in report.rows:
+        definition = row.definition
+        realisasi = (
+            Cell(texts.SUMMARY_NO_EVENTS)
+            if no_events(report, row)
+            else _amount(row.realisasi, definition.satuan)
+        )
+        out.line(
+            [
+                Cell(definition.number),
+                row.kinerja_utama,
+                definition.indikator,
+                definition.formula,
+                _amount(row.target, definition.satuan),
+                realisasi,
+                _percent(row.capaian),
+                definition.sumber_data,
+                definition.owner.full_name,
+                row.keterangan,
+            ]
+        )
+
+
+def _incident_sheet(
+    sheet: Worksheet,
+    styles: _Styles,
+    report: IkuReport,
+    detail: HandlingDetail,
+    records: list[IncidentRecord],
+    tz: tzinfo,
+) -> None:
+    konflik = detail.kind is IncidentKind.KONFLIK
+    widths = (5, 15, 12, 17, 16, 26, 15, 12, 12, 11, 60, 22, 20)
+    wraps = (False, False, False, False, True, True, False, False, False, False, True, True, True)
+    zona = report.generated_at.astimezone(tz).tzname() or str(tz)  # WIB, WITA or WIT
+    columns = [
+        Column(h.format(zona=zona), w, wrap)
+        for h, w, wrap in zip(texts.WB_HEADERS_INCIDENT, widths, wraps, strict=True)
+        if konflik or h != texts.WB_HEADERS_INCIDENT[6]  # "Tahap" is for conflicts only
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    title = texts.WB_TITLE_KONFLIK if konflik else texts.WB_TITLE_TRANTIBUM
+    out.titles(_titles(report, title.format(kecamatan=report.kecamatan.nama)))
+    result = detail.result
+    percent = Cell(texts.SUMMARY_NO_EVENTS) if result.no_events else _percent(result.percent)
+    out.pairs(
+        [
+            (texts.WB_INCIDENT_TOTAL, Cell(result.total, INTEGER)),
+            (texts.WB_INCIDENT_HANDLED, Cell(result.handled, INTEGER)),
+            (texts.WB_INCIDENT_PERCENT, percent),
+        ],
+        value_column=4,
     )
-    last_column = len(texts.XLSX_HEADERS)
-    for number, title in enumerate(titles, start=1):
-        sheet.cell(row=number, column=1, value=title).font = Font(bold=number == 1, size=13)
-        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=last_column)
+    out.note(texts.WB_INCIDENT_NOTE)
+    out.skip()
+    out.header(freeze=True)
+    for number, item in enumerate(records, start=1):
+        stage: list[Cell | Value] = [_STAGES.get(item.stage or "", _MISSING)] if konflik else []
+        handled = _local(item.handled_at, tz)
+        days = handling_days(item)
+        out.line(
+            [
+                Cell(number),
+                item.nomor,
+                Cell(item.event_date, DATE),
+                Cell(_local(item.received_at, tz), DATETIME),
+                item.desa_nama,
+                category_label(item.kind, item.category, item.category_detail),
+                *stage,
+                STATUS_TEXT[item.status],
+                _missing() if handled is None else Cell(handled.date(), DATE),
+                _count(days),
+                item.description,
+                item.reporter_nama or _MISSING,
+                item.reporter_jabatan or _MISSING,
+            ]
+        )
 
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for column, header in enumerate(texts.XLSX_HEADERS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    for offset, row in enumerate(report.rows):
-        for column, (value, number_format) in enumerate(_cells(report, row), start=1):
-            cell = sheet.cell(row=FIRST_ROW + offset, column=column, value=value)
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=column in (2, 3, 7))
-            if number_format is not None:
-                cell.number_format = number_format
-            elif column in (4, 5, 6):
-                cell.alignment = Alignment(vertical="top", horizontal="right")
 
-    for column, width in enumerate(_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{FIRST_ROW}"
+def _skm_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
+    report = data.report
+    skm = report.skm
+    columns = [
+        Column(h, w) for h, w in zip(texts.WB_HEADERS_UNSUR, (7, 44, 14, 14, 10, 14), strict=True)
+    ]
+    columns[1] = Column(columns[1].header, columns[1].width, wrap=True)
+    out = _SheetWriter(sheet, columns, styles)
+    out.titles(_titles(report, texts.WB_TITLE_SKM.format(kecamatan=report.kecamatan.nama)))
+    out.note(texts.WB_SKM_NOTE)
+    out.skip()
+    out.header(freeze=True)
+    for line in data.unsur:
+        out.line(
+            [
+                f"U{line.number}",
+                line.name,
+                Cell(line.total, INTEGER),
+                Cell(line.answered, INTEGER),
+                _decimal(line.nrr, NRR),
+                _decimal(line.weighted, NRR),
+            ]
+        )
+    out.skip()
+    result = skm.result
+    summary: list[tuple[str, Cell]] = [
+        (texts.WB_SKM_IKM, _missing() if result is None else _decimal(result.ikm_rounded(4), NRR)),
+        (texts.WB_SKM_NIK, _missing() if result is None else _decimal(result.nik, NIK)),
+        (texts.WB_SKM_MUTU, _missing() if result is None else Cell(result.mutu)),
+        (texts.WB_SKM_KINERJA, _missing() if result is None else Cell(result.kinerja)),
+        (texts.WB_SKM_RESPONDENTS, Cell(skm.respondents, INTEGER)),
+        (texts.WB_SKM_POPULATION, _count(skm.population)),
+        (texts.WB_SKM_MIN_SAMPLE, _count(skm.min_sample)),
+        (texts.WB_SKM_SUFFICIENT, _yes_no(skm.sufficient)),
+    ]
+    if result is None:
+        summary.append(
+            (texts.WB_SKM_NOTE_LABEL, Cell(report.row(IndicatorCode.SKM).keterangan or _MISSING))
+        )
+    for label, value in summary:
+        out.put(2, label, bold=True)
+        out.put(3, value)
+        out.row += 1
+    out.skip()
+    out.header(texts.WB_HEADERS_SERVICE, first=2, freeze=False)
+    for service in data.services:
+        out.line(
+            [
+                service.nama or texts.WB_SKM_NO_SERVICE,
+                Cell(service.respondents, INTEGER),
+                _count(service.population),
+                _count(service.min_sample),
+                _yes_no(service.sufficient),
+            ],
+            first=2,
+        )
+
+
+def _profile_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
+    report = data.report
+    columns = [
+        Column(h, w) for h, w in zip(texts.WB_HEADERS_PROFILE, (16, 26, 10, 12), strict=True)
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    out.titles(_titles(report, texts.WB_TITLE_PROFILE.format(kecamatan=report.kecamatan.nama)))
+    out.note(texts.WB_PROFILE_NOTE)
+    out.skip()
+    out.header(freeze=True)
+    tables = {table.question: table for table in data.profile}
+    for key in PROFILE_QUESTIONS:
+        table = tables[key]
+        question = texts.WB_PROFILE_QUESTION[key]
+        for line in table.lines:
+            out.line(
+                [
+                    question,
+                    line.label if line.label is not None else texts.WB_PROFILE_BLANK,
+                    Cell(line.count, INTEGER),
+                    _fraction(line.share),
+                ]
+            )
+        whole = _fraction(Decimal(1) if table.total else None)
+        out.line([question, texts.WB_PROFILE_TOTAL, Cell(table.total, INTEGER), whole], bold=True)
+
+
+def _saran_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
+    report = data.report
+    columns = [
+        Column(h, w, wrap)
+        for h, w, wrap in zip(
+            texts.WB_HEADERS_SARAN, (5, 14, 30, 90), (False, False, True, True), strict=True
+        )
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    out.titles(_titles(report, texts.WB_TITLE_SARAN.format(kecamatan=report.kecamatan.nama)))
+    out.note(texts.WB_SARAN_NOTE)
+    out.skip()
+    out.header(freeze=True)
+    if not data.suggestions:
+        out.note(texts.WB_SARAN_NONE)
+    for number, item in enumerate(data.suggestions, start=1):
+        out.line([Cell(number), Cell(item.survey_date, DATE), item.service or _MISSING, item.saran])
+
+
+def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+    idm = report.idm
+    widths = (5, 16, 13, 20, 19, 19, 19, 19, 30)
+    columns = [Column(h, w) for h, w in zip(texts.WB_HEADERS_IDM, widths, strict=True)]
+    out = _SheetWriter(sheet, columns, styles)
+    title = texts.WB_TITLE_IDM.format(kecamatan=report.kecamatan.nama, tahun=idm.tahun)
+    out.titles(_titles(report, title))
+    out.note(texts.WB_IDM_NOTE)
+    out.skip()
+    out.header(freeze=True)
+    for number, (desa, result) in enumerate(idm.per_desa, start=1):
+        head: list[Cell | Value] = [Cell(number), desa.kode, desa.kode_bps, desa.nama]
+        if result is None:
+            out.line([*head, *[_missing()] * 4, texts.WB_IDM_NO_DATA.format(tahun=idm.tahun)])
+            continue
+        out.line(
+            [
+                *head,
+                _decimal(result.iks, SCORE),
+                _decimal(result.ike, SCORE),
+                _decimal(result.ikl, SCORE),
+                _decimal(result.score, SCORE),
+                result.status.label,
+            ]
+        )
+    out.skip()
+    out.put(1, texts.WB_IDM_COUNTS.format(tahun=idm.tahun), bold=True)
+    out.row += 1
+    counts: list[tuple[str, Cell]] = [
+        (status.label, Cell(idm.counts.get(status, 0), INTEGER)) for status in reversed(IdmStatus)
+    ]
+    counts.append((texts.WB_IDM_WITHOUT, Cell(len(idm.per_desa) - idm.with_data, INTEGER)))
+    counts.append((texts.WB_IDM_ALL, Cell(len(idm.per_desa), INTEGER)))
+    out.pairs(counts, value_column=4)
+
+
+def _tematik_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+    tematik = report.tematik
+    widths = (5, 16, 20, 24, 8, 44)
+    wraps = (False, False, False, True, False, True)
+    columns = [
+        Column(h, w, wrap)
+        for h, w, wrap in zip(texts.WB_HEADERS_TEMATIK, widths, wraps, strict=True)
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    title = texts.WB_TITLE_TEMATIK.format(kecamatan=report.kecamatan.nama, tahun=tematik.tahun)
+    out.titles(_titles(report, title))
+    out.pairs([(texts.WB_TEMATIK_COUNT, Cell(tematik.count, INTEGER))], value_column=4)
+    out.header(freeze=True)
+    if not tematik.items:
+        out.note(texts.WB_TEMATIK_NONE.format(tahun=tematik.tahun))
+    for number, (desa, item) in enumerate(tematik.items, start=1):
+        tema = TEMA_LABEL[item.tema]
+        if item.tema_lainnya:
+            tema = f"{tema}: {item.tema_lainnya}"
+        out.line([Cell(number), desa.kode, desa.nama, tema, Cell(item.tahun), item.referensi])
+
+
+def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
+    """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``."""
+    report = data.report
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    sheets = {title: workbook.create_sheet(title) for title in SHEETS}
+    styles = _Styles(workbook)
+    _iku_sheet(sheets[texts.WB_SHEET_IKU], report, styles)
+    _incident_sheet(
+        sheets[texts.WB_SHEET_KONFLIK], styles, report, report.konflik, data.konflik, tz
+    )
+    _incident_sheet(
+        sheets[texts.WB_SHEET_TRANTIBUM], styles, report, report.trantibum, data.trantibum, tz
+    )
+    _skm_sheet(sheets[texts.WB_SHEET_SKM], data, styles)
+    _profile_sheet(sheets[texts.WB_SHEET_PROFILE], data, styles)
+    _saran_sheet(sheets[texts.WB_SHEET_SARAN], data, styles)
+    _idm_sheet(sheets[texts.WB_SHEET_IDM], report, styles)
+    _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles)
+    workbook.active = 0
     workbook.properties.creator = "iku-bot"
-    workbook.properties.title = titles[0]
-    workbook.properties.created = moment.astimezone(UTC).replace(tzinfo=None)
+    workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)
+    workbook.properties.created = report.generated_at.astimezone(UTC).replace(tzinfo=None)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -498,8 +498,8 @@ SKM_NOT_OPEN_HINT: Final = "Tambahkan layanan yang dapat dinilai warga dengan /l
 
 EXPORT_FULL_COMMAND: Final = "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
 EXPORT_FULL_CAPTION: Final = (
-    "Laporan IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}: tabel IKU, konflik, "
-    "trantibum, SKM, IDM dan desa tematik."
+    "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}, beserta rinciannya: "
+    "konflik, trantibum, SKM, IDM dan desa tematik."
 )
 EXPORT_EXAMPLES: Final = (
     "Contoh:\n"
@@ -564,7 +564,7 @@ WB_HEADERS_INCIDENT: Final = (
     "No",
     "Nomor",
     "Tanggal Kejadian",
-    "Diterima (WIB)",
+    "Diterima ({zona})",
     "Desa",
     "Kategori",
     "Tahap",

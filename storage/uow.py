@@ -21,6 +21,7 @@ from domain.ports import (
     TematikRepository,
     UserRepository,
 )
+from storage.export_queries import export_repository
 from storage.repositories import (
     SqlAuditRepository,
     SqlDesaRepository,
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(session)
         self.drafts = SqlDraftRepository(session)
         self.digests = SqlDigestRepository(session)
+        self.exports = export_repository(session)
         return self
 
     def __exit__(

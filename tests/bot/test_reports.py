@@ -1,4 +1,4 @@
-"""/ringkasan and /ekspor: the IKU table year to date, in chat and as an Excel file."""
+"""/ringkasan (the IKU table year to date in chat) and /ekspor (the full Excel report)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from telegram import Chat
 
@@ -207,9 +208,11 @@ async def test_a_staf_whose_registration_is_pending_is_told_to_wait(
     assert harness.last(DEWI).kind == "text"
 
 
-async def test_ekspor_sends_a_workbook_with_the_iku_table(
+async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
     harness: Harness, runtime: Runtime
 ) -> None:
+    """_known_data up to 25 November 2026: 3 of 4 recorded desa mandiri (target 5: 60%),
+    2 tematik (50%), konflik 1 of 2 (50%), no trantibum, NIK 100 (capaian 113.24%)."""
     _known_data(runtime)
     _staf(runtime)
     await harness.send(DEWI, "/ekspor")
@@ -217,13 +220,23 @@ async def test_ekspor_sends_a_workbook_with_the_iku_table(
     assert len(sent) == 1
     document = sent[0]
     assert document.kind == "document"
-    assert document.file_name == "IKU-Larangan-2026.xlsx"
+    assert document.file_name == "IKU-Larangan-20260101-20261125.xlsx"
     assert document.text == (
-        "Tabel IKU Kecamatan Larangan, periode 1 Januari 2026 s.d. 25 November 2026."
+        "Tabel IKU Kecamatan Larangan, periode 1 Januari 2026 s.d. 25 November 2026, "
+        "beserta rinciannya: konflik, trantibum, SKM, IDM dan desa tematik."
     )
     assert document.content is not None
     book = load_workbook(BytesIO(document.content))
-    assert book.sheetnames == ["IKU"]
+    assert book.sheetnames == [
+        "IKU",
+        "Konflik",
+        "Trantibum",
+        "SKM",
+        "SKM Responden",
+        "SKM Saran",
+        "IDM",
+        "Desa Tematik",
+    ]
     sheet = book["IKU"]
     assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
     assert sheet["A2"].value == "Periode: 1 Januari 2026 s.d. 25 November 2026"
@@ -231,63 +244,45 @@ async def test_ekspor_sends_a_workbook_with_the_iku_table(
         "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00."
     )
     rows = _workbook_rows(document.content)
-    assert rows[4] == list(texts.XLSX_HEADERS)
     assert rows[4] == [
         "No",
         "Kinerja Utama",
-        "Indikator",
+        "Indikator Kinerja",
+        "Formula",
         "Target",
         "Realisasi",
         "Capaian",
+        "Sumber Data",
+        "Penanggung Jawab",
         "Keterangan",
     ]
-    assert rows[5] == [
-        1,
-        KINERJA_DESA,
-        "Jumlah Desa Mandiri",
-        5,
-        3,
-        0.6,
+    assert rows[5][:3] == [1, KINERJA_DESA, "Jumlah Desa Mandiri"]
+    assert [row[4:7] for row in rows[5:10]] == [
+        [5, 3, 0.6],
+        [4, 2, 0.5],
+        [1, 0.5, 0.5],
+        [1, "tidak ada kejadian", "-"],
+        [88.31, 100, 1.1324],
+    ]
+    assert [row[9] for row in rows[5:10]] == [
         "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.",
-    ]
-    assert rows[6] == [2, KINERJA_DESA, "Jumlah Desa Tematik", 4, 2, 0.5, None]
-    assert rows[7] == [
-        3,
-        KINERJA_TRANTIB,
-        "Persentase jumlah potensi dan/atau konflik sosial tertangani",
-        1,
-        0.5,
-        0.5,
+        None,
         "1 dari 2 tertangani.",
-    ]
-    assert rows[8] == [
-        4,
-        KINERJA_TRANTIB,
-        "Persentase jumlah pelanggaran trantibum tertangani",
-        1,
-        "tidak ada kejadian",
-        "-",
         "Tidak ada kejadian trantibum pada periode ini.",
-    ]
-    assert rows[9] == [
-        5,
-        KINERJA_LAYANAN,
-        "Hasil Survei Kepuasan Masyarakat",
-        88.31,
-        100,
-        1.1324,
         "Mutu A (Sangat baik), 1 responden.",
     ]
+    assert rows[7][1] == KINERJA_TRANTIB
+    assert rows[9][1] == KINERJA_LAYANAN
+    assert rows[7][8] == "Seksi Kesatuan Bangsa"
     assert len(rows) == 10
-    # Numbers are numbers, shown with a number format.
-    assert sheet["D6"].number_format == "0"
     assert sheet["E6"].number_format == "0"
-    assert sheet["F6"].number_format == "0.00%"
-    assert sheet["E8"].number_format == "0.00%"
-    assert sheet["D10"].number_format == "0.00"
-    assert sheet["E10"].number_format == "0.00"
-    assert sheet["F10"].number_format == "0.00%"
-    assert isinstance(sheet["E8"].value, float)
+    assert sheet["G6"].number_format == "0.00%"
+    assert sheet["F8"].number_format == "0.00%"
+    assert sheet["F10"].number_format == "0.00"
+    # The conflict of 2025 is not listed; the two of 2026 are.
+    konflik = [[cell.value for cell in row] for row in book["Konflik"].iter_rows()]
+    assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
+    assert [row[3] for row in konflik[4:7]] == [2, 1, 0.5]
 
 
 async def test_ekspor_without_data_writes_dashes_and_tidak_ada_kejadian(
@@ -295,14 +290,98 @@ async def test_ekspor_without_data_writes_dashes_and_tidak_ada_kejadian(
 ) -> None:
     await harness.send(ADMIN, "/ekspor")
     rows = _workbook_rows(harness.last(ADMIN).content)
-    assert [row[3:6] for row in rows[5:10]] == [
+    assert [row[4:7] for row in rows[5:10]] == [
         ["-", "-", "-"],
         ["-", 0, "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "-", "-"],
     ]
-    assert rows[7][6] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
+    assert rows[7][9] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
+
+
+@pytest.mark.parametrize(
+    ("words", "file_name", "period"),
+    [
+        ("2026", "IKU-Larangan-2026.xlsx", "1 Januari 2026 s.d. 31 Desember 2026"),
+        ("2025", "IKU-Larangan-2025.xlsx", "1 Januari 2025 s.d. 31 Desember 2025"),
+        ("2026 semester 1", "IKU-Larangan-2026-S1.xlsx", "1 Januari 2026 s.d. 30 Juni 2026"),
+        ("2026 Semester 2", "IKU-Larangan-2026-S2.xlsx", "1 Juli 2026 s.d. 31 Desember 2026"),
+        ("2026 s1", "IKU-Larangan-2026-S1.xlsx", "1 Januari 2026 s.d. 30 Juni 2026"),
+        ("2026 SMT 2", "IKU-Larangan-2026-S2.xlsx", "1 Juli 2026 s.d. 31 Desember 2026"),
+        ("2026 triwulan 3", "IKU-Larangan-2026-TW3.xlsx", "1 Juli 2026 s.d. 30 September 2026"),
+        ("2026 tw3", "IKU-Larangan-2026-TW3.xlsx", "1 Juli 2026 s.d. 30 September 2026"),
+        ("2026 TW 1", "IKU-Larangan-2026-TW1.xlsx", "1 Januari 2026 s.d. 31 Maret 2026"),
+        ("2026 triwulan IV", "IKU-Larangan-2026-TW4.xlsx", "1 Oktober 2026 s.d. 31 Desember 2026"),
+        ("2026 kuartal 2", "IKU-Larangan-2026-TW2.xlsx", "1 April 2026 s.d. 30 Juni 2026"),
+    ],
+)
+async def test_ekspor_takes_a_year_semester_or_triwulan(
+    harness: Harness, runtime: Runtime, words: str, file_name: str, period: str
+) -> None:
+    _known_data(runtime)
+    await harness.send(ADMIN, f"/ekspor {words}")
+    document = harness.last(ADMIN)
+    assert document.kind == "document"
+    assert document.file_name == file_name
+    assert f"periode {period}, beserta" in document.text
+    assert document.content is not None
+    sheet = load_workbook(BytesIO(document.content))["IKU"]
+    assert sheet["A2"].value == f"Periode: {period}"
+
+
+async def test_ekspor_of_the_second_semester_counts_only_its_conflict(
+    harness: Harness, runtime: Runtime
+) -> None:
+    """_known_data: the conflict of 2 March (handled) is in semester 1, the one of
+    1 October (open) in semester 2: 0 of 1 handled, 0.00%, capaian 0.00%."""
+    _known_data(runtime)
+    await harness.send(ADMIN, "/ekspor 2026 semester 2")
+    rows = _workbook_rows(harness.last(ADMIN).content)
+    assert rows[7][4:7] == [1, 0, 0]
+    assert rows[7][9] == "0 dari 1 tertangani."
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("dua ribu", 'Tahun "dua" tidak dikenali. Tulis tahun dengan 4 angka'),
+        ("26", 'Tahun "26" tidak dikenali.'),
+        ("1999", 'Tahun "1999" tidak dikenali.'),
+        ("2101", 'Tahun "2101" tidak dikenali.'),
+        ("semester 1", 'Tahun "semester" tidak dikenali.'),
+        ("2026 semester 3", "Semester hanya 1 atau 2 (tertulis: 3)."),
+        ("2026 s0", "Semester hanya 1 atau 2 (tertulis: 0)."),
+        ("2026 triwulan 5", "Triwulan hanya 1 sampai 4 (tertulis: 5)."),
+        ("2026 tw 9", "Triwulan hanya 1 sampai 4 (tertulis: 9)."),
+        ("2026 bulan 3", 'Bagian periode "bulan 3" tidak dikenali.'),
+        ("2026 semester", 'Bagian periode "semester" tidak dikenali.'),
+        ("2026 semester 1 saja", 'Bagian periode "semester 1 saja" tidak dikenali.'),
+        ("2027", "Periode itu baru dimulai 1 Januari 2027, jadi belum ada datanya."),
+        ("2026 <b>tw</b>", 'Bagian periode "&lt;b&gt;tw&lt;/b&gt;" tidak dikenali.'),
+    ],
+)
+async def test_ekspor_explains_a_period_it_cannot_read_and_sends_no_file(
+    harness: Harness, words: str, expected: str
+) -> None:
+    await harness.send(ADMIN, f"/ekspor {words}")
+    sent = harness.api.to_chat(ADMIN.id)
+    assert [m.kind for m in sent] == ["text"]
+    assert expected in sent[0].text
+    assert "Contoh:\n/ekspor - tahun ini sampai hari ini\n/ekspor 2026 - satu tahun" in sent[0].text
+    assert "/ekspor 2026 triwulan 3 (atau /ekspor 2026 tw3)" in sent[0].text
+
+
+async def test_ekspor_of_a_quarter_that_has_not_started_is_refused(
+    harness: Harness, clock: Clock
+) -> None:
+    clock.now = jakarta(2026, 9, 30, 23, 59)
+    await harness.send(ADMIN, "/ekspor 2026 tw4")
+    assert harness.last(ADMIN).kind == "text"
+    assert "baru dimulai 1 Oktober 2026" in harness.last(ADMIN).text
+    clock.now = jakarta(2026, 10, 1, 0, 1)  # the first minute of the quarter, office clock
+    await harness.send(ADMIN, "/ekspor 2026 tw4")
+    assert harness.last(ADMIN).file_name == "IKU-Larangan-2026-TW4.xlsx"
 
 
 async def test_an_admin_may_ask_for_ringkasan_and_ekspor_in_a_group(
@@ -312,10 +391,10 @@ async def test_an_admin_may_ask_for_ringkasan_and_ekspor_in_a_group(
     await harness.send(ADMIN, "/ringkasan", chat=GROUP)
     text = harness.last(GROUP.id).text
     assert "Realisasi: 50,00% | Target: 100,00% | Capaian: 50,00%" in text
-    await harness.send(ADMIN, "/ekspor@iku_test_bot", chat=GROUP)
+    await harness.send(ADMIN, "/ekspor@iku_test_bot 2026 s1", chat=GROUP)
     document = harness.last(GROUP.id)
     assert document.kind == "document"
-    assert document.file_name == "IKU-Larangan-2026.xlsx"
+    assert document.file_name == "IKU-Larangan-2026-S1.xlsx"
     assert harness.api.to_chat(ADMIN.id) == []  # nothing went to the private chat
 
 
@@ -338,7 +417,10 @@ async def test_bantuan_lists_the_reports_only_for_those_allowed(
     await harness.send(DEWI, "/bantuan")
     await harness.send(ANDI, "/bantuan")
     assert "/ringkasan - Ringkasan IKU tahun ini" in harness.last(DEWI).text
-    assert "/ekspor - " in harness.last(DEWI).text
+    assert (
+        "/ekspor - Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
+        in harness.last(DEWI).text
+    )
     assert "/ringkasan" not in harness.last(ANDI).text
     assert "/ekspor" not in harness.last(ANDI).text
 

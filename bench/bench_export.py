@@ -1,0 +1,240 @@
+"""Benchmark: the data of the Excel report against loading every row of the year.
+
+Fills a database with a kabupaten-size year (incidents and SKM responses with a
+respondent profile and some suggestions), then measures in the same process:
+
+- baseline: a naive export that loads every SKM response of the year into Python and
+  counts the profile and the unsur sums there, and lists the incidents;
+- measured: ``domain.export.export_data``, whose SKM figures are COUNT/SUM/GROUP BY
+  queries; only incidents and suggestions are listed row by row.
+
+Both must agree on the respondents and the profile counts. Printed as ratios
+measured / baseline (lower is better), plus the time to build the workbook itself;
+written to bench/results/.
+
+    uv run python -m bench.bench_export --incidents 5000 --responses 50000
+    uv run python -m bench.bench_export --database-url postgresql+psycopg://...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, insert, select, text
+from sqlmodel import col
+
+from bench.bench_report import RESULTS, timed
+from bot.export import report_workbook
+from domain.export import AGE_GROUPS, ExportData, export_data
+from domain.models import IncidentKind, IncidentStatus
+from domain.period import Period
+from domain.skm import PEKERJAAN, PENDIDIKAN, UNSUR
+from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.seed import packaged_kecamatan, seed_kecamatan
+from storage.tables import IncidentRow, SkmResponseRow, metadata
+from storage.uow import SqlUnitOfWork
+
+YEAR = 2026
+BATCH = 5000
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def fill(engine: Engine, incidents: int, responses: int, seed: int = 11) -> int:
+    """A year of incidents and profiled responses (plus some of the year before)."""
+    rng = random.Random(seed)
+    larangan = packaged_kecamatan("35.28.08")
+    assert larangan is not None
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        seed_kecamatan(uow, larangan)
+        uow.commit()
+        kec = uow.kecamatan.get_by_code("35.28.08")
+        assert kec is not None
+        desa_ids = [d.id for d in uow.desa.list_by_kecamatan(kec.id)]
+    start = date(YEAR - 1, 10, 1)
+    days = (date(YEAR, 12, 31) - start).days + 1
+    seq: Counter[tuple[IncidentKind, int]] = Counter()
+    with engine.begin() as conn:
+        rows: list[dict[str, Any]] = []
+        for _ in range(incidents):
+            kind = rng.choice(list(IncidentKind))
+            day = start + timedelta(days=rng.randrange(days))
+            seq[(kind, day.year)] += 1
+            received = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
+            status = rng.choice(list(IncidentStatus))
+            rows.append(
+                {
+                    "nomor": f"{kind.prefix}-{day.year}-{seq[(kind, day.year)]:06d}",
+                    "kind": kind.value,
+                    "tahun": day.year,
+                    "seq": seq[(kind, day.year)],
+                    "kecamatan_id": kec.id,
+                    "desa_id": rng.choice(desa_ids),
+                    "event_date": day,
+                    "received_at": received,
+                    "category": "lainnya",
+                    "description": "Kejadian untuk pengukuran ekspor",
+                    "status": status.value,
+                    "handled_at": received + timedelta(days=2)
+                    if status is IncidentStatus.TERTANGANI
+                    else None,
+                    "version": 1,
+                    "created_at": received,
+                    "updated_at": received,
+                }
+            )
+            if len(rows) >= BATCH:
+                conn.execute(insert(IncidentRow), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(IncidentRow), rows)
+        rows = []
+        for _ in range(responses):
+            day = start + timedelta(days=rng.randrange(days))
+            row: dict[str, Any] = {
+                "kecamatan_id": kec.id,
+                "survey_date": day,
+                "source": "bench",
+                "created_at": datetime(day.year, day.month, day.day, tzinfo=UTC),
+                "jenis_kelamin": rng.choice(("L", "P", None)),
+                "usia": rng.choice((None, *range(15, 90))),
+                "pendidikan": rng.choice((None, *PENDIDIKAN)),
+                "pekerjaan": rng.choice((None, *PEKERJAAN)),
+                "saran": "Pelayanan sudah baik" if rng.random() < 0.05 else None,
+            }
+            for key in UNSUR:
+                row[f"u_{key}"] = rng.choice((2, 3, 3, 4, 4))
+            rows.append(row)
+            if len(rows) >= BATCH:
+                conn.execute(insert(SkmResponseRow), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(SkmResponseRow), rows)
+    return kec.id
+
+
+def _age_group(age: int | None) -> int | None:
+    """The lower bound of an age's group, as the database query groups it."""
+    if age is None:
+        return None
+    return max((g.start for g in AGE_GROUPS if g.start <= age), default=AGE_GROUPS[0].start)
+
+
+def naive(engine: Engine, kecamatan_id: int, period: Period) -> dict[str, Any]:
+    """The baseline: every response and incident of the period loaded and counted here."""
+    with make_session_factory(engine)() as session:
+        incidents = session.scalars(
+            select(IncidentRow).where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentRow.event_date) >= period.start,
+                col(IncidentRow.event_date) <= period.end,
+            )
+        ).all()
+        responses = session.scalars(
+            select(SkmResponseRow).where(
+                col(SkmResponseRow.kecamatan_id) == kecamatan_id,
+                col(SkmResponseRow.survey_date) >= period.start,
+                col(SkmResponseRow.survey_date) <= period.end,
+            )
+        ).all()
+        sums = {key: sum(getattr(r, f"u_{key}") or 0 for r in responses) for key in UNSUR}
+        return {
+            "incidents": len(incidents),
+            "respondents": len(responses),
+            "sums": sums,
+            "jenis_kelamin": dict(Counter(r.jenis_kelamin for r in responses)),
+            "usia": dict(Counter(_age_group(r.usia) for r in responses)),
+            "suggestions": sum(1 for r in responses if r.saran),
+        }
+
+
+def _figures(data: ExportData) -> dict[str, Any]:
+    tables = {t.question: t for t in data.profile}
+    labels = {g.label: g.start for g in AGE_GROUPS}
+    return {
+        "incidents": len(data.konflik) + len(data.trantibum),
+        "respondents": data.report.skm.respondents,
+        "sums": {line.key: line.total for line in data.unsur},
+        "jenis_kelamin": {
+            {"Laki-laki": "L", "Perempuan": "P", None: None}[line.label]: line.count
+            for line in tables["jenis_kelamin"].lines
+            if line.count
+        },
+        "usia": {
+            (None if line.label is None else labels[line.label]): line.count
+            for line in tables["usia"].lines
+            if line.count
+        },
+        "suggestions": len(data.suggestions),
+    }
+
+
+def measured(engine: Engine, period: Period) -> ExportData:
+    """The project's export data: aggregates computed by the database."""
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        return export_data(uow, kecamatan_code="35.28.08", period=period, now=datetime.now(WIB))
+
+
+def main() -> None:
+    """Run the benchmark and print the ratios."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=5_000)
+    parser.add_argument("--responses", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (bawaan: SQLite)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.db"
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            if engine.dialect.name == "postgresql":
+                with engine.begin() as conn:
+                    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            kec_id = fill(engine, args.incidents, args.responses)
+            if engine.dialect.name == "postgresql":
+                with engine.begin() as conn:
+                    conn.execute(text("ANALYZE"))
+            period = Period.year(YEAR)
+            base, base_s, base_mem = timed(lambda: naive(engine, kec_id, period), args.repeat)
+            data, ours_s, ours_mem = timed(lambda: measured(engine, period), args.repeat)
+            begin = time.perf_counter()
+            content = report_workbook(data, WIB)
+            workbook_s = time.perf_counter() - begin
+        finally:
+            engine.dispose()
+    ours = _figures(data)
+    if base != ours:
+        raise SystemExit(f"hasil berbeda: baseline {base} != ekspor {ours}")
+    summary = {
+        "engine": url.split(":", 1)[0],
+        "incidents": args.incidents,
+        "responses": args.responses,
+        "listed_incidents": ours["incidents"],
+        "respondents": ours["respondents"],
+        "baseline_seconds": round(base_s, 4),
+        "export_data_seconds": round(ours_s, 4),
+        "time_ratio": round(ours_s / base_s, 4),
+        "baseline_peak_bytes": base_mem,
+        "export_data_peak_bytes": ours_mem,
+        "memory_ratio": round(ours_mem / base_mem, 4),
+        "workbook_seconds": round(workbook_s, 3),
+        "workbook_bytes": len(content),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    name = f"export-{summary['engine']}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    (RESULTS / name).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()

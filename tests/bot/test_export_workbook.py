@@ -1,0 +1,877 @@
+"""The full Excel report: every sheet re-read with openpyxl and checked against hand figures.
+
+The data of :func:`seed_known_year` is small enough to check by hand (see its
+docstring); every test runs on SQLite and PostgreSQL (the ``runtime`` fixture).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.export import SHEETS, report_workbook, workbook_name
+from bot.runtime import Runtime
+from domain.export import ExportData, export_data
+from domain.idm import IdmStatus
+from domain.models import (
+    DesaTematik,
+    IdmResult,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    IndicatorCode,
+    KonflikStage,
+    Role,
+    Seksi,
+    SkmResponse,
+    SkmService,
+    Tema,
+    User,
+    UserStatus,
+)
+from domain.period import Period
+from domain.ports import UnitOfWork
+from domain.skm import UNSUR, UnsurTotal, skm_from_totals
+from tests.storage.builders import jakarta
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=WIB)
+
+# domain.md's worked SKM check: 29 respondents with these unsur totals give NIK 91.48, A.
+WORKED_TOTALS = (105, 101, 100, 116, 102, 105, 106, 105, 115)
+INJECTED = '=HYPERLINK("http://contoh.invalid","klik di sini")'
+
+KINERJA_TRANTIB = (
+    "Meningkatnya penanganan konflik sosial dan pelanggaran trantibum di wilayah Kecamatan Larangan"
+)
+
+
+def _incident(
+    uow: UnitOfWork,
+    desa_index: int,
+    kind: IncidentKind,
+    event: date,
+    received: datetime,
+    *,
+    category: str,
+    description: str = "Warga melaporkan kejadian di balai desa",
+    detail: str | None = None,
+    stage: KonflikStage | None = None,
+    reporter_id: int | None = None,
+    handled: datetime | None = None,
+    status: IncidentStatus = IncidentStatus.BARU,
+) -> None:
+    kec = uow.kecamatan.get_by_code("35.28.08")
+    assert kec is not None
+    desa = uow.desa.list_by_kecamatan(kec.id)[desa_index]
+    stored = uow.incidents.add(
+        Incident(
+            id=0,
+            nomor="",
+            kind=kind,
+            kecamatan_id=kec.id,
+            desa_id=desa.id,
+            event_date=event,
+            received_at=received,
+            category=category,
+            category_detail=detail,
+            description=description,
+            status=IncidentStatus.BARU,
+            stage=stage,
+            reporter_id=reporter_id,
+        )
+    )
+    target = IncidentStatus.TERTANGANI if handled is not None else status
+    if target is not IncidentStatus.BARU:
+        moved = uow.incidents.change_status(
+            stored.id,
+            to_status=target,
+            note="Ditindaklanjuti",
+            user_id=None,
+            at=handled or received,
+            expected_version=stored.version,
+        )
+        assert moved is not None
+
+
+def seed_known_year(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """A year 2026 of Kecamatan Larangan whose every figure is checked by hand.
+
+    Konflik (event dates): KS-2026-0001 Peltong 2 March, received 3 March 06.00 WIB
+    (2 March 23.00 UTC), potensi, tanah, reported by Andi, handled 5 March 10.00: 2
+    whole days; KS-2026-0002 Trasak 1 October, terjadi, "Lainnya: Rebutan sumur", no
+    reporter, still new, description starting with "="; KS-2025-0001 of 31 December
+    2025 does not count. So 1 of 2 handled: 50.00%, capaian 50.00% of target 100.
+
+    Trantibum: Blumbungan 10 February judi, handled the same day (0 days), by Dewi;
+    11 February received 09.00 and handled 20 February 08.00 (8 days 23 hours: 8);
+    1 July, diproses. So 2 of 3 handled: 66.67%, capaian 66.67%.
+
+    SKM: 29 respondents on 10-17 March with domain.md's worked totals (NRR 3.6207,
+    3.4828, 3.4483, 4.0000, 3.5172, 3.6207, 3.6552, 3.6207, 3.9655; IKM 955/261 =
+    3.6590; NIK 91.48, A); capaian 91.48 / 88.31 = 103.59%. One response of 2025 (all
+    1s) does not count. Services: 20 on "Rekomendasi KTP-el" (population 30: minimum
+    28, not reached), 6 on "Kartu Keluarga" (population unknown), 3 without a service;
+    total population 30, minimum 28, 29 respondents: reached. Profile: L 16, P 12,
+    blank 1; ages 24, 25, 64, 65, 100, two blanks, 22 of 40; S1 10, SMA 15, blank 4;
+    PNS 5, Wirausaha 24. Suggestions: four non-empty (one "=1+1", one "@SUM(...)",
+    one "+62 ..."), one empty, and the 2025 one outside the period.
+
+    IDM 2026: Peltong 0.85 (IKS 0.9, IKE 0.8, IKL 0.85), Blumbungan exactly 0.8155
+    (Maju), Trasak 0.81550000000001 (Mandiri), Tentenan Barat 0.6 (Berkembang); ten
+    desa without data. Mandiri 2 of target 5: 40.00%.
+
+    Desa tematik 2026: Peltong wisata and budaya, Grujugan "Lainnya: Desa Batik";
+    an ended designation and one of 2025 do not count. 2 desa of target 4: 50.00%.
+    """
+    with uow_factory() as uow:
+        kec = uow.kecamatan.get_by_code("35.28.08")
+        assert kec is not None
+        desa = uow.desa.list_by_kecamatan(kec.id)
+        andi = uow.users.add(
+            User(
+                id=0,
+                telegram_id=810001,
+                nama="Andi Peltong",
+                jabatan="Kepala Desa",
+                role=Role.PERANGKAT_DESA,
+                status=UserStatus.ACTIVE,
+                kecamatan_id=kec.id,
+                desa_id=desa[0].id,
+            )
+        )
+        dewi = uow.users.add(
+            User(
+                id=0,
+                telegram_id=810002,
+                nama="Dewi Trantib",
+                jabatan="Kepala Seksi",
+                role=Role.STAF_SEKSI,
+                status=UserStatus.ACTIVE,
+                kecamatan_id=kec.id,
+                seksi=Seksi.TRANTIB,
+            )
+        )
+        k, t = IncidentKind.KONFLIK, IncidentKind.TRANTIBUM
+        _incident(
+            uow,
+            0,
+            k,
+            date(2026, 3, 2),
+            jakarta(2026, 3, 3, 6, 0),
+            category="tanah",
+            stage=KonflikStage.POTENSI,
+            reporter_id=andi.id,
+            handled=jakarta(2026, 3, 5, 10, 0),
+        )
+        _incident(
+            uow,
+            2,
+            k,
+            date(2026, 10, 1),
+            jakarta(2026, 10, 1, 9, 0),
+            category="lainnya",
+            detail="Rebutan sumur",
+            stage=KonflikStage.TERJADI,
+            description=INJECTED,
+        )
+        _incident(uow, 3, k, date(2025, 12, 31), jakarta(2025, 12, 31, 9, 0), category="tanah")
+        _incident(
+            uow,
+            1,
+            t,
+            date(2026, 2, 10),
+            jakarta(2026, 2, 10, 8, 0),
+            category="judi",
+            reporter_id=dewi.id,
+            handled=jakarta(2026, 2, 10, 15, 0),
+        )
+        _incident(
+            uow,
+            1,
+            t,
+            date(2026, 2, 11),
+            jakarta(2026, 2, 11, 9, 0),
+            category="keributan",
+            handled=jakarta(2026, 2, 20, 8, 0),
+        )
+        _incident(
+            uow,
+            4,
+            t,
+            date(2026, 7, 1),
+            jakarta(2026, 7, 1, 9, 0),
+            category="miras",
+            status=IncidentStatus.DIPROSES,
+        )
+
+        ktp = uow.skm.add_service(SkmService(0, kec.id, "ktp", "Rekomendasi KTP-el", 30))
+        kk = uow.skm.add_service(SkmService(0, kec.id, "kk", "Kartu Keluarga", None))
+        ages: list[int | None] = [24, 25, 64, 65, 100, None, None]
+        suggestions = {
+            0: "Antrean terlalu panjang",
+            1: "=1+1",
+            2: "",
+            21: "@SUM(A1:A9) petugas ramah",
+            27: "+62 812 nomor pengaduan tolong dipasang",
+        }
+        for i in range(29):
+            uow.skm.add_response(
+                SkmResponse(
+                    kecamatan_id=kec.id,
+                    survey_date=date(2026, 3, 10 + i % 8),
+                    answers={
+                        key: 4 if i < total - 87 else 3
+                        for key, total in zip(UNSUR, WORKED_TOTALS, strict=True)
+                    },
+                    service_id=ktp.id if i < 20 else kk.id if i < 26 else None,
+                    jenis_kelamin="L" if i < 16 else "P" if i < 28 else None,
+                    usia=ages[i] if i < len(ages) else 40,
+                    pendidikan="S1" if i < 10 else "SMA" if i < 25 else None,
+                    pekerjaan="PNS" if i < 5 else "Wirausaha",
+                    saran=suggestions.get(i),
+                )
+            )
+        uow.skm.add_response(
+            SkmResponse(
+                kecamatan_id=kec.id,
+                survey_date=date(2025, 12, 31),
+                answers=dict.fromkeys(UNSUR, 1),
+                service_id=ktp.id,
+                jenis_kelamin="L",
+                usia=30,
+                saran="Saran tahun lalu",
+            )
+        )
+
+        for index, score, parts in (
+            (0, "0.85", ("0.9", "0.8", "0.85")),
+            (1, "0.8155", None),
+            (2, "0.81550000000001", None),
+            (3, "0.6", None),
+        ):
+            value = Decimal(score)
+            iks, ike, ikl = (None, None, None) if parts is None else map(Decimal, parts)
+            status = (
+                IdmStatus.MANDIRI
+                if value > Decimal("0.8155")
+                else IdmStatus.MAJU
+                if value > Decimal("0.7072")
+                else IdmStatus.BERKEMBANG
+            )
+            uow.idm.upsert(
+                IdmResult(
+                    desa_id=desa[index].id,
+                    tahun=2026,
+                    score=value,
+                    status=status,
+                    iks=iks,
+                    ike=ike,
+                    ikl=ikl,
+                    source="uji",
+                )
+            )
+
+        def tematik(index: int, tema: Tema, tahun: int = 2026, lainnya: str | None = None) -> int:
+            item = uow.tematik.add(
+                DesaTematik(
+                    id=0,
+                    desa_id=desa[index].id,
+                    tema=tema,
+                    tahun=tahun,
+                    referensi=f"SK {index + 1}/{tahun}",
+                    tema_lainnya=lainnya,
+                )
+            )
+            return item.id
+
+        tematik(0, Tema.WISATA)
+        tematik(0, Tema.BUDAYA)
+        tematik(5, Tema.LAINNYA, lainnya="Desa Batik")
+        ended = tematik(7, Tema.UMKM)
+        uow.tematik.end(ended, jakarta(2026, 6, 1))
+        tematik(8, Tema.PERIKANAN, tahun=2025)
+
+        for code, target in (
+            (IndicatorCode.DESA_MANDIRI, "5"),
+            (IndicatorCode.DESA_TEMATIK, "4"),
+            (IndicatorCode.KONFLIK_TERTANGANI, "100"),
+            (IndicatorCode.TRANTIBUM_TERTANGANI, "100"),
+            (IndicatorCode.SKM, "88.31"),
+        ):
+            uow.targets.set(kec.id, code, 2026, Decimal(target))
+        uow.commit()
+
+
+def known_export(runtime: Runtime, period: Period | None = None) -> tuple[ExportData, bytes]:
+    """Seed the known year and build its workbook (year 2026 unless told)."""
+    seed_known_year(runtime.uow)
+    with runtime.uow() as uow:
+        data = export_data(
+            uow, kecamatan_code="35.28.08", period=period or Period.year(2026), now=NOW
+        )
+    return data, report_workbook(data, WIB)
+
+
+def rows_of(sheet: Worksheet) -> list[list[Any]]:
+    """Every row of a sheet as a list of values."""
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def table(sheet: Worksheet, first_header: str) -> tuple[int, list[list[Any]]]:
+    """The 1-based row of the header whose first cell is ``first_header`` and the rows below."""
+    rows = rows_of(sheet)
+    for index, row in enumerate(rows):
+        if row[0] == first_header:
+            return index + 1, rows[index + 1 :]
+    raise AssertionError(f"no header {first_header!r} in {sheet.title}")
+
+
+def book_of(content: bytes) -> Workbook:
+    return load_workbook(BytesIO(content))
+
+
+def test_the_workbook_has_the_eight_sheets_in_order(runtime: Runtime) -> None:
+    data, content = known_export(runtime)
+    book = book_of(content)
+    assert book.sheetnames == [
+        "IKU",
+        "Konflik",
+        "Trantibum",
+        "SKM",
+        "SKM Responden",
+        "SKM Saran",
+        "IDM",
+        "Desa Tematik",
+    ]
+    assert list(SHEETS) == book.sheetnames
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    assert book.active is not None
+    assert book.active.title == "IKU"
+    assert workbook_name(data.report) == "IKU-Larangan-2026.xlsx"
+
+
+def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> None:
+    """Figures of seed_known_year: 2 mandiri (40%), 2 tematik (50%), konflik 50%,
+    trantibum 2/3 = 66.67% (capaian 66.67%), NIK 91.48 (capaian 103.59%)."""
+    _, content = known_export(runtime)
+    sheet = book_of(content)["IKU"]
+    assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
+    assert sheet["A2"].value == "Periode: 1 Januari 2026 s.d. 31 Desember 2026"
+    assert sheet["A3"].value == (
+        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00."
+    )
+    header_row, rows = table(sheet, "No")
+    assert header_row == 5
+    assert rows_of(sheet)[4] == [
+        "No",
+        "Kinerja Utama",
+        "Indikator Kinerja",
+        "Formula",
+        "Target",
+        "Realisasi",
+        "Capaian",
+        "Sumber Data",
+        "Penanggung Jawab",
+        "Keterangan",
+    ]
+    assert len(rows) == 5
+    numbers = [row[4:7] for row in rows]
+    assert numbers == [
+        [5, 2, 0.4],
+        [4, 2, 0.5],
+        [1, 0.5, 0.5],
+        [1, 0.6667, 0.6667],
+        [88.31, 91.48, 1.0359],
+    ]
+    assert rows[3][:4] == [
+        4,
+        KINERJA_TRANTIB,
+        "Persentase jumlah pelanggaran trantibum tertangani",
+        "Jumlah penyelenggaraan trantibum yang difasilitasi / jumlah seluruh "
+        "penyelenggaraan trantibum x 100%",
+    ]
+    assert [row[7] for row in rows] == ["IDM (Indeks Desa Membangun)"] + ["Laporan Kecamatan"] * 4
+    assert [row[8] for row in rows] == [
+        "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
+        "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
+        "Seksi Kesatuan Bangsa",
+        "Seksi Ketentraman dan Ketertiban",
+        "Seksi Pemerintahan dan Pelayanan Publik",
+    ]
+    assert rows[0][9] == "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa."
+    assert rows[4][9] == "Mutu A (Sangat baik), 29 responden dari sampel minimal 28."
+    # Numbers are numbers with the decided formats.
+    assert [sheet.cell(row=6, column=c).number_format for c in (5, 6, 7)] == ["0", "0", "0.00%"]
+    assert [sheet.cell(row=8, column=c).number_format for c in (5, 6, 7)] == ["0.00%"] * 3
+    assert [sheet.cell(row=10, column=c).number_format for c in (5, 6, 7)] == [
+        "0.00",
+        "0.00",
+        "0.00%",
+    ]
+    assert isinstance(sheet["F9"].value, float)
+
+
+def test_every_sheet_has_a_frozen_bold_filled_header_and_column_widths(runtime: Runtime) -> None:
+    _, content = known_export(runtime)
+    book = book_of(content)
+    first_headers = {
+        "IKU": "No",
+        "Konflik": "No",
+        "Trantibum": "No",
+        "SKM": "Kode",
+        "SKM Responden": "Pertanyaan",
+        "SKM Saran": "No",
+        "IDM": "No",
+        "Desa Tematik": "No",
+    }
+    for name, first in first_headers.items():
+        sheet = book[name]
+        header_row, _ = table(sheet, first)
+        assert sheet.freeze_panes == f"A{header_row + 1}", name
+        for cell in sheet[header_row]:
+            if cell.value is None:
+                continue
+            assert cell.font.bold, (name, cell.coordinate)
+            assert cell.fill.fgColor.rgb == "00DDEBF7", (name, cell.coordinate)
+        widths = [sheet.column_dimensions[c].width for c in "ABCD"]
+        assert all(width >= 5 for width in widths), (name, widths)
+    assert book["Konflik"]["K11"].value == "Uraian"
+    assert book["Konflik"]["K12"].alignment.wrap_text is True
+    assert book["Konflik"].column_dimensions["K"].width == 60
+
+
+def test_konflik_sheet_lists_the_period_incidents_with_office_times(runtime: Runtime) -> None:
+    """KS-2026-0001: received 3 March 06.00 WIB (2 March 23.00 UTC), handled 5 March:
+    2 whole days. KS-2026-0002: "Lainnya: Rebutan sumur", not handled, no reporter.
+    The summary (2 incidents, 1 handled, 50%) equals the IKU row."""
+    data, content = known_export(runtime)
+    sheet = book_of(content)["Konflik"]
+    rows = rows_of(sheet)
+    assert rows[0][0] == "Potensi dan Konflik Sosial Kecamatan Larangan (IKU 3)"
+    summary = {row[0]: row[3] for row in rows[4:7]}
+    assert summary == {"Jumlah kejadian": 2, "Tertangani": 1, "Persentase tertangani": 0.5}
+    iku = data.report.row(IndicatorCode.KONFLIK_TERTANGANI)
+    assert iku.realisasi == Decimal("50.00")
+    assert sheet["D7"].number_format == "0.00%"
+    header_row, body = table(sheet, "No")
+    assert rows[header_row - 1] == [
+        "No",
+        "Nomor",
+        "Tanggal Kejadian",
+        "Diterima (WIB)",
+        "Desa",
+        "Kategori",
+        "Tahap",
+        "Status",
+        "Tanggal Tertangani",
+        "Lama Penanganan (hari)",
+        "Uraian",
+        "Pelapor",
+        "Jabatan Pelapor",
+    ]
+    assert body == [
+        [
+            1,
+            "KS-2026-0001",
+            datetime(2026, 3, 2),
+            datetime(2026, 3, 3, 6, 0),
+            "Peltong",
+            "Sengketa tanah/batas",
+            "Potensi konflik",
+            "Tertangani",
+            datetime(2026, 3, 5),
+            2,
+            "Warga melaporkan kejadian di balai desa",
+            "Andi Peltong",
+            "Kepala Desa",
+        ],
+        [
+            2,
+            "KS-2026-0002",
+            datetime(2026, 10, 1),
+            datetime(2026, 10, 1, 9, 0),
+            "Trasak",
+            "Lainnya: Rebutan sumur",
+            "Sudah terjadi",
+            "Baru",
+            "-",
+            "-",
+            INJECTED,
+            "-",
+            "-",
+        ],
+    ]
+    first = header_row + 1
+    assert sheet.cell(row=first, column=3).number_format == "dd-mm-yyyy"
+    assert sheet.cell(row=first, column=4).number_format == "dd-mm-yyyy hh:mm"
+    assert sheet.cell(row=first, column=9).number_format == "dd-mm-yyyy"
+    assert sheet.cell(row=first, column=10).number_format == "0"
+
+
+def test_trantibum_sheet_counts_whole_days_and_has_no_stage_column(runtime: Runtime) -> None:
+    """Handled the same day: 0 days; 11 Feb 09.00 to 20 Feb 08.00: 8 days 23 hours = 8.
+    Summary 3 / 2 / 66.67% equals the IKU row."""
+    _, content = known_export(runtime)
+    sheet = book_of(content)["Trantibum"]
+    rows = rows_of(sheet)
+    assert {row[0]: row[3] for row in rows[4:7]} == {
+        "Jumlah kejadian": 3,
+        "Tertangani": 2,
+        "Persentase tertangani": 0.6667,
+    }
+    header_row, body = table(sheet, "No")
+    assert "Tahap" not in rows[header_row - 1]
+    assert [(row[1], row[5], row[6], row[7], row[8]) for row in body] == [
+        ("TB-2026-0001", "Perjudian", "Tertangani", datetime(2026, 2, 10), 0),
+        ("TB-2026-0002", "Perkelahian/keributan", "Tertangani", datetime(2026, 2, 20), 8),
+        ("TB-2026-0003", "Minuman keras/narkoba", "Diproses", "-", "-"),
+    ]
+    assert [row[10:12] for row in body] == [
+        ["Dewi Trantib", "Kepala Seksi"],
+        ["-", "-"],
+        ["-", "-"],
+    ]
+
+
+def test_skm_sheet_equals_the_domain_computation(runtime: Runtime) -> None:
+    """domain.md's worked check: NRR 3.6207 ... 3.9655; NRR/9 105/261 = 0.4023 ...;
+    IKM 955/261 = 3.6590; NIK 91.48; A, Sangat baik; 29 respondents, minimum 28."""
+    data, content = known_export(runtime)
+    sheet = book_of(content)["SKM"]
+    header_row, rows = table(sheet, "Kode")
+    unsur = rows[:9]
+    assert [row[0] for row in unsur] == [f"U{n}" for n in range(1, 10)]
+    assert unsur[1][1] == "Sistem, Mekanisme, dan Prosedur"
+    assert [row[2] for row in unsur] == list(WORKED_TOTALS)
+    assert [row[3] for row in unsur] == [29] * 9
+    assert [row[4] for row in unsur] == [
+        3.6207,
+        3.4828,
+        3.4483,
+        4.0,
+        3.5172,
+        3.6207,
+        3.6552,
+        3.6207,
+        3.9655,
+    ]
+    assert [row[5] for row in unsur] == [
+        0.4023,
+        0.387,
+        0.3831,
+        0.4444,
+        0.3908,
+        0.4023,
+        0.4061,
+        0.4023,
+        0.4406,
+    ]
+    # The same figures from domain.skm, computed from the worked totals alone.
+    worked = {key: UnsurTotal(total, 29) for key, total in zip(UNSUR, WORKED_TOTALS, strict=True)}
+    result = skm_from_totals(worked, 29)
+    assert result is not None
+    assert result.ikm_exact == Fraction(955, 261)
+    assert [row[4] for row in unsur] == [float(v) for v in result.nrr_rounded(4).values()]
+    assert data.report.skm.result == result
+    summary = {row[1]: row[2] for row in rows[10:18]}
+    assert summary == {
+        "IKM (jumlah NRR tertimbang)": 3.659,
+        "NIK (IKM x 25)": 91.48,
+        "Mutu pelayanan": "A",
+        "Kinerja unit pelayanan": "Sangat baik",
+        "Jumlah responden": 29,
+        "Populasi (jumlah seluruh layanan)": 30,
+        "Sampel minimal (Krejcie-Morgan)": 28,
+        "Sampel memenuhi": "Ya",
+    }
+    nik_row = header_row + 1 + 11
+    assert sheet.cell(row=nik_row, column=2).value == "NIK (IKM x 25)"
+    assert sheet.cell(row=nik_row, column=3).number_format == "0.00"
+    assert sheet.cell(row=header_row + 1, column=5).number_format == "0.0000"
+    services_header = next(i for i, row in enumerate(rows) if row[1] == "Layanan")
+    assert rows[services_header + 1 : services_header + 4] == [
+        [None, "Kartu Keluarga", 6, "-", "-", "-"],
+        [None, "Rekomendasi KTP-el", 20, 30, 28, "Belum"],
+        [None, "Tanpa layanan (impor tanpa kolom layanan)", 3, "-", "-", "-"],
+    ]
+
+
+def test_profile_sheet_is_counted_per_answer_with_shares(runtime: Runtime) -> None:
+    """L 16/29 = 55.17%, P 12/29 = 41.38%, blank 1/29 = 3.45%; age groups 1, 1, 22, 0,
+    1, 2 and 2 blank; S1 10, SMA 15, blank 4; PNS 5, Wirausaha 24; each totals 29."""
+    _, content = known_export(runtime)
+    _, rows = table(book_of(content)["SKM Responden"], "Pertanyaan")
+    by_question: dict[str, list[tuple[str, int, float | str]]] = {}
+    for question, answer, count, share in rows:
+        by_question.setdefault(question, []).append((answer, count, share))
+    assert by_question["Jenis kelamin"] == [
+        ("Laki-laki", 16, 0.5517),
+        ("Perempuan", 12, 0.4138),
+        ("Tidak diisi", 1, 0.0345),
+        ("Jumlah", 29, 1.0),
+    ]
+    assert [(a, c) for a, c, _ in by_question["Usia"]] == [
+        ("15-24 tahun", 1),
+        ("25-34 tahun", 1),
+        ("35-44 tahun", 22),
+        ("45-54 tahun", 0),
+        ("55-64 tahun", 1),
+        ("65 tahun ke atas", 2),
+        ("Tidak diisi", 2),
+        ("Jumlah", 29),
+    ]
+    assert [(a, c) for a, c, _ in by_question["Pendidikan"]] == [
+        ("SD", 0),
+        ("SMP", 0),
+        ("SMA", 15),
+        ("D1-D3", 0),
+        ("S1", 10),
+        ("S2", 0),
+        ("S3", 0),
+        ("Tidak diisi", 4),
+        ("Jumlah", 29),
+    ]
+    assert by_question["Pekerjaan"][0] == ("PNS", 5, 0.1724)
+    assert by_question["Pekerjaan"][4] == ("Wirausaha", 24, 0.8276)
+    assert by_question["Pekerjaan"][-1] == ("Jumlah", 29, 1.0)
+
+
+def test_suggestions_carry_only_day_service_and_text(runtime: Runtime) -> None:
+    """Four non-empty suggestions of 2026, by day; the 2025 one and the empty one absent."""
+    _, content = known_export(runtime)
+    sheet = book_of(content)["SKM Saran"]
+    header_row, rows = table(sheet, "No")
+    assert rows_of(sheet)[header_row - 1] == ["No", "Tanggal Survei", "Layanan", "Saran"]
+    assert rows == [
+        [1, datetime(2026, 3, 10), "Rekomendasi KTP-el", "Antrean terlalu panjang"],
+        [2, datetime(2026, 3, 11), "Rekomendasi KTP-el", "=1+1"],
+        [3, datetime(2026, 3, 13), "-", "+62 812 nomor pengaduan tolong dipasang"],
+        [4, datetime(2026, 3, 15), "Kartu Keluarga", "@SUM(A1:A9) petugas ramah"],
+    ]
+    # No moment beyond the day anywhere in the SKM sheets.
+    book = book_of(content)
+    for name in ("SKM", "SKM Responden", "SKM Saran"):
+        for row in rows_of(book[name]):
+            for value in row:
+                if isinstance(value, datetime):
+                    assert (value.hour, value.minute, value.second) == (0, 0, 0)
+
+
+def test_idm_sheet_keeps_the_exact_scores_and_counts_per_status(runtime: Runtime) -> None:
+    """0.8155 is Maju, 0.81550000000001 Mandiri; 10 desa without data; 14 desa."""
+    _, content = known_export(runtime)
+    sheet = book_of(content)["IDM"]
+    assert sheet["A1"].value == "Indeks Desa Membangun (IDM) Kecamatan Larangan Tahun 2026 (IKU 1)"
+    _, rows = table(sheet, "No")
+    desa_rows = rows[:14]
+    assert desa_rows[0] == [
+        1,
+        "35.28.08.2001",
+        "3528040001",
+        "Peltong",
+        0.9,
+        0.8,
+        0.85,
+        0.85,
+        "Mandiri",
+    ]
+    assert desa_rows[1][4:] == ["-", "-", "-", 0.8155, "Maju"]
+    assert desa_rows[2][4:] == ["-", "-", "-", 0.81550000000001, "Mandiri"]
+    assert Decimal(repr(desa_rows[2][7])) == Decimal("0.81550000000001")
+    assert desa_rows[3][7:] == [0.6, "Berkembang"]
+    assert desa_rows[4] == [
+        5,
+        "35.28.08.2005",
+        "3528040004",
+        "Tentenan Timur",
+        "-",
+        "-",
+        "-",
+        "-",
+        "Belum ada data IDM tahun 2026",
+    ]
+    counts = {row[0]: row[3] for row in rows[15:] if row[0] is not None and row[3] is not None}
+    assert counts == {
+        "Mandiri": 2,
+        "Maju": 1,
+        "Berkembang": 1,
+        "Tertinggal": 0,
+        "Sangat Tertinggal": 0,
+        "Belum ada data": 10,
+        "Jumlah desa": 14,
+    }
+    assert sheet["H8"].number_format == "0.0000##########"
+
+
+def test_desa_tematik_sheet_lists_the_active_designations_of_the_year(runtime: Runtime) -> None:
+    _, content = known_export(runtime)
+    sheet = book_of(content)["Desa Tematik"]
+    assert sheet["A5"].value == "Jumlah desa tematik (desa berbeda)"
+    assert sheet["D5"].value == 2
+    _, rows = table(sheet, "No")
+    assert rows == [
+        [1, "35.28.08.2001", "Peltong", "Wisata", 2026, "SK 1/2026"],
+        [2, "35.28.08.2001", "Peltong", "Budaya", 2026, "SK 1/2026"],
+        [3, "35.28.08.2006", "Grujugan", "Lainnya: Desa Batik", 2026, "SK 6/2026"],
+    ]
+
+
+def test_text_from_users_never_becomes_a_formula(runtime: Runtime) -> None:
+    _, content = known_export(runtime)
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 8
+        for name in sheets:
+            assert b"<f>" not in archive.read(name), name
+    book = book_of(content)
+    found = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in "=+@":
+                    found[cell.value] = cell
+    assert set(found) == {
+        INJECTED,
+        "=1+1",
+        "@SUM(A1:A9) petugas ramah",
+        "+62 812 nomor pengaduan tolong dipasang",
+    }
+    for value, cell in found.items():
+        assert cell.data_type == "s", value
+        assert cell.quotePrefix, value
+
+
+def test_a_semester_workbook_counts_only_its_months(runtime: Runtime) -> None:
+    """Semester 1: konflik only KS-2026-0001 (handled: 100%); trantibum the two
+    February ones (100%); SKM the same 29 respondents; file IKU-Larangan-2026-S1."""
+    data, content = known_export(runtime, Period.semester(2026, 1))
+    assert workbook_name(data.report) == "IKU-Larangan-2026-S1.xlsx"
+    book = book_of(content)
+    _, iku = table(book["IKU"], "No")
+    assert [row[5] for row in iku] == [2, 2, 1, 1, 91.48]
+    _, konflik = table(book["Konflik"], "No")
+    assert [row[1] for row in konflik] == ["KS-2026-0001"]
+    _, trantibum = table(book["Trantibum"], "No")
+    assert [row[1] for row in trantibum] == ["TB-2026-0001", "TB-2026-0002"]
+    assert book["IKU"]["A2"].value == "Periode: 1 Januari 2026 s.d. 30 Juni 2026"
+
+
+def test_an_empty_period_says_so_on_every_sheet(runtime: Runtime) -> None:
+    with runtime.uow() as uow:
+        data = export_data(uow, kecamatan_code="35.28.08", period=Period.quarter(2026, 4), now=NOW)
+    book = book_of(report_workbook(data, WIB))
+    assert workbook_name(data.report) == "IKU-Larangan-2026-TW4.xlsx"
+    assert {row[0]: row[3] for row in rows_of(book["Konflik"])[4:7]} == {
+        "Jumlah kejadian": 0,
+        "Tertangani": 0,
+        "Persentase tertangani": "tidak ada kejadian",
+    }
+    _, iku = table(book["IKU"], "No")
+    assert [row[4:7] for row in iku] == [
+        ["-", "-", "-"],
+        ["-", 0, "-"],
+        ["-", "tidak ada kejadian", "-"],
+        ["-", "tidak ada kejadian", "-"],
+        ["-", "-", "-"],
+    ]
+    _, skm = table(book["SKM"], "Kode")
+    assert [row[2:6] for row in skm[:9]] == [[0, 0, "-", "-"]] * 9
+    assert skm[10][1:3] == ["IKM (jumlah NRR tertimbang)", "-"]
+    assert ["Keterangan", "Belum ada responden SKM pada periode ini. Target belum ditetapkan."] in [
+        row[1:3] for row in skm
+    ]
+    _, saran = table(book["SKM Saran"], "No")
+    assert saran == [["Belum ada saran pada periode ini.", None, None, None]]
+
+
+# -- LibreOffice --------------------------------------------------------------------------
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("soffice (LibreOffice) harus terpasang di CI: lihat .ci/run")
+        pytest.skip("soffice (LibreOffice) tidak terpasang: uji konversi dilewati")
+    return found
+
+
+def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """Headless LibreOffice converts every sheet to CSV, showing values as formatted
+    (en-US): IKU row 3 is 50.00% / 100.00% / 50.00%, row 5 is 88.31 / 91.48 / 103.59%;
+    the conflict received 3 March 06.00 WIB shows as 03-03-2026 06:00; a "=" text
+    stays text."""
+    soffice = _soffice()
+    _, content = known_export(runtime)
+    source = tmp_path / "iku.xlsx"
+    source.write_bytes(content)
+    out = tmp_path / "out"
+    # Tokens: separator ",", quote '"', UTF-8, from line 1, no column types, en-US,
+    # quote text, detect numbers, save as shown, no formulas, keep spaces, all sheets.
+    options = "44,34,76,1,,1033,true,true,true,false,false,-1"
+    completed = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    produced = sorted(p.name for p in out.iterdir())
+    assert produced == sorted(f"iku-{name}.csv" for name in SHEETS)
+
+    def read(name: str) -> list[list[str]]:
+        with (out / f"iku-{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.reader(handle))
+
+    iku = read("IKU")
+    assert iku[4][:3] == ["No", "Kinerja Utama", "Indikator Kinerja"]
+    assert [row[4:7] for row in iku[5:10]] == [
+        ["5", "2", "40.00%"],
+        ["4", "2", "50.00%"],
+        ["100.00%", "50.00%", "50.00%"],
+        ["100.00%", "66.67%", "66.67%"],
+        ["88.31", "91.48", "103.59%"],
+    ]
+    konflik = read("Konflik")
+    first = next(row for row in konflik if row[1] == "KS-2026-0001")
+    assert first[2:4] == ["02-03-2026", "03-03-2026 06:00"]
+    assert first[8:10] == ["05-03-2026", "2"]
+    second = next(row for row in konflik if row[1] == "KS-2026-0002")
+    assert second[10] == INJECTED
+    skm = read("SKM")
+    nik = next(row for row in skm if row[1] == "NIK (IKM x 25)")
+    assert nik[2] == "91.48"
+    ikm = next(row for row in skm if row[1] == "IKM (jumlah NRR tertimbang)")
+    assert ikm[2] == "3.6590"
+    idm = read("IDM")
+    trasak = next(row for row in idm if row[3] == "Trasak")
+    assert trasak[7:9] == ["0.81550000000001", "Mandiri"]
