@@ -26,7 +26,7 @@ from typing import Final
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Update
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
@@ -385,3 +385,10 @@ class DigestService:
         status = change.new_chat_member.status
         if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
             await self.forget_group(context.bot, change.chat.id, reason=f"status bot: {status}")
+            return
+        joined = change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+        if joined and change.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+            try:  # added to a group: say how it becomes the digest group
+                await context.bot.send_message(change.chat.id, texts.GROUP_WELCOME)
+            except TelegramError as error:
+                log.info("Salam ke grup %s tidak terkirim: %s", change.chat.id, error)

@@ -768,3 +768,7 @@ REMINDER_OVERDUE_FOOTER: Final = (
     "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut {example}, atau "
     "ketik /tindaklanjut saja untuk daftar semua kasus terbuka."
 )
+GROUP_WELCOME: Final = (
+    "Terima kasih, bot IKU sudah ditambahkan. Agar grup ini menerima ringkasan mingguan IKU, "
+    "admin bot mengirim /atur_grup di sini."
+)

@@ -14,7 +14,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
-from telegram import Chat, ChatMemberBanned, ChatMemberMember, ChatMemberUpdated, Update, User
+from telegram import (
+    Chat,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    Update,
+    User,
+)
 
 from bot import digest as digest_module
 from bot.app import DIGEST_KEY
@@ -658,3 +666,16 @@ async def test_a_digest_a_moment_late_with_no_grace_still_goes_out(
     assert await service.tick(harness.application.bot) == 1
     clock.now = MONDAY + timedelta(hours=1, seconds=1)
     assert service.due_week(clock.now) is None
+
+
+async def test_the_bot_added_to_a_group_says_how_to_bind_it(harness: Harness) -> None:
+    bot_user = User(BOT_ID, "IKU Bot", is_bot=True)
+    change = ChatMemberUpdated(
+        chat=GROUP,
+        from_user=User(ADMIN.id, ADMIN.name, is_bot=False),
+        date=jakarta(2026, 11, 25, 9),
+        old_chat_member=ChatMemberLeft(user=bot_user),
+        new_chat_member=ChatMemberMember(user=bot_user),
+    )
+    await process(harness.application, Update(update_id=99002, my_chat_member=change))
+    assert harness.last(GROUP.id).text.endswith("admin bot mengirim /atur_grup di sini.")
