@@ -18,23 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Final
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.chart import incidents_chart
 from bot.config import Settings
 from bot.digest_text import MAX_OPEN_LISTED, chart_caption, digest_messages
+from bot.flood import send_patiently
 from bot.formatting import h
 from bot.runtime import Runtime
 from bot.schedule import Schedule
@@ -70,12 +70,6 @@ class Composed:
 def reported_week(moment: datetime) -> IsoWeek:
     """The week a digest sent at ``moment`` reports: the last one that has ended."""
     return IsoWeek.of(moment.date() - timedelta(days=moment.isoweekday()))
-
-
-def _seconds(value: object) -> float:
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)  # type: ignore[arg-type]
 
 
 class DigestService:
@@ -148,9 +142,7 @@ class DigestService:
         try:
             with self.runtime.uow() as uow:
                 entry = uow.digests.get_log(group.chat_id, week.key)
-                kecamatan = next(
-                    (k for k in uow.kecamatan.list() if k.id == group.kecamatan_id), None
-                )
+                kecamatan = uow.kecamatan.get(group.kecamatan_id)
         except SQLAlchemyError:
             log.exception("Log ringkasan tidak dapat dibaca; dicoba lagi nanti")
             return False
@@ -199,11 +191,13 @@ class DigestService:
             try:
                 if index < len(composed.messages):
                     await self._flood_safe(
-                        bot.send_message,
-                        chat_id,
-                        composed.messages[index],
-                        parse_mode=ParseMode.HTML,
-                        disable_web_page_preview=True,
+                        partial(
+                            bot.send_message,
+                            chat_id,
+                            composed.messages[index],
+                            parse_mode=ParseMode.HTML,
+                            disable_web_page_preview=True,
+                        )
                     )
                 else:
                     await self._send_chart(bot, chat_id, composed)
@@ -226,32 +220,19 @@ class DigestService:
     async def _send_chart(self, bot: Bot, chat_id: int, composed: Composed) -> None:
         assert composed.chart is not None
         try:
+            chart = InputFile(composed.chart, filename="grafik-ringkasan.png")
             await self._flood_safe(
-                bot.send_photo,
-                chat_id,
-                InputFile(composed.chart, filename="grafik-ringkasan.png"),
-                caption=composed.caption,
-                parse_mode=ParseMode.HTML,
+                lambda: bot.send_photo(
+                    chat_id, chart, caption=composed.caption, parse_mode=ParseMode.HTML
+                )
             )
         except BadRequest as error:  # photos not allowed, or refused: the text went out
             if isinstance(error, ChatMigrated):
                 raise
             log.warning("Grafik ringkasan ke grup %s tidak terkirim: %s", chat_id, error)
 
-    async def _flood_safe(self, send: object, *args: object, **kwargs: object) -> None:
-        """Call ``send``; on flood control wait as told and try again (a few times)."""
-        for attempt in range(_FLOOD_TRIES):
-            try:
-                await send(*args, **kwargs)  # type: ignore[operator]
-                return
-            except RetryAfter as flood:
-                with warnings.catch_warnings():  # int today, timedelta in PTB's next major
-                    warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    wait = _seconds(flood.retry_after)
-                if attempt == _FLOOD_TRIES - 1 or wait > _MAX_FLOOD_WAIT:
-                    raise
-                log.warning("Batas kirim Telegram: menunggu %.0f detik", wait)
-                await self.sleep(wait)
+    async def _flood_safe(self, send: Callable[[], Awaitable[object]]) -> None:
+        await send_patiently(send, sleep=self.sleep, tries=_FLOOD_TRIES, max_wait=_MAX_FLOOD_WAIT)
 
     def _write(self, change: object) -> None:
         """A small bookkeeping write; a database hiccup here is logged, not fatal."""
@@ -366,7 +347,7 @@ class DigestService:
         for admin in admins:
             try:
                 await self._flood_safe(
-                    bot.send_message, admin.telegram_id, text, parse_mode=ParseMode.HTML
+                    partial(bot.send_message, admin.telegram_id, text, parse_mode=ParseMode.HTML)
                 )
                 told += 1
             except TelegramError as error:

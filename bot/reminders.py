@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,11 +21,11 @@ from typing import Final
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 from bot.config import Settings
 from bot.engine import split_text
+from bot.flood import send_patiently
 from bot.formatting import STATUS_TEXT, fmt_day, h
 from bot.handlers.reminders import nihil_data
 from bot.runtime import Runtime
@@ -95,14 +94,6 @@ def overdue_text(reminder: OverdueReminder, overdue_days: int) -> str:
 def _nihil_markup(week: IsoWeek) -> InlineKeyboardMarkup:
     button = InlineKeyboardButton(texts.REMINDER_NIHIL_BUTTON, callback_data=nihil_data(week))
     return InlineKeyboardMarkup([[button]])
-
-
-def _seconds(error: RetryAfter) -> float:
-    # PTB 22 announces a switch of ``retry_after`` from seconds to a timedelta; either works.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class ReminderService:
@@ -210,36 +201,36 @@ class ReminderService:
     async def _send(
         self, bot: Bot, reminder: Reminder, text: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                await bot.send_message(
+        try:
+            await send_patiently(
+                lambda: bot.send_message(
                     reminder.telegram_id,
                     text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     disable_web_page_preview=True,
-                )
-                return True
-            except RetryAfter as error:
-                if attempt == SEND_ATTEMPTS:
-                    log.warning(
-                        "Pengingat %s ke pengguna Telegram %s tidak terkirim setelah %d kali "
-                        "dibatasi Telegram: %s",
-                        reminder.kind.value,
-                        reminder.telegram_id,
-                        attempt,
-                        error,
-                    )
-                    return False
-                await self.sleep(_seconds(error))
-            except TelegramError as error:
-                # Forbidden (blocked the bot), BadRequest (chat gone), network trouble:
-                # never retried, the reminder is claimed and must not arrive twice.
-                log.warning(
-                    "Pengingat %s ke pengguna Telegram %s tidak terkirim: %s",
-                    reminder.kind.value,
-                    reminder.telegram_id,
-                    error,
-                )
-                return False
-        return False
+                ),
+                sleep=self.sleep,
+                tries=SEND_ATTEMPTS,
+            )
+            return True
+        except RetryAfter as error:
+            log.warning(
+                "Pengingat %s ke pengguna Telegram %s tidak terkirim setelah %d kali "
+                "dibatasi Telegram: %s",
+                reminder.kind.value,
+                reminder.telegram_id,
+                SEND_ATTEMPTS,
+                error,
+            )
+            return False
+        except TelegramError as error:
+            # Forbidden (blocked the bot), BadRequest (chat gone), network trouble:
+            # never retried, the reminder is claimed and must not arrive twice.
+            log.warning(
+                "Pengingat %s ke pengguna Telegram %s tidak terkirim: %s",
+                reminder.kind.value,
+                reminder.telegram_id,
+                error,
+            )
+            return False
