@@ -114,6 +114,10 @@ class KecamatanRepository(Protocol):
         """By Kemendagri code (35.28.08) or BPS code (3528040)."""
         ...
 
+    def get(self, kecamatan_id: int) -> Kecamatan | None:
+        """By id."""
+        ...
+
     def list(self) -> list[Kecamatan]:
         """All kecamatan, ordered by Kemendagri code."""
         ...

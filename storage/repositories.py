@@ -6,7 +6,7 @@ never by loading rows into Python.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,6 +45,7 @@ from domain.models import (
     UserStatus,
     tracking_number,
 )
+from domain.period import Period
 from domain.ports import HandlingCounts, KecamatanSeed, ReceivedMark, SkmTotals
 from domain.skm import UNSUR, UnsurTotal
 from storage.tables import (
@@ -99,13 +100,6 @@ def _desa(row: DesaRow) -> Desa:
     return Desa(row.id, row.kecamatan_id, row.kode, row.kode_bps, row.nama)
 
 
-def _office_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Half-open UTC instants of the office days [start, end] (Asia/Jakarta)."""
-    since = datetime.combine(start, time.min, tzinfo=OFFICE_TZ).astimezone(UTC)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=OFFICE_TZ).astimezone(UTC)
-    return since, until
-
-
 def _insert_once(session: Session, table: Any, values: dict[str, Any], key: list[str]) -> bool:
     """One atomic INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
 
@@ -130,6 +124,11 @@ class _Repo:
 
 class SqlKecamatanRepository(_Repo):
     """Kecamatan rows."""
+
+    def get(self, kecamatan_id: int) -> Kecamatan | None:
+        """By id."""
+        row = self.session.get(KecamatanRow, kecamatan_id)
+        return None if row is None else _kecamatan(row)
 
     def get_by_code(self, kode: str) -> Kecamatan | None:
         """By Kemendagri or BPS code."""
@@ -726,7 +725,7 @@ class SqlIncidentRepository(_Repo):
 
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
         """Four columns of the incidents received on office days [start, end]."""
-        since, until = _office_bounds(start, end)
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
         rows = self.session.execute(
             select(
                 col(IncidentRow.desa_id),
@@ -753,7 +752,7 @@ class SqlIncidentRepository(_Repo):
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
         """Incidents handled (and still so) on office days [start, end], oldest first."""
-        since, until = _office_bounds(start, end)
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
         rows = self.session.scalars(
             select(IncidentRow)
             .where(
@@ -768,7 +767,7 @@ class SqlIncidentRepository(_Repo):
 
     def reported_desa(self, kecamatan_id: int, start: date, end: date) -> set[int]:
         """Desa with an incident dated or received on days [start, end]."""
-        since, until = _office_bounds(start, end)
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
         rows = self.session.scalars(
             select(col(IncidentRow.desa_id))
             .where(

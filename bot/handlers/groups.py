@@ -115,7 +115,8 @@ class GroupCommands:
             return
         now = self.runtime.now()
         with self.runtime.uow() as uow:
-            kecamatan = next(k for k in uow.kecamatan.list() if k.id == user.kecamatan_id)
+            kecamatan = uow.kecamatan.get(user.kecamatan_id)
+            assert kecamatan is not None  # the user's own kecamatan (foreign key)
             before = uow.digests.group_for(user.kecamatan_id)
             bound = uow.digests.bind(
                 DigestGroup(
@@ -192,7 +193,8 @@ class GroupCommands:
                     at=self.runtime.now(),
                 )
                 uow.commit()
-                kecamatan = next(k for k in uow.kecamatan.list() if k.id == user.kecamatan_id)
+                kecamatan = uow.kecamatan.get(user.kecamatan_id)
+                assert kecamatan is not None  # the user's own kecamatan (foreign key)
                 answer = texts.GROUP_UNBOUND.format(kecamatan=h(kecamatan.nama))
         await self._reply(bot, chat.id, answer)
 
