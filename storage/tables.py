@@ -12,6 +12,8 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Index,
+    Integer,
+    LargeBinary,
     SmallInteger,
     Text,
     UniqueConstraint,
@@ -43,6 +45,8 @@ __all__ = [
     "AuditLogRow",
     "InviteRow",
     "DraftRow",
+    "OutboxRow",
+    "HandledUpdateRow",
     "UNSUR_COLUMNS",
 ]
 
@@ -425,3 +429,50 @@ class DraftRow(SQLModel, table=True):
     token: str = Field(max_length=16)
     version: int = 1
     updated_at: datetime = _ts()
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message a change causes, written in the change's own transaction.
+
+    The sender (bot/outbox.py) delivers pending rows in order per chat, records
+    Telegram's message id, and retries transient failures; a restart goes on with
+    what is pending. ``content`` holds a photo or document to upload and is
+    cleared once the message is delivered.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    # BIGINT on PostgreSQL; SQLite needs INTEGER PRIMARY KEY for its rowid alias.
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    chat_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=20)  # message, edit
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    status: str = Field(default="pending", max_length=20)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    created_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=500)
+    source: str | None = Field(default=None, max_length=60)
+
+
+class HandledUpdateRow(SQLModel, table=True):
+    """A Telegram update handled, recorded in the transaction of what it changed.
+
+    A redelivered update (the bot died before confirming it) finds its row and is
+    neither applied nor answered again. Rows older than a week are purged (Telegram
+    keeps undelivered updates for 24 hours).
+    """
+
+    __tablename__ = "handled_update"
+
+    bot_id: int = Field(sa_type=BigInteger, primary_key=True)
+    update_id: int = Field(sa_type=BigInteger, primary_key=True)
+    callback_query_id: str | None = Field(default=None, max_length=64, unique=True)
+    handled_at: datetime = _ts()
