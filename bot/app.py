@@ -289,19 +289,14 @@ def serve_options(settings: Settings) -> tuple[str, dict[str, Any]]:
 
 
 def run(settings: Settings) -> int:
-    """Prepare the database, then serve Telegram (long polling, or a webhook when set)."""
-    runtime = open_runtime(settings)
+    """Prepare the database, then serve Telegram (long polling, or a webhook when set).
+
+    Waits and retries while the database or Telegram cannot be reached (bot/serve.py).
+    """
     if settings.telegram_bot_token is None:
-        runtime.close()
+        open_runtime(settings).close()  # the database is ready for when the token comes
         print(texts.NO_TOKEN)
         return 0
-    runtime.close()
-    app = build_application(settings)
-    mode, options = serve_options(settings)
-    if mode == "webhook":
-        log.info("Bot berjalan (webhook) di %s:%s.", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(**options)
-    else:
-        log.info("Bot berjalan (long polling). Hentikan dengan Ctrl+C.")
-        app.run_polling(**options)
-    return 0
+    from bot.serve import serve
+
+    return asyncio.run(serve(settings))

@@ -71,6 +71,8 @@ class Harness:
         """Shut the application down (the database stays)."""
         if self.app is not None:
             await self.app.shutdown()
+            if self.app.post_shutdown is not None:  # as run_polling does after shutdown
+                await self.app.post_shutdown(self.app)
             self.app = None
 
     async def restart(self) -> None:

@@ -277,6 +277,8 @@ class LiveBot:
         if app.running:
             await app.stop()
         await app.shutdown()
+        if app.post_shutdown is not None:  # as run_polling does after shutdown
+            await app.post_shutdown(app)
 
 
 @pytest.fixture
