@@ -1,7 +1,8 @@
 """The bot's use cases through the real repositories, on SQLite and on PostgreSQL.
 
 Registration and invites, incident reports and their follow-up, weekly nil reports,
-the anonymous SKM questionnaire, IDM results and desa tematik.
+the anonymous SKM questionnaire, IDM results and desa tematik; and that a use case's
+work is stored only when the caller commits its unit of work.
 """
 
 from __future__ import annotations
@@ -1879,3 +1880,72 @@ def test_a_desa_tematik_year_runs_from_2015_to_next_year(
     else:
         with pytest.raises(InvalidInput, match="antara 2015 dan 2027"):
             _tematik(uow_factory, pmd, desa[0], tahun=tahun)
+
+
+# === the caller owns the transaction =========================================================
+
+
+def test_a_submitted_incident_is_stored_only_when_the_caller_commits(
+    uow_factory: UowFactory, perangkat: User, desa: list[Desa], sessions: Sessions
+) -> None:
+    with uow_factory() as uow:
+        incident = submit_incident(
+            uow, reporter=perangkat, draft=_draft(desa[0]), now=NOW, max_age_days=MAX_AGE
+        )
+        assert uow.incidents.get(incident.id) == incident  # done, inside this transaction
+    # Left without commit(): the report, its history and its audit entry are gone, and
+    # its tracking number was not used up.
+    assert _count(sessions, IncidentRow) == 0
+    assert _count(sessions, IncidentEventRow) == 0
+    assert _audit_actions(sessions) == []
+    assert _submit(uow_factory, perangkat, _draft(desa[0])).nomor == incident.nomor
+
+
+def test_an_invite_taken_meanwhile_leaves_no_user_once_the_caller_rolls_back(
+    uow_factory: UowFactory,
+    admin: User,
+    desa: list[Desa],
+    sessions: Sessions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    payload = _invite(uow_factory, admin, desa_id=desa[1].id)
+    with uow_factory() as uow:
+        # Someone else's use of the invite committed between the check and the UPDATE.
+        monkeypatch.setattr(uow.invites, "mark_used", lambda invite_id, user_id, at: False)
+        with pytest.raises(InvalidInput, match="baru saja dipakai"):
+            redeem_invite(
+                uow,
+                payload=payload,
+                telegram_id=400_001,
+                nama="Siti Aminah",
+                jabatan="Sekdes",
+                at=NOW + timedelta(hours=1),
+            )
+        assert uow.users.get_by_telegram_id(400_001) is not None  # written before the refusal
+    assert _stored_user(uow_factory, 400_001) is None
+    (row,) = _invite_rows(sessions)
+    assert row["used_at"] is None
+    assert _audit_actions(sessions) == ["create_invite"]
+
+
+def test_use_cases_in_one_unit_of_work_are_stored_together_by_its_one_commit(
+    uow_factory: UowFactory, larangan: Kecamatan, admin: User, sessions: Sessions
+) -> None:
+    with uow_factory() as uow:
+        pending = request_registration(
+            uow,
+            telegram_id=300_001,
+            kecamatan_id=larangan.id,
+            role=Role.STAF_SEKSI,
+            seksi=Seksi.TRANTIB,
+            desa_id=None,
+            nama="Rina Wulandari",
+            jabatan="Kasi Trantib",
+            at=NOW,
+        )
+        approved = decide_registration(uow, admin=admin, user_id=pending.id, approve=True, at=NOW)
+        assert _stored_user(uow_factory, 300_001) is None  # not visible before the commit
+        uow.commit()
+    assert _stored_user(uow_factory, 300_001) == approved
+    assert approved.status is UserStatus.ACTIVE
+    assert _audit_actions(sessions) == ["request_registration", "approve_registration"]
