@@ -258,6 +258,7 @@ def cmd_import_idm(runtime: Runtime, args: argparse.Namespace) -> int:
         summary = import_idm(
             uow, batches, kecamatan_id=kec.id, actor="cli", earlier_problems=problems
         )
+        uow.commit()
     print(summary.describe())
     return EXIT_OK
 
@@ -271,6 +272,7 @@ def cmd_import_skm(runtime: Runtime, args: argparse.Namespace) -> int:
     rows = parse_skm_rows(read_table(path), path.name, today=runtime.now().date())
     with runtime.uow() as uow:
         summary = import_skm(uow, rows, kecamatan_id=kec.id, source=path.name, actor="cli")
+        uow.commit()
     print(summary.describe())
     return EXIT_OK
 
@@ -289,6 +291,7 @@ def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
                 value=args.value,
                 actor="cli",
             )
+            uow.commit()
         print(
             f"Target {indicator.value} tahun {args.year} Kecamatan {kec.nama}: "
             f"{fmt_decimal(args.value)}"
@@ -316,6 +319,7 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
                 population=args.populasi,
                 actor="cli",
             )
+            uow.commit()
         print(f"Layanan {service.kode} ({service.nama}) terdaftar di Kecamatan {kec.nama}.")
         return EXIT_OK
     if args.layanan_command == "update":
@@ -329,6 +333,7 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
                 active=args.active,
                 actor="cli",
             )
+            uow.commit()
         state = "aktif" if service.active else "nonaktif"
         print(
             f"Layanan {service.kode}: {service.nama}, populasi {_population_text(service)}, "

@@ -189,7 +189,10 @@ def submit_incident(
     now: datetime,
     max_age_days: int,
 ) -> Incident:
-    """Validate the whole draft again, store it with its tracking number, and commit."""
+    """Validate the whole draft again and store it with its tracking number.
+
+    The caller commits.
+    """
     desa = uow.desa.get(draft.desa_id)
     if desa is None:
         raise NotFound("Desa laporan ini tidak ditemukan.")
@@ -238,7 +241,6 @@ def submit_incident(
         user_id=user.id,
         at=now,
     )
-    uow.commit()
     return incident
 
 
@@ -262,7 +264,10 @@ def follow_up(
     now: datetime,
     photo_file_id: str | None = None,
 ) -> Incident:
-    """Change a case's status with a note; refused when the case changed in the meantime."""
+    """Change a case's status with a note; refused when the case changed in the meantime.
+
+    The caller commits. A refusal (:class:`StaleIncident`) writes nothing.
+    """
     incident = uow.incidents.get(incident_id)
     if incident is None:
         raise NotFound("Laporan ini tidak ditemukan.")
@@ -296,7 +301,6 @@ def follow_up(
         user_id=user.id,
         at=now,
     )
-    uow.commit()
     return changed
 
 
@@ -344,7 +348,10 @@ class NilResult:
 
 
 def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> NilResult:
-    """Record "nothing happened in my desa this week" (ISO week of the office clock)."""
+    """Record "nothing happened in my desa this week" (ISO week of the office clock).
+
+    The caller commits.
+    """
     require(user, Action.NIL_REPORT)
     assert user is not None
     assert user.desa_id is not None
@@ -378,5 +385,4 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
             user_id=user.id,
             at=now,
         )
-    uow.commit()
     return NilResult(created, iso.year, iso.week, start, end)

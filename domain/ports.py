@@ -651,7 +651,14 @@ __all__ += ["OutboxRepository", "UpdateLogRepository"]
 
 
 class UnitOfWork(Protocol):
-    """One transaction over all repositories; rolls back unless ``commit()`` is called."""
+    """One transaction over all repositories; rolls back unless ``commit()`` is called.
+
+    The caller that opens the unit of work owns the transaction and commits it: the
+    bot's engine after a handler, a CLI command, a job. Use cases never commit (nor
+    roll back); they do their work inside the caller's unit of work, so that several
+    of them and the caller's own writes succeed or fail together. When a use case
+    raises, the caller rolls back.
+    """
 
     kecamatan: KecamatanRepository
     desa: DesaRepository

@@ -89,7 +89,10 @@ def record_idm(
     ikl: Decimal | None = None,
     idm: Decimal | None = None,
 ) -> IdmEntry:
-    """Store a desa's IDM for a year from its three indices or the IDM alone."""
+    """Store a desa's IDM for a year from its three indices or the IDM alone.
+
+    The caller commits.
+    """
     actor = require(user, Action.RECORD_IDM)
     assert actor is not None
     desa = uow.desa.get(desa_id)
@@ -135,7 +138,6 @@ def record_idm(
         user_id=actor.id,
         at=now,
     )
-    uow.commit()
     return IdmEntry(result, previous, next_status(exact))
 
 
@@ -179,7 +181,7 @@ def record_tematik(
     tema_lainnya: str | None = None,
     document_file_id: str | None = None,
 ) -> DesaTematik:
-    """Record a desa tematik for a year."""
+    """Record a desa tematik for a year; the caller commits."""
     actor = require(user, Action.RECORD_TEMATIK)
     assert actor is not None
     desa = uow.desa.get(desa_id)
@@ -218,14 +220,16 @@ def record_tematik(
         user_id=actor.id,
         at=now,
     )
-    uow.commit()
     return item
 
 
 def end_tematik(
     uow: UnitOfWork, *, user: User | None, tematik_id: int, now: datetime
 ) -> DesaTematik:
-    """End an active designation; it no longer counts for IKU 2 of its year."""
+    """End an active designation; it no longer counts for IKU 2 of its year.
+
+    The caller commits.
+    """
     actor = require(user, Action.RECORD_TEMATIK)
     assert actor is not None
     item = uow.tematik.get(tematik_id)
@@ -244,5 +248,4 @@ def end_tematik(
         user_id=actor.id,
         at=now,
     )
-    uow.commit()
     return replace(item, active=False)

@@ -99,7 +99,10 @@ def request_registration(
     jabatan: str,
     at: datetime,
 ) -> User:
-    """Store a pending registration (or renew a rejected one) for the admins to decide."""
+    """Store a pending registration (or renew a rejected one) for the admins to decide.
+
+    The caller commits.
+    """
     nama, jabatan = clean_name(nama), clean_jabatan(jabatan)
     check_role_fields(uow, kecamatan_id, role, seksi, desa_id)
     existing = uow.users.get_by_telegram_id(telegram_id)
@@ -126,7 +129,6 @@ def request_registration(
         user_id=user.id,
         at=at,
     )
-    uow.commit()
     return user
 
 
@@ -151,7 +153,10 @@ def _already(user: User) -> str:
 def bootstrap_admin(
     uow: UnitOfWork, *, telegram_id: int, kecamatan_id: int, nama: str, at: datetime
 ) -> User:
-    """Register a first admin named in the settings as an active admin (idempotent)."""
+    """Register a first admin named in the settings as an active admin (idempotent).
+
+    The caller commits.
+    """
     existing = uow.users.get_by_telegram_id(telegram_id)
     if existing is not None:
         return existing
@@ -178,7 +183,6 @@ def bootstrap_admin(
         user_id=user.id,
         at=at,
     )
-    uow.commit()
     return user
 
 
@@ -193,7 +197,10 @@ def _admin_of(admin: User | None, user: User) -> User:
 def decide_registration(
     uow: UnitOfWork, *, admin: User | None, user_id: int, approve: bool, at: datetime
 ) -> User:
-    """Approve or reject a pending registration; a second decision is refused clearly."""
+    """Approve or reject a pending registration; a second decision is refused clearly.
+
+    The caller commits.
+    """
     user = uow.users.get(user_id)
     if user is None:
         raise NotFound("Pendaftaran ini tidak ditemukan.")
@@ -215,7 +222,6 @@ def decide_registration(
         user_id=decider.id,
         at=at,
     )
-    uow.commit()
     return stored
 
 
@@ -231,7 +237,10 @@ __all__ += ["STATUS_LABEL"]
 def set_active(
     uow: UnitOfWork, *, admin: User | None, user_id: int, active: bool, at: datetime
 ) -> User:
-    """Disable an active user or enable a disabled one; an admin cannot disable themself."""
+    """Disable an active user or enable a disabled one; an admin cannot disable themself.
+
+    The caller commits.
+    """
     user = uow.users.get(user_id)
     if user is None:
         raise NotFound("Pengguna ini tidak ditemukan.")
@@ -255,7 +264,6 @@ def set_active(
         user_id=decider.id,
         at=at,
     )
-    uow.commit()
     return stored
 
 
@@ -274,7 +282,10 @@ def create_invite(
     at: datetime,
     valid_for: timedelta,
 ) -> tuple[Invite, str]:
-    """Create a single-use invite; returns it and the deep-link payload (shown once)."""
+    """Create a single-use invite; returns it and the deep-link payload (shown once).
+
+    The caller commits.
+    """
     require(admin, Action.MANAGE_USERS)
     assert admin is not None
     check_role_fields(uow, admin.kecamatan_id, role, seksi, desa_id)
@@ -300,7 +311,6 @@ def create_invite(
         user_id=admin.id,
         at=at,
     )
-    uow.commit()
     return invite, INVITE_PREFIX + token
 
 
@@ -328,7 +338,12 @@ def redeem_invite(
     jabatan: str,
     at: datetime,
 ) -> User:
-    """Register an active user with the invite's role; the invite cannot be used again."""
+    """Register an active user with the invite's role; the invite cannot be used again.
+
+    The caller commits. When the invite was used by someone else meanwhile, the user
+    row is already written and InvalidInput is raised: the caller must roll back (as
+    it does for any error of a use case), never commit.
+    """
     nama, jabatan = clean_name(nama), clean_jabatan(jabatan)
     invite = find_invite(uow, payload, at)
     existing = uow.users.get_by_telegram_id(telegram_id)
@@ -347,7 +362,6 @@ def redeem_invite(
     )
     user = _save_person(uow, wanted, existing)
     if not uow.invites.mark_used(invite.id, user.id, at):
-        uow.rollback()
         raise InvalidInput("Tautan undangan ini baru saja dipakai orang lain.")
     uow.audit.record(
         actor=f"tg:{telegram_id}",
@@ -357,5 +371,4 @@ def redeem_invite(
         user_id=user.id,
         at=at,
     )
-    uow.commit()
     return user

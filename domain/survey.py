@@ -127,7 +127,10 @@ def submit_survey(
     secret: bytes,
     now: datetime,
 ) -> int:
-    """Store one anonymous response, refusing a second one for the same service and period."""
+    """Store one anonymous response, refusing a second one for the same service and period.
+
+    The caller commits. A refusal (:class:`AlreadyAnswered`) writes nothing.
+    """
     service = uow.skm.get_service(survey.service_id)
     if service is None or service.kecamatan_id != kecamatan_id or not service.active:
         raise NotFound("Layanan ini tidak tersedia lagi untuk survei.")
@@ -170,5 +173,4 @@ def submit_survey(
         )
     )
     # No audit entry: an audit row with a time next to a response would undo anonymity.
-    uow.commit()
     return response_id

@@ -1,7 +1,7 @@
-"""Use cases shared by the CLI and the bot; each runs in one unit of work.
+"""Use cases shared by the CLI and the bot; each runs in the caller's unit of work.
 
-A use case validates everything first and commits only when nothing is wrong, so a
-file with a single bad line stores nothing at all.
+A use case validates everything first and writes only when nothing is wrong, so a
+file with a single bad line stores nothing at all. The caller commits.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def import_idm(
     ``kecamatan_id``, a desa of another kecamatan is a problem too.
     ``earlier_problems`` (files that could not be parsed) are reported together
     with the matching problems, so that the operator sees every problem at once.
+    The caller commits.
     """
     problems: list[ImportProblem] = list(earlier_problems)
     matched: list[tuple[str, list[tuple[Desa, IdmRecord]]]] = []
@@ -131,7 +132,6 @@ def import_idm(
             detail={"berkas": source, "baru": inserted, "diperbarui": updated},
         )
         files.append(IdmFileSummary(source, inserted, updated))
-    uow.commit()
     return IdmImportSummary(files, items)
 
 
@@ -161,7 +161,7 @@ def import_skm(
     """Store typed-in questionnaires; an unknown ``layanan`` stores nothing.
 
     Decided: services are not created on the fly (a typo would split a service's
-    results); they are matched by code or by name and must exist.
+    results); they are matched by code or by name and must exist. The caller commits.
     """
     problems: list[ImportProblem] = []
     responses: list[SkmResponse] = []
@@ -210,7 +210,6 @@ def import_skm(
         entity="skm_response",
         detail={"berkas": source, "responden": len(responses)},
     )
-    uow.commit()
     return SkmImportSummary(source, len(responses), dict(per_service))
 
 
@@ -230,7 +229,8 @@ def set_target(
     """Set an annual target after checking it fits the indicator.
 
     Decided: desa counts are whole numbers up to the kecamatan's number of desa;
-    percentages are 0-100; the SKM target is a NIK between 25 and 100.
+    percentages are 0-100; the SKM target is a NIK between 25 and 100. The caller
+    commits.
     """
     name = next(d.indikator for d in INDICATORS if d.code is indicator)
     if not 2000 <= tahun <= 2100:
@@ -260,7 +260,6 @@ def set_target(
         entity_id=f"{indicator.value}/{tahun}",
         detail={"nilai": str(value)},
     )
-    uow.commit()
 
 
 # A service code becomes part of a deep link (``/start skm_<kode>``, 64 characters of
@@ -282,7 +281,8 @@ def add_service(
     """Register an SKM service (layanan) of the office.
 
     ``population`` is the number of people served in a year; the report uses it for
-    the minimum sample. Codes and names are unique within a kecamatan.
+    the minimum sample. Codes and names are unique within a kecamatan. The caller
+    commits.
     """
     kode = kode.strip().lower()
     nama = _service_name(nama)
@@ -306,7 +306,6 @@ def add_service(
         entity_id=kode,
         detail={"nama": nama, "populasi": population},
     )
-    uow.commit()
     return service
 
 
@@ -338,6 +337,7 @@ def update_service(
 
     The code stays: it is printed in QR codes and links already handed out. A
     deactivated service keeps its responses and leaves the questionnaire's list.
+    The caller commits (an unchanged service writes nothing).
     """
     service = uow.skm.get_service_by_code(kecamatan_id, kode)
     if service is None:
@@ -368,5 +368,4 @@ def update_service(
             "aktif": stored.active,
         },
     )
-    uow.commit()
     return stored

@@ -1,7 +1,8 @@
 """The bot's use cases through the real repositories, on SQLite and on PostgreSQL.
 
 Registration and invites, incident reports and their follow-up, weekly nil reports,
-the anonymous SKM questionnaire, IDM results and desa tematik.
+the anonymous SKM questionnaire, IDM results and desa tematik; and that a use case's
+work is stored only when the caller commits its unit of work.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ def _request(
     jabatan: str = "Kasi Trantib",
 ) -> User:
     with uow_factory() as uow:
-        return request_registration(
+        result = request_registration(
             uow,
             telegram_id=telegram_id,
             kecamatan_id=larangan.id,
@@ -226,16 +227,22 @@ def _request(
             jabatan=jabatan,
             at=NOW,
         )
+        uow.commit()
+        return result
 
 
 def _decide(uow_factory: UowFactory, admin: User | None, user: User, approve: bool) -> User:
     with uow_factory() as uow:
-        return decide_registration(uow, admin=admin, user_id=user.id, approve=approve, at=NOW)
+        result = decide_registration(uow, admin=admin, user_id=user.id, approve=approve, at=NOW)
+        uow.commit()
+        return result
 
 
 def _set_active(uow_factory: UowFactory, admin: User | None, user: User, active: bool) -> User:
     with uow_factory() as uow:
-        return set_active(uow, admin=admin, user_id=user.id, active=active, at=NOW)
+        result = set_active(uow, admin=admin, user_id=user.id, active=active, at=NOW)
+        uow.commit()
+        return result
 
 
 def test_a_registration_request_is_stored_as_pending_with_tidied_details(
@@ -496,10 +503,12 @@ def test_bootstrap_admin_registers_an_active_admin_once(
         first = bootstrap_admin(
             uow, telegram_id=900_001, kecamatan_id=larangan.id, nama="Camat Larangan", at=NOW
         )
+        uow.commit()
     with uow_factory() as uow:
         second = bootstrap_admin(
             uow, telegram_id=900_001, kecamatan_id=larangan.id, nama="Nama Baru", at=NOW
         )
+        uow.commit()
     assert second == first
     assert (first.role, first.status, first.nama) == (
         Role.ADMIN,
@@ -517,6 +526,7 @@ def test_bootstrap_admin_with_an_unusable_telegram_name_gets_a_placeholder_name(
         user = bootstrap_admin(
             uow, telegram_id=900_002, kecamatan_id=larangan.id, nama="🙂🙂", at=NOW
         )
+        uow.commit()
     assert user.nama == "Admin 900002"
     assert _stored_user(uow_factory, 900_002) == user
 
@@ -537,6 +547,7 @@ def _invite(
         _, payload = create_invite(
             uow, admin=admin, role=role, seksi=seksi, desa_id=desa_id, at=NOW, valid_for=valid_for
         )
+        uow.commit()
     return payload
 
 
@@ -549,9 +560,11 @@ def _redeem(
     nama: str = "Siti Aminah",
 ) -> User:
     with uow_factory() as uow:
-        return redeem_invite(
+        result = redeem_invite(
             uow, payload=payload, telegram_id=telegram_id, nama=nama, jabatan="Sekdes", at=at
         )
+        uow.commit()
+        return result
 
 
 def _invite_rows(sessions: Sessions) -> list[dict[str, Any]]:
@@ -573,6 +586,7 @@ def test_an_invite_gives_a_payload_once_and_stores_only_the_hash_of_its_token(
             at=NOW,
             valid_for=timedelta(days=2),
         )
+        uow.commit()
     assert payload.startswith(INVITE_PREFIX)
     token = payload.removeprefix(INVITE_PREFIX)
     assert len(token) >= 20
@@ -740,7 +754,9 @@ def _submit(
     now: datetime = NOW,
 ) -> Incident:
     with uow_factory() as uow:
-        return submit_incident(uow, reporter=reporter, draft=draft, now=now, max_age_days=MAX_AGE)
+        result = submit_incident(uow, reporter=reporter, draft=draft, now=now, max_age_days=MAX_AGE)
+        uow.commit()
+        return result
 
 
 def _follow(
@@ -755,7 +771,7 @@ def _follow(
     photo: str | None = None,
 ) -> Incident:
     with uow_factory() as uow:
-        return follow_up(
+        result = follow_up(
             uow,
             actor=actor,
             incident_id=incident.id,
@@ -765,6 +781,8 @@ def _follow(
             now=at,
             photo_file_id=photo,
         )
+        uow.commit()
+        return result
 
 
 def _incident(uow_factory: UowFactory, incident_id: int) -> Incident:
@@ -1147,7 +1165,9 @@ def test_following_up_an_unknown_case_is_not_found(
 
 def _nil(uow_factory: UowFactory, user: User | None, now: datetime) -> NilResult:
     with uow_factory() as uow:
-        return submit_nil_report(uow, user=user, now=now)
+        result = submit_nil_report(uow, user=user, now=now)
+        uow.commit()
+        return result
 
 
 def test_a_nil_report_is_stored_once_per_iso_week(
@@ -1361,7 +1381,7 @@ def _survey(
     now: datetime = NOW,
 ) -> int:
     with uow_factory() as uow:
-        return submit_survey(
+        result = submit_survey(
             uow,
             kecamatan_id=kecamatan.id,
             telegram_id=telegram_id,
@@ -1369,6 +1389,8 @@ def _survey(
             secret=SECRET,
             now=now,
         )
+        uow.commit()
+        return result
 
 
 def _rows(sessions: Sessions, table: type[SQLModel]) -> list[dict[str, Any]]:
@@ -1562,7 +1584,7 @@ def _idm(
     **values: str,
 ) -> IdmEntry:
     with uow_factory() as uow:
-        return record_idm(
+        result = record_idm(
             uow,
             user=user,
             desa_id=desa.id,
@@ -1570,6 +1592,8 @@ def _idm(
             now=NOW,
             **{name: Decimal(value) for name, value in values.items()},
         )
+        uow.commit()
+        return result
 
 
 def _stored_idm(uow_factory: UowFactory, desa: Desa, tahun: int = 2025) -> IdmResult:
@@ -1702,7 +1726,7 @@ def _tematik(
     lainnya: str | None = None,
 ) -> DesaTematik:
     with uow_factory() as uow:
-        return record_tematik(
+        result = record_tematik(
             uow,
             user=user,
             desa_id=desa.id,
@@ -1713,6 +1737,8 @@ def _tematik(
             tema_lainnya=lainnya,
             document_file_id="dok-1",
         )
+        uow.commit()
+        return result
 
 
 def _count_desa(uow_factory: UowFactory, desa: Desa, tahun: int = 2026) -> int:
@@ -1722,7 +1748,9 @@ def _count_desa(uow_factory: UowFactory, desa: Desa, tahun: int = 2026) -> int:
 
 def _end(uow_factory: UowFactory, user: User | None, tematik_id: int) -> DesaTematik:
     with uow_factory() as uow:
-        return end_tematik(uow, user=user, tematik_id=tematik_id, now=NOW)
+        result = end_tematik(uow, user=user, tematik_id=tematik_id, now=NOW)
+        uow.commit()
+        return result
 
 
 def test_a_desa_tematik_is_recorded_and_a_duplicate_is_refused(
@@ -1852,3 +1880,72 @@ def test_a_desa_tematik_year_runs_from_2015_to_next_year(
     else:
         with pytest.raises(InvalidInput, match="antara 2015 dan 2027"):
             _tematik(uow_factory, pmd, desa[0], tahun=tahun)
+
+
+# === the caller owns the transaction =========================================================
+
+
+def test_a_submitted_incident_is_stored_only_when_the_caller_commits(
+    uow_factory: UowFactory, perangkat: User, desa: list[Desa], sessions: Sessions
+) -> None:
+    with uow_factory() as uow:
+        incident = submit_incident(
+            uow, reporter=perangkat, draft=_draft(desa[0]), now=NOW, max_age_days=MAX_AGE
+        )
+        assert uow.incidents.get(incident.id) == incident  # done, inside this transaction
+    # Left without commit(): the report, its history and its audit entry are gone, and
+    # its tracking number was not used up.
+    assert _count(sessions, IncidentRow) == 0
+    assert _count(sessions, IncidentEventRow) == 0
+    assert _audit_actions(sessions) == []
+    assert _submit(uow_factory, perangkat, _draft(desa[0])).nomor == incident.nomor
+
+
+def test_an_invite_taken_meanwhile_leaves_no_user_once_the_caller_rolls_back(
+    uow_factory: UowFactory,
+    admin: User,
+    desa: list[Desa],
+    sessions: Sessions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    payload = _invite(uow_factory, admin, desa_id=desa[1].id)
+    with uow_factory() as uow:
+        # Someone else's use of the invite committed between the check and the UPDATE.
+        monkeypatch.setattr(uow.invites, "mark_used", lambda invite_id, user_id, at: False)
+        with pytest.raises(InvalidInput, match="baru saja dipakai"):
+            redeem_invite(
+                uow,
+                payload=payload,
+                telegram_id=400_001,
+                nama="Siti Aminah",
+                jabatan="Sekdes",
+                at=NOW + timedelta(hours=1),
+            )
+        assert uow.users.get_by_telegram_id(400_001) is not None  # written before the refusal
+    assert _stored_user(uow_factory, 400_001) is None
+    (row,) = _invite_rows(sessions)
+    assert row["used_at"] is None
+    assert _audit_actions(sessions) == ["create_invite"]
+
+
+def test_use_cases_in_one_unit_of_work_are_stored_together_by_its_one_commit(
+    uow_factory: UowFactory, larangan: Kecamatan, admin: User, sessions: Sessions
+) -> None:
+    with uow_factory() as uow:
+        pending = request_registration(
+            uow,
+            telegram_id=300_001,
+            kecamatan_id=larangan.id,
+            role=Role.STAF_SEKSI,
+            seksi=Seksi.TRANTIB,
+            desa_id=None,
+            nama="Rina Wulandari",
+            jabatan="Kasi Trantib",
+            at=NOW,
+        )
+        approved = decide_registration(uow, admin=admin, user_id=pending.id, approve=True, at=NOW)
+        assert _stored_user(uow_factory, 300_001) is None  # not visible before the commit
+        uow.commit()
+    assert _stored_user(uow_factory, 300_001) == approved
+    assert approved.status is UserStatus.ACTIVE
+    assert _audit_actions(sessions) == ["request_registration", "approve_registration"]
