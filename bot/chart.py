@@ -2,21 +2,14 @@
 
 matplotlib with the Agg backend (no display). The figure is drawn with the
 object-oriented API on its own Figure, never pyplot's global state, so that two
-digests made at once cannot draw into each other.
+digests made at once cannot draw into each other. matplotlib (and numpy, PIL) is
+imported when the first chart is drawn, not when the bot or the CLI starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from domain.digest import WeekPoint
 
@@ -31,6 +24,11 @@ def incidents_chart(points: Sequence[WeekPoint], kecamatan: str) -> bytes:
     """Stacked bars of new conflicts and trantibum events per week, with the handled %."""
     if not points:
         raise ValueError("tidak ada minggu untuk digambar")
+    # Heavy (about 60 MB with numpy and PIL): imported here, when a chart is drawn.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     figure = Figure(figsize=(8, 4.5), dpi=120)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.digest import DigestService, reported_week
 from bot.export import report_workbook
 from bot.logging_setup import setup_logging
 from bot.reporting import fmt_date_id, fmt_decimal, report_json, report_text
@@ -462,6 +461,10 @@ def cmd_digest(runtime: Runtime, args: argparse.Namespace) -> int:
     if chart_path is not None and not chart_path.parent.is_dir():
         print(f"Gagal: folder {chart_path.parent} tidak ada.", file=sys.stderr)
         return EXIT_ERROR
+    # Imported here: the digest service brings the Telegram stack, which no other
+    # operator command needs.
+    from bot.digest import DigestService, reported_week
+
     now = runtime.now()
     week: IsoWeek = args.week or reported_week(now)
     code = args.kecamatan or runtime.settings.kecamatan

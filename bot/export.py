@@ -22,6 +22,8 @@ incident says "tidak ada kejadian" (never 0% or 100%).
 
 Every text is written as a string cell, never as a formula: a user's "=..." stays
 text (and is marked with a quote prefix, so that editing the cell keeps it text).
+
+openpyxl is imported when a workbook is written, not when the bot or the CLI starts.
 """
 
 from __future__ import annotations
@@ -32,12 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
@@ -54,6 +51,10 @@ from domain.period import Period
 from domain.ports import IncidentRecord
 from domain.records import TEMA_LABEL
 from domain.report import HandlingDetail, IkuReport, IkuRow
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "PERCENT",
@@ -93,10 +94,6 @@ SHEETS: tuple[str, ...] = (
 )
 
 Value = str | int | float | date | datetime | None
-
-_THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,17 +151,24 @@ class _Styles:
     """
 
     def __init__(self, workbook: Workbook) -> None:
+        from openpyxl.styles import Border, PatternFill, Side
+
         self.workbook = workbook
         self.made: set[str] = set()
+        thin = Side(style="thin")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.header_fill = PatternFill("solid", fgColor="DDEBF7")
 
     def name(self, *, fmt: str | None, bold: bool, wrap: bool, right: bool) -> str:
         """The name of the table style with these properties (registered on first use)."""
         name = "IKU tabel" + " tebal" * bold + " lipat" * wrap + " kanan" * right
         name += f" {fmt}" if fmt else ""
         if name not in self.made:
+            from openpyxl.styles import Alignment, Font, NamedStyle
+
             style = NamedStyle(name=name)
             style.font = Font(bold=bold)
-            style.border = _BORDER
+            style.border = self.border
             style.alignment = Alignment(
                 vertical="top", wrap_text=wrap, horizontal="right" if right else None
             )
@@ -179,6 +183,14 @@ class _SheetWriter:
     """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks."""
 
     def __init__(self, sheet: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        # openpyxl's pieces, kept at hand for every cell (imported here, not at start).
+        self._illegal = ILLEGAL_CHARACTERS_RE
+        self._font = Font
+        self._alignment = Alignment
         self.sheet = sheet
         self.columns = list(columns)
         self.styles = styles
@@ -196,7 +208,7 @@ class _SheetWriter:
             cell.style = style  # carries the number format too
         value = cell_value.value
         if isinstance(value, str):
-            text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            text = self._illegal.sub("", value)
             cell.value = text
             # openpyxl takes a string starting with "=" for a formula: force a string.
             cell.data_type = "s"
@@ -207,13 +219,13 @@ class _SheetWriter:
         if cell_value.fmt is not None and style is None:
             cell.number_format = cell_value.fmt
         if bold:
-            cell.font = Font(bold=True)
+            cell.font = self._font(bold=True)
 
     def titles(self, lines: Sequence[str]) -> None:
         """Title rows (the first one larger and bold), then an empty row."""
         for number, line in enumerate(lines):
             self.put(1, line)
-            self.sheet.cell(row=self.row, column=1).font = Font(bold=number == 0, size=13)
+            self.sheet.cell(row=self.row, column=1).font = self._font(bold=number == 0, size=13)
             self.row += 1
         self.row += 1
 
@@ -222,7 +234,7 @@ class _SheetWriter:
         for label, value in items:
             self.put(1, label, bold=True)
             self.put(value_column, value)
-            self.sheet.cell(row=self.row, column=value_column).alignment = Alignment(
+            self.sheet.cell(row=self.row, column=value_column).alignment = self._alignment(
                 horizontal="right"
             )
             self.row += 1
@@ -233,10 +245,10 @@ class _SheetWriter:
         for offset, text in enumerate(headers or [c.header for c in self.columns]):
             self.put(first + offset, text)
             cell = self.sheet.cell(row=self.row, column=first + offset)
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = _BORDER
+            cell.font = self._font(bold=True)
+            cell.fill = self.styles.header_fill
+            cell.alignment = self._alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = self.styles.border
         if freeze:
             self.sheet.freeze_panes = f"A{self.row + 1}"
         self.row += 1
@@ -258,7 +270,7 @@ class _SheetWriter:
     def note(self, text: str) -> None:
         """A line of explanation (not part of any table)."""
         self.put(1, text)
-        self.sheet.cell(row=self.row, column=1).font = Font(italic=True)
+        self.sheet.cell(row=self.row, column=1).font = self._font(italic=True)
         self.row += 1
 
     def skip(self) -> None:
@@ -586,6 +598,8 @@ def _tematik_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None
 
 def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
     """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``."""
+    from openpyxl import Workbook
+
     report = data.report
     workbook = Workbook()
     first = workbook.active

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
-
 __all__ = ["qr_png", "survey_link"]
 
 
@@ -17,6 +15,8 @@ def survey_link(bot_username: str, kode: str | None = None) -> str:
 
 def qr_png(link: str) -> bytes:
     """A PNG of the QR code of ``link`` (error correction M, 10 px per module, quiet zone 4)."""
+    import segno  # imported when a QR code is made, not when the bot starts
+
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()

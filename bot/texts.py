@@ -427,7 +427,11 @@ FOLLOW_DONE: Final = "Status {nomor} sekarang <b>{status}</b>. Pelapor sudah dib
 FOLLOW_NOTICE: Final = "Laporan Anda {nomor} sekarang berstatus <b>{status}</b>.\nCatatan: {note}"
 NO_OPEN_CASES: Final = "Tidak ada kasus terbuka yang menjadi tanggung jawab Anda."
 OPEN_CASES_HEADER: Final = "<b>Kasus terbuka</b> (pilih untuk menindaklanjuti):"
-MORE_CASES: Final = "... dan {count} kasus lain. Buka dengan /tindaklanjut NOMOR."
+OPEN_CASES_PAGE: Final = (
+    "Halaman {page} dari {pages}: kasus {first}-{last} dari {total}, yang terlama lebih dulu."
+)
+NEXT_PAGE: Final = "Berikutnya ▶"
+PREVIOUS_PAGE: Final = "◀ Sebelumnya"
 MY_REPORTS_NONE: Final = "Anda belum pernah mengirim laporan. Mulai dengan /lapor."
 MY_REPORTS_HEADER: Final = "<b>Laporan Anda</b> (terbaru dulu):"
 MY_REPORTS_FOOTER: Final = "Pilih nomor untuk melihat riwayat tindak lanjutnya."

@@ -275,13 +275,25 @@ class IncidentRepository(Protocol):
         ...
 
     def list_open(
-        self, kecamatan_id: int, kind: IncidentKind | None = None, limit: int | None = None
+        self,
+        kecamatan_id: int,
+        kind: IncidentKind | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Incident]:
-        """Incidents not yet handled, oldest received first (at most ``limit``)."""
+        """Incidents not yet handled, oldest received first: at most ``limit`` of them,
+        after the first ``offset`` (a page), with their photos loaded together."""
         ...
 
-    def count_open(self, kecamatan_id: int, *, received_before: datetime | None = None) -> int:
-        """Incidents not yet handled (COUNT), optionally only those received before a moment."""
+    def count_open(
+        self,
+        kecamatan_id: int,
+        *,
+        kind: IncidentKind | None = None,
+        received_before: datetime | None = None,
+    ) -> int:
+        """Incidents not yet handled (COUNT), optionally of one kind or only those
+        received before a moment."""
         ...
 
     def count_for_desa(self, desa_id: int, start: date, end: date) -> int:

@@ -6,9 +6,6 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from domain.errors import ImportFailed, ImportProblem
 from domain.importing import Table, csv_table
 
@@ -46,6 +43,10 @@ def read_text(path: Path) -> str:
 
 
 def _xlsx_table(path: Path) -> Table:
+    # Imported when an .xlsx is read, not whenever the CLI starts.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):

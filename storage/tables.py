@@ -17,6 +17,7 @@ from sqlalchemy import (
     SmallInteger,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -48,6 +49,7 @@ __all__ = [
     "OutboxRow",
     "HandledUpdateRow",
     "UNSUR_COLUMNS",
+    "OPEN_CONDITION",
 ]
 
 # Stable constraint names, so that migrations (and SQLite batch mode) can refer to them.
@@ -124,13 +126,45 @@ class TrackingCounterRow(SQLModel, table=True):
     last: int = 0
 
 
+# The condition of the open-case indexes; queries must spell it the same way, with the
+# value written in the SQL (see storage/repositories.py), for the indexes to be usable.
+OPEN_CONDITION = text("status <> 'tertangani'")
+
+
 class IncidentRow(SQLModel, table=True):
     """A conflict or trantibum report."""
 
     __tablename__ = "incident"
     __table_args__ = (
         UniqueConstraint("kind", "tahun", "seq"),
+        # The IKU handling counts: a kind's incidents by event date.
         Index("ix_incident_kec_kind_event", "kecamatan_id", "kind", "event_date"),
+        # The digest's week: the incidents received (in order), dated and handled.
+        Index("ix_incident_kec_received", "kecamatan_id", "received_at", "id"),
+        Index("ix_incident_kec_event", "kecamatan_id", "event_date"),
+        Index("ix_incident_kec_handled", "kecamatan_id", "handled_at", "id"),
+        # The open cases, oldest first, of every kind or of one: counted and listed a page
+        # at a time. Partial indexes: they hold only the few rows not yet handled, so that
+        # neither engine walks the handled ones (a "status <> ..." cannot search an index).
+        Index(
+            "ix_incident_open",
+            "kecamatan_id",
+            "received_at",
+            "id",
+            sqlite_where=OPEN_CONDITION,
+            postgresql_where=OPEN_CONDITION,
+        ),
+        Index(
+            "ix_incident_open_kind",
+            "kecamatan_id",
+            "kind",
+            "received_at",
+            "id",
+            sqlite_where=OPEN_CONDITION,
+            postgresql_where=OPEN_CONDITION,
+        ),
+        # /laporanku: one reporter's latest reports.
+        Index("ix_incident_reporter_received", "reporter_id", "received_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

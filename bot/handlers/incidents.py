@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from bot import texts
@@ -609,6 +610,9 @@ class TindakLanjutFlow(Flow):
     }
 
 
+OPEN_PAGE = 30  # open cases per message of /tindaklanjut
+
+
 def _tindaklanjut(ctx: Ctx, args: list[str]) -> None:
     """/tindaklanjut NOMOR shows the card; without a number, the open cases to follow."""
     require(ctx.user, Action.FOLLOW_UP)
@@ -620,28 +624,75 @@ def _tindaklanjut(ctx: Ctx, args: list[str]) -> None:
         text, keyboard = incident_card(ctx, incident)
         ctx.say(text, keyboard)
         return
-    cases = [
-        i
-        for i in ctx.uow.incidents.list_open(ctx.kecamatan.id)
-        if can_follow_up(ctx.user, i.kind, i.kecamatan_id)
-    ]
-    if not cases:
-        ctx.say(texts.NO_OPEN_CASES)
+    _open_cases(ctx, 0)
+
+
+def _open_cases(ctx: Ctx, page: int, *, pressed: bool = False) -> None:
+    """A page of the open cases the user follows up, oldest (overdue) first.
+
+    The cases are counted by the database and only the page is read, with the photos
+    and desa of all its cases at once: the statements do not grow with the cases.
+    A page that no longer exists (the cases were handled meanwhile) is a stale button.
+    """
+    kinds = [k for k in IncidentKind if can_follow_up(ctx.user, k, ctx.kecamatan.id)]
+    # Kesbang follows conflicts, Trantib trantibum, admins both: one kind, or every kind.
+    kind = kinds[0] if len(kinds) == 1 else None
+    incidents = ctx.uow.incidents
+    total = incidents.count_open(ctx.kecamatan.id, kind=kind) if kinds else 0
+    pages = -(-total // OPEN_PAGE)
+    cases = (
+        incidents.list_open(ctx.kecamatan.id, kind, limit=OPEN_PAGE, offset=page * OPEN_PAGE)
+        if page < pages
+        else []
+    )
+    if not cases:  # none at all, or not on this page any more
+        if pressed:
+            ctx.toast = texts.STALE_BUTTON
+        else:
+            ctx.say(texts.NO_OPEN_CASES)
         return
+    desa = {d.id: d.nama for d in ctx.uow.desa.list_by_kecamatan(ctx.kecamatan.id)}
+    overdue_days = ctx.services.settings.overdue_days
     lines = [texts.OPEN_CASES_HEADER]
     buttons = []
-    overdue_days = ctx.services.settings.overdue_days
-    for incident in cases[:30]:
-        desa = ctx.uow.desa.get(incident.desa_id)
+    for incident in cases:
         late = texts.OVERDUE_MARK if is_overdue(incident, ctx.now, overdue_days) else ""
         lines.append(
-            f"{h(incident.nomor)} - {h(desa.nama if desa else '-')} - "
+            f"{h(incident.nomor)} - {h(desa.get(incident.desa_id, '-'))} - "
             f"{STATUS_TEXT[incident.status]}, {days_open(incident, ctx.now)} hari{late}"
         )
         buttons.append(Button(incident.nomor, data=f"r:tc:{incident.id}"))
-    if len(cases) > 30:
-        lines.append(texts.MORE_CASES.format(count=len(cases) - 30))
-    ctx.say("\n".join(lines), rows(buttons, 2))
+    keyboard = rows(buttons, 2)
+    if pages > 1:
+        first = page * OPEN_PAGE + 1
+        lines.append(
+            texts.OPEN_CASES_PAGE.format(
+                page=page + 1,
+                pages=pages,
+                first=first,
+                last=first + len(cases) - 1,
+                total=total,
+            )
+        )
+        turn = []
+        if page > 0:
+            turn.append(Button(texts.PREVIOUS_PAGE, data=f"r:tp:{page - 1}"))
+        if page + 1 < pages:
+            turn.append(Button(texts.NEXT_PAGE, data=f"r:tp:{page + 1}"))
+        keyboard.append(turn)
+    if pressed:
+        ctx.edit_pressed("\n".join(lines), keyboard)
+    else:
+        ctx.say("\n".join(lines), keyboard)
+
+
+def _press_page(ctx: Ctx, args: list[str]) -> None:
+    """Berikutnya / Sebelumnya under the open cases: that page, in the same message."""
+    require(ctx.user, Action.FOLLOW_UP)
+    if len(args) != 1 or not re.fullmatch(r"[0-9]{1,6}", args[0]):
+        ctx.toast = texts.STALE_BUTTON
+        return
+    _open_cases(ctx, int(args[0]), pressed=True)
 
 
 def _press_card(ctx: Ctx, args: list[str]) -> None:
@@ -748,3 +799,4 @@ def register(registry: Registry) -> None:
     registry.record("th", _press_history)
     registry.record("tm", _press_media)
     registry.record("tc", _press_card)
+    registry.record("tp", _press_page)
