@@ -39,6 +39,8 @@ __all__ = [
     "Step",
     "Flow",
     "StaleDraft",
+    "WouldReplace",
+    "REPLACE_KEY",
     "Services",
     "new_token",
     "rows",
@@ -121,6 +123,21 @@ class StaleDraft(Exception):
     """The conversation moved on (or ended) since the input's button was shown."""
 
 
+class WouldReplace(Exception):
+    """A command or button would start ``flow`` over a conversation with answers in it.
+
+    The engine rolls the update back and asks first: continue the conversation, or
+    start anew (the command is then run again, and the old draft dropped).
+    """
+
+    def __init__(self, flow: type[Flow]) -> None:
+        super().__init__(flow.name)
+        self.flow = flow
+
+
+REPLACE_KEY = "_ganti"  # in a draft's data: the command waiting for "Mulai baru"
+
+
 def new_token() -> str:
     """A short random id for a new conversation (part of its buttons' data)."""
     return secrets.token_urlsafe(6)
@@ -150,6 +167,7 @@ class Ctx:
     # update had been handled before (a redelivery: nothing done, nothing sent).
     queued: list[OutboxMessage] = field(default_factory=list)
     duplicate: bool = False
+    replace_ok: bool = False  # the person chose "Mulai baru": start() may replace the draft
 
     @property
     def data(self) -> dict[str, Any]:
@@ -185,7 +203,16 @@ class Ctx:
         self.edit = (text, keyboard)
 
     def start(self, flow: type[Flow], data: Mapping[str, Any] | None = None) -> None:
-        """Begin a new conversation (replacing any other) at the flow's first step."""
+        """Begin a new conversation at the flow's first step.
+
+        A conversation that already has answers is not replaced silently: unless the
+        person chose to start anew, :class:`WouldReplace` makes the engine ask first.
+        """
+        current = self.draft
+        # A draft saved again since it began has answers (version 1: just begun).
+        answered = current is not None and current.version > 1
+        if answered and not self.replace_ok and not self.started:
+            raise WouldReplace(flow)
         self.draft = Draft(
             chat_id=self.chat_id,
             user_id=self.telegram_id,

@@ -35,6 +35,7 @@ from bot import failpoints, texts
 from bot.dialog import (
     CHOICE_PREFIX,
     MAX_DOCUMENT,
+    REPLACE_KEY,
     Button,
     Ctx,
     Flow,
@@ -42,6 +43,7 @@ from bot.dialog import (
     InputKind,
     Services,
     StaleDraft,
+    WouldReplace,
 )
 from bot.outbox import MAX_CAPTION, MAX_TEXT, OutboxSender, encode, encode_edit, split_text
 from bot.runtime import Runtime
@@ -65,6 +67,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RECORD_PREFIX = "r"  # r:<kind>:<args...> - a button bound to a record (card, approval)
+REPLACE_BUTTON = "gn"  # r:gn:<token>:<version>:l|b - continue the conversation, or start anew
 SKM_DRAFT_HOURS = 24  # an unfinished questionnaire is forgotten after a day
 HANDLED_UPDATE_DAYS = 7  # Telegram redelivers for 24 hours; a week is ample
 SENT_OUTBOX_DAYS = 30  # delivered messages kept this long (for questions about them)
@@ -217,6 +220,7 @@ class Engine:
         self._kecamatan: dict[int, Kecamatan] = {}
         self._default: Kecamatan | None = None
         self.on_menus: Callable[[Bot, list[int]], Awaitable[None]] | None = None
+        registry.record(REPLACE_BUTTON, self._replace_choice)
         token = services.settings.telegram_bot_token
         prefix = token.get_secret_value().split(":", 1)[0] if token is not None else "0"
         self.bot_id = int(prefix) if prefix.isdigit() else 0
@@ -252,7 +256,9 @@ class Engine:
                 return
             spec.handler(ctx, args)
 
-        await self._run(update, context.bot, run, what=f"cmd:{spec.name}")
+        await self._run(
+            update, context.bot, run, what=f"cmd:{spec.name}", rerun=f"c:{message.text}"
+        )
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything but a command in a private chat: an answer to the current step."""
@@ -292,7 +298,9 @@ class Engine:
                     raise StaleDraft
                 handler(ctx, args)
 
-            await self._run(update, context.bot, press, query=query, what=f"btn:{record}")
+            await self._run(
+                update, context.bot, press, query=query, what=f"btn:{record}", rerun=f"b:{data}"
+            )
         else:
             await self._answer(query, texts.STALE_BUTTON)
 
@@ -328,6 +336,7 @@ class Engine:
         *,
         query: CallbackQuery | None = None,
         what: str | None = None,
+        rerun: str | None = None,
     ) -> None:
         chat = update.effective_chat
         person = update.effective_user
@@ -347,6 +356,7 @@ class Engine:
                     key=key,
                     what=what,
                     pressed=pressed,
+                    rerun=rerun,
                 )
             )
         except DatabaseUnavailable:
@@ -375,6 +385,7 @@ class Engine:
         key: UpdateKey | None = None,
         what: str | None = None,
         pressed: int | None = None,
+        rerun: str | None = None,
     ) -> Ctx:
         """Run ``action`` in one unit of work; its replies are written to the outbox.
 
@@ -384,7 +395,14 @@ class Engine:
         for attempt in range(1, DB_TRIES + 1):
             try:
                 return self._transaction(
-                    chat_id, telegram_id, name, action, key=key, what=what, pressed=pressed
+                    chat_id,
+                    telegram_id,
+                    name,
+                    action,
+                    key=key,
+                    what=what,
+                    pressed=pressed,
+                    rerun=rerun,
                 )
             except Exception as error:
                 if not _connection_trouble(error):
@@ -410,6 +428,7 @@ class Engine:
         key: UpdateKey | None,
         what: str | None,
         pressed: int | None,
+        rerun: str | None = None,
     ) -> Ctx:
         settings = self.services.settings
         with self.runtime.uow() as uow:
@@ -447,20 +466,103 @@ class Engine:
             if what is None:
                 draft = ctx.draft
                 what = "msg" if draft is None else f"step:{draft.flow}.{draft.step}"
+            bootstrapped = user is not None and user.telegram_id in settings.admin_telegram_ids
             try:
                 action(ctx)
                 self._finish(ctx)
             except StaleDraft:
                 uow.rollback()
-                ctx = self._stale(ctx, key)
+                ctx = self._stale(self._again(ctx, bootstrapped), key)
             except DomainError as error:
                 uow.rollback()
-                ctx = self._explain(ctx, str(error), key)
+                ctx = self._explain(self._again(ctx, bootstrapped), str(error), key)
+            except WouldReplace as asked:
+                uow.rollback()
+                ctx = self._ask_replace(self._again(ctx, bootstrapped), asked.flow, key, rerun)
             self._enqueue(ctx, pressed, key)
             failpoints.hit(f"before_commit:{what}")
             uow.commit()
             failpoints.hit(f"after_commit:{what}")
         return ctx
+
+    def _again(self, ctx: Ctx, admin: bool) -> Ctx:
+        """After a rollback: a configured admin registered by this update is registered again."""
+        if not admin or ctx.user is None:
+            return ctx
+        if ctx.uow.users.get_by_telegram_id(ctx.telegram_id) is not None:
+            return ctx
+        user = bootstrap_admin(
+            ctx.uow,
+            telegram_id=ctx.telegram_id,
+            kecamatan_id=self._default_kecamatan().id,
+            nama=ctx.telegram_name,
+            at=ctx.now,
+        )
+        return replace(ctx, user=user)
+
+    def _ask_replace(
+        self, ctx: Ctx, new: type[Flow], key: UpdateKey | None, rerun: str | None
+    ) -> Ctx:
+        """Ask before a conversation with answers is replaced: continue, or start anew."""
+        fresh = self._reset(ctx, key)
+        draft = fresh.draft
+        if draft is None or rerun is None or draft.flow not in self.registry.flows:
+            return self._stale(ctx, None)
+        current = self.registry.flows[draft.flow]
+        data = {**draft.data, REPLACE_KEY: rerun}
+        saved = fresh.uow.drafts.save(replace(draft, data=data, updated_at=fresh.now))
+        if saved is None:
+            raise StaleDraft
+        fresh.draft = saved
+        base = f"{RECORD_PREFIX}:{REPLACE_BUTTON}:{saved.token}:{saved.version}"
+        fresh.say(
+            texts.REPLACE_ASK.format(current=current.title, new=new.title),
+            [
+                [Button(texts.REPLACE_CONTINUE.format(title=current.title), data=f"{base}:l")],
+                [Button(texts.REPLACE_NEW.format(title=new.title), data=f"{base}:b")],
+            ],
+        )
+        return fresh
+
+    def _replace_choice(self, ctx: Ctx, args: list[str]) -> None:
+        """The answer to :meth:`_ask_replace` (a stale one changes nothing)."""
+        draft = ctx.draft
+        if (
+            len(args) != 3
+            or draft is None
+            or draft.token != args[0]
+            or str(draft.version) != args[1]
+            or args[2] not in ("l", "b")
+            or not isinstance(draft.data.get(REPLACE_KEY), str)
+        ):
+            raise StaleDraft
+        data = dict(draft.data)
+        rerun = str(data.pop(REPLACE_KEY))
+        ctx.edit_pressed("", None)
+        if args[2] == "l":
+            ctx.draft = replace(draft, data=data)
+            ctx.goto(draft.step)
+            return
+        if not ctx.uow.drafts.delete(
+            ctx.chat_id, ctx.telegram_id, token=draft.token, version=draft.version
+        ):
+            raise StaleDraft
+        ctx.draft = None
+        ctx.replace_ok = True
+        kind, _, text = rerun.partition(":")
+        if kind == "c":
+            head, *command_args = text.split()
+            spec = self.registry.commands.get(head[1:].partition("@")[0].lower())
+            if spec is None:
+                raise StaleDraft
+            spec.handler(ctx, command_args)
+        else:
+            _, _, rest = text.partition(":")
+            record, *record_args = rest.split(":")
+            handler = self.registry.records.get(record)
+            if handler is None or record == REPLACE_BUTTON:
+                raise StaleDraft
+            handler(ctx, record_args)
 
     def _enqueue(self, ctx: Ctx, pressed: int | None, key: UpdateKey | None) -> None:
         """Write the edit of the pressed message and every reply to the outbox."""

@@ -36,6 +36,13 @@ ERROR: Final = (
     "Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi "
     "beberapa saat lagi. Bila terus terjadi, hubungi operator kecamatan."
 )
+REPLACE_ASK: Final = (
+    "Anda sedang mengisi {current} dan sudah ada jawaban yang belum dikirim. "
+    "Lanjutkan isian itu, atau tinggalkan dan mulai {new}? Isian yang ditinggalkan "
+    "tidak disimpan."
+)
+REPLACE_CONTINUE: Final = "Lanjutkan {title}"
+REPLACE_NEW: Final = "Mulai baru: {title}"
 DATABASE_DOWN: Final = (
     "⚠️ Maaf, basis data kantor sedang tidak dapat dijangkau, jadi pesan atau tombol "
     "terakhir Anda <b>belum tersimpan</b>. Isian yang sudah Anda jawab sebelumnya tetap "
