@@ -43,6 +43,7 @@ NOTE = "Mediasi di balai desa bersama kedua keluarga."
 NOMOR = re.compile(r"KS-\d{4}-\d{4}")
 RESTART_WAIT = 20.0  # seconds for what a restarted process owes the users
 RETRY_WAIT = 30.0  # seconds for a message whose first attempts fail
+QUIET_AFTER_RETRY = 3.0  # seconds of silence that outlast the outbox's first retry delay (2 s)
 
 ERROR_MARKS = ("terjadi kesalahan", "coba lagi", texts.ERROR)
 STALE_MARKS = (
@@ -449,7 +450,11 @@ async def test_every_message_about_a_stored_change_survives_a_transient_failure(
     wire: WireServer,
     token: str,
 ) -> None:
-    """Four messages, each behind one failure of its sendMessage; checked one by one."""
+    """Four messages, each behind one failure of its sendMessage; checked one by one.
+
+    A chat's messages go out in order, so what follows a failed message in the same chat
+    waits for its retry: every wait here allows for that.
+    """
     failure = FAILURES[failure_name]
     _officers(runtime)
     _add_user(runtime, ADMIN, Role.ADMIN, jabatan="Camat")
@@ -497,9 +502,9 @@ async def test_every_message_about_a_stored_change_survives_a_transient_failure(
     cards = [m for m in await client.history(KESBANG.id) if nomor in m.text and m.buttons]
     if cards:
         await client.press(KESBANG, cards[0], "Diproses")
-        await client.expect(KESBANG, "Tulis catatannya")
+        await client.expect(KESBANG, "Tulis catatannya", wait=RETRY_WAIT)
         await client.send_message(KESBANG, NOTE)
-        proof = await client.expect(KESBANG, texts.FOLLOW_ASK_PROOF)
+        proof = await client.expect(KESBANG, texts.FOLLOW_ASK_PROOF, wait=RETRY_WAIT)
         fail_next(PERANGKAT)
         await client.press(KESBANG, proof, texts.SKIP)
         await arrived("c: follow-up notice", PERANGKAT, f"Laporan Anda {nomor}")
@@ -510,7 +515,7 @@ async def test_every_message_about_a_stored_change_survives_a_transient_failure(
 
     # (d) the approval notice to the applicant.
     await client.send_command(ADMIN, "/pengguna")
-    listing = await client.expect(ADMIN, APPLICANT.name)
+    listing = await client.expect(ADMIN, APPLICANT.name, wait=RETRY_WAIT)
     fail_next(APPLICANT)
     await client.press(ADMIN, listing, next(x for x in listing.labels if texts.APPROVE in x))
     await arrived("d: approval notice", APPLICANT, "Pendaftaran Anda disetujui")
@@ -518,7 +523,8 @@ async def test_every_message_about_a_stored_change_survives_a_transient_failure(
     if status != UserStatus.ACTIVE.value:
         problems.append(f"(d) applicant's status: {status}")
 
-    await client.quiet(1.5)
+    await _settled(wire, token)  # a hang that outlived the bot's timeout ends, retries run
+    await client.quiet(QUIET_AFTER_RETRY)
     for label, person, contains in (
         ("a", PERANGKAT, "Laporan terkirim dengan nomor"),
         ("b", KESBANG, texts.CARD_NEW),
@@ -612,6 +618,15 @@ async def test_a_kirim_press_delivered_twice_is_stored_and_answered_once(
         if c.parameters.get("callback_query_id") == query
     ]
     assert len(answers) == 1, [c.describe() for c in answers]
+
+
+async def _settled(wire: WireServer, token: str) -> None:
+    """Wait until no Bot API call of the bot is under way at the wire layer."""
+    for _ in range(int(RETRY_WAIT / 0.05)):
+        if wire.busy(token) == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"calls still under way after {RETRY_WAIT} s")
 
 
 async def _delivered_again(wire: WireServer, token: str, update_id: int) -> None:

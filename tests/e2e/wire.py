@@ -137,6 +137,7 @@ class _Token:
     calls: list[WireCall] = field(default_factory=list)
     polls: int = 0
     poller: int | None = None  # the getUpdates request now waiting
+    busy: int = 0  # calls other than getUpdates not answered yet (a hang, a forward)
 
 
 def _chat_id(parameters: dict[str, Any]) -> int | None:
@@ -361,6 +362,11 @@ class WireServer:
         with self._lock:
             return dict(self._state(token).deliveries)
 
+    def busy(self, token: str) -> int:
+        """How many calls other than getUpdates are under way (hanging ones included)."""
+        with self._lock:
+            return self._state(token).busy
+
     def unconfirmed(self, token: str) -> list[int]:
         """The update ids fetched and not confirmed yet."""
         with self._lock:
@@ -394,9 +400,27 @@ class WireServer:
             return
         chat_id = _chat_id(parameters)
         with self._lock:
-            fault = next((f for f in self._state(token).faults if f.matches(method, chat_id)), None)
+            state = self._state(token)
+            state.busy += 1
+            fault = next((f for f in state.faults if f.matches(method, chat_id)), None)
             if fault is not None:
                 fault.used += 1
+        try:
+            await self._call(handler, token, method, parameters, fault, seq, arrived)
+        finally:
+            with self._lock:
+                self._state(token).busy -= 1
+
+    async def _call(
+        self,
+        handler: _ApiHandler,
+        token: str,
+        method: str,
+        parameters: dict[str, Any],
+        fault: Fault | None,
+        seq: int,
+        arrived: float,
+    ) -> None:
         status, forwarded = 0, False
         if fault is None:
             status, forwarded = await self._forward_and_answer(handler, token, method, parameters)
