@@ -1,8 +1,10 @@
 """Test-side repairs of telegram-test-api 4.2.1's defects against python-telegram-bot 22.
 
-Used only by tests/e2e (see /work/shared/docs/telegram-testing.md, level 2). The bot itself
-is untouched: ``CompatRequest`` is an ``HTTPXRequest`` (the real HTTP client PTB uses) whose
-answers are mended before PTB parses them, one small function per defect:
+Used only by tests/e2e (level 2 of the project's testing notes: the real bot over HTTP
+against an independent Bot API emulator). The bot itself is untouched: ``CompatRequest`` is
+an ``HTTPXRequest`` (the real HTTP client PTB uses) whose answers are mended before PTB
+parses them, and the wire layer (tests/e2e/wire.py) applies the same ``repair`` to what it
+forwards; one small function per defect:
 
 - ``getMe`` lacks ``is_bot`` (``Application.initialize()`` would raise TypeError);
 - message dates are in milliseconds (PTB: "year ... is out of range");

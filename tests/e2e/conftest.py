@@ -7,6 +7,11 @@ locally, but fail under ``CI=true`` so that CI can never pass without having run
 Each test gets its own bot token (the emulator keeps every queue per token), a fresh copy
 of the migrated SQLite template, ``bot`` (the application built by ``build_application``,
 started for real in the test's event loop) and ``client`` (the simulated Telegram users).
+
+``wire`` (tests/e2e/wire.py) is the Telegram-faithful layer in front of the emulator, once
+per session; ``bot_process`` (tests/e2e/process.py) is the real ``iku-bot`` process of one
+test, polling the wire layer, on the same database as ``runtime``. When a test fails, the
+output of every start of its process and the wire layer's record of its calls are shown.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Collection, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,8 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, open_runtime
 from tests.e2e.compat import DEFAULT_FAKE_OK, CompatRequest
+from tests.e2e.process import BotProcess, Database
+from tests.e2e.wire import WireServer
 
 EMULATOR_DIR = Path(__file__).resolve().parent / "emulator"
 POLL_INTERVAL = 0.1  # the emulator answers getUpdates at once: no long poll
@@ -173,6 +180,7 @@ class Client:
         self.http = http
         self.token = token
         self.round_trips = 0  # HTTP requests this helper made to the emulator
+        self._expected: dict[int, int] = {}  # chat id -> message id of the last ``expect``
 
     async def _post(self, path: str, body: dict[str, Any]) -> Any:
         self.round_trips += 1
@@ -223,6 +231,75 @@ class Client:
     async def press(self, person: Person, message: BotMessage, label: str) -> None:
         """``person`` presses the button labelled ``label`` under ``message``."""
         await self.send_callback(person, message.data_of(label), message)
+
+    async def send_photo(self, person: Person, file_id: str, caption: str = "") -> None:
+        """``person`` sends a photo (Telegram's sizes, the largest last)."""
+        body = self._message(person, caption)
+        del body["text"]
+        if caption:
+            body["caption"] = caption
+        small = f"{file_id}-s"
+        body["photo"] = [
+            {"file_id": small, "file_unique_id": small, "width": 90, "height": 67},
+            {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960},
+        ]
+        await self._post("/sendMessage", body)
+
+    async def send_location(self, person: Person, latitude: float, longitude: float) -> None:
+        """``person`` shares a location."""
+        body = self._message(person, "")
+        del body["text"]
+        body["location"] = {"latitude": latitude, "longitude": longitude}
+        await self._post("/sendMessage", body)
+
+    async def history(self, chat_id: int) -> list[BotMessage]:
+        """Everything the bot sent to ``chat_id`` so far, read or not, in order (as edited)."""
+        stored = await self._post("/getUpdatesHistory", {"token": self.token})
+        found = [
+            BotMessage.from_stored(item)
+            for item in stored
+            if isinstance(item.get("message"), dict)
+            and "chat_id" in item["message"]
+            and str(item["message"]["chat_id"]) == str(chat_id)
+        ]
+        return sorted(found, key=lambda m: m.message_id)
+
+    async def expect(self, person: Person, contains: str, *, wait: float = WAIT) -> BotMessage:
+        """The first message to ``person`` after the last one expected that contains ``contains``.
+
+        Messages in between are passed over (a test asserts on the whole history at its end).
+        """
+        after = self._expected.get(person.id, 0)
+        deadline = time.monotonic() + wait
+        while True:
+            newer = [m for m in await self.history(person.id) if m.message_id > after]
+            for message in newer:
+                if contains in message.text:
+                    self._expected[person.id] = message.message_id
+                    return message
+            if time.monotonic() >= deadline:
+                shown = [m.text[:120] for m in newer]
+                raise AssertionError(
+                    f"{person.name} was not sent {contains!r} within {wait} s; got {shown}"
+                )
+            await asyncio.sleep(0.05)
+
+    async def count(self, person: Person, contains: str) -> int:
+        """How many messages to ``person`` contain ``contains`` (duplicates included)."""
+        return sum(contains in m.text for m in await self.history(person.id))
+
+    async def quiet(self, seconds: float = 1.0, *, wait: float = 15.0) -> None:
+        """Wait until the bot has sent nothing new for ``seconds`` (late duplicates show)."""
+        deadline = time.monotonic() + wait
+        last = -1
+        since = time.monotonic()
+        while time.monotonic() < deadline:
+            stored = await self._post("/getUpdatesHistory", {"token": self.token})
+            if len(stored) != last:
+                last, since = len(stored), time.monotonic()
+            elif time.monotonic() - since >= seconds:
+                return
+            await asyncio.sleep(0.1)
 
     async def bot_messages(
         self, chat_id: int, count: int = 1, *, wait: float = WAIT
@@ -328,3 +405,95 @@ async def bot(stopped_bot: LiveBot) -> LiveBot:
     """The bot, polling the emulator."""
     await stopped_bot.start()
     return stopped_bot
+
+
+# -- the wire layer and the real process ---------------------------------------------------
+
+SECTIONS = pytest.StashKey[list[tuple[str, Callable[[], str]]]]()
+START_SECONDS: list[float] = []  # every bot process start of the session, until it polled
+FIGURES: list[str] = []  # lines the fault tests report (duplicates seen, retries...)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The start time of the bot processes and the figures of the fault tests."""
+    if not START_SECONDS and not FIGURES:
+        return
+    terminalreporter.section("iku-bot processes and faults")
+    if START_SECONDS:
+        ordered = sorted(START_SECONDS)
+        terminalreporter.write_line(
+            f"process start until polling: {len(ordered)} starts, "
+            f"median {ordered[len(ordered) // 2]:.2f} s, "
+            f"min {ordered[0]:.2f} s, max {ordered[-1]:.2f} s (the first compiles)"
+        )
+    for line in FIGURES:
+        terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test shows its bot process's output and the wire layer's calls."""
+    report = yield
+    if report.failed:
+        for title, produce in item.stash.get(SECTIONS, []):
+            try:
+                text = produce()
+            except Exception as error:  # a report must never hide the failure itself
+                text = f"(not available: {error!r})"
+            report.sections.append((title, text[-30000:]))
+    return report
+
+
+@pytest.fixture(scope="session")
+def wire(emulator: Emulator) -> Iterator[WireServer]:
+    """The Telegram-faithful layer in front of the emulator, once per session."""
+    server = WireServer(emulator.url)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pycache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the bot processes of the session keep their compiled modules."""
+    return tmp_path_factory.mktemp("pycache")
+
+
+@pytest.fixture
+def database(e2e_settings: Settings) -> Database:
+    """The SQLite file of this test, read with plain SQL."""
+    path = e2e_settings.sqlite_path()
+    assert path is not None
+    return Database(path)
+
+
+@pytest.fixture
+def bot_process(
+    wire: WireServer,
+    token: str,
+    database: Database,
+    runtime: Runtime,
+    tmp_path: Path,
+    pycache: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[BotProcess]:
+    """The real ``iku-bot`` process of this test (not started: ``await bot_process.start()``).
+
+    ``runtime`` has migrated and seeded the database first; users may be added through it
+    before the start.
+    """
+    process = BotProcess(
+        wire=wire,
+        token=token,
+        database=database.path,
+        workdir=tmp_path / "bot",
+        admin_ids=(ADMIN.id,),
+        pycache=pycache,
+    )
+    request.node.stash[SECTIONS] = [
+        ("bot process output", process.output),
+        ("wire layer calls", lambda: wire.log(token)),
+    ]
+    yield process
+    process.stop()
+    START_SECONDS.extend(process.start_seconds)
