@@ -120,6 +120,7 @@ def _seed_incident(runtime: Runtime) -> str:
             now=now,
             max_age_days=30,
         )
+        uow.commit()  # the caller owns the transaction
     return incident.nomor
 
 
