@@ -23,7 +23,9 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.polling import DurablePoller
 from bot.runtime import Runtime, open_runtime
+from bot.updates import ChatOrderedProcessor
 
 __all__ = ["serve", "Stopped", "with_retries", "MAX_PAUSE"]
 
@@ -113,13 +115,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         except Stopped:
             await app.shutdown()
             return 0
+        poller: DurablePoller | None = None
         try:
             post_init = app.post_init
             if post_init is not None:
                 await with_retries(
                     "Telegram", lambda: post_init(app), retry_on=(NetworkError,), stop=stop
                 )
-            await _start_updates(app, serve_options(settings), stop)
+            poller = await _start_updates(app, serve_options(settings), stop)
             await app.start()
             mode, _ = serve_options(settings)
             if mode == "webhook":
@@ -135,6 +138,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         except Stopped:
             pass
         finally:
+            if poller is not None:
+                await poller.stop()
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             if app.running:
@@ -156,7 +161,8 @@ async def _start_updates(
     app: Application,  # type: ignore[type-arg]
     mode_options: tuple[str, dict[str, object]],
     stop: asyncio.Event,
-) -> None:
+) -> DurablePoller | None:
+    """Webhook: python-telegram-bot's own server. Polling: :class:`DurablePoller`."""
     updater = app.updater
     assert updater is not None
     mode, options = mode_options
@@ -166,13 +172,11 @@ async def _start_updates(
             await updater.start_webhook(**options)  # type: ignore[arg-type]
 
         await with_retries("Telegram (webhook)", webhook, retry_on=(NetworkError,), stop=stop)
-        return
+        return None
 
-    async def polling() -> None:
-        await updater.start_polling(
-            allowed_updates=options["allowed_updates"],  # type: ignore[arg-type]
-            drop_pending_updates=False,
-            error_callback=_polling_trouble,
-        )
-
-    await with_retries("Telegram", polling, retry_on=(NetworkError,), stop=stop)
+    poller = DurablePoller(app, on_trouble=_polling_trouble)
+    processor = app.update_processor
+    if isinstance(processor, ChatOrderedProcessor):
+        processor.finished = poller.finished
+    await with_retries("Telegram", poller.start, retry_on=(NetworkError,), stop=stop)
+    return poller
