@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from functools import partial
 from typing import Any, cast
 
 from telegram import (
@@ -37,8 +40,10 @@ from bot.digest import DigestService
 from bot.engine import Engine, Registry
 from bot.handlers import build_registry
 from bot.handlers.groups import BIND, UNBIND, GroupCommands
+from bot.outbox import OutboxSender
 from bot.reminders import ReminderService
 from bot.runtime import Runtime, open_runtime
+from bot.updates import ChatOrderedProcessor
 from domain.models import User, UserStatus
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "ENGINE_KEY",
     "DIGEST_KEY",
     "REMINDER_KEY",
+    "OUTBOX_KEY",
     "set_scope_menus",
     "set_user_menu",
 ]
@@ -57,6 +63,7 @@ log = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 DIGEST_KEY = "digest"
 REMINDER_KEY = "reminders"
+OUTBOX_KEY = "outbox"
 
 
 def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
@@ -108,15 +115,26 @@ def build_application(
     rt = runtime if runtime is not None else open_runtime(settings)
     registry = build_registry()
     services = Services(settings=settings, skm_secret=rt.skm_secret())
-    engine = Engine(rt, registry, services)
-    digests = DigestService(rt, settings)
+    # Every transaction runs in this pool, never on the event loop; the connection pool
+    # of SQLAlchemy (5 + 10 overflow by default) is larger, so a thread never waits for one.
+    pool = ThreadPoolExecutor(max_workers=settings.db_threads, thread_name_prefix="iku-db")
+    sender = OutboxSender(
+        rt,
+        pool,
+        retry_seconds=settings.outbox_retry_seconds,
+        max_age=timedelta(hours=settings.outbox_max_age_hours),
+    )
+    engine = Engine(rt, registry, services, pool=pool, outbox=sender)
+    digests = DigestService(rt, settings, pool)
     group_commands = GroupCommands(digests)
-    reminders = ReminderService(rt, settings)
+    reminders = ReminderService(rt, settings, sender, pool)
     background: set[asyncio.Task[None]] = set()
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         me = await app.bot.get_me()
         services.bot_username = me.username or services.bot_username
+        # What was committed but not delivered before a restart goes out first.
+        await sender.start(app.bot)
         try:
             await set_scope_menus(app.bot, registry)
         except TelegramError as error:
@@ -126,16 +144,21 @@ def build_application(
         background.add(task)
         task.add_done_callback(background.discard)
 
-    async def _user_menus(bot: Bot) -> None:
+    def _everyone() -> list[User]:
         with rt.uow() as uow:
-            users = [u for k in uow.kecamatan.list() for u in uow.users.list(k.id)]
-        for user in users:
+            return [u for k in uow.kecamatan.list() for u in uow.users.list(k.id)]
+
+    async def _user_menus(bot: Bot) -> None:
+        for user in await engine.in_thread(_everyone):
             await set_user_menu(bot, registry, user.telegram_id, user)
+
+    def _user(telegram_id: int) -> User | None:
+        with rt.uow() as uow:
+            return uow.users.get_by_telegram_id(telegram_id)
 
     async def refresh(bot: Bot, telegram_ids: list[int]) -> None:
         for telegram_id in telegram_ids:
-            with rt.uow() as uow:
-                user = uow.users.get_by_telegram_id(telegram_id)
+            user = await engine.in_thread(partial(_user, telegram_id))
             await set_user_menu(bot, registry, telegram_id, user)
 
     engine.on_menus = refresh
@@ -163,6 +186,8 @@ def build_application(
     async def post_shutdown(_: Application) -> None:  # type: ignore[type-arg]
         for task in list(background):
             task.cancel()
+        await sender.stop()
+        pool.shutdown(wait=True)  # transactions under way finish (or roll back) first
         if owns_runtime:
             rt.close()
 
@@ -171,6 +196,8 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        # Chats side by side, each chat's updates in order (bot/updates.py).
+        .concurrent_updates(ChatOrderedProcessor())
     )
     if rate_limit:
         # The builder's type parameter for the limiter changes here; PTB's stubs cannot follow.
@@ -186,6 +213,7 @@ def build_application(
     app.bot_data[ENGINE_KEY] = engine
     app.bot_data[DIGEST_KEY] = digests
     app.bot_data[REMINDER_KEY] = reminders
+    app.bot_data[OUTBOX_KEY] = sender
     # Order matters: group binding (asks Telegram first), commands, answers, buttons.
     app.add_handler(CommandHandler(BIND, group_commands.bind, filters=filters.ChatType.GROUPS))
     app.add_handler(CommandHandler(UNBIND, group_commands.unbind, filters=filters.ChatType.GROUPS))
@@ -220,7 +248,7 @@ def schedule_jobs(
     assert queue is not None
 
     async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:
-        engine.purge_drafts()  # one quick DELETE, like every handler's transaction
+        await engine.in_thread(engine.purge_drafts)
 
     async def digest(context: ContextTypes.DEFAULT_TYPE) -> None:
         await digests.tick(context.bot)

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
 
     sub.add_parser("run", help="menjalankan bot (bawaan bila tanpa perintah)")
+    sub.add_parser(
+        "doctor", help="memeriksa pengaturan, basis data, Telegram, grup, jadwal dan antrean"
+    )
 
     con = sub.add_parser(
         "console",
@@ -545,6 +548,10 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``iku-bot``; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # checks the settings itself, and never writes
+        from bot.doctor import main as doctor
+
+        return doctor()
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -106,6 +106,24 @@ class Settings(BaseSettings):
         default="jumat 14:00",
         description="Jadwal pengingat mingguan (laporan/nihil, kasus terlambat), atau nonaktif.",
     )
+    db_threads: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Utas untuk transaksi basis data (juga ukuran pool koneksi bot).",
+    )
+    outbox_retry_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="Jeda pertama sebelum pesan yang gagal terkirim dicoba lagi (lalu berlipat).",
+    )
+    outbox_max_age_hours: int = Field(
+        default=48,
+        ge=1,
+        le=24 * 14,
+        description="Pesan yang tetap gagal terkirim selama ini dihentikan (dicatat di log audit).",
+    )
 
     @field_validator("digest_schedule", "reminder_schedule")
     @classmethod

@@ -32,14 +32,16 @@ from telegram import (
     Document,
     Location,
     PhotoSize,
+    Update,
     User,
 )
 from telegram.ext import Application
 
 from bot import texts
-from bot.app import build_application
+from bot.app import OUTBOX_KEY, build_application
 from bot.config import Settings
 from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
+from bot.outbox import OutboxSender
 from bot.runtime import open_runtime
 
 __all__ = [
@@ -163,9 +165,15 @@ class _Console:
 
     # -- what the person sends ----------------------------------------------------------
 
+    async def _feed(self, update: Update) -> None:
+        """One update through the application; its replies are printed once delivered."""
+        await process(self.app, update)
+        sender: OutboxSender = self.app.bot_data[OUTBOX_KEY]
+        await sender.drain()
+
     async def send_text(self, text: str) -> None:
         """Type a text; a /command is marked as one."""
-        await process(self.app, message_update(self.user, self.chat, text=text))
+        await self._feed(message_update(self.user, self.chat, text=text))
 
     async def send_location(self, spec: str) -> None:
         """'lokasi: -7.05, 113.47'."""
@@ -176,7 +184,7 @@ class _Console:
             self.note(texts.CONSOLE_BAD_LOCATION)
             return
         location = Location(longitude=longitude, latitude=latitude)
-        await process(self.app, message_update(self.user, self.chat, location=location))
+        await self._feed(message_update(self.user, self.chat, location=location))
 
     def _read(self, spec: str) -> tuple[str, bytes] | None:
         path = Path(spec.strip()).expanduser()
@@ -194,7 +202,7 @@ class _Console:
             return
         file_id, content = read
         photo = [PhotoSize(file_id, f"{file_id}-u", 800, 600, file_size=len(content))]
-        await process(self.app, message_update(self.user, self.chat, photo=photo))
+        await self._feed(message_update(self.user, self.chat, photo=photo))
 
     async def send_document(self, spec: str) -> None:
         """'berkas: data.csv'."""
@@ -205,7 +213,7 @@ class _Console:
         document = Document(
             file_id, f"{file_id}-u", file_name=Path(spec.strip()).name, file_size=len(content)
         )
-        await process(self.app, message_update(self.user, self.chat, document=document))
+        await self._feed(message_update(self.user, self.chat, document=document))
 
     async def press(self, text: str) -> None:
         """Press button number ``text`` of the message shown last with buttons."""
@@ -222,7 +230,7 @@ class _Console:
         if "url" in button:
             await self._open(button["url"])
             return
-        await process(self.app, press_update(self.user, target, button.get("callback_data", "")))
+        await self._feed(press_update(self.user, target, button.get("callback_data", "")))
 
     async def _open(self, url: str) -> None:
         """A link to this bot with ?start= is followed; any other link is printed."""

@@ -24,10 +24,11 @@ from typing import Any, ClassVar
 from bot import texts
 from bot.config import Settings
 from domain.errors import InvalidInput
-from domain.models import Desa, Draft, Kecamatan, User
+from domain.models import Desa, Draft, Kecamatan, OutboxMessage, User
 from domain.ports import UnitOfWork
 
 __all__ = [
+    "CHOICE_PREFIX",
     "InputKind",
     "MAX_DOCUMENT",
     "Input",
@@ -45,6 +46,7 @@ __all__ = [
 
 
 MAX_DOCUMENT = 1_000_000  # bytes: larger documents arrive without content
+CHOICE_PREFIX = "d"  # d:<token>:<step>:<value> - a choice of a conversation's step
 
 
 class InputKind(enum.StrEnum):
@@ -144,6 +146,10 @@ class Ctx:
     edit: tuple[str, Keyboard | None] | None = None
     toast: str | None = None
     menus: list[int] = field(default_factory=list)
+    # Filled by the engine: the outbox rows written with the commit, and whether the
+    # update had been handled before (a redelivery: nothing done, nothing sent).
+    queued: list[OutboxMessage] = field(default_factory=list)
+    duplicate: bool = False
 
     @property
     def data(self) -> dict[str, Any]:
@@ -199,8 +205,8 @@ class Ctx:
     def end(self) -> None:
         """Finish the conversation now, in the current transaction.
 
-        Call it *before* a use case commits, so that the answer and the end of the
-        conversation are one transaction: a second press of "Kirim" finds nothing.
+        The engine commits the end of the conversation together with what the answer
+        stored, so a second press of "Kirim" finds nothing to submit.
         """
         draft = self.draft
         if draft is not None and draft.version > 0:

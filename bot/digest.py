@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Final
+from typing import Final, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InputFile, Update
@@ -30,7 +31,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import failpoints, texts
 from bot.chart import incidents_chart
 from bot.config import Settings
 from bot.digest_text import MAX_OPEN_LISTED, chart_caption, digest_messages
@@ -45,6 +46,7 @@ from domain.models import DigestGroup, DigestLog, DigestStatus, Role, UserStatus
 __all__ = ["DigestService", "Composed", "STALE_CLAIM", "reported_week"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STALE_CLAIM: Final = timedelta(minutes=30)
 # Flood control asks to wait; longer waits are left to the next tick.
@@ -75,9 +77,10 @@ def reported_week(moment: datetime) -> IsoWeek:
 class DigestService:
     """Composes and sends the weekly digest; one instance per application."""
 
-    def __init__(self, runtime: Runtime, settings: Settings) -> None:
+    def __init__(self, runtime: Runtime, settings: Settings, pool: Executor | None = None) -> None:
         self.runtime = runtime
         self.settings = settings
+        self.pool = pool  # composing (queries and the chart) runs here, off the event loop
         self.plan: Schedule | None = settings.digest_plan()
         self.grace = settings.grace()
         self.retry = timedelta(minutes=settings.digest_retry_minutes)
@@ -149,7 +152,7 @@ class DigestService:
         if kecamatan is None or not self._may_try(entry, now):
             return False
         try:
-            composed = self.compose(kecamatan.kode, week, now)
+            composed = await self._in_thread(lambda: self.compose(kecamatan.kode, week, now))
         except (SQLAlchemyError, DomainError):
             # Nothing is claimed: the next tick composes again (retried, not skipped).
             log.exception("Ringkasan %s untuk grup %s gagal disusun", week.key, group.chat_id)
@@ -169,7 +172,13 @@ class DigestService:
             return False
         if claimed is None:
             return False  # sent, given up, or being sent by another process
+        failpoints.hit("digest:after_claim")
         return await self._deliver(bot, group, claimed, composed)
+
+    async def _in_thread(self, work: Callable[[], T]) -> T:
+        if self.pool is None:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(self.pool, work)
 
     def _may_try(self, entry: DigestLog | None, now: datetime) -> bool:
         if entry is None:
@@ -210,6 +219,7 @@ class DigestService:
                 await self._failed(bot, group, entry, str(error))
                 return False
             self._write(lambda uow, n=index + 1: uow.digests.progress(entry.id, n))
+            failpoints.hit("digest:after_part")
         figures = composed.digest.figures()
         self._write(
             lambda uow: uow.digests.finish(entry.id, at=self.runtime.now(), figures=figures)

@@ -1,60 +1,87 @@
 """The adapter between python-telegram-bot and the guided conversations.
 
-One unit of work per update: load the user and the draft, run the command, step or
-button handler, save the draft, commit, then send the replies. Domain errors become
-their Indonesian message and the current question is asked again; a button whose
-conversation moved on is answered as stale, never applied.
+One unit of work per update, run in a thread of the database pool (never on the
+event loop): record the update as handled, load the user and the draft, run the
+command, step or button handler, save the draft, write the replies to the outbox,
+commit. Only then does the outbox sender deliver them (bot/outbox.py), so that a
+stored change always reaches the people it concerns, also after a crash, and a
+redelivered update changes nothing and is not answered again.
+
+Domain errors become their Indonesian message and the current question is asked
+again; a button whose conversation moved on is answered as stale, never applied.
+When the database cannot be reached, the person is told in plain words (directly,
+as nothing can be written) and the draft stays as it was.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import (
-    Bot,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-    Update,
-)
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import failpoints, texts
 from bot.dialog import (
+    CHOICE_PREFIX,
     MAX_DOCUMENT,
+    Button,
     Ctx,
     Flow,
     Input,
     InputKind,
-    Keyboard,
-    Outgoing,
     Services,
     StaleDraft,
 )
+from bot.outbox import MAX_CAPTION, MAX_TEXT, OutboxSender, encode, encode_edit, split_text
 from bot.runtime import Runtime
 from domain.errors import DomainError
-from domain.models import Kecamatan, Role, User, UserStatus
+from domain.models import Kecamatan, Role, UpdateKey, User, UserStatus
 from domain.permissions import Action, allowed
 from domain.registration import bootstrap_admin
 
-__all__ = ["Registry", "CommandSpec", "Engine", "to_input", "split_text", "CHOICE_PREFIX"]
+__all__ = [
+    "Registry",
+    "CommandSpec",
+    "Engine",
+    "DatabaseUnavailable",
+    "to_input",
+    "split_text",
+    "CHOICE_PREFIX",
+    "MAX_TEXT",
+    "MAX_CAPTION",
+]
 
 log = logging.getLogger(__name__)
 
-CHOICE_PREFIX = "d"  # d:<token>:<step>:<value> - a choice of a conversation's step
 RECORD_PREFIX = "r"  # r:<kind>:<args...> - a button bound to a record (card, approval)
 SKM_DRAFT_HOURS = 24  # an unfinished questionnaire is forgotten after a day
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
+HANDLED_UPDATE_DAYS = 7  # Telegram redelivers for 24 hours; a week is ample
+SENT_OUTBOX_DAYS = 30  # delivered messages kept this long (for questions about them)
+DB_TRIES = 3  # a transaction that lost its connection or met a lock is run again
+T = TypeVar("T")
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached (or stayed locked) for an update."""
+
+
+def _connection_trouble(error: BaseException) -> bool:
+    """Errors of the connection or a lock (worth a retry), not of the data."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
 
 CommandFn = Callable[[Ctx, list[str]], None]
 RecordFn = Callable[[Ctx, list[str]], None]
@@ -170,62 +197,29 @@ def to_input(message: Message) -> Input:
     return Input(InputKind.OTHER, what="pesan jenis ini")
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at line boundaries (a single over-long line is cut) so each part fits."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
-def _markup(message: Outgoing) -> InlineKeyboardMarkup | None:
-    if not message.keyboard:
-        return None
-    rows = []
-    for row in message.keyboard:
-        buttons = []
-        for button in row:
-            if button.url is not None:
-                buttons.append(InlineKeyboardButton(button.label, url=button.url))
-            elif button.data is not None:
-                buttons.append(InlineKeyboardButton(button.label, callback_data=button.data))
-            else:
-                if message.token is None or message.step is None:
-                    raise ValueError(f"choice button {button.label!r} outside a conversation")
-                data = f"{CHOICE_PREFIX}:{message.token}:{message.step}:{button.value}"
-                if len(data.encode()) > 64:
-                    raise ValueError(f"callback data too long: {data}")
-                buttons.append(InlineKeyboardButton(button.label, callback_data=data))
-        rows.append(buttons)
-    return InlineKeyboardMarkup(rows)
-
-
 class Engine:
     """Runs commands, conversation steps and buttons in one transaction per update."""
 
-    def __init__(self, runtime: Runtime, registry: Registry, services: Services) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        registry: Registry,
+        services: Services,
+        *,
+        pool: Executor,
+        outbox: OutboxSender,
+    ) -> None:
         self.runtime = runtime
         self.registry = registry
         self.services = services
+        self.pool = pool
+        self.outbox = outbox
         self._kecamatan: dict[int, Kecamatan] = {}
         self._default: Kecamatan | None = None
         self.on_menus: Callable[[Bot, list[int]], Awaitable[None]] | None = None
+        token = services.settings.telegram_bot_token
+        prefix = token.get_secret_value().split(":", 1)[0] if token is not None else "0"
+        self.bot_id = int(prefix) if prefix.isdigit() else 0
 
     # -- Telegram entry points -------------------------------------------------------
 
@@ -243,10 +237,12 @@ class Engine:
             if spec is None or (addressee and addressee.lower() != (mine or "").lower()):
                 return
         if spec is None:
-            await self._send_plain(context.bot, message.chat_id, texts.UNKNOWN_COMMAND)
+            await self._run(update, context.bot, _say(texts.UNKNOWN_COMMAND), what="cmd:?")
             return
         if message.chat.type != ChatType.PRIVATE and spec.private_only:
-            await self._send_private_hint(context.bot, message.chat_id)
+            link = f"https://t.me/{self.services.bot_username}"
+            hint = _say(texts.PRIVATE_ONLY, [[Button(texts.OPEN_PRIVATE, url=link)]])
+            await self._run(update, context.bot, hint, what=f"cmd:{spec.name}")
             return
 
         def run(ctx: Ctx) -> None:
@@ -256,7 +252,7 @@ class Engine:
                 return
             spec.handler(ctx, args)
 
-        await self._run(update, context.bot, run)
+        await self._run(update, context.bot, run, what=f"cmd:{spec.name}")
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything but a command in a private chat: an answer to the current step."""
@@ -296,7 +292,7 @@ class Engine:
                     raise StaleDraft
                 handler(ctx, args)
 
-            await self._run(update, context.bot, press, query=query)
+            await self._run(update, context.bot, press, query=query, what=f"btn:{record}")
         else:
             await self._answer(query, texts.STALE_BUTTON)
 
@@ -315,6 +311,15 @@ class Engine:
             return self._kecamatan[kecamatan_id]
         return self._default_kecamatan()
 
+    def key_of(self, update: Update) -> UpdateKey:
+        """What identifies ``update`` in the log of handled updates."""
+        query = update.callback_query
+        return UpdateKey(self.bot_id, update.update_id, None if query is None else query.id)
+
+    async def in_thread(self, work: Callable[[], T]) -> T:
+        """Run blocking work (a transaction, a workbook) in the database pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, work)
+
     async def _run(
         self,
         update: Update,
@@ -322,28 +327,106 @@ class Engine:
         action: Callable[[Ctx], None],
         *,
         query: CallbackQuery | None = None,
+        what: str | None = None,
     ) -> None:
         chat = update.effective_chat
         person = update.effective_user
         if chat is None or person is None or person.is_bot:
             return
-        ctx = self.run_sync(chat.id, person.id, person.full_name, action)
+        pressed = None
+        if query is not None and isinstance(query.message, Message):
+            pressed = query.message.message_id
+        key = self.key_of(update)
+        try:
+            ctx = await self.in_thread(
+                lambda: self.run_sync(
+                    chat.id,
+                    person.id,
+                    person.full_name,
+                    action,
+                    key=key,
+                    what=what,
+                    pressed=pressed,
+                )
+            )
+        except DatabaseUnavailable:
+            await self._tell_unavailable(bot, chat.id, query)
+            return
+        if ctx.duplicate:
+            log.info("Update %s sudah pernah ditangani: diabaikan.", update.update_id)
+            return
+        # The change is committed: from here on nothing may tell the person it failed.
+        self.outbox.submit(ctx.queued)
         if query is not None:
             await self._answer(query, ctx.toast)
-            if ctx.edit is not None and query.message is not None:
-                await self._edit(bot, query, ctx.edit)
-        await self.deliver(bot, chat.id, ctx.outbox)
         if ctx.menus and self.on_menus is not None:
-            await self.on_menus(bot, ctx.menus)
+            try:
+                await self.on_menus(bot, ctx.menus)
+            except Exception:
+                log.exception("Menu perintah tidak dapat diperbarui")
 
     def run_sync(
-        self, chat_id: int, telegram_id: int, name: str, action: Callable[[Ctx], None]
+        self,
+        chat_id: int,
+        telegram_id: int,
+        name: str,
+        action: Callable[[Ctx], None],
+        *,
+        key: UpdateKey | None = None,
+        what: str | None = None,
+        pressed: int | None = None,
     ) -> Ctx:
-        """Run ``action`` in one unit of work and return the context with its outbox."""
+        """Run ``action`` in one unit of work; its replies are written to the outbox.
+
+        A transaction that loses its connection (or waits out a lock) is run again
+        from the start, up to DB_TRIES times; then :class:`DatabaseUnavailable`.
+        """
+        for attempt in range(1, DB_TRIES + 1):
+            try:
+                return self._transaction(
+                    chat_id, telegram_id, name, action, key=key, what=what, pressed=pressed
+                )
+            except Exception as error:
+                if not _connection_trouble(error):
+                    raise
+                if attempt == DB_TRIES:
+                    log.warning(
+                        "Basis data tidak dapat dipakai untuk chat %s (%d kali): %s",
+                        chat_id,
+                        attempt,
+                        str(error).splitlines()[0][:200],
+                    )
+                    raise DatabaseUnavailable from error
+                time.sleep(0.2 * attempt)
+        raise AssertionError("unreachable")
+
+    def _transaction(
+        self,
+        chat_id: int,
+        telegram_id: int,
+        name: str,
+        action: Callable[[Ctx], None],
+        *,
+        key: UpdateKey | None,
+        what: str | None,
+        pressed: int | None,
+    ) -> Ctx:
         settings = self.services.settings
         with self.runtime.uow() as uow:
-            user = uow.users.get_by_telegram_id(telegram_id)
             now = self.runtime.now()
+            if key is not None and not uow.updates.claim(key, at=now):
+                return Ctx(
+                    uow=uow,
+                    chat_id=chat_id,
+                    telegram_id=telegram_id,
+                    telegram_name=name,
+                    user=None,
+                    kecamatan=self._default_kecamatan(),
+                    now=now,
+                    services=self.services,
+                    duplicate=True,
+                )
+            user = uow.users.get_by_telegram_id(telegram_id)
             if user is None and telegram_id in settings.admin_telegram_ids:
                 default = self._default_kecamatan()
                 user = bootstrap_admin(
@@ -361,20 +444,39 @@ class Engine:
                 services=self.services,
                 draft=uow.drafts.get(chat_id, telegram_id),
             )
+            if what is None:
+                draft = ctx.draft
+                what = "msg" if draft is None else f"step:{draft.flow}.{draft.step}"
             try:
                 action(ctx)
                 self._finish(ctx)
-                uow.commit()
             except StaleDraft:
                 uow.rollback()
-                ctx = self._stale(ctx)
+                ctx = self._stale(ctx, key)
             except DomainError as error:
                 uow.rollback()
-                ctx = self._explain(ctx, str(error))
+                ctx = self._explain(ctx, str(error), key)
+            self._enqueue(ctx, pressed, key)
+            failpoints.hit(f"before_commit:{what}")
+            uow.commit()
+            failpoints.hit(f"after_commit:{what}")
         return ctx
 
-    def _reset(self, ctx: Ctx) -> Ctx:
-        """A fresh context on the stored state, after a rollback."""
+    def _enqueue(self, ctx: Ctx, pressed: int | None, key: UpdateKey | None) -> None:
+        """Write the edit of the pressed message and every reply to the outbox."""
+        source = None if key is None else f"update:{key.update_id}"
+        rows = []
+        if ctx.edit is not None and pressed is not None:
+            text, keyboard = ctx.edit
+            rows.append(encode_edit(ctx.chat_id, pressed, text, keyboard, source=source))
+        for message in ctx.outbox:
+            rows += encode(message, ctx.chat_id, source=source)
+        ctx.queued = ctx.uow.outbox.add(rows, at=ctx.now) if rows else []
+
+    def _reset(self, ctx: Ctx, key: UpdateKey | None) -> Ctx:
+        """A fresh context on the stored state, after a rollback (the update claimed again)."""
+        if key is not None:
+            ctx.uow.updates.claim(key, at=ctx.now)
         return replace(
             ctx,
             draft=ctx.uow.drafts.get(ctx.chat_id, ctx.telegram_id),
@@ -384,27 +486,26 @@ class Engine:
             started=False,
             edit=None,
             toast=None,
+            menus=[],
         )
 
-    def _explain(self, ctx: Ctx, message: str) -> Ctx:
+    def _explain(self, ctx: Ctx, message: str, key: UpdateKey | None) -> Ctx:
         """Say what was wrong and ask the current question again."""
-        fresh = self._reset(ctx)
+        fresh = self._reset(ctx, key)
         fresh.say(html.escape(message, quote=False))
         if fresh.draft is not None and ctx.draft is not None and ctx.draft.version > 0:
             fresh.next_step = fresh.draft.step
             self._finish(fresh)
-            fresh.uow.commit()
         return fresh
 
-    def _stale(self, ctx: Ctx) -> Ctx:
-        fresh = self._reset(ctx)
+    def _stale(self, ctx: Ctx, key: UpdateKey | None) -> Ctx:
+        fresh = self._reset(ctx, key)
         fresh.toast = texts.STALE_BUTTON
         if fresh.draft is not None and fresh.draft.flow in self.registry.flows:
             flow = self.registry.flows[fresh.draft.flow]
             fresh.say(texts.STALE_RESUME.format(title=flow.title))
             fresh.next_step = fresh.draft.step
             self._finish(fresh)
-            fresh.uow.commit()
         else:
             fresh.say(texts.STALE_NO_DRAFT)
         return fresh
@@ -461,128 +562,47 @@ class Engine:
     # -- housekeeping ------------------------------------------------------------------
 
     def purge_drafts(self) -> int:
-        """Forget conversations abandoned long ago; SKM ones (a chat id next to answers) soon."""
+        """Forget conversations abandoned long ago; SKM ones (a chat id next to answers) soon.
+
+        Also forgets handled updates after a week and delivered messages after a month.
+        """
         settings = self.services.settings
         now = self.runtime.now()
         with self.runtime.uow() as uow:
             purged = uow.drafts.purge(now - timedelta(hours=SKM_DRAFT_HOURS), flow="skm")
             purged += uow.drafts.purge(now - timedelta(days=settings.draft_max_age_days))
+            uow.updates.purge(now - timedelta(days=HANDLED_UPDATE_DAYS))
+            uow.outbox.purge_sent(now - timedelta(days=SENT_OUTBOX_DAYS))
             uow.commit()
         if purged:
             log.info("%d isian yang ditinggalkan dihapus.", purged)
         return purged
 
-    # -- sending -----------------------------------------------------------------------
+    # -- direct answers ----------------------------------------------------------------
 
-    async def deliver(self, bot: Bot, chat_id: int, outbox: list[Outgoing]) -> None:
-        """Send every queued message; a recipient who blocked the bot does not stop the rest."""
-        for message in outbox:
-            target = message.chat_id if message.chat_id is not None else chat_id
-            try:
-                await self._send(bot, target, message)
-            except (Forbidden, BadRequest) as error:
-                log.warning("Pesan ke chat %s tidak terkirim: %s", target, error)
-                if message.chat_id is None:
-                    raise
-
-    async def _send(self, bot: Bot, chat_id: int, message: Outgoing) -> None:
-        markup = _markup(message)
-        if message.photo is not None or message.photo_file_id is not None:
-            photo: Any = (
-                InputFile(message.photo, filename="gambar.png")
-                if message.photo is not None
-                else message.photo_file_id
-            )
-            caption = message.text if len(message.text) <= MAX_CAPTION else None
-            try:
-                await bot.send_photo(
-                    chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-                )
-            except (NetworkError, BadRequest) as error:  # the media was refused: keep the text
-                log.warning("Foto ke chat %s tidak terkirim: %s", chat_id, error)
-                await self._send_text(bot, chat_id, message.text, markup)
-                return
-            if caption is None:
-                await self._send_text(bot, chat_id, message.text, None)
-            return
-        if message.document is not None:
-            name, content = message.document
-            caption = message.text if len(message.text) <= MAX_CAPTION else None
-            try:
-                await bot.send_document(
-                    chat_id,
-                    InputFile(content, filename=name),
-                    caption=caption,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-            except (NetworkError, BadRequest) as error:  # the file was refused: keep the text
-                log.warning("Berkas ke chat %s tidak terkirim: %s", chat_id, error)
-                await self._send_text(bot, chat_id, message.text, markup)
-                return
-            if caption is None:
-                await self._send_text(bot, chat_id, message.text, None)
-            return
-        if message.location is not None:
-            await bot.send_location(chat_id, message.location[0], message.location[1])
-        await self._send_text(bot, chat_id, message.text, markup)
-
-    async def _send_text(
-        self, bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-    ) -> None:
-        parts = split_text(text)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if last else None,
-                disable_web_page_preview=True,
-            )
-
-    async def _send_plain(self, bot: Bot, chat_id: int, text: str) -> None:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-
-    async def _send_private_hint(self, bot: Bot, chat_id: int) -> None:
-        link = f"https://t.me/{self.services.bot_username}"
-        await bot.send_message(
-            chat_id,
-            texts.PRIVATE_ONLY,
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(texts.OPEN_PRIVATE, url=link)]]
-            ),
-        )
+    async def _tell_unavailable(self, bot: Bot, chat_id: int, query: CallbackQuery | None) -> None:
+        """Nothing could be read or written: say so at once (the outbox is in the database)."""
+        if query is not None:
+            await self._answer(query, texts.DATABASE_DOWN_TOAST)
+        try:
+            await bot.send_message(chat_id, texts.DATABASE_DOWN, parse_mode=ParseMode.HTML)
+        except TelegramError as error:
+            log.warning("Pemberitahuan gangguan ke chat %s tidak terkirim: %s", chat_id, error)
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:
             await query.answer(text)
-        except BadRequest as error:  # "query is too old": the press still gets its reply
+        except TelegramError as error:  # "query is too old", or the network: not worth more
             log.info("Callback tidak dapat dijawab: %s", error)
 
-    async def _edit(
-        self, bot: Bot, query: CallbackQuery, edit: tuple[str, Keyboard | None]
-    ) -> None:
-        message = query.message
-        if message is None:
-            return
-        text, keyboard = edit
-        markup = _markup(Outgoing(text, keyboard)) if keyboard else None
-        try:
-            if text:
-                await bot.edit_message_text(
-                    text,
-                    chat_id=message.chat.id,
-                    message_id=message.message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                )
-            else:
-                await bot.edit_message_reply_markup(
-                    chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
-                )
-        except TelegramError as error:  # too old, unchanged, or deleted: not worth failing
-            log.info("Pesan lama tidak dapat diubah: %s", error)
+
+def _say(text: str, keyboard: list[list[Button]] | None = None) -> Callable[[Ctx], None]:
+    """An action that only replies (kept in the outbox like every other reply)."""
+
+    def action(ctx: Ctx) -> None:
+        ctx.say(text, keyboard)
+
+    return action
 
 
 async def _with_content(given: Input, message: Message, bot: Bot) -> Input:

@@ -9,6 +9,7 @@ noticed instead of silently ignored.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -287,7 +288,9 @@ class OfflineBotApi(BaseRequest):
 
 # -- a person's side: updates as Telegram would deliver them ----------------------------
 
-_ids = count(1)
+# Update ids unique across runs too: the bot remembers handled ids for a week, and a
+# console session on yesterday's database must not look like a redelivery.
+_ids = count(int(time.time() * 1000))
 
 
 def message_update(person: User, chat: Chat, **content: Any) -> Update:

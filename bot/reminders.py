@@ -3,34 +3,31 @@
 ``tick`` runs from the JobQueue at the scheduled moment and every few minutes: when the
 reminders of a scheduled moment are due (domain.reminders.due_week), each kecamatan
 gets one unit of work that works out its reminders, claims each (person, week, kind)
-in the reminder log and commits; only then are the claimed reminders sent. Claiming
-before sending means a reminder is never sent twice (two bot processes, a restart,
-every later tick); the price is that a process dying between the commit and the send
-loses those reminders, the lesser evil for a weekly nudge.
+in the reminder log and writes the message to the outbox in the same transaction;
+the outbox sender delivers them after the commit (bot/outbox.py). So a reminder is
+never claimed twice (two bot processes, a restart, every later tick), and a process
+dying after the commit still sends it after the restart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
 
 from bot import texts
 from bot.config import Settings
-from bot.engine import split_text
-from bot.flood import send_patiently
 from bot.formatting import STATUS_TEXT, fmt_day, h
 from bot.handlers.reminders import nihil_data
+from bot.outbox import OutboxSender, encode_text
 from bot.runtime import Runtime
 from domain.digest import IsoWeek
-from domain.models import IncidentKind, Kecamatan
+from domain.models import IncidentKind, Kecamatan, OutboxMessage
 from domain.reminders import (
     NihilReminder,
     OverdueReminder,
@@ -43,7 +40,6 @@ __all__ = ["ReminderService", "Reminder", "nihil_text", "overdue_text"]
 
 log = logging.getLogger(__name__)
 
-SEND_ATTEMPTS: Final = 4  # one send and up to three waits for Telegram's flood control
 MAX_CASES_PER_KIND: Final = 20  # keeps a reminder in one message; /tindaklanjut lists all
 
 
@@ -97,13 +93,19 @@ def _nihil_markup(week: IsoWeek) -> InlineKeyboardMarkup:
 
 
 class ReminderService:
-    """Works out, claims and sends the weekly reminders of every kecamatan."""
+    """Works out and claims the weekly reminders of every kecamatan; the outbox sends them."""
 
-    def __init__(self, runtime: Runtime, settings: Settings) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        settings: Settings,
+        outbox: OutboxSender | None = None,
+        pool: Executor | None = None,
+    ) -> None:
         self.runtime = runtime
         self.settings = settings
-        # How to wait when Telegram asks to (tests replace it so as not to sleep).
-        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self.outbox = outbox
+        self.pool = pool
 
     def due(self, now: datetime | None = None) -> IsoWeek | None:
         """The week whose reminders are due at ``now`` (office clock), or None."""
@@ -115,8 +117,8 @@ class ReminderService:
         last = plan.last_run(moment, lookback=grace + timedelta(hours=1))
         return due_week(last, moment, grace, self.settings.tz)
 
-    def claim(self, now: datetime | None = None) -> list[Reminder]:
-        """Claim, and commit, the due reminders nobody has had yet; returns them to send."""
+    def claim(self, now: datetime | None = None) -> list[OutboxMessage]:
+        """Claim the due reminders nobody has had yet, with their messages; returns those."""
         moment = now if now is not None else self.runtime.now()
         week = self.due(moment)
         if week is None:
@@ -127,10 +129,10 @@ class ReminderService:
         except Exception:
             log.exception("Pengingat minggu %s: basis data tidak dapat dibaca.", week.key)
             return []
-        claimed: list[Reminder] = []
+        queued: list[OutboxMessage] = []
         for kecamatan in every:
             try:
-                claimed += self._claim_kecamatan(kecamatan, week, moment)
+                queued += self._claim_kecamatan(kecamatan, week, moment)
             except Exception:
                 # Nothing of this kecamatan was committed, so the next tick tries it again;
                 # the other kecamatan still get theirs.
@@ -140,11 +142,11 @@ class ReminderService:
                     week.key,
                     kecamatan.nama,
                 )
-        return claimed
+        return queued
 
     def _claim_kecamatan(
         self, kecamatan: Kecamatan, week: IsoWeek, now: datetime
-    ) -> list[Reminder]:
+    ) -> list[OutboxMessage]:
         overdue_days = self.settings.overdue_days
         claimed: list[Reminder] = []
         with self.runtime.uow() as uow:
@@ -172,65 +174,27 @@ class ReminderService:
                             overdue_text(late, overdue_days),
                         )
                     )
+            rows: list[OutboxMessage] = []
+            for reminder in claimed:
+                source = f"pengingat:{reminder.kind.value}:{week.key}"
+                rows += encode_text(
+                    reminder.telegram_id, reminder.text, reminder.markup, source=source
+                )
+            queued = uow.outbox.add(rows, at=now)
             uow.commit()
-        return claimed
+        return queued
 
     async def tick(self, bot: Bot) -> int:
-        """Send the reminders due now that were not sent yet; how many went out."""
-        reminders = self.claim()
-        if not reminders:
+        """Claim the reminders due now that nobody has had yet; how many were queued."""
+        del bot  # the outbox sender has its own
+        assert self.outbox is not None, "a reminder service without an outbox only claims"
+        if self.pool is None:
+            queued = self.claim()
+        else:
+            queued = await asyncio.get_running_loop().run_in_executor(self.pool, self.claim)
+        if not queued:
             return 0
-        sent = 0
-        for reminder in reminders:
-            if await self._deliver(bot, reminder):
-                sent += 1
-        log.info(
-            "Pengingat minggu %s: %d dari %d terkirim.", reminders[0].week.key, sent, len(reminders)
-        )
-        return sent
-
-    async def _deliver(self, bot: Bot, reminder: Reminder) -> bool:
-        """Send one reminder; a person who blocked the bot does not stop the others."""
-        parts = split_text(reminder.text)
-        for index, part in enumerate(parts):
-            markup = reminder.markup if index == len(parts) - 1 else None
-            if not await self._send(bot, reminder, part, markup):
-                return False
-        return True
-
-    async def _send(
-        self, bot: Bot, reminder: Reminder, text: str, markup: InlineKeyboardMarkup | None
-    ) -> bool:
-        try:
-            await send_patiently(
-                lambda: bot.send_message(
-                    reminder.telegram_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    disable_web_page_preview=True,
-                ),
-                sleep=self.sleep,
-                tries=SEND_ATTEMPTS,
-            )
-            return True
-        except RetryAfter as error:
-            log.warning(
-                "Pengingat %s ke pengguna Telegram %s tidak terkirim setelah %d kali "
-                "dibatasi Telegram: %s",
-                reminder.kind.value,
-                reminder.telegram_id,
-                SEND_ATTEMPTS,
-                error,
-            )
-            return False
-        except TelegramError as error:
-            # Forbidden (blocked the bot), BadRequest (chat gone), network trouble:
-            # never retried, the reminder is claimed and must not arrive twice.
-            log.warning(
-                "Pengingat %s ke pengguna Telegram %s tidak terkirim: %s",
-                reminder.kind.value,
-                reminder.telegram_id,
-                error,
-            )
-            return False
+        self.outbox.submit(queued)
+        reminders = len({(message.chat_id, message.source) for message in queued})
+        log.info("Pengingat: %d pesan diantrekan untuk dikirim.", reminders)
+        return reminders

@@ -36,6 +36,12 @@ ERROR: Final = (
     "Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi "
     "beberapa saat lagi. Bila terus terjadi, hubungi operator kecamatan."
 )
+DATABASE_DOWN: Final = (
+    "⚠️ Maaf, basis data kantor sedang tidak dapat dijangkau, jadi pesan atau tombol "
+    "terakhir Anda <b>belum tersimpan</b>. Isian yang sudah Anda jawab sebelumnya tetap "
+    "aman. Kirim lagi jawaban terakhir (atau tekan tombolnya lagi) beberapa menit lagi."
+)
+DATABASE_DOWN_TOAST: Final = "Belum tersimpan: basis data sedang tidak dapat dijangkau."
 UNKNOWN_COMMAND: Final = "Perintah itu tidak dikenal. Ketik /bantuan untuk daftar perintah."
 PRIVATE_ONLY: Final = "Perintah ini dipakai di chat pribadi dengan bot."
 OPEN_PRIVATE: Final = "Buka chat dengan bot"

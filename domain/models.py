@@ -382,3 +382,44 @@ class DigestLog:
 
 
 __all__ += ["DigestGroup", "DigestStatus", "DigestLog"]
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a message of the outbox stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # given up (blocked, refused, or too old): logged and audited
+
+
+@dataclass(slots=True)
+class OutboxMessage:
+    """One message a change causes, kept until Telegram has it.
+
+    ``kind`` and ``payload`` say what to send (the adapter's own format, plain JSON);
+    ``content`` is a photo or document to upload. Written in the transaction of the
+    change that caused it, so that a stored change always has its messages.
+    """
+
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    content: bytes | None = None
+    id: int | None = None
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    created_at: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateKey:
+    """What identifies a Telegram update: the bot, the update id, a button press's id."""
+
+    bot_id: int
+    update_id: int
+    callback_query_id: str | None = None
+
+
+__all__ += ["OutboxStatus", "OutboxMessage", "UpdateKey"]

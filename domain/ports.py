@@ -29,10 +29,13 @@ from domain.models import (
     Invite,
     Kecamatan,
     NilReport,
+    OutboxMessage,
+    OutboxStatus,
     Role,
     Seksi,
     SkmResponse,
     SkmService,
+    UpdateKey,
     User,
     UserStatus,
 )
@@ -590,6 +593,63 @@ class ExportRepository(Protocol):
 __all__ += ["IncidentRecord", "SkmProfileCounts", "SkmSuggestion", "ExportRepository"]
 
 
+class OutboxRepository(Protocol):
+    """Messages waiting for Telegram, written in the transaction of what caused them."""
+
+    def add(self, messages: list[OutboxMessage], *, at: datetime) -> list[OutboxMessage]:
+        """Queue ``messages`` (in this order) and return them with their ids."""
+        ...
+
+    def pending(self, *, limit: int, exclude: set[int] | None = None) -> list[OutboxMessage]:
+        """Pending messages in the order they were queued (``exclude``: ids to skip)."""
+        ...
+
+    def mark_sent(self, message_id: int, *, telegram_message_id: int | None, at: datetime) -> None:
+        """Delivered: keep Telegram's id, drop the uploaded content."""
+        ...
+
+    def reschedule(
+        self,
+        message_id: int,
+        *,
+        attempts: int,
+        next_attempt_at: datetime,
+        error: str,
+        chat_id: int | None = None,
+        kind: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """A transient failure: try again at ``next_attempt_at`` (optionally changed)."""
+        ...
+
+    def mark_failed(self, message_id: int, *, error: str, at: datetime) -> None:
+        """Given up: the message is kept with its error, never sent."""
+        ...
+
+    def counts(self) -> dict[OutboxStatus, int]:
+        """How many messages are pending, sent and failed."""
+        ...
+
+    def purge_sent(self, before: datetime) -> int:
+        """Forget messages delivered before ``before``; how many."""
+        ...
+
+
+class UpdateLogRepository(Protocol):
+    """Telegram updates already handled, so that a redelivered one changes nothing."""
+
+    def claim(self, key: UpdateKey, *, at: datetime) -> bool:
+        """Record ``key`` as handled; False when it (or its button press) already was."""
+        ...
+
+    def purge(self, before: datetime) -> int:
+        """Forget updates handled before ``before``; how many."""
+        ...
+
+
+__all__ += ["OutboxRepository", "UpdateLogRepository"]
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called."""
 
@@ -606,6 +666,8 @@ class UnitOfWork(Protocol):
     drafts: DraftRepository
     digests: DigestRepository
     exports: ExportRepository
+    outbox: OutboxRepository
+    updates: UpdateLogRepository
 
     def __enter__(self) -> Self: ...
 

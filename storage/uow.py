@@ -16,12 +16,15 @@ from domain.ports import (
     IncidentRepository,
     InviteRepository,
     KecamatanRepository,
+    OutboxRepository,
     SkmRepository,
     TargetRepository,
     TematikRepository,
+    UpdateLogRepository,
     UserRepository,
 )
 from storage.export_queries import export_repository
+from storage.outbox import SqlOutboxRepository, SqlUpdateLogRepository
 from storage.repositories import (
     SqlAuditRepository,
     SqlDesaRepository,
@@ -56,6 +59,8 @@ class SqlUnitOfWork:
     invites: InviteRepository
     drafts: DraftRepository
     digests: DigestRepository
+    outbox: OutboxRepository
+    updates: UpdateLogRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -77,6 +82,8 @@ class SqlUnitOfWork:
         self.drafts = SqlDraftRepository(session)
         self.digests = SqlDigestRepository(session)
         self.exports = export_repository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.updates = SqlUpdateLogRepository(session)
         return self
 
     def __exit__(

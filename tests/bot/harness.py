@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -13,14 +14,16 @@ from telegram import (
     Location,
     PhotoSize,
     Sticker,
+    Update,
     User,
     Voice,
 )
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import OUTBOX_KEY, build_application
 from bot.config import Settings
 from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
+from bot.outbox import OutboxSender
 from bot.runtime import Runtime
 
 __all__ = ["Harness", "Person", "TOKEN"]
@@ -80,9 +83,25 @@ class Harness:
         assert self.app is not None
         return self.app
 
+    @property
+    def outbox(self) -> OutboxSender:
+        """The application's outbox sender."""
+        sender: OutboxSender = self.application.bot_data[OUTBOX_KEY]
+        return sender
+
+    async def settle(self) -> None:
+        """Wait until every committed message has been delivered (or given up)."""
+        async with asyncio.timeout(30):
+            await self.outbox.drain()
+
+    async def feed(self, update: Update) -> None:
+        """Process one update as Telegram would deliver it, then let the outbox deliver."""
+        await process(self.application, update)
+        await self.settle()
+
     async def send(self, person: Person, text: str, *, chat: Chat | None = None) -> None:
         """Type a text (a /command is marked as one)."""
-        await process(self.application, message_update(person.tg, chat or person.chat, text=text))
+        await self.feed(message_update(person.tg, chat or person.chat, text=text))
 
     async def send_photo(self, person: Person, file_id: str, caption: str | None = None) -> None:
         """Send a photo."""
@@ -113,7 +132,7 @@ class Harness:
         await self._send(person, voice=Voice("voc", "voc-u", 3))
 
     async def _send(self, person: Person, **content: Any) -> None:
-        await process(self.application, message_update(person.tg, person.chat, **content))
+        await self.feed(message_update(person.tg, person.chat, **content))
 
     def last(self, person: Person | int) -> SentMessage:
         """The last message the bot sent to this chat."""
@@ -163,7 +182,7 @@ class Harness:
 
     async def press_data(self, person: Person, data: str, target: SentMessage) -> None:
         """Press a button with this callback data on ``target``."""
-        await process(self.application, press_update(person.tg, target, data))
+        await self.feed(press_update(person.tg, target, data))
 
     def toasts(self) -> list[str]:
         """Texts of answered callback queries that had one."""

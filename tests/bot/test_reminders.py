@@ -169,8 +169,15 @@ def _sent(harness: Harness) -> list[int]:
 
 
 @pytest.fixture
-def service(runtime: Runtime, settings: Settings) -> ReminderService:
-    return ReminderService(runtime, settings)
+def service(harness: Harness, runtime: Runtime, settings: Settings) -> ReminderService:
+    return ReminderService(runtime, settings, harness.outbox)
+
+
+async def _tick(service: ReminderService, harness: Harness) -> int:
+    """One run of the reminder job, then the outbox's delivery of what it queued."""
+    queued = await service.tick(_bot(harness))
+    await harness.settle()
+    return queued
 
 
 def _bot(harness: Harness) -> Bot:
@@ -191,7 +198,7 @@ async def test_before_friday_14_00_nothing_is_sent(
     ):
         clock.now = moment
         assert service.due() is None
-        assert await service.tick(_bot(harness)) == 0
+        assert await _tick(service, harness) == 0
     assert harness.api.messages == []
     assert _logged(runtime) == []
 
@@ -201,7 +208,7 @@ async def test_at_friday_14_00_exactly_the_right_people_are_reminded(
 ) -> None:
     users = _setup(runtime)
     clock.now = FRIDAY_14
-    assert await service.tick(_bot(harness)) == 3
+    assert await _tick(service, harness) == 3
     # Peltong's two perangkat (nothing this week) and Kesbang (one overdue konflik);
     # not Blumbungan (nil), Trasak (dated this week), Montok (received this week), the
     # disabled and the pending, Trantib (nothing overdue), nor the admin (Kesbang has staff).
@@ -234,15 +241,15 @@ async def test_a_second_tick_and_a_restart_send_nothing_new(
 ) -> None:
     _setup(runtime)
     clock.now = FRIDAY_14
-    first = ReminderService(runtime, settings)
-    assert await first.tick(_bot(harness)) == 3
+    first = ReminderService(runtime, settings, harness.outbox)
+    assert await _tick(first, harness) == 3
     clock.now = FRIDAY_14 + timedelta(minutes=5)
-    assert await first.tick(_bot(harness)) == 0
+    assert await _tick(first, harness) == 0
     # A new process on the same database, and a second bot process at the same time.
     await harness.restart()
     clock.now = FRIDAY_14 + timedelta(hours=3)
-    assert await ReminderService(runtime, settings).tick(_bot(harness)) == 0
-    assert ReminderService(runtime, settings).claim() == []
+    assert await ReminderService(runtime, settings, harness.outbox).tick(_bot(harness)) == 0
+    assert ReminderService(runtime, settings, harness.outbox).claim() == []
     assert len(harness.api.messages) == 3
 
 
@@ -252,12 +259,12 @@ async def test_after_downtime_on_friday_the_reminders_are_caught_up_on_saturday(
     _setup(runtime)
     clock.now = datetime(2026, 11, 28, 9, 30, tzinfo=WIB)  # the bot was down on Friday
     assert service.due() is not None
-    assert await service.tick(_bot(harness)) == 3
+    assert await _tick(service, harness) == 3
     # Overdue "as of now": Saturday morning the Taraban case is open for 11 days.
     assert "terbuka 11 hari" in harness.last(KESBANG).text
     assert harness.last(SEKDES).text == NIHIL_SEKDES
     clock.now = datetime(2026, 11, 29, 12, 0, tzinfo=WIB)
-    assert await service.tick(_bot(harness)) == 0
+    assert await _tick(service, harness) == 0
 
 
 async def test_after_the_grace_period_or_in_the_next_week_nothing_is_sent(
@@ -266,10 +273,10 @@ async def test_after_the_grace_period_or_in_the_next_week_nothing_is_sent(
     _setup(runtime)
     clock.now = FRIDAY_14 + timedelta(days=2, minutes=1)  # Sunday 14:01, grace was 2 days
     assert service.due() is None
-    assert await service.tick(_bot(harness)) == 0
+    assert await _tick(service, harness) == 0
     clock.now = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)  # Monday: a new week
     assert service.due() is None
-    assert await service.tick(_bot(harness)) == 0
+    assert await _tick(service, harness) == 0
     assert harness.api.messages == []
     assert _logged(runtime) == []
 
@@ -278,12 +285,14 @@ async def test_the_grace_period_is_the_digests_setting(
     harness: Harness, runtime: Runtime, settings: Settings, clock: Clock
 ) -> None:
     _setup(runtime)
-    one_day = ReminderService(runtime, settings.model_copy(update={"digest_grace_days": 1}))
+    one_day = ReminderService(
+        runtime, settings.model_copy(update={"digest_grace_days": 1}), harness.outbox
+    )
     clock.now = FRIDAY_14 + timedelta(days=1, seconds=1)
     assert one_day.due() is None
     clock.now = FRIDAY_14 + timedelta(days=1)
     assert one_day.due() is not None
-    assert await one_day.tick(_bot(harness)) == 3
+    assert await _tick(one_day, harness) == 3
 
 
 async def test_a_cron_schedule_and_the_week_it_reminds_about(
@@ -304,11 +313,13 @@ async def test_the_schedule_nonaktif_sends_nothing(
     harness: Harness, runtime: Runtime, settings: Settings, clock: Clock
 ) -> None:
     _setup(runtime)
-    off = ReminderService(runtime, settings.model_copy(update={"reminder_schedule": "nonaktif"}))
+    off = ReminderService(
+        runtime, settings.model_copy(update={"reminder_schedule": "nonaktif"}), harness.outbox
+    )
     for moment in (FRIDAY_14, FRIDAY_14 + timedelta(hours=1)):
         clock.now = moment
         assert off.due() is None
-        assert await off.tick(_bot(harness)) == 0
+        assert await _tick(off, harness) == 0
     assert harness.api.messages == []
     assert _logged(runtime) == []
 
@@ -336,7 +347,7 @@ async def test_overdue_cases_of_a_seksi_without_active_staff_go_to_the_admins(
         datetime(2026, 11, 18, 16, 0, tzinfo=WIB),
     )
     clock.now = FRIDAY_14
-    assert await service.tick(_bot(harness)) == 2
+    assert await _tick(service, harness) == 2
     assert harness.last(ADMIN).text == (
         "<b>Pengingat kasus terlambat</b>\n"
         "Bapak/Ibu Camat Larangan, kasus berikut sudah lebih dari 7 hari terbuka sejak "
@@ -374,7 +385,7 @@ async def test_an_admin_gets_both_kinds_in_one_message_and_handled_cases_are_lef
         )
         uow.commit()
     clock.now = FRIDAY_14
-    assert await service.tick(_bot(harness)) == 1
+    assert await _tick(service, harness) == 1
     [message] = harness.api.to_chat(ADMIN.id)
     assert (
         "<b>Konflik sosial</b> (1 kasus)\n- KS-2026-0001, Desa Duko Timur, Baru, terbuka 11 hari\n"
@@ -396,8 +407,8 @@ async def test_a_recipient_who_blocked_the_bot_does_not_stop_the_others(
     _setup(runtime)
     harness.api.fail_for = {SEKDES.id}
     clock.now = FRIDAY_14
-    with caplog.at_level(logging.WARNING, logger="bot.reminders"):
-        assert await service.tick(_bot(harness)) == 2
+    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+        assert await _tick(service, harness) == 3
     assert sorted(_sent(harness)) == [KAUR.id, KESBANG.id]
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert str(SEKDES.id) in warning.getMessage()
@@ -405,7 +416,7 @@ async def test_a_recipient_who_blocked_the_bot_does_not_stop_the_others(
     # Never retried: the reminder was claimed before it was sent.
     harness.api.fail_for = set()
     clock.now = FRIDAY_14 + timedelta(minutes=10)
-    assert await service.tick(_bot(harness)) == 0
+    assert await _tick(service, harness) == 0
     assert harness.texts(SEKDES) == []
 
 
@@ -452,13 +463,13 @@ async def flooded(settings: Settings, runtime: Runtime) -> AsyncIterator[Harness
 
 
 @pytest.fixture
-def waits(service: ReminderService) -> list[float]:
+def waits(flooded: Harness) -> list[float]:
     waited: list[float] = []
 
     async def sleep(seconds: float) -> None:
-        waited.append(seconds)
+        waited.append(round(seconds))
 
-    service.sleep = sleep
+    flooded.outbox.sleep = sleep
     return waited
 
 
@@ -470,7 +481,7 @@ _PTB_RETRY_AFTER = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDepr
 async def test_flood_control_waits_and_sends_the_same_message_again(
     flooded: Harness,
     runtime: Runtime,
-    service: ReminderService,
+    settings: Settings,
     clock: Clock,
     waits: list[float],
 ) -> None:
@@ -479,16 +490,16 @@ async def test_flood_control_waits_and_sends_the_same_message_again(
     assert isinstance(api, FloodedApi)
     api.floods = {SEKDES.id: 2}
     clock.now = FRIDAY_14
-    assert await service.tick(_bot(flooded)) == 3
-    assert waits == [3.0, 3.0]
+    assert await _tick(ReminderService(runtime, settings, flooded.outbox), flooded) == 3
+    assert waits == [3, 3]
     assert [m.text for m in api.to_chat(SEKDES.id)] == [NIHIL_SEKDES]
 
 
 @_PTB_RETRY_AFTER
-async def test_flood_control_without_end_gives_up_on_that_message_only(
+async def test_long_flood_control_on_one_chat_holds_up_nobody_else(
     flooded: Harness,
     runtime: Runtime,
-    service: ReminderService,
+    settings: Settings,
     clock: Clock,
     waits: list[float],
     caplog: pytest.LogCaptureFixture,
@@ -496,14 +507,18 @@ async def test_flood_control_without_end_gives_up_on_that_message_only(
     _setup(runtime)
     api = flooded.api
     assert isinstance(api, FloodedApi)
-    api.floods = {KESBANG.id: 100}
+    api.floods = {KESBANG.id: 6}
+    order: list[int] = []
+    api.listener = lambda method, sent, params: order.append(sent.chat_id) if sent else None
     clock.now = FRIDAY_14
-    with caplog.at_level(logging.WARNING, logger="bot.reminders"):
-        assert await service.tick(_bot(flooded)) == 2
-    assert waits == [3.0, 3.0, 3.0]
-    assert api.to_chat(KESBANG.id) == []
-    assert sorted(m.chat_id for m in api.messages) == [SEKDES.id, KAUR.id]
-    assert str(KESBANG.id) in caplog.text
+    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+        assert await _tick(ReminderService(runtime, settings, flooded.outbox), flooded) == 3
+    # Waited as told, six times, and then delivered; the other two went out first.
+    assert waits == [3] * 6
+    assert order[-1] == KESBANG.id
+    assert sorted(order[:2]) == sorted([SEKDES.id, KAUR.id])
+    assert len(api.to_chat(KESBANG.id)) == 1
+    assert "RetryAfter" in caplog.text
 
 
 def _add_pademawu_perangkat(runtime: Runtime, person: Person) -> None:
@@ -552,14 +567,14 @@ async def test_a_database_error_in_one_kecamatan_is_logged_and_tried_again_next_
     monkeypatch.setattr(SqlDigestRepository, "claim_reminder", flaky)
     clock.now = FRIDAY_14
     with caplog.at_level(logging.ERROR, logger="bot.reminders"):
-        assert await service.tick(_bot(harness)) == 1
+        assert await _tick(service, harness) == 1
     assert _sent(harness) == [murtajih.id]  # Pademawu went on
     assert "Kecamatan Larangan" in caplog.text
     assert "connection lost" in caplog.text
     assert [week for _, week, _ in _logged(runtime)] == ["2026-W48"]  # Pademawu's only
     monkeypatch.setattr(SqlDigestRepository, "claim_reminder", real)
     clock.now = FRIDAY_14 + timedelta(minutes=5)
-    assert await service.tick(_bot(harness)) == 3
+    assert await _tick(service, harness) == 3
     assert sorted(_sent(harness)) == sorted([murtajih.id, SEKDES.id, KAUR.id, KESBANG.id])
 
 
@@ -569,7 +584,7 @@ async def test_a_database_error_in_one_kecamatan_is_logged_and_tried_again_next_
 async def _remind(harness: Harness, runtime: Runtime, clock: Clock) -> dict[Person, User]:
     users = _setup(runtime)
     clock.now = FRIDAY_14
-    assert await ReminderService(runtime, harness.settings).tick(_bot(harness)) == 3
+    assert await _tick(ReminderService(runtime, harness.settings, harness.outbox), harness) == 3
     clock.now = FRIDAY_14 + timedelta(hours=2)
     return users
 
