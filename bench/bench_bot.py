@@ -40,7 +40,15 @@ from typing import Any, TypeAlias
 from telegram import Chat, Update, User
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bench.support import KASI_TRANTIB, TOKEN, SlowBotApi, add_officers, bench_settings
+from bench.support import (
+    KASI_TRANTIB,
+    TOKEN,
+    SlowBotApi,
+    add_officers,
+    bench_settings,
+    start_app,
+    stop_app,
+)
 from bench.support import fresh_runtime as _fresh_runtime
 from bot.app import build_application
 from bot.offline import OfflineBotApi, SentMessage, message_update, press_update
@@ -155,21 +163,6 @@ async def _traced(work: Callable[[], Awaitable[int]]) -> int:
     return peak
 
 
-async def _start(app: App) -> None:
-    """As run_polling does: initialise, post_init (menus and what it starts), start."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-        await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == "menus"])
-    await app.start()
-
-
-async def _stop(app: App) -> None:
-    await app.update_queue.join()
-    await app.stop()
-    await app.shutdown()
-
-
 async def run(reports: int, database_url: str | None, runs: int) -> dict[str, float]:
     """Run both sides in ``runs`` pairs and return the figures."""
     with tempfile.TemporaryDirectory() as folder:
@@ -181,7 +174,7 @@ async def run(reports: int, database_url: str | None, runs: int) -> dict[str, fl
         api = SlowBotApi()
         # Both sides without Telegram's flood limits: they would measure waiting, not work.
         real = build_application(settings, runtime, request=api, rate_limit=False)
-        await _start(real)
+        await start_app(real)
         real_replies = Replies(api)
 
         echo_api = SlowBotApi()
@@ -192,7 +185,7 @@ async def run(reports: int, database_url: str | None, runs: int) -> dict[str, fl
                 await update.effective_message.reply_text("ok")
 
         echo.add_handler(MessageHandler(filters.ALL, answer))
-        await _start(echo)
+        await start_app(echo)
         echo_replies = Replies(echo_api)
 
         async def measured() -> int:
@@ -220,8 +213,8 @@ async def run(reports: int, database_url: str | None, runs: int) -> dict[str, fl
         real_peak = await _traced(measured)
         with runtime.uow() as uow:
             stored = len(uow.incidents.list_open(runtime.kecamatan().id))
-        await _stop(real)
-        await _stop(echo)
+        await stop_app(real)
+        await stop_app(echo)
         runtime.close()
     if stored != (runs + 1) * reports:  # each timed run, and the traced one
         raise RuntimeError(f"expected {(runs + 1) * reports} stored reports, found {stored}")

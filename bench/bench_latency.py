@@ -56,6 +56,8 @@ from bench.support import (
     bench_settings,
     fresh_runtime,
     percentile,
+    start_app,
+    stop_app,
 )
 from bot.app import build_application
 from bot.offline import SentMessage, message_update
@@ -172,11 +174,6 @@ def _concurrency(app: Application) -> int:  # type: ignore[type-arg]
     return app.update_processor.max_concurrent_updates
 
 
-async def _quiet(app: Application) -> None:  # type: ignore[type-arg]
-    """Let the updates still in the queue finish (replies after the first, the outbox)."""
-    await app.update_queue.join()
-
-
 async def run_echo(load: list[Sender], rtt: float, concurrency: int, patience: float) -> Outcome:
     """The baseline: a bare echo bot with the same round trip and concurrency."""
     api = SlowBotApi(rtt=rtt)
@@ -190,12 +187,9 @@ async def run_echo(load: list[Sender], rtt: float, concurrency: int, patience: f
             await update.effective_message.reply_text("ok")
 
     echo.add_handler(MessageHandler(filters.ALL, answer))
-    await echo.initialize()
-    await echo.start()
+    await start_app(echo)
     latency, wall, missing = await drive(echo, api, load, patience)
-    await _quiet(echo)
-    await echo.stop()
-    await echo.shutdown()
+    await stop_app(echo)
     return Outcome(latency, wall, missing)
 
 
@@ -227,12 +221,7 @@ async def run_bot(
         add_officers(runtime, officers, OFFICER_FIRST_ID)
         api = SlowBotApi(rtt=rtt)
         app = build_application(settings, runtime, request=api, rate_limit=False)
-        await app.initialize()
-        if app.post_init is not None:  # as run_polling does: menus, background tasks
-            await app.post_init(app)
-            menus = [t for t in asyncio.all_tasks() if t.get_name() == "menus"]
-            await asyncio.gather(*menus)
-        await app.start()
+        await start_app(app)
 
         locker: asyncio.subprocess.Process | None = None
         locked_at = 0.0
@@ -259,10 +248,8 @@ async def run_bot(
         )
         if profiler is not None:
             profiler.disable()
-        await _quiet(app)
         concurrency = _concurrency(app)
-        await app.stop()
-        await app.shutdown()
+        await stop_app(app)
         with runtime.engine.connect() as conn:
             drafts = conn.execute(text("SELECT count(*) FROM draft WHERE flow = 'lapor'")).scalar()
         if latency and drafts != officers:  # every officer's /lapor started a report

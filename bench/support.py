@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from telegram.ext import Application
 from telegram.request import RequestData
 
+from bot.app import OUTBOX_KEY
 from bot.config import Settings, load_settings
 from bot.offline import OfflineBotApi
+from bot.outbox import OutboxSender
 from bot.runtime import Runtime, open_runtime
 from domain.models import Role, Seksi, UserStatus
 from domain.models import User as Officer
@@ -28,6 +31,9 @@ __all__ = [
     "fresh_runtime",
     "add_officers",
     "percentile",
+    "start_app",
+    "settle",
+    "stop_app",
 ]
 
 TOKEN = "123456789:BENCH-token-abcdefghijklmnopqrstuvwx"
@@ -138,3 +144,39 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
     return ordered[rank - 1]
+
+
+async def start_app(app: Application) -> None:  # type: ignore[type-arg]
+    """Start as run_polling does: initialize, post_init (menus, the outbox sender), start.
+
+    The menus task post_init leaves behind is awaited, so that it does not run during a
+    measurement.
+    """
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+        await asyncio.gather(*[t for t in asyncio.all_tasks() if t.get_name() == "menus"])
+    await app.start()
+
+
+async def settle(app: Application) -> None:  # type: ignore[type-arg]
+    """Wait for the updates in the queue and for the outbox to deliver what they wrote."""
+    await app.update_queue.join()
+    sender = app.bot_data.get(OUTBOX_KEY)
+    if isinstance(sender, OutboxSender):
+        await sender.drain()
+
+
+async def stop_app(app: Application) -> None:  # type: ignore[type-arg]
+    """Settle, then stop as run_polling does: stop, post_stop, shutdown, post_shutdown.
+
+    (Application.stop and shutdown alone do not run the post_ hooks: the outbox sender
+    and the database threads would outlive the application.)
+    """
+    await settle(app)
+    await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
