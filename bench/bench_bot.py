@@ -55,6 +55,7 @@ from bot.offline import OfflineBotApi, SentMessage, message_update, press_update
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_RUNS = 5
+PATIENCE = 60.0  # seconds for one reply
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
@@ -73,11 +74,18 @@ class Replies:
             self.sent[sent.chat_id] += 1
         self._changed.set()
 
-    async def until(self, ready: Callable[[], bool]) -> None:
-        """Wait until ``ready()`` holds (checked after every call the bot makes)."""
-        while not ready():
-            self._changed.clear()
-            await self._changed.wait()
+    async def until(self, ready: Callable[[], bool], what: Callable[[], str]) -> None:
+        """Wait until ``ready()`` holds (checked after every call the bot makes).
+
+        A reply that does not come within PATIENCE seconds stops the benchmark.
+        """
+        try:
+            async with asyncio.timeout(PATIENCE):
+                while not ready():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            raise RuntimeError(f"no reply within {PATIENCE:.0f} s: {what()}") from None
 
 
 def _person(user_id: int) -> tuple[User, Chat]:
@@ -99,7 +107,10 @@ def _button(api: OfflineBotApi, user_id: int, label: str) -> SentMessage | None:
 async def _press(replies: Replies, user_id: int, label: str) -> Update:
     """Press ``label`` once the question with that button has been sent."""
     api = replies.api
-    await replies.until(lambda: _button(api, user_id, label) is not None)
+    await replies.until(
+        lambda: _button(api, user_id, label) is not None,
+        lambda: f"button {label!r} for {user_id}",
+    )
     target = _button(api, user_id, label)
     assert target is not None
     data = next(b["callback_data"] for row in target.buttons for b in row if b["text"] == label)
@@ -120,7 +131,10 @@ async def send(
     received = Update.de_json(update.to_dict(), app.bot)
     assert received is not None
     await app.update_queue.put(received)
-    await replies.until(lambda: all(replies.sent[chat] >= n for chat, n in goal.items()))
+    await replies.until(
+        lambda: all(replies.sent[chat] >= n for chat, n in goal.items()),
+        lambda: f"messages {goal}, sent { {c: replies.sent[c] for c in goal} } after {update}",
+    )
 
 
 # A complete /lapor conversation: (button label or text typed, is a button, sends the card).
