@@ -1,6 +1,8 @@
 """Benchmark: the bot's guided conversation against a bare echo bot, per update.
 
-Both run in the same process on the same offline Bot API (no network):
+Both run in the same process on the same offline Bot API (no network), started as
+in production, every update put on the application's update queue and the next one
+sent once the bot's reply has come out of it:
 
 - baseline: a python-telegram-bot Application with one handler that answers every
   message with a fixed text (the floor of what any bot costs per update);
@@ -9,11 +11,16 @@ Both run in the same process on the same offline Bot API (no network):
   loads the user and the draft, runs the step and saves the draft; the last one
   stores the incident and sends the card.
 
-It prints the time per update and the peak Python memory of both, and the ratios
-measured / baseline, and writes them to bench/results/.
+The two run ``--runs`` times (at least 5) in pairs, echo then bot; it prints the median
+time per update of both, the median of the pairs' ratios measured / baseline with
+their min and max, and the peak Python memory of one more run of each (traced
+apart: tracing slows a run). The figures are written to bench/results/.
 
     uv run python -m bench.bench_bot --reports 200
-    uv run python -m bench.bench_bot --database-url postgresql+psycopg://user@host/db_kosong
+    uv run python -m bench.bench_bot --database-url postgresql+psycopg://user@host/db
+
+A PostgreSQL database given with ``--database-url`` is migrated and its tables are
+emptied first.
 """
 
 from __future__ import annotations
@@ -21,30 +28,64 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from itertools import count
 from pathlib import Path
+from typing import Any, TypeAlias
 
-from telegram import (
-    Chat,
-    Update,
-    User,
-)
+from telegram import Chat, Update, User
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bench.support import (
+    KASI_TRANTIB,
+    TOKEN,
+    SlowBotApi,
+    add_officers,
+    bench_settings,
+    start_app,
+    stop_app,
+)
+from bench.support import fresh_runtime as _fresh_runtime
 from bot.app import build_application
-from bot.config import load_settings
-from bot.offline import OfflineBotApi, message_update, press_update, process
-from bot.runtime import Runtime, open_runtime
-from domain.models import Role, Seksi, UserStatus
-from domain.models import User as Officer
+from bot.offline import OfflineBotApi, SentMessage, message_update, press_update
 
 RESULTS = Path(__file__).resolve().parent / "results"
-TOKEN = "123456789:BENCH-token-abcdefghijklmnopqrstuvwx"
-_ids = count(1)
+MIN_RUNS = 5
+PATIENCE = 60.0  # seconds for one reply
+
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
+
+class Replies:
+    """Counts what the bot sends per chat, and wakes whoever waits for a reply."""
+
+    def __init__(self, api: SlowBotApi) -> None:
+        self.api = api
+        self.sent: Counter[int] = Counter()
+        self._changed = asyncio.Event()
+        api.listener = self._hear
+
+    def _hear(self, method: str, sent: SentMessage | None, params: dict[str, Any]) -> None:
+        if sent is not None and method.startswith("send"):
+            self.sent[sent.chat_id] += 1
+        self._changed.set()
+
+    async def until(self, ready: Callable[[], bool], what: Callable[[], str]) -> None:
+        """Wait until ``ready()`` holds (checked after every call the bot makes).
+
+        A reply that does not come within PATIENCE seconds stops the benchmark.
+        """
+        try:
+            async with asyncio.timeout(PATIENCE):
+                while not ready():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            raise RuntimeError(f"no reply within {PATIENCE:.0f} s: {what()}") from None
 
 
 def _person(user_id: int) -> tuple[User, Chat]:
@@ -56,96 +97,101 @@ def _message(user_id: int, text: str) -> Update:
     return message_update(person, chat, text=text)
 
 
-def _press(api: OfflineBotApi, user_id: int, label: str) -> Update:
+def _button(api: OfflineBotApi, user_id: int, label: str) -> SentMessage | None:
     target = api.last_with_buttons(user_id)
+    if target is None or label not in target.labels():
+        return None
+    return target
+
+
+async def _press(replies: Replies, user_id: int, label: str) -> Update:
+    """Press ``label`` once the question with that button has been sent."""
+    api = replies.api
+    await replies.until(
+        lambda: _button(api, user_id, label) is not None,
+        lambda: f"button {label!r} for {user_id}",
+    )
+    target = _button(api, user_id, label)
     assert target is not None
     data = next(b["callback_data"] for row in target.buttons for b in row if b["text"] == label)
     return press_update(_person(user_id)[0], target, data)
 
 
-async def one_report(app: Application, api: OfflineBotApi, user_id: int) -> int:  # type: ignore[type-arg]
+async def send(
+    app: App,
+    replies: Replies,
+    update: Update,
+    wait_for: dict[int, int],
+) -> None:
+    """Put ``update`` on the queue, as from Telegram; wait for the replies it causes.
+
+    ``wait_for``: how many more messages each chat must receive.
+    """
+    goal = {chat: replies.sent[chat] + more for chat, more in wait_for.items()}
+    received = Update.de_json(update.to_dict(), app.bot)
+    assert received is not None
+    await app.update_queue.put(received)
+    await replies.until(
+        lambda: all(replies.sent[chat] >= n for chat, n in goal.items()),
+        lambda: f"messages {goal}, sent { {c: replies.sent[c] for c in goal} } after {update}",
+    )
+
+
+# A complete /lapor conversation: (button label or text typed, is a button, sends the card).
+STEPS: list[tuple[str, bool, bool]] = [
+    ("/lapor", False, False),
+    ("Trantibum", True, False),
+    ("Hari ini", True, False),
+    ("Pencurian", True, False),
+    ("Sepeda motor warga hilang di halaman masjid.", False, False),
+    ("Lewati", True, False),
+    ("Lewati", True, False),
+    ("Kirim", True, True),
+]
+
+
+async def one_report(app: App, replies: Replies, user_id: int) -> int:
     """A complete /lapor conversation; returns the number of updates it took."""
-    steps: list[Callable[[], Update]] = [
-        lambda: _message(user_id, "/lapor"),
-        lambda: _press(api, user_id, "Trantibum"),
-        lambda: _press(api, user_id, "Hari ini"),
-        lambda: _press(api, user_id, "Pencurian"),
-        lambda: _message(user_id, "Sepeda motor warga hilang di halaman masjid."),
-        lambda: _press(api, user_id, "Lewati"),
-        lambda: _press(api, user_id, "Lewati"),
-        lambda: _press(api, user_id, "Kirim"),
-    ]
-    for make in steps:
-        await process(app, make())
-    return len(steps)
+    for what, button, card in STEPS:
+        if button:
+            update = await _press(replies, user_id, what)
+        else:
+            update = _message(user_id, what)
+        wait_for = {user_id: 1, KASI_TRANTIB: 1} if card else {user_id: 1}
+        await send(app, replies, update, wait_for)
+    replies.api.forget()
+    return len(STEPS)
 
 
-def _officers(runtime: Runtime, how_many: int) -> list[int]:
-    kec = runtime.kecamatan()
-    ids = []
-    with runtime.uow() as uow:
-        desa = uow.desa.list_by_kecamatan(kec.id)
-        for n in range(how_many):
-            telegram_id = 5_000_000 + n
-            uow.users.add(
-                Officer(
-                    id=0,
-                    telegram_id=telegram_id,
-                    nama=f"Perangkat {n}",
-                    jabatan="Kasi Pemerintahan",
-                    role=Role.PERANGKAT_DESA,
-                    status=UserStatus.ACTIVE,
-                    kecamatan_id=kec.id,
-                    desa_id=desa[n % len(desa)].id,
-                )
-            )
-            ids.append(telegram_id)
-        uow.users.add(
-            Officer(
-                id=0,
-                telegram_id=4_999_999,
-                nama="Kasi Trantib",
-                jabatan="Kasi Trantib",
-                role=Role.STAF_SEKSI,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-                seksi=Seksi.TRANTIB,
-            )
-        )
-        uow.commit()
-    return ids
-
-
-async def _measure(work: Callable[[], Awaitable[int]]) -> tuple[int, float, int]:
-    """Time one run (tracing memory would slow it), then trace the peak of a second run."""
+async def _timed(work: Callable[[], Awaitable[int]]) -> tuple[int, float]:
     started = time.perf_counter()
     updates = await work()
-    elapsed = time.perf_counter() - started
+    return updates, time.perf_counter() - started
+
+
+async def _traced(work: Callable[[], Awaitable[int]]) -> int:
     tracemalloc.start()
     await work()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return updates, elapsed, peak
+    return peak
 
 
-async def run(reports: int, database_url: str | None) -> dict[str, float]:
-    """Run both sides and return the figures."""
+async def run(reports: int, database_url: str | None, runs: int) -> dict[str, float]:
+    """Run both sides in ``runs`` pairs and return the figures."""
     with tempfile.TemporaryDirectory() as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        settings = load_settings(
-            telegram_bot_token=TOKEN,
-            database_url=url,
-            skm_secret="bench-secret-0123456789abcdef0123456789",
-        )
-        runtime = open_runtime(settings)
-        officers = _officers(runtime, 20)
+        settings = bench_settings(url, Path(folder))
+        runtime = _fresh_runtime(settings)
+        officers = add_officers(runtime, 20)
 
-        api = OfflineBotApi()
+        api = SlowBotApi()
         # Both sides without Telegram's flood limits: they would measure waiting, not work.
         real = build_application(settings, runtime, request=api, rate_limit=False)
-        await real.initialize()
+        await start_app(real)
+        real_replies = Replies(api)
 
-        echo_api = OfflineBotApi()
+        echo_api = SlowBotApi()
         echo = ApplicationBuilder().token(TOKEN).request(echo_api).build()
 
         async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,35 +199,49 @@ async def run(reports: int, database_url: str | None) -> dict[str, float]:
                 await update.effective_message.reply_text("ok")
 
         echo.add_handler(MessageHandler(filters.ALL, answer))
-        await echo.initialize()
+        await start_app(echo)
+        echo_replies = Replies(echo_api)
 
         async def measured() -> int:
             done = 0
             for n in range(reports):
-                done += await one_report(real, api, officers[n % len(officers)])
+                done += await one_report(real, real_replies, officers[n % len(officers)])
             return done
 
-        updates, real_time, real_peak = await _measure(measured)
+        updates = len(STEPS) * reports
 
         async def baseline() -> int:
             for n in range(updates):
-                await process(echo, _message(officers[n % len(officers)], "halo"))
+                chat = officers[n % len(officers)]
+                await send(echo, echo_replies, _message(chat, "halo"), {chat: 1})
+                if n % len(STEPS) == len(STEPS) - 1:
+                    echo_api.forget()
             return updates
 
-        _, echo_time, echo_peak = await _measure(baseline)
+        echo_times: list[float] = []
+        real_times: list[float] = []
+        for _ in range(runs):
+            echo_times.append((await _timed(baseline))[1])
+            real_times.append((await _timed(measured))[1])
+        echo_peak = await _traced(baseline)
+        real_peak = await _traced(measured)
         with runtime.uow() as uow:
             stored = len(uow.incidents.list_open(runtime.kecamatan().id))
-        await real.shutdown()
-        await echo.shutdown()
+        await stop_app(real)
+        await stop_app(echo)
         runtime.close()
-    if stored != 2 * reports:  # each side runs twice: once timed, once traced
-        raise RuntimeError(f"expected {reports} stored reports, found {stored}")
+    if stored != (runs + 1) * reports:  # each timed run, and the traced one
+        raise RuntimeError(f"expected {(runs + 1) * reports} stored reports, found {stored}")
+    ratios = [r / e for r, e in zip(real_times, echo_times, strict=True)]
     return {
         "updates": updates,
         "reports": reports,
-        "baseline_ms_per_update": 1000 * echo_time / updates,
-        "measured_ms_per_update": 1000 * real_time / updates,
-        "time_ratio": real_time / echo_time,
+        "runs": runs,
+        "baseline_ms_per_update": 1000 * statistics.median(echo_times) / updates,
+        "measured_ms_per_update": 1000 * statistics.median(real_times) / updates,
+        "time_ratio_median": statistics.median(ratios),
+        "time_ratio_min": min(ratios),
+        "time_ratio_max": max(ratios),
         "baseline_peak_kib": echo_peak / 1024,
         "measured_peak_kib": real_peak / 1024,
         "memory_ratio": real_peak / echo_peak,
@@ -192,9 +252,12 @@ def main() -> None:
     """Parse arguments, run, print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200)
-    parser.add_argument("--database-url", help="an empty, migrated database (bawaan: SQLite)")
+    parser.add_argument("--database-url", help="PostgreSQL (emptied first); bawaan: SQLite")
+    parser.add_argument("--runs", type=int, default=MIN_RUNS, help=f"pairs, at least {MIN_RUNS}")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.reports, args.database_url))
+    if args.runs < MIN_RUNS or args.reports < 1:
+        parser.error(f"--runs at least {MIN_RUNS}, --reports at least 1")
+    figures = asyncio.run(run(args.reports, args.database_url, args.runs))
     engine = "postgresql" if args.database_url else "sqlite"
     for key, value in figures.items():
         print(f"{key:>26}: {value:,.3f}")
