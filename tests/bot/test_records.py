@@ -25,7 +25,7 @@ from domain.report import iku_report
 from tests.bot.conftest import ADMIN, add_user
 from tests.bot.harness import Harness, Person
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "idm-kemendesa-api"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "idm-kemendesa-api"
 
 DEWI = Person(710001, "Dewi Lestari")  # Seksi PPD
 AGUS = Person(710002, "Agus Salim")  # Seksi PMD

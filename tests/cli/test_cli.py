@@ -12,7 +12,7 @@ import pytest
 from domain.skm import UNSUR
 from tests.cli.conftest import CliRunner, write_csv
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "idm-kemendesa-api"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "idm-kemendesa-api"
 
 # domain.md's worked SKM check: 29 respondents with these unsur totals give NIK 91.48, A.
 WORKED_TOTALS = (105, 101, 100, 116, 102, 105, 106, 105, 115)

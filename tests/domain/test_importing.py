@@ -25,7 +25,7 @@ from domain.skm import UNSUR
 
 D = Decimal
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "idm-kemendesa-api"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "idm-kemendesa-api"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
 IDM_FIELD = "mapData.ROW[ROW_CELL=63].SKOR (IDM)"
 ID_DESA_FIELD = "mapData.IDENTITAS[0].id_desa"
