@@ -45,7 +45,7 @@ from bot.dialog import (
     StaleDraft,
     WouldReplace,
 )
-from bot.outbox import MAX_CAPTION, MAX_TEXT, OutboxSender, encode, encode_edit, split_text
+from bot.outbox import OutboxSender, encode, encode_edit
 from bot.runtime import Runtime
 from domain.errors import DomainError
 from domain.models import Kecamatan, Role, UpdateKey, User, UserStatus
@@ -58,10 +58,7 @@ __all__ = [
     "Engine",
     "DatabaseUnavailable",
     "to_input",
-    "split_text",
     "CHOICE_PREFIX",
-    "MAX_TEXT",
-    "MAX_CAPTION",
 ]
 
 log = logging.getLogger(__name__)

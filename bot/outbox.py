@@ -406,27 +406,17 @@ class OutboxSender:
                 disable_web_page_preview=True,
             )
         elif message.kind == PHOTO:
-            photo: Any = (
-                InputFile(message.content, filename=payload.get("file_name") or "gambar.png")
-                if message.content is not None
-                else payload["file_id"]
-            )
             sent = await bot.send_photo(
                 message.chat_id,
-                photo,
+                _upload(message, "gambar.png"),
                 caption=payload.get("caption"),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
         elif message.kind == DOCUMENT:
-            document: Any = (
-                InputFile(message.content, filename=payload.get("file_name") or "berkas")
-                if message.content is not None
-                else payload["file_id"]
-            )
             sent = await bot.send_document(
                 message.chat_id,
-                document,
+                _upload(message, "berkas"),
                 caption=payload.get("caption"),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
@@ -606,6 +596,14 @@ class OutboxSender:
 
     async def _in_thread(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, work)
+
+
+def _upload(message: OutboxMessage, default_name: str) -> InputFile | str:
+    """The photo or document of a message: its bytes, or a file id Telegram already has."""
+    if message.content is not None:
+        name = message.payload.get("file_name") or default_name
+        return InputFile(message.content, filename=name)
+    return str(message.payload["file_id"])
 
 
 def _short(error: BaseException) -> str:

@@ -122,10 +122,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
                 await with_retries(
                     "Telegram", lambda: post_init(app), retry_on=(NetworkError,), stop=stop
                 )
-            poller = await _start_updates(app, serve_options(settings), stop)
+            options = serve_options(settings)
+            poller = await _start_updates(app, options, stop)
             await app.start()
-            mode, _ = serve_options(settings)
-            if mode == "webhook":
+            if options[0] == "webhook":
                 log.info(
                     "Bot berjalan (webhook) di %s:%s.",
                     settings.webhook_listen,
@@ -153,7 +153,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
 
 
 def _polling_trouble(error: TelegramError) -> None:
-    """While polling: PTB retries by itself; one line instead of its traceback."""
+    """While polling: the poller tries again by itself; one line instead of a traceback."""
     log.warning("Telegram tidak dapat dihubungi saat mengambil pesan: %s. Dicoba lagi.", error)
 
 

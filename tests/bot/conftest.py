@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,9 +67,19 @@ async def harness(settings: Settings, runtime: Runtime) -> AsyncIterator[Harness
     await h.stop()
 
 
+class Named(Protocol):
+    """A test's Telegram account (in-process or over HTTP): its id and name."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 def add_user(
     runtime: Runtime,
-    person: Person,
+    person: Named,
     role: Role,
     *,
     seksi: Seksi | None = None,

@@ -29,7 +29,8 @@ import pytest
 from bot import texts
 from bot.runtime import Runtime
 from domain.incidents import IncidentDraft, submit_incident
-from domain.models import IncidentKind, KonflikStage, Role, Seksi, User, UserStatus
+from domain.models import IncidentKind, KonflikStage, Role, Seksi, UserStatus
+from tests.bot.conftest import add_user
 from tests.e2e.conftest import ADMIN, FIGURES, BotMessage, Client, Person
 from tests.e2e.process import BotProcess, Database
 from tests.e2e.wire import FaultKind, WireServer
@@ -58,44 +59,9 @@ STALE_MARKS = (
 # -- set-up --------------------------------------------------------------------------------
 
 
-def _add_user(
-    runtime: Runtime,
-    person: Person,
-    role: Role,
-    *,
-    seksi: Seksi | None = None,
-    desa_kode: str | None = None,
-    status: UserStatus = UserStatus.ACTIVE,
-    jabatan: str = "Staf",
-) -> User:
-    """Register someone directly in the database, before the process starts."""
-    kec = runtime.kecamatan()
-    with runtime.uow() as uow:
-        desa_id = None
-        if desa_kode is not None:
-            desa = uow.desa.find_by_code(desa_kode)
-            assert desa is not None
-            desa_id = desa.id
-        user = uow.users.add(
-            User(
-                id=0,
-                telegram_id=person.id,
-                nama=person.name,
-                jabatan=jabatan,
-                role=role,
-                status=status,
-                kecamatan_id=kec.id,
-                seksi=seksi,
-                desa_id=desa_id,
-            )
-        )
-        uow.commit()
-    return user
-
-
 def _officers(runtime: Runtime) -> None:
-    _add_user(runtime, PERANGKAT, Role.PERANGKAT_DESA, desa_kode=PELTONG, jabatan="Kasi Pem")
-    _add_user(runtime, KESBANG, Role.STAF_SEKSI, seksi=Seksi.KESBANG, jabatan="Kasi Kesbang")
+    add_user(runtime, PERANGKAT, Role.PERANGKAT_DESA, desa_kode=PELTONG, jabatan="Kasi Pem")
+    add_user(runtime, KESBANG, Role.STAF_SEKSI, seksi=Seksi.KESBANG, jabatan="Kasi Kesbang")
 
 
 def _seed_incident(runtime: Runtime) -> str:
@@ -459,8 +425,8 @@ async def test_every_message_about_a_stored_change_survives_a_transient_failure(
     """
     failure = FAILURES[failure_name]
     _officers(runtime)
-    _add_user(runtime, ADMIN, Role.ADMIN, jabatan="Camat")
-    _add_user(
+    add_user(runtime, ADMIN, Role.ADMIN, jabatan="Camat")
+    add_user(
         runtime,
         APPLICANT,
         Role.PERANGKAT_DESA,
