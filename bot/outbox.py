@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -81,7 +82,7 @@ MAX_BACKOFF = 300.0  # seconds between tries of a message that keeps failing
 MEDIA_TRIES = 2  # a photo, document or location failing this often: its text goes alone
 EDIT_TRIES = 3  # an edit (buttons taken off a question) is cosmetic: tried a few times
 SWEEP_SECONDS = 30.0
-SEND_CONCURRENCY = 16  # Bot API calls in flight at once (the rate limiter paces them)
+SEND_CONCURRENCY = 256  # Bot API calls in flight at once (the rate limiter paces them)
 
 T = TypeVar("T")
 
@@ -248,6 +249,8 @@ class OutboxSender:
         self._idle = asyncio.Event()
         self._idle.set()
         self._main: asyncio.Task[None] | None = None
+        self._sent: list[tuple[int, int | None]] = []  # delivered, not yet recorded
+        self._recorder: asyncio.Task[None] | None = None
         self._limit = asyncio.Semaphore(SEND_CONCURRENCY)
         self.delivered = 0
         self.given_up = 0
@@ -268,9 +271,16 @@ class OutboxSender:
         if self._main is not None:
             tasks.append(self._main)
             self._main = None
+        if self._recorder is not None:
+            tasks.append(self._recorder)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._sent:  # one last try; what stays unrecorded is sent again after a restart
+            batch, self._sent = self._sent, []
+            with contextlib.suppress(SQLAlchemyError):
+                await self._in_thread(partial(self._save_sent, batch))
+        self._recorder = None
         self._chats.clear()
         self._known.clear()
         self._idle.set()
@@ -351,14 +361,18 @@ class OutboxSender:
                     await self.sleep(wait)
                 if await self._attempt(held):
                     chat.queue.popleft()
-                    if held.message.id is not None:
-                        self._known.discard(held.message.id)
+                    if held.message.id is not None and not held.delivered:
+                        self._known.discard(held.message.id)  # delivered: once recorded
         finally:
             chat.worker = None
             if not chat.queue:
                 self._chats.pop(chat_id, None)
-            if not any(c.worker is not None for c in self._chats.values()):
-                self._idle.set()
+            self._check_idle()
+
+    def _check_idle(self) -> None:
+        busy = self._recorder is not None or self._sent
+        if not busy and not any(c.worker is not None for c in self._chats.values()):
+            self._idle.set()
 
     async def _attempt(self, held: _Held) -> bool:
         """One try at a message; True when it is done with (delivered or given up)."""
@@ -558,19 +572,50 @@ class OutboxSender:
         return True
 
     async def _record(self, held: _Held) -> bool:
-        message = held.message
-        at = self.runtime.now()
-        telegram_id = held.telegram_message_id
+        """Delivered: the worker goes on at once, the record joins the next batch.
 
-        def save() -> None:
-            with self.runtime.uow() as uow:
-                uow.outbox.mark_sent(message.id or 0, telegram_message_id=telegram_id, at=at)
-                uow.commit()
-
-        if not await self._saved(held, save):
-            return False
-        self.delivered += 1
+        Deliveries are recorded many to a transaction by one recorder (while it
+        writes, the next ones gather), so a busy minute costs one write per batch,
+        not one per message. A message stays held (the sweep skips it) until its
+        record is written; the database away, the batch is tried again.
+        """
+        message_id = held.message.id
+        assert message_id is not None
+        held.delivered = True
+        self._sent.append((message_id, held.telegram_message_id))
+        if self._recorder is None:
+            self._idle.clear()
+            self._recorder = asyncio.get_running_loop().create_task(
+                self._record_sent(), name="outbox-recorder"
+            )
         return True
+
+    async def _record_sent(self) -> None:
+        try:
+            while self._sent:
+                batch, self._sent = self._sent, []
+                try:
+                    await self._in_thread(partial(self._save_sent, batch))
+                except SQLAlchemyError as error:
+                    log.warning(
+                        "Hasil kirim %d pesan belum tercatat (basis data): %s; dicoba lagi.",
+                        len(batch),
+                        _short(error),
+                    )
+                    self._sent = batch + self._sent
+                    await self.sleep(self.retry_seconds)
+                    continue
+                for message_id, _ in batch:
+                    self._known.discard(message_id)
+                self.delivered += len(batch)
+        finally:
+            self._recorder = None
+            self._check_idle()
+
+    def _save_sent(self, batch: list[tuple[int, int | None]]) -> None:
+        with self.runtime.uow() as uow:
+            uow.outbox.mark_sent_many(batch, at=self.runtime.now())
+            uow.commit()
 
     async def _saved(self, held: _Held, save: Callable[[], None]) -> bool:
         """Write the outcome; when the database is away, keep the message and try later."""

@@ -620,6 +620,10 @@ class OutboxRepository(Protocol):
         """Delivered: keep Telegram's id, drop the uploaded content."""
         ...
 
+    def mark_sent_many(self, sent: list[tuple[int, int | None]], *, at: datetime) -> None:
+        """Delivered, many at once: (outbox id, Telegram's message id) pairs."""
+        ...
+
     def reschedule(
         self,
         message_id: int,

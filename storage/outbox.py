@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,6 +17,27 @@ from storage.tables import HandledUpdateRow, OutboxRow
 __all__ = ["SqlOutboxRepository", "SqlUpdateLogRepository"]
 
 _ERROR_LENGTH = 500
+
+# The statements of the hot path (one of each per update), built once as Core
+# statements with bound parameters: compiled once, executed without ORM overhead.
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
+_HANDLED: Table = HandledUpdateRow.__table__  # type: ignore[attr-defined]
+_ADD = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message_id"))
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("sent_time"),
+        telegram_message_id=bindparam("sent_telegram_id"),
+        content=None,
+        error=None,
+    )
+)
+_CLAIM = {
+    name: make_insert(_HANDLED).on_conflict_do_nothing().returning(_HANDLED.c.update_id)
+    for name, make_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _message(row: OutboxRow) -> OutboxMessage:
@@ -48,23 +69,22 @@ class SqlOutboxRepository:
         # One INSERT per message, in order, so that the ids follow the order of the
         # conversation (a multi-row INSERT ... RETURNING does not promise an order).
         stored: list[OutboxMessage] = []
+        connection = self.session.connection()
         for message in messages:
-            new_id = self.session.execute(
-                insert(OutboxRow)
-                .values(
-                    chat_id=message.chat_id,
-                    kind=message.kind,
-                    payload=message.payload,
-                    content=message.content,
-                    status=OutboxStatus.PENDING.value,
-                    attempts=0,
-                    next_attempt_at=at,
-                    created_at=at,
-                    source=message.source,
-                )
-                .returning(col(OutboxRow.id))
+            new_id = connection.execute(
+                _ADD,
+                {
+                    "chat_id": message.chat_id,
+                    "kind": message.kind,
+                    "payload": message.payload,
+                    "content": message.content,
+                    "status": OutboxStatus.PENDING.value,
+                    "attempts": 0,
+                    "next_attempt_at": at,
+                    "created_at": at,
+                    "source": message.source,
+                },
             ).scalar_one()
-            assert new_id is not None
             stored.append(
                 OutboxMessage(
                     id=int(new_id),
@@ -89,17 +109,18 @@ class SqlOutboxRepository:
 
     def mark_sent(self, message_id: int, *, telegram_message_id: int | None, at: datetime) -> None:
         """Delivered."""
-        self.session.execute(
-            update(OutboxRow)
-            .where(col(OutboxRow.id) == message_id)
-            .values(
-                status=OutboxStatus.SENT.value,
-                sent_at=at,
-                telegram_message_id=telegram_message_id,
-                content=None,
-                error=None,
-            )
-            .execution_options(synchronize_session=False)
+        self.mark_sent_many([(message_id, telegram_message_id)], at=at)
+
+    def mark_sent_many(self, sent: list[tuple[int, int | None]], *, at: datetime) -> None:
+        """Delivered, many at once: (outbox id, Telegram's message id) pairs."""
+        if not sent:
+            return
+        self.session.connection().execute(
+            _SENT,
+            [
+                {"message_id": message_id, "sent_telegram_id": telegram_id, "sent_time": at}
+                for message_id, telegram_id in sent
+            ],
         )
 
     def reschedule(
@@ -170,18 +191,16 @@ class SqlUpdateLogRepository:
 
     def claim(self, key: UpdateKey, *, at: datetime) -> bool:
         """One INSERT ... ON CONFLICT DO NOTHING (the update id or the press's id)."""
-        dialect = self.session.get_bind().dialect.name
-        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        inserted = self.session.execute(
-            make_insert(HandledUpdateRow)
-            .values(
-                bot_id=key.bot_id,
-                update_id=key.update_id,
-                callback_query_id=key.callback_query_id,
-                handled_at=at,
-            )
-            .on_conflict_do_nothing()
-            .returning(col(HandledUpdateRow.update_id))
+        connection = self.session.connection()
+        statement = _CLAIM.get(connection.dialect.name, _CLAIM["sqlite"])
+        inserted = connection.execute(
+            statement,
+            {
+                "bot_id": key.bot_id,
+                "update_id": key.update_id,
+                "callback_query_id": key.callback_query_id,
+                "handled_at": at,
+            },
         ).scalar_one_or_none()
         return inserted is not None
 

@@ -7,12 +7,27 @@ never by loading rows into Python.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Executable,
+    Result,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -121,6 +136,16 @@ def _insert_once(session: Session, table: Any, values: dict[str, Any], key: list
 class _Repo:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _core(self, statement: Executable, params: dict[str, Any] | None = None) -> Result[Any]:
+        """A prepared Core statement of the hot path (compiled once, no ORM in between).
+
+        ORM changes not yet flushed are flushed first, as an ORM query would.
+        """
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        return session.connection().execute(statement, params)
 
 
 class SqlKecamatanRepository(_Repo):
@@ -381,7 +406,12 @@ class SqlTematikRepository(_Repo):
         return int(value or 0)
 
 
-def _user(row: UserRow) -> User:
+_USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
+_USER_BY_TELEGRAM_ID = select(_USERS).where(_USERS.c.telegram_id == bindparam("telegram_id"))
+
+
+def _user(row: Any) -> User:
+    """A user from its ORM row or a Core row (the same column names)."""
     assert row.id is not None
     return User(
         id=row.id,
@@ -417,9 +447,7 @@ class SqlUserRepository(_Repo):
 
     def get_by_telegram_id(self, telegram_id: int) -> User | None:
         """By Telegram id."""
-        row = self.session.scalars(
-            select(UserRow).where(col(UserRow.telegram_id) == telegram_id)
-        ).first()
+        row = self._core(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}).first()
         return None if row is None else _user(row)
 
     def get(self, user_id: int) -> User | None:
@@ -1107,7 +1135,35 @@ class SqlInviteRepository(_Repo):
         return getattr(result, "rowcount", 0) == 1
 
 
-def _draft(row: DraftRow) -> Draft:
+_DRAFTS: Table = DraftRow.__table__  # type: ignore[attr-defined]
+_DRAFT_KEY = and_(
+    _DRAFTS.c.chat_id == bindparam("key_chat_id"), _DRAFTS.c.user_id == bindparam("key_user_id")
+)
+_DRAFT_GET = select(_DRAFTS).where(_DRAFT_KEY)
+_DRAFT_INSERT = {
+    name: make_insert(_DRAFTS).on_conflict_do_nothing().returning(_DRAFTS.c.id)
+    for name, make_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+_DRAFT_UPDATE = (
+    update(_DRAFTS)
+    .where(
+        _DRAFT_KEY,
+        _DRAFTS.c.token == bindparam("key_token"),
+        _DRAFTS.c.version == bindparam("key_version"),
+    )
+    .values(
+        flow=bindparam("new_flow"),
+        step=bindparam("new_step"),
+        data=bindparam("new_data", type_=_DRAFTS.c.data.type),
+        version=bindparam("new_version"),
+        updated_at=bindparam("new_updated_at", type_=_DRAFTS.c.updated_at.type),
+    )
+)
+_DRAFT_DELETE = delete(_DRAFTS).where(_DRAFT_KEY)
+
+
+def _draft(row: Any) -> Draft:
+    """A draft from its ORM row or a Core row."""
     return Draft(
         chat_id=row.chat_id,
         user_id=row.user_id,
@@ -1125,11 +1181,8 @@ class SqlDraftRepository(_Repo):
 
     def get(self, chat_id: int, user_id: int) -> Draft | None:
         """The draft of this chat and user."""
-        row = self.session.scalars(
-            select(DraftRow).where(
-                col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
-            )
-        ).first()
+        key = {"key_chat_id": chat_id, "key_user_id": user_id}
+        row = self._core(_DRAFT_GET, key).first()
         return None if row is None else _draft(row)
 
     def save(self, draft: Draft) -> Draft | None:
@@ -1138,53 +1191,42 @@ class SqlDraftRepository(_Repo):
         ``updated_at`` is the draft's own (the caller's clock), or now.
         """
         at = draft.updated_at or utcnow()
+        key = {"key_chat_id": draft.chat_id, "key_user_id": draft.user_id}
         if draft.version == 0:
-            self.delete(draft.chat_id, draft.user_id)
-            row = DraftRow(
-                chat_id=draft.chat_id,
-                user_id=draft.user_id,
-                flow=draft.flow,
-                step=draft.step,
-                data=dict(draft.data),
-                token=draft.token,
-                version=1,
-                updated_at=at,
-            )
-            try:
-                with self.session.begin_nested():
-                    self.session.add(row)
-            except IntegrityError:
+            self._core(_DRAFT_DELETE, key)
+            values = {
+                "chat_id": draft.chat_id,
+                "user_id": draft.user_id,
+                "flow": draft.flow,
+                "step": draft.step,
+                "data": dict(draft.data),
+                "token": draft.token,
+                "version": 1,
+                "updated_at": at,
+            }
+            # Another transaction's draft for the same chat and user: not ours to replace.
+            statement = _DRAFT_INSERT.get(self.session.get_bind().dialect.name)
+            if statement is None:
+                raise NotImplementedError("database tidak didukung")
+            if self._core(statement, values).first() is None:
                 return None
-            return _draft(row)
-        result = self.session.execute(
-            update(DraftRow)
-            .where(
-                col(DraftRow.chat_id) == draft.chat_id,
-                col(DraftRow.user_id) == draft.user_id,
-                col(DraftRow.token) == draft.token,
-                col(DraftRow.version) == draft.version,
-            )
-            .values(
-                flow=draft.flow,
-                step=draft.step,
-                data=dict(draft.data),
-                version=draft.version + 1,
-                updated_at=at,
-            )
-            .execution_options(synchronize_session=False)
+            return replace(draft, data=dict(draft.data), version=1, updated_at=at)
+        result = self._core(
+            _DRAFT_UPDATE,
+            {
+                **key,
+                "key_token": draft.token,
+                "key_version": draft.version,
+                "new_flow": draft.flow,
+                "new_step": draft.step,
+                "new_data": dict(draft.data),
+                "new_version": draft.version + 1,
+                "new_updated_at": at,
+            },
         )
         if getattr(result, "rowcount", 0) != 1:
             return None
-        return Draft(
-            chat_id=draft.chat_id,
-            user_id=draft.user_id,
-            flow=draft.flow,
-            step=draft.step,
-            data=dict(draft.data),
-            token=draft.token,
-            version=draft.version + 1,
-            updated_at=at,
-        )
+        return replace(draft, data=dict(draft.data), version=draft.version + 1, updated_at=at)
 
     def purge(self, older_than: datetime, flow: str | None = None) -> int:
         """Delete abandoned drafts."""
@@ -1198,6 +1240,9 @@ class SqlDraftRepository(_Repo):
         self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None
     ) -> bool:
         """Remove the draft (only that token and version, when given)."""
+        if token is None and version is None:
+            key = {"key_chat_id": chat_id, "key_user_id": user_id}
+            return bool(getattr(self._core(_DRAFT_DELETE, key), "rowcount", 0))
         query = delete(DraftRow).where(
             col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
         )

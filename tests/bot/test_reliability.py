@@ -167,6 +167,39 @@ async def test_telegram_message_ids_are_recorded_and_uploads_dropped_once_sent(
     assert all(row.content is None for row in rows)
 
 
+async def test_deliveries_are_recorded_in_batches_and_a_failed_record_is_written_later(
+    harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(runtime)
+    waited = _quick(harness)
+    from storage.outbox import SqlOutboxRepository
+
+    real = SqlOutboxRepository.mark_sent_many
+    batches: list[int] = []
+    failures = [1]
+
+    def flaky(self: SqlOutboxRepository, sent: list[tuple[int, int | None]], **kw: Any) -> None:
+        if failures:
+            failures.pop()
+            raise OperationalError("UPDATE outbox", {}, Exception("database is locked"))
+        batches.append(len(sent))
+        real(self, sent, **kw)
+
+    monkeypatch.setattr(SqlOutboxRepository, "mark_sent_many", flaky)
+    await _to_summary(harness)
+    await harness.press(PERANGKAT, "Kirim")
+    rows = _outbox(runtime)
+    # The first record failed: written on the next try, every message once at Telegram.
+    assert 0.5 in waited
+    assert {row.status for row in rows} == {OutboxStatus.SENT.value}
+    assert sum(batches) == len(rows)
+    assert max(batches) > 1  # deliveries that came while a record was written share one
+    confirmations = [t for t in harness.texts(PERANGKAT) if "KS-2026-0001" in t]
+    assert len(confirmations) == 1
+    cards = [t for t in harness.texts(KESBANG) if "KS-2026-0001" in t]
+    assert len(cards) == 1
+
+
 async def test_messages_committed_before_a_crash_are_delivered_after_the_restart(
     harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
