@@ -39,11 +39,6 @@ class Runtime:
         """A new unit of work (use it as a context manager)."""
         return SqlUnitOfWork(self.session_factory)
 
-    @property
-    def uow_factory(self) -> Callable[[], UnitOfWork]:
-        """The factory handed to use cases and handlers."""
-        return self.uow
-
     clock: Callable[[], datetime] | None = None
 
     def now(self) -> datetime:

@@ -313,7 +313,6 @@ IDM_FILE_UNKNOWN_DESA: Final = "kode desa {kode} tidak terdaftar"
 IDM_FILE_OTHER_KECAMATAN: Final = "desa {kode} ({nama}) bukan desa Kecamatan {kecamatan}"
 IDM_FILE_YEAR: Final = "tahun {tahun} di luar {first}-{last}"
 IDM_FILE_TWICE: Final = "Desa {nama} tahun {tahun} muncul lebih dari sekali"
-IDM_FILE_LINE: Final = "baris {line}"
 IDM_PREVIEW: Final = (
     "<b>Pratinjau impor {name}</b>\n{count} hasil IDM akan disimpan:\n{lines}\n\nSimpan?"
 )
@@ -455,28 +454,12 @@ NIHIL_ALREADY: Final = (
 # -- reports (/ringkasan, /ekspor) and the offline console --------------------------------
 
 SUMMARY_COMMAND: Final = "Ringkasan IKU tahun ini"
-EXPORT_COMMAND: Final = "Tabel IKU tahun ini sebagai berkas Excel"
 SUMMARY_HEADER: Final = "<b>Ringkasan IKU Kecamatan {kecamatan}</b>\nPeriode: {mulai} s.d. {sampai}"
 SUMMARY_ROW: Final = (
     "<b>{nomor}. {indikator}</b>\nRealisasi: {realisasi} | Target: {target} | Capaian: {capaian}"
 )
 SUMMARY_NO_EVENTS: Final = "tidak ada kejadian"
 SUMMARY_FOOTER: Final = "Dihitung {waktu}. Tabel lengkap dalam Excel: /ekspor"
-EXPORT_CAPTION: Final = "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}."
-
-XLSX_SHEET: Final = "IKU"
-XLSX_TITLE: Final = "Indikator Kinerja Utama (IKU) Kecamatan {kecamatan}"
-XLSX_PERIOD: Final = "Periode: {mulai} s.d. {sampai}"
-XLSX_GENERATED: Final = "Kabupaten {kabupaten}, Provinsi {provinsi}. Dibuat {waktu}."
-XLSX_HEADERS: Final = (
-    "No",
-    "Kinerja Utama",
-    "Indikator",
-    "Target",
-    "Realisasi",
-    "Capaian",
-    "Keterangan",
-)
 
 CONSOLE_INTRO: Final = (
     "Konsol offline bot IKU: Anda berbicara dengan bot sebagai {nama} (ID Telegram {id}); "

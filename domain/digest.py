@@ -30,7 +30,6 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput, NotFound
-from domain.idm import IdmStatus
 from domain.incidents import days_open, is_overdue
 from domain.models import Desa, Incident, IncidentKind, IndicatorCode, Kecamatan
 from domain.period import Period
@@ -216,11 +215,6 @@ class WeeklyDigest:
     def new_trantibum(self) -> int:
         """Trantibum events received in the week."""
         return sum(c.trantibum for c in self.new_by_desa)
-
-    @property
-    def idm_counts(self) -> dict[IdmStatus, int]:
-        """Desa per IDM status for the year of the table."""
-        return self.report.idm.counts
 
     def figures(self) -> dict[str, str | None]:
         """The realisasi shown per indicator, for next week's arrows."""
