@@ -51,7 +51,7 @@ from bench.support import (
 )
 from bench.support import fresh_runtime as _fresh_runtime
 from bot.app import build_application
-from bot.offline import OfflineBotApi, SentMessage, message_update, press_update
+from bot.delivery.offline import OfflineBotApi, SentMessage, message_update, press_update
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_RUNS = 5

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from bench.bench_report import RESULTS, fill, timed
-from bot.chart import incidents_chart
+from bot.digest.chart import incidents_chart
 from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
 from domain.period import Period
 from domain.report import IkuReport, iku_report

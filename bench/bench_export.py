@@ -32,7 +32,7 @@ from sqlalchemy import Engine, insert, select, text
 from sqlmodel import col
 
 from bench.bench_report import RESULTS, timed
-from bot.export import report_workbook
+from bot.reports.workbook import report_workbook
 from domain.export import AGE_GROUPS, ExportData, export_data
 from domain.models import IncidentKind, IncidentStatus
 from domain.period import Period

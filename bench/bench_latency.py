@@ -60,7 +60,7 @@ from bench.support import (
     stop_app,
 )
 from bot.app import build_application
-from bot.offline import SentMessage, message_update
+from bot.delivery.offline import SentMessage, message_update
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CITIZEN_FIRST_ID = 7_000_000

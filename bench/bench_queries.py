@@ -12,7 +12,7 @@ with photos), then measures in the same process:
 - ``iku-bot --help`` (``python -m bot --help``): wall time and peak RSS against
   ``python -c pass`` as the baseline;
 - the heavy modules (matplotlib, openpyxl, numpy, segno, PIL) that ``import bot.app``
-  and ``import bot.cli`` load.
+  and ``import bot.cli.commands`` load.
 
 Prints the figures and ratios and writes them to bench/results/.
 
@@ -46,7 +46,7 @@ from telegram import Chat, User
 
 from bot.app import build_application
 from bot.config import load_settings
-from bot.offline import OfflineBotApi, message_update, process
+from bot.delivery.offline import OfflineBotApi, message_update, process
 from bot.runtime import Runtime, open_runtime
 from domain.digest import IsoWeek, weekly_digest
 from domain.models import IncidentKind, IncidentStatus, Role, UserStatus
@@ -383,11 +383,11 @@ def startup(repeat: int) -> dict[str, Any]:
     help_run = measure("from bot.__main__ import main; main()", "--help")
     app_run = measure("import bot.app")
     probe = (
-        "import bot.app, bot.cli, json; "
+        "import bot.app, bot.cli.commands, json; "
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {set(HEAVY)!r})))"
     )
     heavy = json.loads(_child(probe)[2])
-    count_probe = "import bot.app, bot.cli; print(len(sys.modules))"
+    count_probe = "import bot.app, bot.cli.commands; print(len(sys.modules))"
     return {
         "baseline_python_pass": baseline,
         "iku_bot_help": help_run,

@@ -14,8 +14,8 @@ from telegram.request import RequestData
 
 from bot.app import OUTBOX_KEY
 from bot.config import Settings, load_settings
-from bot.offline import OfflineBotApi
-from bot.outbox import OutboxSender
+from bot.delivery.offline import OfflineBotApi
+from bot.delivery.outbox import OutboxSender
 from bot.runtime import Runtime, open_runtime
 from domain.models import Role, Seksi, UserStatus
 from domain.models import User as Officer

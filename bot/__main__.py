@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main as _main
+from bot.cli.commands import main as _main
 
 __all__ = ["main"]
 

@@ -35,15 +35,15 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
-from bot.dialog import Services
-from bot.digest import DigestService
-from bot.engine import Engine, Registry
+from bot.conversation.dialog import Services
+from bot.conversation.engine import Engine, Registry
+from bot.delivery.outbox import OutboxSender
+from bot.delivery.updates import ChatOrderedProcessor
+from bot.digest.reminders import ReminderService
+from bot.digest.sender import DigestService
 from bot.handlers import build_registry
 from bot.handlers.groups import BIND, UNBIND, GroupCommands
-from bot.outbox import OutboxSender
-from bot.reminders import ReminderService
 from bot.runtime import Runtime, open_runtime
-from bot.updates import ChatOrderedProcessor
 from domain.models import User, UserStatus
 
 __all__ = [
@@ -196,7 +196,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        # Chats side by side, each chat's updates in order (bot/updates.py).
+        # Chats side by side, each chat's updates in order (bot/delivery/updates.py).
         .concurrent_updates(ChatOrderedProcessor())
     )
     if rate_limit:
@@ -291,12 +291,12 @@ def serve_options(settings: Settings) -> tuple[str, dict[str, Any]]:
 def run(settings: Settings) -> int:
     """Prepare the database, then serve Telegram (long polling, or a webhook when set).
 
-    Waits and retries while the database or Telegram cannot be reached (bot/serve.py).
+    Waits and retries while the database or Telegram cannot be reached (bot/delivery/serve.py).
     """
     if settings.telegram_bot_token is None:
         open_runtime(settings).close()  # the database is ready for when the token comes
         print(texts.NO_TOKEN)
         return 0
-    from bot.serve import serve
+    from bot.delivery.serve import serve
 
     return asyncio.run(serve(settings))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.schedule import Schedule, ScheduleError, parse_schedule
+from bot.digest.schedule import Schedule, ScheduleError, parse_schedule
 
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
 

@@ -6,7 +6,7 @@ import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.reporting import fmt_date_id
+from bot.reports.iku import fmt_date_id
 from domain.incidents import category_label
 from domain.models import Desa, Incident, IncidentEvent, IncidentStatus, Role, Seksi, User
 from domain.registration import STATUS_LABEL

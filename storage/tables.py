@@ -468,7 +468,7 @@ class DraftRow(SQLModel, table=True):
 class OutboxRow(SQLModel, table=True):
     """A message a change causes, written in the change's own transaction.
 
-    The sender (bot/outbox.py) delivers pending rows in order per chat, records
+    The sender (bot/delivery/outbox.py) delivers pending rows in order per chat, records
     Telegram's message id, and retries transient failures; a restart goes on with
     what is pending. ``content`` holds a photo or document to upload and is
     cleared once the message is delivered.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Registry
+from bot.conversation.engine import Registry
 from bot.handlers import (
     common,
     groups,

@@ -18,11 +18,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.dialog import Ctx
-from bot.digest import DigestService
-from bot.engine import CommandSpec, Registry
+from bot.conversation.dialog import Ctx
+from bot.conversation.engine import CommandSpec, Registry
+from bot.digest.sender import DigestService
 from bot.formatting import h
-from bot.reporting import fmt_date_id
+from bot.reports.iku import fmt_date_id
 from domain.models import DigestGroup, Role, User, UserStatus
 from domain.permissions import Action
 from domain.registration import bootstrap_admin

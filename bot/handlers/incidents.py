@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from bot import texts
-from bot.dialog import (
+from bot.conversation.dialog import (
     Button,
     Ctx,
     Flow,
@@ -20,7 +20,7 @@ from bot.dialog import (
     desa_buttons,
     rows,
 )
-from bot.engine import CommandSpec, Registry
+from bot.conversation.engine import CommandSpec, Registry
 from bot.formatting import STATUS_TEXT, fmt_day, h, history_text, incident_text
 from domain.errors import InvalidInput, NotFound
 from domain.incidents import (

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from bot import texts
-from bot.dialog import (
+from bot.conversation.dialog import (
     MAX_DOCUMENT,
     Button,
     Ctx,
@@ -24,9 +24,9 @@ from bot.dialog import (
     desa_buttons,
     rows,
 )
-from bot.engine import CommandSpec, Registry
+from bot.conversation.engine import CommandSpec, Registry
 from bot.formatting import h
-from bot.reporting import fmt_decimal
+from bot.reports.iku import fmt_decimal
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
 from domain.idm import IdmStatus, NextStatus, compute_idm, idm_status, score_to_decimal
 from domain.importing import parse_idm_csv, parse_kemendesa_json

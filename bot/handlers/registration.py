@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot import texts
-from bot.dialog import (
+from bot.conversation.dialog import (
     Button,
     Ctx,
     Flow,
@@ -19,7 +19,7 @@ from bot.dialog import (
     desa_buttons,
     rows,
 )
-from bot.engine import CommandSpec, Registry
+from bot.conversation.engine import CommandSpec, Registry
 from bot.formatting import fmt_moment, h, role_label, role_text, user_line
 from domain.errors import InvalidInput
 from domain.models import Role, Seksi, User, UserStatus

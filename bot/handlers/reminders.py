@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 from bot import texts
-from bot.dialog import Ctx
-from bot.engine import RECORD_PREFIX, Registry
+from bot.conversation.dialog import Ctx
+from bot.conversation.engine import RECORD_PREFIX, Registry
 from bot.formatting import fmt_day
 from domain.digest import IsoWeek
 from domain.errors import InvalidInput

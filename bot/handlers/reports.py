@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot import texts
-from bot.dialog import Ctx
-from bot.engine import CommandSpec, Registry
-from bot.export import no_events, report_workbook, workbook_name
+from bot.conversation.dialog import Ctx
+from bot.conversation.engine import CommandSpec, Registry
 from bot.formatting import h
-from bot.reporting import fmt_amount, fmt_date_id, fmt_decimal
+from bot.reports.iku import fmt_amount, fmt_date_id, fmt_decimal
+from bot.reports.workbook import no_events, report_workbook, workbook_name
 from domain.errors import InvalidInput
 from domain.export import export_data
 from domain.period import Period

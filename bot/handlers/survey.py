@@ -12,10 +12,10 @@ question is stale by construction and never answers the current one.
 from __future__ import annotations
 
 from bot import texts
-from bot.dialog import Button, Ctx, Flow, Input, InputKind, Keyboard, Step, rows
-from bot.engine import CommandSpec, Registry
+from bot.conversation.dialog import Button, Ctx, Flow, Input, InputKind, Keyboard, Step, rows
+from bot.conversation.engine import CommandSpec, Registry
 from bot.formatting import h
-from bot.qr import qr_png, survey_link
+from bot.reports.qr import qr_png, survey_link
 from domain.errors import InvalidInput
 from domain.models import SkmService
 from domain.permissions import Action, allowed, require

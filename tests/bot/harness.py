@@ -22,8 +22,8 @@ from telegram.ext import Application
 
 from bot.app import OUTBOX_KEY, build_application
 from bot.config import Settings
-from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
-from bot.outbox import OutboxSender
+from bot.delivery.offline import OfflineBotApi, SentMessage, message_update, press_update, process
+from bot.delivery.outbox import OutboxSender
 from bot.runtime import Runtime
 
 __all__ = ["Harness", "Person", "TOKEN"]

@@ -24,10 +24,10 @@ from telegram import (
     User,
 )
 
-from bot import digest as digest_module
 from bot.app import DIGEST_KEY
-from bot.digest import STALE_CLAIM, DigestService
-from bot.offline import BOT_ID, process
+from bot.delivery.offline import BOT_ID, process
+from bot.digest import sender as digest_module
+from bot.digest.sender import STALE_CLAIM, DigestService
 from bot.runtime import Runtime
 from domain.digest import IsoWeek
 from domain.idm import IdmStatus

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from bot.chart import incidents_chart
-from bot.digest_text import (
+from bot.digest.chart import incidents_chart
+from bot.digest.text import (
     MAX_OPEN_LISTED,
     chart_caption,
     digest_messages,

@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.export import SHEETS, report_workbook, workbook_name
+from bot.reports.workbook import SHEETS, report_workbook, workbook_name
 from bot.runtime import Runtime
 from domain.export import ExportData, export_data
 from domain.idm import IdmStatus

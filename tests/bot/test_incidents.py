@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.offline import SentMessage
+from bot.delivery.offline import SentMessage
 from bot.runtime import Runtime
 from domain.models import Incident, IncidentKind, IncidentStatus, KonflikStage, Role, Seksi
 from storage.tables import IncidentRow, NilReportRow

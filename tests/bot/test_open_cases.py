@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from bot import texts
-from bot.offline import SentMessage
+from bot.delivery.offline import SentMessage
 from bot.runtime import Runtime
 from domain.models import IncidentKind, IncidentStatus, Role, Seksi
 from tests.bot.conftest import ADMIN, Clock, add_user

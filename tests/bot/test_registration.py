@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app import ENGINE_KEY
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from bot.runtime import Runtime
 from domain.models import Role, Seksi, SkmService, UserStatus
 from tests.bot.conftest import ADMIN, Clock, add_user

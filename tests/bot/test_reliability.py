@@ -18,10 +18,10 @@ from sqlmodel import col
 from telegram import Chat, Message, PhotoSize, Update, User
 
 from bot import texts
-from bot.offline import message_update, press_update, process
-from bot.outbox import OutboxSender
+from bot.delivery.offline import message_update, press_update, process
+from bot.delivery.outbox import OutboxSender
+from bot.delivery.updates import ChatOrderedProcessor
 from bot.runtime import Runtime
-from bot.updates import ChatOrderedProcessor
 from domain.models import OutboxStatus, Role, Seksi
 from storage.tables import AuditLogRow, IncidentRow, OutboxRow
 from storage.uow import SqlUnitOfWork
@@ -137,7 +137,7 @@ async def test_a_staff_member_who_blocked_the_bot_is_logged_and_audited_and_nobo
     _setup(runtime)
     await _to_summary(harness)
     harness.api.fail_for = {KESBANG.id}
-    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.outbox"):
         await harness.press(PERANGKAT, "Kirim")
     assert any("KS-2026-0001" in t for t in harness.texts(PERANGKAT))
     failed = [row for row in _outbox(runtime) if row.status == OutboxStatus.FAILED.value]

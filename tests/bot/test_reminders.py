@@ -22,8 +22,8 @@ from telegram import Bot
 from telegram.request import RequestData
 
 from bot.config import Settings
-from bot.offline import OfflineBotApi, SentMessage
-from bot.reminders import ReminderService
+from bot.delivery.offline import OfflineBotApi, SentMessage
+from bot.digest.reminders import ReminderService
 from bot.runtime import Runtime
 from domain.models import IncidentKind, IncidentStatus, NilReport, Role, Seksi, User, UserStatus
 from storage.repositories import SqlDigestRepository
@@ -407,7 +407,7 @@ async def test_a_recipient_who_blocked_the_bot_does_not_stop_the_others(
     _setup(runtime)
     harness.api.fail_for = {SEKDES.id}
     clock.now = FRIDAY_14
-    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.outbox"):
         assert await _tick(service, harness) == 3
     assert sorted(_sent(harness)) == [KAUR.id, KESBANG.id]
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -511,7 +511,7 @@ async def test_long_flood_control_on_one_chat_holds_up_nobody_else(
     order: list[int] = []
     api.listener = lambda method, sent, params: order.append(sent.chat_id) if sent else None
     clock.now = FRIDAY_14
-    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.outbox"):
         assert await _tick(ReminderService(runtime, settings, flooded.outbox), flooded) == 3
     # Waited as told, six times, and then delivered; the other two went out first.
     assert waits == [3] * 6
@@ -566,7 +566,7 @@ async def test_a_database_error_in_one_kecamatan_is_logged_and_tried_again_next_
 
     monkeypatch.setattr(SqlDigestRepository, "claim_reminder", flaky)
     clock.now = FRIDAY_14
-    with caplog.at_level(logging.ERROR, logger="bot.reminders"):
+    with caplog.at_level(logging.ERROR, logger="bot.digest.reminders"):
         assert await _tick(service, harness) == 1
     assert _sent(harness) == [murtajih.id]  # Pademawu went on
     assert "Kecamatan Larangan" in caplog.text

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import SettingsError, load_settings
-from bot.digest import reported_week
-from bot.schedule import ScheduleError, parse_schedule
+from bot.digest.schedule import ScheduleError, parse_schedule
+from bot.digest.sender import reported_week
 from domain.digest import IsoWeek
 
 WIB = ZoneInfo("Asia/Jakarta")

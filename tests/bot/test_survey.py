@@ -11,7 +11,7 @@ import segno
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
-from bot.qr import qr_png, survey_link
+from bot.reports.qr import qr_png, survey_link
 from bot.runtime import Runtime
 from domain.models import Role, Seksi, SkmService
 from domain.skm import UNSUR, UNSUR_INFO

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.commands import main
 
 
 @dataclass(frozen=True)

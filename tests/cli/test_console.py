@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.commands import main
+from bot.cli.console import plain_text, run_console
 from bot.config import load_settings
-from bot.console import plain_text, run_console
 from bot.runtime import open_runtime
 from domain.models import Role, User, UserStatus
 

@@ -1,6 +1,6 @@
 """``iku-bot doctor``: one line per check, exit 1 on any failure, never a write, never the token.
 
-Telegram is answered offline (bot.offline.OfflineBotApi, or a scripted subclass), or
+Telegram is answered offline (bot.delivery.offline.OfflineBotApi, or a scripted subclass), or
 by a small local HTTP server where the real network layer is under test.
 """
 
@@ -27,10 +27,10 @@ from sqlalchemy.exc import DBAPIError
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 
-from bot import doctor
-from bot.cli import main
+from bot.cli import doctor
+from bot.cli.commands import main
 from bot.config import Settings
-from bot.offline import BOT_ID, OfflineBotApi
+from bot.delivery.offline import BOT_ID, OfflineBotApi
 from domain.models import DigestGroup, Kecamatan
 from domain.ports import UnitOfWork
 from storage import health

@@ -139,7 +139,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
     def broken_replace(source: str | os.PathLike[str], destination: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("bot.cli.os.replace", broken_replace)
+    monkeypatch.setattr("bot.cli.commands.os.replace", broken_replace)
     with pytest.raises(OSError, match="No space left"):
         cli("report", "--format", "xlsx", "--output", str(target))
     assert target.read_bytes() == b"laporan lama"

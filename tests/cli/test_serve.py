@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.serve import serve
+from bot.delivery.serve import serve
 
 TOKEN = "123456789:AAE-test-token-abcdefghijklmnopqrstuv"
 

@@ -191,7 +191,8 @@ async def test_an_export_the_server_cannot_deliver_is_logged_and_the_bot_goes_on
     logged = [
         r
         for r in caplog.records
-        if r.name in ("bot.outbox", "bot.engine") and r.levelno >= logging.WARNING
+        if r.name in ("bot.delivery.outbox", "bot.conversation.engine")
+        and r.levelno >= logging.WARNING
     ]
     assert logged
     await client.send_command(ADMIN, "/bantuan")

@@ -4,7 +4,7 @@
 reminders of a scheduled moment are due (domain.reminders.due_week), each kecamatan
 gets one unit of work that works out its reminders, claims each (person, week, kind)
 in the reminder log and writes the message to the outbox in the same transaction;
-the outbox sender delivers them after the commit (bot/outbox.py). So a reminder is
+the outbox sender delivers them after the commit (bot/delivery/outbox.py). So a reminder is
 never claimed twice (two bot processes, a restart, every later tick), and a process
 dying after the commit still sends it after the restart.
 """
@@ -22,9 +22,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.config import Settings
+from bot.delivery.outbox import OutboxSender, encode_text
 from bot.formatting import STATUS_TEXT, fmt_day, h
 from bot.handlers.reminders import nihil_data
-from bot.outbox import OutboxSender, encode_text
 from bot.runtime import Runtime
 from domain.digest import IsoWeek
 from domain.models import IncidentKind, Kecamatan, OutboxMessage

@@ -9,7 +9,7 @@ answer that caused it (table ``draft``), so a restart loses nothing, and a draft
 A :class:`Flow` is a set of steps; each step has a prompt (what the bot asks) and a
 handler (what it does with an answer). Handlers are small synchronous functions that
 read and write ``ctx.data``, call use cases with ``ctx.uow``, and queue replies with
-``ctx.say``; the engine (bot/engine.py) saves the draft and sends the replies.
+``ctx.say``; the engine (bot/conversation/engine.py) saves the draft and sends the replies.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 python-telegram-bot hands every update to an update processor. This one lets
 updates of different chats run side by side (their transactions run in the
-database pool, see bot/engine.py) while the updates of one chat run one after
+database pool, see bot/conversation/engine.py) while the updates of one chat run one after
 another, in the order Telegram delivered them: an answer is never applied before
 the question it answers, and a double press waits for the first.
 """

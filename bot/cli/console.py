@@ -1,7 +1,7 @@
 """The offline console: talk to the real bot in a terminal, without Telegram.
 
 ``iku-bot console`` builds the same Application as the bot (same handlers, same
-database) with :class:`bot.offline.OfflineBotApi` as its network layer, and turns
+database) with :class:`bot.delivery.offline.OfflineBotApi` as its network layer, and turns
 each input line into a real ``telegram.Update``:
 
 - a number presses that button of the most recent message that still has buttons
@@ -40,8 +40,8 @@ from telegram.ext import Application
 from bot import texts
 from bot.app import OUTBOX_KEY, build_application
 from bot.config import Settings
-from bot.offline import OfflineBotApi, SentMessage, message_update, press_update, process
-from bot.outbox import OutboxSender
+from bot.delivery.offline import OfflineBotApi, SentMessage, message_update, press_update, process
+from bot.delivery.outbox import OutboxSender
 from bot.runtime import open_runtime
 
 __all__ = [

@@ -35,9 +35,9 @@ from telegram.error import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.digest.schedule import Schedule
 from bot.logging_setup import REDACTED, setup_logging
-from bot.reporting import LOCALE
-from bot.schedule import Schedule
+from bot.reports.iku import LOCALE
 from storage import health
 from storage.migrate import head_revision
 from storage.seed import packaged_kecamatan

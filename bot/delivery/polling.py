@@ -5,7 +5,7 @@ python-telegram-bot's own updater asks for the next updates (and so confirms the
 last ones) while those are still being processed: a process killed at that moment
 loses them, although nothing of them was stored. Here the offset never passes the
 oldest update still being processed, so after a crash Telegram delivers it again;
-the log of handled updates (bot/engine.py) makes sure that an update which was
+the log of handled updates (bot/conversation/engine.py) makes sure that an update which was
 stored after all changes nothing and is not answered twice.
 
 While updates are in flight, getUpdates returns at once (the unconfirmed ones come

@@ -3,7 +3,7 @@
 One unit of work per update, run in a thread of the database pool (never on the
 event loop): record the update as handled, load the user and the draft, run the
 command, step or button handler, save the draft, write the replies to the outbox,
-commit. Only then does the outbox sender deliver them (bot/outbox.py), so that a
+commit. Only then does the outbox sender deliver them (bot/delivery/outbox.py), so that a
 stored change always reaches the people it concerns, also after a crash, and a
 redelivered update changes nothing and is not answered again.
 
@@ -32,7 +32,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import failpoints, texts
-from bot.dialog import (
+from bot.conversation.dialog import (
     CHOICE_PREFIX,
     MAX_DOCUMENT,
     REPLACE_KEY,
@@ -45,7 +45,7 @@ from bot.dialog import (
     StaleDraft,
     WouldReplace,
 )
-from bot.outbox import OutboxSender, encode, encode_edit
+from bot.delivery.outbox import OutboxSender, encode, encode_edit
 from bot.runtime import Runtime
 from domain.errors import DomainError
 from domain.models import Kecamatan, Role, UpdateKey, User, UserStatus

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.export import report_workbook
 from bot.logging_setup import setup_logging
-from bot.reporting import fmt_date_id, fmt_decimal, report_json, report_text
+from bot.reports.iku import fmt_date_id, fmt_decimal, report_json, report_text
+from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.digest import IsoWeek
 from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
@@ -463,7 +463,7 @@ def cmd_digest(runtime: Runtime, args: argparse.Namespace) -> int:
         return EXIT_ERROR
     # Imported here: the digest service brings the Telegram stack, which no other
     # operator command needs.
-    from bot.digest import DigestService, reported_week
+    from bot.digest.sender import DigestService, reported_week
 
     now = runtime.now()
     week: IsoWeek = args.week or reported_week(now)
@@ -522,7 +522,7 @@ def run_bot(settings: Settings) -> int:
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     """Talk to the bot in the terminal, offline, on the configured database."""
     # Imported late, like the bot: the other CLI commands need no Telegram stack.
-    from bot.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
+    from bot.cli.console import DEFAULT_NAME, DEFAULT_USER_ID, run_console
 
     user_id = args.user_id if args.user_id is not None else DEFAULT_USER_ID
     name = args.nama.strip() if args.nama and args.nama.strip() else DEFAULT_NAME
@@ -557,7 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``iku-bot``; returns the process exit code."""
     args = build_parser().parse_args(argv)
     if args.command == "doctor":  # checks the settings itself, and never writes
-        from bot.doctor import main as doctor
+        from bot.cli.doctor import main as doctor
 
         return doctor()
     try:

@@ -23,9 +23,9 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.polling import DurablePoller
+from bot.delivery.polling import DurablePoller
+from bot.delivery.updates import ChatOrderedProcessor
 from bot.runtime import Runtime, open_runtime
-from bot.updates import ChatOrderedProcessor
 
 __all__ = ["serve", "Stopped", "with_retries", "MAX_PAUSE"]
 

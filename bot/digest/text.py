@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Final
 
 from bot import texts
+from bot.delivery.outbox import MAX_CAPTION, MAX_TEXT, split_text
 from bot.formatting import h
-from bot.outbox import MAX_CAPTION, MAX_TEXT, split_text
-from bot.reporting import fmt_amount, fmt_date_id, fmt_decimal
+from bot.reports.iku import fmt_amount, fmt_date_id, fmt_decimal
 from domain.digest import IkuLine, Trend, WeeklyDigest
 from domain.idm import IdmStatus
 from domain.models import Desa, IndicatorCode

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
-from bot.reporting import fmt_date_id
+from bot.reports.iku import fmt_date_id
 from domain.export import (
     PROFILE_QUESTIONS,
     ExportData,

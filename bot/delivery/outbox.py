@@ -47,8 +47,8 @@ from telegram.error import (
 )
 
 from bot import failpoints
-from bot.dialog import CHOICE_PREFIX, Keyboard, Outgoing
-from bot.flood import retry_after_seconds
+from bot.conversation.dialog import CHOICE_PREFIX, Keyboard, Outgoing
+from bot.delivery.flood import retry_after_seconds
 from bot.runtime import Runtime
 from domain.models import OutboxMessage
 

@@ -32,13 +32,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import failpoints, texts
-from bot.chart import incidents_chart
 from bot.config import Settings
-from bot.digest_text import MAX_OPEN_LISTED, chart_caption, digest_messages
-from bot.flood import send_patiently
+from bot.delivery.flood import send_patiently
+from bot.digest.chart import incidents_chart
+from bot.digest.schedule import Schedule
+from bot.digest.text import MAX_OPEN_LISTED, chart_caption, digest_messages
 from bot.formatting import h
 from bot.runtime import Runtime
-from bot.schedule import Schedule
 from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
 from domain.errors import DomainError
 from domain.models import DigestGroup, DigestLog, DigestStatus, Role, UserStatus

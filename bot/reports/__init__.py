@@ -1,0 +1,1 @@
+"""The IKU report as text and JSON, the Excel workbook, and the survey's QR codes."""
