@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from domain.models import Draft
 from storage.repositories._base import _Repo
+from storage.statements import insert_or_nothing
 from storage.tables import DraftRow, utcnow
 
 __all__ = ["SqlDraftRepository"]
@@ -22,10 +21,7 @@ _DRAFT_KEY = and_(
     _DRAFTS.c.chat_id == bindparam("key_chat_id"), _DRAFTS.c.user_id == bindparam("key_user_id")
 )
 _DRAFT_GET = select(_DRAFTS).where(_DRAFT_KEY)
-_DRAFT_INSERT = {
-    name: make_insert(_DRAFTS).on_conflict_do_nothing().returning(_DRAFTS.c.id)
-    for name, make_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+_DRAFT_INSERT = insert_or_nothing(_DRAFTS, _DRAFTS.c.id)
 _DRAFT_UPDATE = (
     update(_DRAFTS)
     .where(
