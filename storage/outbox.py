@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain.models import OutboxMessage, OutboxStatus, UpdateKey
+from storage.statements import insert_or_nothing
 from storage.tables import HandledUpdateRow, OutboxRow
 
 __all__ = ["SqlOutboxRepository", "SqlUpdateLogRepository"]
@@ -34,10 +33,7 @@ _SENT = (
         error=None,
     )
 )
-_CLAIM = {
-    name: make_insert(_HANDLED).on_conflict_do_nothing().returning(_HANDLED.c.update_id)
-    for name, make_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+_CLAIM = insert_or_nothing(_HANDLED, _HANDLED.c.update_id)
 
 
 def _message(row: OutboxRow) -> OutboxMessage:

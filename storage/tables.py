@@ -127,7 +127,7 @@ class TrackingCounterRow(SQLModel, table=True):
 
 
 # The condition of the open-case indexes; queries must spell it the same way, with the
-# value written in the SQL (see storage/repositories.py), for the indexes to be usable.
+# value written in the SQL (see storage/repositories/incidents.py), for the indexes to be usable.
 OPEN_CONDITION = text("status <> 'tertangani'")
 
 

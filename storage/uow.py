@@ -25,20 +25,17 @@ from domain.ports import (
 )
 from storage.export_queries import export_repository
 from storage.outbox import SqlOutboxRepository, SqlUpdateLogRepository
-from storage.repositories import (
-    SqlAuditRepository,
-    SqlDesaRepository,
-    SqlDigestRepository,
-    SqlDraftRepository,
-    SqlIdmRepository,
-    SqlIncidentRepository,
-    SqlInviteRepository,
-    SqlKecamatanRepository,
-    SqlSkmRepository,
-    SqlTargetRepository,
-    SqlTematikRepository,
-    SqlUserRepository,
-)
+from storage.repositories.audit import SqlAuditRepository
+from storage.repositories.digest import SqlDigestRepository
+from storage.repositories.drafts import SqlDraftRepository
+from storage.repositories.idm import SqlIdmRepository
+from storage.repositories.incidents import SqlIncidentRepository
+from storage.repositories.invites import SqlInviteRepository
+from storage.repositories.places import SqlDesaRepository, SqlKecamatanRepository
+from storage.repositories.skm import SqlSkmRepository
+from storage.repositories.targets import SqlTargetRepository
+from storage.repositories.tematik import SqlTematikRepository
+from storage.repositories.users import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
 

@@ -1,0 +1,219 @@
+"""Digest groups, the digest log and the reminder log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from domain.models import DigestGroup, DigestLog, DigestStatus
+from storage.repositories._base import _insert_once, _Repo
+from storage.tables import DigestGroupRow, DigestLogRow, ReminderLogRow
+
+__all__ = ["SqlDigestRepository"]
+
+
+def _group(row: DigestGroupRow) -> DigestGroup:
+    return DigestGroup(
+        kecamatan_id=row.kecamatan_id,
+        chat_id=row.chat_id,
+        title=row.title,
+        bound_by=row.bound_by,
+        bound_at=row.bound_at,
+    )
+
+
+def _log(row: DigestLogRow) -> DigestLog:
+    assert row.id is not None
+    return DigestLog(
+        id=row.id,
+        kecamatan_id=row.kecamatan_id,
+        chat_id=row.chat_id,
+        week_key=row.week_key,
+        status=DigestStatus(row.status),
+        claimed_at=row.claimed_at,
+        attempts=row.attempts,
+        parts_sent=row.parts_sent,
+        sent_at=row.sent_at,
+        error=row.error,
+    )
+
+
+class SqlDigestRepository(_Repo):
+    """Digest groups, the digest log (claimed before sending) and the reminder log."""
+
+    def group_for(self, kecamatan_id: int) -> DigestGroup | None:
+        """The group bound to a kecamatan."""
+        row = self.session.get(DigestGroupRow, kecamatan_id)
+        return None if row is None else _group(row)
+
+    def group_by_chat(self, chat_id: int) -> DigestGroup | None:
+        """The binding of a chat."""
+        row = self.session.scalars(
+            select(DigestGroupRow).where(col(DigestGroupRow.chat_id) == chat_id)
+        ).first()
+        return None if row is None else _group(row)
+
+    def groups(self) -> list[DigestGroup]:
+        """All bindings, by kecamatan id."""
+        rows = self.session.scalars(
+            select(DigestGroupRow).order_by(col(DigestGroupRow.kecamatan_id))
+        )
+        return [_group(r) for r in rows]
+
+    def bind(self, group: DigestGroup) -> DigestGroup | None:
+        """Bind or re-bind; None when the chat already serves another kecamatan."""
+        other = self.group_by_chat(group.chat_id)
+        if other is not None and other.kecamatan_id != group.kecamatan_id:
+            return None
+        row = self.session.get(DigestGroupRow, group.kecamatan_id)
+        if row is None:
+            row = DigestGroupRow(kecamatan_id=group.kecamatan_id, chat_id=group.chat_id, title="")
+            self.session.add(row)
+        row.chat_id = group.chat_id
+        row.title = group.title[:255]
+        row.bound_by = group.bound_by
+        row.bound_at = group.bound_at
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:  # another kecamatan took this chat at the same moment
+            return None
+        return _group(row)
+
+    def unbind(self, chat_id: int) -> DigestGroup | None:
+        """Remove a chat's binding."""
+        row = self.session.scalars(
+            select(DigestGroupRow).where(col(DigestGroupRow.chat_id) == chat_id)
+        ).first()
+        if row is None:
+            return None
+        removed = _group(row)
+        self.session.delete(row)
+        self.session.flush()
+        return removed
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Follow a group that became a supergroup."""
+        result = self.session.execute(
+            update(DigestGroupRow)
+            .where(col(DigestGroupRow.chat_id) == old_chat_id)
+            .values(chat_id=new_chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def get_log(self, chat_id: int, week_key: str) -> DigestLog | None:
+        """A group's digest entry for a week."""
+        row = self.session.scalars(
+            select(DigestLogRow).where(
+                col(DigestLogRow.chat_id) == chat_id, col(DigestLogRow.week_key) == week_key
+            )
+        ).first()
+        if row is not None:
+            self.session.refresh(row)
+        return None if row is None else _log(row)
+
+    def claim(
+        self,
+        *,
+        kecamatan_id: int,
+        chat_id: int,
+        week_key: str,
+        at: datetime,
+        stale_before: datetime,
+    ) -> DigestLog | None:
+        """Insert SENDING once, or take over a FAILED or stale SENDING entry (atomic)."""
+        inserted = _insert_once(
+            self.session,
+            DigestLogRow,
+            {
+                "kecamatan_id": kecamatan_id,
+                "chat_id": chat_id,
+                "week_key": week_key,
+                "status": DigestStatus.SENDING.value,
+                "claimed_at": at,
+                "attempts": 1,
+                "parts_sent": 0,
+            },
+            key=["chat_id", "week_key"],
+        )
+        if not inserted:
+            # Compare-and-set: of two processes taking over at once, one updates the row.
+            result = self.session.execute(
+                update(DigestLogRow)
+                .where(
+                    col(DigestLogRow.chat_id) == chat_id,
+                    col(DigestLogRow.week_key) == week_key,
+                    or_(
+                        col(DigestLogRow.status) == DigestStatus.FAILED.value,
+                        and_(
+                            col(DigestLogRow.status) == DigestStatus.SENDING.value,
+                            col(DigestLogRow.claimed_at) < stale_before,
+                        ),
+                    ),
+                )
+                .values(
+                    status=DigestStatus.SENDING.value,
+                    claimed_at=at,
+                    attempts=col(DigestLogRow.attempts) + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return None
+        return self.get_log(chat_id, week_key)
+
+    def progress(self, log_id: int, parts_sent: int) -> None:
+        """Record the parts sent so far."""
+        self.session.execute(
+            update(DigestLogRow)
+            .where(col(DigestLogRow.id) == log_id)
+            .values(parts_sent=parts_sent)
+            .execution_options(synchronize_session=False)
+        )
+
+    def finish(self, log_id: int, *, at: datetime, figures: dict[str, str | None]) -> None:
+        """Mark sent, keeping the figures shown."""
+        self.session.execute(
+            update(DigestLogRow)
+            .where(col(DigestLogRow.id) == log_id)
+            .values(status=DigestStatus.SENT.value, sent_at=at, error=None, figures=figures)
+            .execution_options(synchronize_session=False)
+        )
+
+    def fail(self, log_id: int, *, error: str, give_up: bool) -> None:
+        """Mark failed (retried later) or given up."""
+        status = DigestStatus.GAVE_UP if give_up else DigestStatus.FAILED
+        self.session.execute(
+            update(DigestLogRow)
+            .where(col(DigestLogRow.id) == log_id)
+            .values(status=status.value, error=error[:2000])
+            .execution_options(synchronize_session=False)
+        )
+
+    def figures_of(self, kecamatan_id: int, week_key: str) -> dict[str, str | None] | None:
+        """The figures of a sent digest of the kecamatan for the week."""
+        value = self.session.scalars(
+            select(col(DigestLogRow.figures))
+            .where(
+                col(DigestLogRow.kecamatan_id) == kecamatan_id,
+                col(DigestLogRow.week_key) == week_key,
+                col(DigestLogRow.status) == DigestStatus.SENT.value,
+                col(DigestLogRow.figures).is_not(None),
+            )
+            .order_by(col(DigestLogRow.sent_at).desc())
+            .limit(1)
+        ).first()
+        return None if value is None else dict(value)
+
+    def claim_reminder(self, user_id: int, week_key: str, kind: str, at: datetime) -> bool:
+        """Once per person, week and kind."""
+        return _insert_once(
+            self.session,
+            ReminderLogRow,
+            {"user_id": user_id, "week_key": week_key, "kind": kind, "sent_at": at},
+            key=["user_id", "week_key", "kind"],
+        )

@@ -1,0 +1,132 @@
+"""Conversations in progress."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, delete, select, update
+from sqlmodel import col
+
+from domain.models import Draft
+from storage.repositories._base import _Repo
+from storage.statements import insert_or_nothing
+from storage.tables import DraftRow, utcnow
+
+__all__ = ["SqlDraftRepository"]
+
+_DRAFTS: Table = DraftRow.__table__  # type: ignore[attr-defined]
+_DRAFT_KEY = and_(
+    _DRAFTS.c.chat_id == bindparam("key_chat_id"), _DRAFTS.c.user_id == bindparam("key_user_id")
+)
+_DRAFT_GET = select(_DRAFTS).where(_DRAFT_KEY)
+_DRAFT_INSERT = insert_or_nothing(_DRAFTS, _DRAFTS.c.id)
+_DRAFT_UPDATE = (
+    update(_DRAFTS)
+    .where(
+        _DRAFT_KEY,
+        _DRAFTS.c.token == bindparam("key_token"),
+        _DRAFTS.c.version == bindparam("key_version"),
+    )
+    .values(
+        flow=bindparam("new_flow"),
+        step=bindparam("new_step"),
+        data=bindparam("new_data", type_=_DRAFTS.c.data.type),
+        version=bindparam("new_version"),
+        updated_at=bindparam("new_updated_at", type_=_DRAFTS.c.updated_at.type),
+    )
+)
+_DRAFT_DELETE = delete(_DRAFTS).where(_DRAFT_KEY)
+
+
+def _draft(row: Any) -> Draft:
+    """A draft from its ORM row or a Core row."""
+    return Draft(
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        flow=row.flow,
+        step=row.step,
+        data=dict(row.data),
+        token=row.token,
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlDraftRepository(_Repo):
+    """Conversations in progress."""
+
+    def get(self, chat_id: int, user_id: int) -> Draft | None:
+        """The draft of this chat and user."""
+        key = {"key_chat_id": chat_id, "key_user_id": user_id}
+        row = self._core(_DRAFT_GET, key).first()
+        return None if row is None else _draft(row)
+
+    def save(self, draft: Draft) -> Draft | None:
+        """Insert a new draft or update the stored one if its version is unchanged.
+
+        ``updated_at`` is the draft's own (the caller's clock), or now.
+        """
+        at = draft.updated_at or utcnow()
+        key = {"key_chat_id": draft.chat_id, "key_user_id": draft.user_id}
+        if draft.version == 0:
+            self._core(_DRAFT_DELETE, key)
+            values = {
+                "chat_id": draft.chat_id,
+                "user_id": draft.user_id,
+                "flow": draft.flow,
+                "step": draft.step,
+                "data": dict(draft.data),
+                "token": draft.token,
+                "version": 1,
+                "updated_at": at,
+            }
+            # Another transaction's draft for the same chat and user: not ours to replace.
+            statement = _DRAFT_INSERT.get(self.session.get_bind().dialect.name)
+            if statement is None:
+                raise NotImplementedError("database tidak didukung")
+            if self._core(statement, values).first() is None:
+                return None
+            return replace(draft, data=dict(draft.data), version=1, updated_at=at)
+        result = self._core(
+            _DRAFT_UPDATE,
+            {
+                **key,
+                "key_token": draft.token,
+                "key_version": draft.version,
+                "new_flow": draft.flow,
+                "new_step": draft.step,
+                "new_data": dict(draft.data),
+                "new_version": draft.version + 1,
+                "new_updated_at": at,
+            },
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        return replace(draft, data=dict(draft.data), version=draft.version + 1, updated_at=at)
+
+    def purge(self, older_than: datetime, flow: str | None = None) -> int:
+        """Delete abandoned drafts."""
+        query = delete(DraftRow).where(col(DraftRow.updated_at) < older_than)
+        if flow is not None:
+            query = query.where(col(DraftRow.flow) == flow)
+        result = self.session.execute(query.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def delete(
+        self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None
+    ) -> bool:
+        """Remove the draft (only that token and version, when given)."""
+        if token is None and version is None:
+            key = {"key_chat_id": chat_id, "key_user_id": user_id}
+            return bool(getattr(self._core(_DRAFT_DELETE, key), "rowcount", 0))
+        query = delete(DraftRow).where(
+            col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
+        )
+        if token is not None:
+            query = query.where(col(DraftRow.token) == token)
+        if version is not None:
+            query = query.where(col(DraftRow.version) == version)
+        result = self.session.execute(query.execution_options(synchronize_session=False))
+        return bool(getattr(result, "rowcount", 0))

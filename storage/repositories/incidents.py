@@ -1,0 +1,439 @@
+"""Incidents, their history, nil reports and the handling aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from domain.models import (
+    Incident,
+    IncidentEvent,
+    IncidentKind,
+    IncidentStatus,
+    KonflikStage,
+    NilReport,
+    tracking_number,
+)
+from domain.period import Period
+from domain.ports import HandlingCounts, ReceivedMark
+from storage.repositories._base import _insert_once, _Repo
+from storage.tables import (
+    DesaRow,
+    IncidentEventRow,
+    IncidentPhotoRow,
+    IncidentRow,
+    NilReportRow,
+    TrackingCounterRow,
+)
+
+__all__ = ["SqlIncidentRepository"]
+
+OFFICE_TZ = ZoneInfo("Asia/Jakarta")
+
+
+_IN_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's limits
+
+# Not yet handled: the condition of the partial indexes ix_incident_open(_kind) (see
+# storage/tables.py), with the value written into the SQL. Sent as a parameter, the
+# engines could not prove that a query only wants the indexed rows (PostgreSQL's generic
+# plans of prepared statements never can) and would read every incident instead.
+_NOT_HANDLED = literal(IncidentStatus.TERTANGANI.value, literal_execute=True)
+
+
+def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
+    assert row.id is not None
+    return Incident(
+        id=row.id,
+        nomor=row.nomor,
+        kind=IncidentKind(row.kind),
+        kecamatan_id=row.kecamatan_id,
+        desa_id=row.desa_id,
+        event_date=row.event_date,
+        received_at=row.received_at,
+        category=row.category,
+        description=row.description,
+        status=IncidentStatus(row.status),
+        reporter_id=row.reporter_id,
+        category_detail=row.category_detail,
+        stage=None if row.stage is None else KonflikStage(row.stage),
+        latitude=row.latitude,
+        longitude=row.longitude,
+        photo_file_ids=photos,
+        handled_at=row.handled_at,
+        version=row.version,
+    )
+
+
+class SqlIncidentRepository(_Repo):
+    """Incidents, history, nil reports and the handling aggregates."""
+
+    def _photos(self, incident_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The report photos of many incidents, in one query per 500 ids (no query per row)."""
+        found: dict[int, list[str]] = {}
+        unique = list(dict.fromkeys(incident_ids))
+        for first in range(0, len(unique), _IN_CHUNK):
+            rows = self.session.execute(
+                select(col(IncidentPhotoRow.incident_id), col(IncidentPhotoRow.file_id))
+                .where(
+                    col(IncidentPhotoRow.incident_id).in_(unique[first : first + _IN_CHUNK]),
+                    col(IncidentPhotoRow.purpose) == "laporan",
+                )
+                .order_by(col(IncidentPhotoRow.incident_id), col(IncidentPhotoRow.id))
+            )
+            for incident_id, file_id in rows:
+                found.setdefault(incident_id, []).append(file_id)
+        return {incident_id: tuple(files) for incident_id, files in found.items()}
+
+    def _incidents(self, rows: Iterable[IncidentRow]) -> list[Incident]:
+        """Domain incidents of rows, their photos loaded together."""
+        listed = list(rows)
+        photos = self._photos([r.id for r in listed if r.id is not None])
+        return [_incident(row, photos.get(row.id or 0, ())) for row in listed]
+
+    def _incident(self, row: IncidentRow) -> Incident:
+        [incident] = self._incidents([row])
+        return incident
+
+    def _next_sequence(self, kind: IncidentKind, tahun: int) -> int:
+        bump = (
+            update(TrackingCounterRow)
+            .where(
+                col(TrackingCounterRow.kind) == kind.value, col(TrackingCounterRow.tahun) == tahun
+            )
+            .values(last=col(TrackingCounterRow.last) + 1)
+            .returning(col(TrackingCounterRow.last))
+        )
+        for _ in range(3):
+            value = self.session.execute(bump).scalar()
+            if value is not None:
+                return int(value)
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(
+                        insert(TrackingCounterRow).values(kind=kind.value, tahun=tahun, last=1)
+                    )
+                return 1
+            except IntegrityError:
+                continue  # another writer created the counter first: bump it instead
+        raise RuntimeError("nomor laporan tidak dapat dialokasikan")
+
+    def add(self, incident: Incident) -> Incident:
+        """Store a new incident with the next tracking number of its kind and year."""
+        tahun = incident.received_at.astimezone(OFFICE_TZ).year
+        seq = self._next_sequence(incident.kind, tahun)
+        row = IncidentRow(
+            nomor=tracking_number(incident.kind, tahun, seq),
+            kind=incident.kind.value,
+            tahun=tahun,
+            seq=seq,
+            kecamatan_id=incident.kecamatan_id,
+            desa_id=incident.desa_id,
+            event_date=incident.event_date,
+            received_at=incident.received_at,
+            category=incident.category,
+            category_detail=incident.category_detail,
+            description=incident.description,
+            stage=None if incident.stage is None else incident.stage.value,
+            latitude=incident.latitude,
+            longitude=incident.longitude,
+            status=IncidentStatus.BARU.value,
+            reporter_id=incident.reporter_id,
+            created_at=incident.received_at,
+            updated_at=incident.received_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for file_id in incident.photo_file_ids:
+            self.session.add(
+                IncidentPhotoRow(incident_id=row.id, file_id=file_id, purpose="laporan")
+            )
+        self.session.add(
+            IncidentEventRow(
+                incident_id=row.id,
+                from_status=None,
+                to_status=IncidentStatus.BARU.value,
+                note="Laporan diterima",
+                user_id=incident.reporter_id,
+                created_at=incident.received_at,
+            )
+        )
+        self.session.flush()
+        return _incident(row, tuple(incident.photo_file_ids))
+
+    def get_by_nomor(self, nomor: str) -> Incident | None:
+        """By tracking number, case-insensitive."""
+        row = self.session.scalars(
+            select(IncidentRow).where(col(IncidentRow.nomor) == nomor.strip().upper())
+        ).first()
+        return None if row is None else self._incident(row)
+
+    def change_status(
+        self,
+        incident_id: int,
+        *,
+        to_status: IncidentStatus,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+        photo_file_id: str | None = None,
+    ) -> Incident | None:
+        """Optimistic status change with a history entry; None when the version moved on."""
+        current = self.session.get(IncidentRow, incident_id)
+        if current is None:
+            return None
+        from_status = current.status
+        handled_at = at if to_status is IncidentStatus.TERTANGANI else None
+        result = self.session.execute(
+            update(IncidentRow)
+            .where(col(IncidentRow.id) == incident_id, col(IncidentRow.version) == expected_version)
+            .values(
+                status=to_status.value,
+                handled_at=handled_at,
+                updated_at=at,
+                version=col(IncidentRow.version) + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        self.session.add(
+            IncidentEventRow(
+                incident_id=incident_id,
+                from_status=from_status,
+                to_status=to_status.value,
+                note=note,
+                photo_file_id=photo_file_id,
+                user_id=user_id,
+                created_at=at,
+            )
+        )
+        if photo_file_id is not None:
+            self.session.add(
+                IncidentPhotoRow(incident_id=incident_id, file_id=photo_file_id, purpose="bukti")
+            )
+        self.session.flush()
+        self.session.refresh(current)
+        return self._incident(current)
+
+    def get(self, incident_id: int) -> Incident | None:
+        """By id."""
+        row = self.session.get(IncidentRow, incident_id)
+        if row is not None:
+            self.session.refresh(row)
+        return None if row is None else self._incident(row)
+
+    def list_by_reporter(self, reporter_id: int, limit: int = 20) -> list[Incident]:
+        """A reporter's incidents, newest first."""
+        rows = self.session.scalars(
+            select(IncidentRow)
+            .where(col(IncidentRow.reporter_id) == reporter_id)
+            .order_by(col(IncidentRow.received_at).desc(), col(IncidentRow.id).desc())
+            .limit(limit)
+        )
+        return self._incidents(rows)
+
+    @staticmethod
+    def _open(kecamatan_id: int, kind: IncidentKind | None) -> list[Any]:
+        conditions = [
+            col(IncidentRow.kecamatan_id) == kecamatan_id,
+            col(IncidentRow.status) != _NOT_HANDLED,
+        ]
+        if kind is not None:
+            conditions.append(col(IncidentRow.kind) == kind.value)
+        return conditions
+
+    def list_open(
+        self,
+        kecamatan_id: int,
+        kind: IncidentKind | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Incident]:
+        """Incidents not yet handled, oldest received first (a page: limit and offset)."""
+        query = (
+            select(IncidentRow)
+            .where(*self._open(kecamatan_id, kind))
+            .order_by(col(IncidentRow.received_at), col(IncidentRow.id))
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        return self._incidents(self.session.scalars(query))
+
+    def count_open(
+        self,
+        kecamatan_id: int,
+        *,
+        kind: IncidentKind | None = None,
+        received_before: datetime | None = None,
+    ) -> int:
+        """COUNT of incidents not yet handled (of a kind, received before a moment, if given)."""
+        query = select(func.count()).where(*self._open(kecamatan_id, kind))
+        if received_before is not None:
+            query = query.where(col(IncidentRow.received_at) < received_before)
+        return int(self.session.scalar(query) or 0)
+
+    def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
+        """COUNT of a desa's incidents by event date."""
+        value = self.session.scalar(
+            select(func.count()).where(
+                col(IncidentRow.desa_id) == desa_id,
+                col(IncidentRow.event_date) >= start,
+                col(IncidentRow.event_date) <= end,
+            )
+        )
+        return int(value or 0)
+
+    def history(self, incident_id: int) -> list[IncidentEvent]:
+        """Follow-ups, oldest first."""
+        rows = self.session.scalars(
+            select(IncidentEventRow)
+            .where(col(IncidentEventRow.incident_id) == incident_id)
+            .order_by(col(IncidentEventRow.created_at), col(IncidentEventRow.id))
+        )
+        return [
+            IncidentEvent(
+                id=r.id or 0,
+                incident_id=r.incident_id,
+                from_status=None if r.from_status is None else IncidentStatus(r.from_status),
+                to_status=IncidentStatus(r.to_status),
+                note=r.note,
+                user_id=r.user_id,
+                created_at=r.created_at,
+                photo_file_id=r.photo_file_id,
+            )
+            for r in rows
+        ]
+
+    def add_nil_report(self, report: NilReport) -> bool:
+        """Record a nil report once per desa and ISO week."""
+        # One atomic statement (INSERT ... ON CONFLICT DO NOTHING), so that two officers
+        # of the same desa confirming at once get one row and no error.
+        return _insert_once(
+            self.session,
+            NilReportRow,
+            {
+                "desa_id": report.desa_id,
+                "iso_year": report.iso_year,
+                "iso_week": report.iso_week,
+                "user_id": report.user_id,
+                "created_at": report.created_at,
+            },
+            key=["desa_id", "iso_year", "iso_week"],
+        )
+
+    def _range(self, kecamatan_id: int, kind: IncidentKind, start: date, end: date) -> Any:
+        return and_(
+            col(IncidentRow.kecamatan_id) == kecamatan_id,
+            col(IncidentRow.kind) == kind.value,
+            col(IncidentRow.event_date) >= start,
+            col(IncidentRow.event_date) <= end,
+        )
+
+    def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
+        """Four columns of the incidents received on office days [start, end]."""
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        rows = self.session.execute(
+            select(
+                col(IncidentRow.desa_id),
+                col(IncidentRow.kind),
+                col(IncidentRow.received_at),
+                col(IncidentRow.status),
+            )
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentRow.received_at) >= since,
+                col(IncidentRow.received_at) < until,
+            )
+            .order_by(col(IncidentRow.received_at), col(IncidentRow.id))
+        )
+        return [
+            ReceivedMark(
+                desa_id=desa_id,
+                kind=IncidentKind(kind),
+                received_at=received_at,
+                handled=status == IncidentStatus.TERTANGANI.value,
+            )
+            for desa_id, kind, received_at, status in rows
+        ]
+
+    def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
+        """Incidents handled (and still so) on office days [start, end], oldest first."""
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        rows = self.session.scalars(
+            select(IncidentRow)
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentRow.status) == IncidentStatus.TERTANGANI.value,
+                col(IncidentRow.handled_at) >= since,
+                col(IncidentRow.handled_at) < until,
+            )
+            .order_by(col(IncidentRow.handled_at), col(IncidentRow.id))
+        )
+        return self._incidents(rows)
+
+    def reported_desa(self, kecamatan_id: int, start: date, end: date) -> set[int]:
+        """Desa with an incident dated or received on days [start, end]."""
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        rows = self.session.scalars(
+            select(col(IncidentRow.desa_id))
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                or_(
+                    and_(col(IncidentRow.event_date) >= start, col(IncidentRow.event_date) <= end),
+                    and_(
+                        col(IncidentRow.received_at) >= since, col(IncidentRow.received_at) < until
+                    ),
+                ),
+            )
+            .distinct()
+        )
+        return set(rows)
+
+    def nil_desa(self, kecamatan_id: int, iso_year: int, iso_week: int) -> set[int]:
+        """Desa with a nil report for the ISO week."""
+        rows = self.session.scalars(
+            select(col(NilReportRow.desa_id))
+            .join(DesaRow, col(DesaRow.id) == col(NilReportRow.desa_id))
+            .where(
+                col(DesaRow.kecamatan_id) == kecamatan_id,
+                col(NilReportRow.iso_year) == iso_year,
+                col(NilReportRow.iso_week) == iso_week,
+            )
+        )
+        return set(rows)
+
+    def handling_counts(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> HandlingCounts:
+        """COUNT(*) and handled count in one query."""
+        handled = func.coalesce(
+            func.sum(
+                case((col(IncidentRow.status) == IncidentStatus.TERTANGANI.value, 1), else_=0)
+            ),
+            0,
+        )
+        total, done = self.session.execute(
+            select(func.count(), handled).where(self._range(kecamatan_id, kind, start, end))
+        ).one()
+        return HandlingCounts(total=int(total), handled=int(done))
+
+    def counts_by_status(
+        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+    ) -> dict[str, int]:
+        """Incidents per status (GROUP BY)."""
+        rows = self.session.execute(
+            select(col(IncidentRow.status), func.count())
+            .where(self._range(kecamatan_id, kind, start, end))
+            .group_by(col(IncidentRow.status))
+        )
+        return {str(status): int(count) for status, count in rows}
