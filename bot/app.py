@@ -26,7 +26,6 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -35,14 +34,14 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
-from bot.conversation.dialog import Services
-from bot.conversation.engine import Engine, Registry
+from bot.conversation import Registry, Services
+from bot.conversation.engine import Engine
+from bot.conversation.telegram import TelegramAdapter
 from bot.delivery.outbox import OutboxSender
 from bot.delivery.updates import ChatOrderedProcessor
 from bot.digest.reminders import ReminderService
 from bot.digest.sender import DigestService
 from bot.handlers import build_registry
-from bot.handlers.groups import BIND, UNBIND, GroupCommands
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
 
@@ -125,8 +124,8 @@ def build_application(
         max_age=timedelta(hours=settings.outbox_max_age_hours),
     )
     engine = Engine(rt, registry, services, pool=pool, outbox=sender)
+    telegram = TelegramAdapter(engine)
     digests = DigestService(rt, settings, pool)
-    group_commands = GroupCommands(digests)
     reminders = ReminderService(rt, settings, sender, pool)
     background: set[asyncio.Task[None]] = set()
 
@@ -161,7 +160,7 @@ def build_application(
             user = await engine.in_thread(partial(_user, telegram_id))
             await set_user_menu(bot, registry, telegram_id, user)
 
-    engine.on_menus = refresh
+    telegram.on_menus = refresh
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log with context; tell the user in plain words (never the details)."""
@@ -214,17 +213,15 @@ def build_application(
     app.bot_data[DIGEST_KEY] = digests
     app.bot_data[REMINDER_KEY] = reminders
     app.bot_data[OUTBOX_KEY] = sender
-    # Order matters: group binding (asks Telegram first), commands, answers, buttons.
-    app.add_handler(CommandHandler(BIND, group_commands.bind, filters=filters.ChatType.GROUPS))
-    app.add_handler(CommandHandler(UNBIND, group_commands.unbind, filters=filters.ChatType.GROUPS))
-    app.add_handler(MessageHandler(filters.COMMAND, engine.on_command))
+    # Commands (in any chat), answers in private chats, button presses.
+    app.add_handler(MessageHandler(filters.COMMAND, telegram.on_command))
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-            engine.on_message,
+            telegram.on_message,
         )
     )
-    app.add_handler(CallbackQueryHandler(engine.on_callback))
+    app.add_handler(CallbackQueryHandler(telegram.on_callback))
     app.add_handler(ChatMemberHandler(digests.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
     if app.job_queue is not None:

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from telegram import Bot, Chat
+from telegram import Bot
 from telegram.constants import ChatMemberStatus
 from telegram.error import (
     BadRequest,
@@ -353,7 +353,7 @@ async def check_group_membership(
 ) -> CheckResult:
     """The bot is still in the group and allowed to post there (as /atur_grup checks it)."""
     # The same rule as /atur_grup; imported late, it brings the bot's handlers.
-    from bot.handlers.groups import _may_post
+    from bot.handlers.groups import may_post
 
     chat_id, title = group
     removed = (
@@ -361,7 +361,8 @@ async def check_group_membership(
         "bot lagi ke grup itu lalu kirim /atur_grup di sana, atau ikat grup lain"
     )
     try:
-        may_send, may_photo = await _may_post(bot, Chat(id=chat_id, type=Chat.SUPERGROUP))
+        rights = await may_post(bot, chat_id)
+        may_send, may_photo = rights.messages, rights.photos
     except Forbidden:
         return CheckResult(MEMBERSHIP, Status.FAIL, removed)
     except ChatMigrated as moved:

@@ -47,7 +47,7 @@ from telegram.error import (
 )
 
 from bot import failpoints
-from bot.conversation.dialog import CHOICE_PREFIX, Keyboard, Outgoing
+from bot.conversation.context import CHOICE_PREFIX, Keyboard, Outgoing
 from bot.delivery.flood import retry_after_seconds
 from bot.runtime import Runtime
 from domain.models import OutboxMessage

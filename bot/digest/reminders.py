@@ -24,7 +24,7 @@ from bot import texts
 from bot.config import Settings
 from bot.delivery.outbox import OutboxSender, encode_text
 from bot.formatting import STATUS_TEXT, fmt_day, h
-from bot.handlers.reminders import nihil_data
+from bot.handlers.nihil import nihil_data
 from bot.runtime import Runtime
 from domain.digest import IsoWeek
 from domain.models import IncidentKind, Kecamatan, OutboxMessage

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot.conversation.engine import Registry
+from bot.conversation import Registry
 from bot.handlers import (
     common,
+    followup,
     groups,
-    incidents,
+    lapor,
+    nihil,
     records,
     registration,
-    reminders,
     reports,
     survey,
 )
@@ -21,8 +22,9 @@ def build_registry() -> Registry:
     """Every feature, registered in the order their commands appear in help and menus."""
     registry = Registry()
     common.register_start(registry)
-    incidents.register(registry)
-    reminders.register(registry)  # the Nihil button of the weekly reminder
+    lapor.register(registry)
+    followup.register(registry)
+    nihil.register(registry)
     records.register(registry)
     survey.register(registry)
     reports.register(registry)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.conversation.dialog import Ctx, cancel
-from bot.conversation.engine import CommandSpec, Registry
+from bot.conversation import CommandSpec, Ctx, Registry, cancel
 from bot.formatting import h, role_label
 from domain.models import UserStatus
 from domain.registration import STATUS_LABEL

@@ -9,14 +9,14 @@ from fractions import Fraction
 from typing import Any
 
 from bot import texts
-from bot.conversation.dialog import (
-    MAX_DOCUMENT,
+from bot.conversation import (
     Button,
+    CommandSpec,
     Ctx,
-    Flow,
     Input,
     InputKind,
     Keyboard,
+    Registry,
     Step,
     cancel,
     confirm_keyboard,
@@ -24,7 +24,8 @@ from bot.conversation.dialog import (
     desa_buttons,
     rows,
 )
-from bot.conversation.engine import CommandSpec, Registry
+from bot.conversation.dialog import Flow
+from bot.conversation.flow import MAX_DOCUMENT
 from bot.formatting import h
 from bot.reports.iku import fmt_decimal
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
@@ -763,8 +764,8 @@ def _tematik(ctx: Ctx, args: list[str]) -> None:
 
 def register(registry: Registry) -> None:
     """/idm and /tematik with their conversations."""
-    registry.flow(IdmFlow)
-    registry.flow(TematikFlow)
+    registry.flow(IdmFlow.typed())
+    registry.flow(TematikFlow.typed())
     registry.command(
         CommandSpec(
             "idm", _idm, "Catat hasil IDM desa (isi atau kirim berkas)", action=Action.RECORD_IDM

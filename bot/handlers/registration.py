@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import texts
-from bot.conversation.dialog import (
+from bot.conversation import (
     Button,
+    CommandSpec,
     Ctx,
-    Flow,
     Input,
     InputKind,
     Keyboard,
+    Registry,
     Step,
     confirm_keyboard,
     confirmed,
     desa_buttons,
     rows,
 )
-from bot.conversation.engine import CommandSpec, Registry
+from bot.conversation.callbacks import RecordButton, Switch, Verdict
+from bot.conversation.dialog import Flow
 from bot.formatting import fmt_moment, h, role_label, role_text, user_line
 from domain.errors import InvalidInput
 from domain.models import Role, Seksi, User, UserStatus
@@ -216,8 +219,8 @@ def _notify_admins(ctx: Ctx, user: User) -> None:
     )
     keyboard = [
         [
-            Button(texts.APPROVE, data=f"r:rg:{user.id}:y"),
-            Button(texts.REJECT, data=f"r:rg:{user.id}:n"),
+            Decide(user.id, Verdict.YES).button(texts.APPROVE),
+            Decide(user.id, Verdict.NO).button(texts.REJECT),
         ]
     ]
     for admin in admins:
@@ -265,14 +268,29 @@ def _status_text(user: User) -> str:
     return texts.REG_ALREADY_ACTIVE
 
 
-def _decide(ctx: Ctx, args: list[str]) -> None:
+@dataclass(frozen=True, slots=True)
+class Decide(RecordButton):
     """Setujui / Tolak on a registration card."""
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("y", "n"):
-        ctx.toast = texts.STALE_BUTTON
-        return
-    approve = args[1] == "y"
+
+    kind = "rg"
+    user_id: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class SetActive(RecordButton):
+    """Nonaktifkan / Aktifkan on the user list."""
+
+    kind = "us"
+    user_id: int
+    switch: Switch
+
+
+def _decide(ctx: Ctx, pressed: Decide) -> None:
+    """Setujui / Tolak on a registration card."""
+    approve = pressed.verdict is Verdict.YES
     user = decide_registration(
-        ctx.uow, admin=ctx.user, user_id=int(args[0]), approve=approve, at=ctx.now
+        ctx.uow, admin=ctx.user, user_id=pressed.user_id, approve=approve, at=ctx.now
     )
     desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
     decider = ctx.user.nama if ctx.user else "-"
@@ -429,14 +447,14 @@ def _users_view(ctx: Ctx) -> tuple[str, Keyboard]:
         if user.status is UserStatus.PENDING:
             keyboard.append(
                 [
-                    Button(f"{number}. {texts.APPROVE}", data=f"r:rg:{user.id}:y"),
-                    Button(f"{number}. {texts.REJECT}", data=f"r:rg:{user.id}:n"),
+                    Decide(user.id, Verdict.YES).button(f"{number}. {texts.APPROVE}"),
+                    Decide(user.id, Verdict.NO).button(f"{number}. {texts.REJECT}"),
                 ]
             )
         elif user.status is UserStatus.ACTIVE and ctx.user is not None and user.id != ctx.user.id:
-            keyboard.append([Button(f"{number}. {texts.DISABLE}", data=f"r:us:{user.id}:off")])
+            keyboard.append([SetActive(user.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")])
         elif user.status is UserStatus.DISABLED:
-            keyboard.append([Button(f"{number}. {texts.ENABLE}", data=f"r:us:{user.id}:on")])
+            keyboard.append([SetActive(user.id, Switch.ON).button(f"{number}. {texts.ENABLE}")])
     return "\n".join(lines), keyboard
 
 
@@ -447,13 +465,14 @@ def _pengguna(ctx: Ctx, args: list[str]) -> None:
     ctx.say(text, keyboard or None)
 
 
-def _set_active(ctx: Ctx, args: list[str]) -> None:
+def _set_active(ctx: Ctx, pressed: SetActive) -> None:
     """Nonaktifkan / Aktifkan on the user list."""
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("on", "off"):
-        ctx.toast = texts.STALE_BUTTON
-        return
     user = set_active(
-        ctx.uow, admin=ctx.user, user_id=int(args[0]), active=args[1] == "on", at=ctx.now
+        ctx.uow,
+        admin=ctx.user,
+        user_id=pressed.user_id,
+        active=pressed.switch is Switch.ON,
+        at=ctx.now,
     )
     ctx.toast = (
         texts.USER_ENABLED if user.status is UserStatus.ACTIVE else texts.USER_DISABLED
@@ -469,9 +488,9 @@ def _set_active(ctx: Ctx, args: list[str]) -> None:
 
 def register(registry: Registry) -> None:
     """/daftar, /undang, /pengguna and their buttons."""
-    registry.flow(DaftarFlow)
-    registry.flow(UndangFlow)
-    registry.flow(UndanganFlow)
+    registry.flow(DaftarFlow.typed())
+    registry.flow(UndangFlow.typed())
+    registry.flow(UndanganFlow.typed())
     registry.command(CommandSpec("daftar", _daftar, "Daftar sebagai perangkat desa atau staf"))
     registry.command(
         CommandSpec(
@@ -486,6 +505,6 @@ def register(registry: Registry) -> None:
             action=Action.MANAGE_USERS,
         )
     )
-    registry.record("rg", _decide)
-    registry.record("us", _set_active)
+    registry.button(Decide, _decide)
+    registry.button(SetActive, _set_active)
     registry.deep_link(INVITE_PREFIX, _open_invite)

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot import texts
-from bot.conversation.dialog import Ctx
-from bot.conversation.engine import CommandSpec, Registry
+from bot.conversation import CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_amount, fmt_date_id, fmt_decimal
 from bot.reports.workbook import no_events, report_workbook, workbook_name

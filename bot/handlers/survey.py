@@ -11,9 +11,22 @@ question is stale by construction and never answers the current one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import texts
-from bot.conversation.dialog import Button, Ctx, Flow, Input, InputKind, Keyboard, Step, rows
-from bot.conversation.engine import CommandSpec, Registry
+from bot.conversation import (
+    Button,
+    CommandSpec,
+    Ctx,
+    Input,
+    InputKind,
+    Keyboard,
+    Registry,
+    Step,
+    rows,
+)
+from bot.conversation.callbacks import RecordButton, StaleButton, Switch
+from bot.conversation.dialog import Flow
 from bot.formatting import h
 from bot.reports.qr import qr_png, survey_link
 from domain.errors import InvalidInput
@@ -396,12 +409,16 @@ def _services_view(ctx: Ctx) -> tuple[str, Keyboard]:
             )
         )
         if service.active:
-            keyboard.append([Button(f"{number}. {texts.DISABLE}", data=f"r:ly:{service.id}:off")])
+            keyboard.append(
+                [ServiceSwitch(service.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")]
+            )
         else:
-            keyboard.append([Button(f"{number}. {texts.ENABLE}", data=f"r:ly:{service.id}:on")])
+            keyboard.append(
+                [ServiceSwitch(service.id, Switch.ON).button(f"{number}. {texts.ENABLE}")]
+            )
     if services:
         lines += ["", texts.SERVICES_FOOTER]
-    keyboard.append([Button(texts.SERVICE_ADD, data="r:ly:add")])
+    keyboard.append([ServiceAdd().button(texts.SERVICE_ADD)])
     return "\n".join(lines), keyboard
 
 
@@ -412,24 +429,39 @@ def _layanan(ctx: Ctx, args: list[str]) -> None:
     ctx.say(text, keyboard)
 
 
-def _layanan_button(ctx: Ctx, args: list[str]) -> None:
-    """r:ly:add starts the add flow; r:ly:<id>:on|off (de)activates a service."""
+@dataclass(frozen=True, slots=True)
+class ServiceAdd(RecordButton):
+    """Tambah layanan, under the list of services."""
+
+    kind = "la"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSwitch(RecordButton):
+    """Nonaktifkan / Aktifkan a service."""
+
+    kind = "ly"
+    service_id: int
+    switch: Switch
+
+
+def _add_service(ctx: Ctx, pressed: ServiceAdd) -> None:
+    """Start the flow that adds a service."""
     require(ctx.user, Action.MANAGE_SERVICES)
-    if args == ["add"]:
-        ctx.start(ServiceFlow, {"kecamatan_id": ctx.kecamatan.id})
-        return
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("on", "off"):
-        ctx.toast = texts.STALE_BUTTON
-        return
-    service = ctx.uow.skm.get_service(int(args[0]))
+    ctx.start(ServiceFlow, {"kecamatan_id": ctx.kecamatan.id})
+
+
+def _switch_service(ctx: Ctx, pressed: ServiceSwitch) -> None:
+    """(De)activate a service of this kecamatan."""
+    require(ctx.user, Action.MANAGE_SERVICES)
+    service = ctx.uow.skm.get_service(pressed.service_id)
     if service is None or service.kecamatan_id != ctx.kecamatan.id:
-        ctx.toast = texts.STALE_BUTTON
-        return
+        raise StaleButton
     changed = update_service(
         ctx.uow,
         kecamatan_id=ctx.kecamatan.id,
         kode=service.kode,
-        active=args[1] == "on",
+        active=pressed.switch is Switch.ON,
         actor=f"tg:{ctx.telegram_id}",
     )
     done = texts.SERVICE_ENABLED if changed.active else texts.SERVICE_DISABLED
@@ -530,8 +562,8 @@ class ServiceFlow(Flow):
 
 def register(registry: Registry) -> None:
     """/skm (and its deep link), /qr, /layanan and their buttons."""
-    registry.flow(SurveyFlow)
-    registry.flow(ServiceFlow)
+    registry.flow(SurveyFlow.typed())
+    registry.flow(ServiceFlow.typed())
     registry.command(
         CommandSpec("skm", _skm, "Isi survei kepuasan layanan", action=Action.ANSWER_SKM)
     )
@@ -546,5 +578,6 @@ def register(registry: Registry) -> None:
             action=Action.MANAGE_SERVICES,
         )
     )
-    registry.record("ly", _layanan_button)
+    registry.button(ServiceAdd, _add_service)
+    registry.button(ServiceSwitch, _switch_service)
     registry.deep_link(DEEP_LINK, _skm_link)
