@@ -339,7 +339,7 @@ class Ctx:
         changed, the first one left unanswered by the change, else the summary."""
         flow = self._flow()
         data = self.data
-        current = flow.member(self.data_step())
+        current = flow.member(self._step_name())
         if data.get(CHANGE_KEY):
             answers = self.answers(flow.answers)
             target = flow.unanswered(answers, self)
@@ -355,8 +355,8 @@ class Ctx:
     def back(self) -> None:
         """Back to the question before this one (the first one stays where it is)."""
         flow = self._flow()
-        target = flow.before(flow.member(self.data_step()), self)
-        self.conversation.next_step = (target or flow.member(self.data_step())).value
+        target = flow.before(flow.member(self._step_name()), self)
+        self.conversation.next_step = (target or flow.member(self._step_name())).value
 
     def to_summary(self) -> None:
         """Straight to the summary (a change, if any, is over)."""
@@ -382,7 +382,7 @@ class Ctx:
         """True while one answer is being changed from the summary."""
         return bool(self.data.get(CHANGE_KEY))
 
-    def data_step(self) -> str:
+    def _step_name(self) -> str:
         draft = self.conversation.draft
         if draft is None:
             raise StaleDraft
