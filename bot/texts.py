@@ -378,7 +378,7 @@ LAPOR_ASK_KIND: Final = "Laporan kejadian. Apa jenis kejadiannya?"
 LAPOR_ASK_DESA: Final = "Di desa mana kejadiannya?"
 LAPOR_ASK_DATE: Final = (
     "Kapan kejadiannya? Pilih tombol, atau tulis tanggalnya (hh-bb-tttt, misalnya "
-    "05-11-2026). Paling lama {days} hari yang lalu."
+    "05-11-2026, atau 2026-11-05). Paling lama {days} hari yang lalu."
 )
 LAPOR_ASK_STAGE: Final = "Apakah ini potensi konflik, atau konflik yang sudah terjadi?"
 STAGE_POTENSI: Final = "Potensi konflik"

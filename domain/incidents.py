@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 from domain.errors import InvalidInput, NotFound
 from domain.models import (
+    Desa,
     Incident,
     IncidentKind,
     IncidentStatus,
@@ -53,6 +54,7 @@ __all__ = [
     "is_overdue",
     "days_open",
     "submit_nil_report",
+    "check_nil_report",
     "NilResult",
     "week_of",
 ]
@@ -95,16 +97,22 @@ def category_label(kind: IncidentKind, code: str, detail: str | None = None) -> 
 
 
 _DATE = re.compile(r"\s*([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})\s*")
+_ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*")
 
 
 def parse_date(text: str) -> date:
-    """dd-mm-yyyy (or with / or .) to a date, with a clear message otherwise."""
+    """dd-mm-yyyy (or with / or .), or ISO yyyy-mm-dd as the CSV files use, to a date."""
     match = _DATE.fullmatch(text)
-    if match is None:
+    iso = _ISO_DATE.fullmatch(text)
+    if match is not None:
+        day, month, year = (int(match.group(i)) for i in (1, 3, 4))
+    elif iso is not None:
+        year, month, day = (int(iso.group(i)) for i in (1, 2, 3))
+    else:
         raise InvalidInput(
-            "Format tanggal tidak dikenali. Tulis tanggal sebagai hh-bb-tttt, misalnya 05-11-2026."
+            "Format tanggal tidak dikenali. Tulis tanggal sebagai hh-bb-tttt, misalnya "
+            "05-11-2026 (atau 2026-11-05)."
         )
-    day, month, year = (int(match.group(i)) for i in (1, 3, 4))
     try:
         return date(year, month, day)
     except ValueError:
@@ -347,10 +355,10 @@ class NilResult:
     week_end: date
 
 
-def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> NilResult:
-    """Record "nothing happened in my desa this week" (ISO week of the office clock).
+def check_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> Desa:
+    """The user's desa, if a nil report may be sent for this week; else why not.
 
-    The caller commits.
+    Asked before the confirmation too, so that nobody confirms what cannot be stored.
     """
     require(user, Action.NIL_REPORT)
     assert user is not None
@@ -358,7 +366,6 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
     desa = uow.desa.get(user.desa_id)
     if desa is None:
         raise Forbidden("Desa Anda tidak ditemukan; hubungi admin.")
-    iso = now.date().isocalendar()
     start, end = week_of(now.date())
     reported = uow.incidents.count_for_desa(desa.id, start, end)
     if reported:
@@ -367,6 +374,18 @@ def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> N
             f"Desa {desa.nama} sudah mempunyai {reported} laporan kejadian bertanggal minggu "
             "ini, jadi laporan nihil tidak dapat dikirim untuk minggu ini."
         )
+    return desa
+
+
+def submit_nil_report(uow: UnitOfWork, *, user: User | None, now: datetime) -> NilResult:
+    """Record "nothing happened in my desa this week" (ISO week of the office clock).
+
+    The caller commits.
+    """
+    desa = check_nil_report(uow, user=user, now=now)
+    assert user is not None
+    iso = now.date().isocalendar()
+    start, end = week_of(now.date())
     created = uow.incidents.add_nil_report(
         NilReport(
             desa_id=desa.id,

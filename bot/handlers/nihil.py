@@ -23,7 +23,7 @@ from bot.conversation import (
 from bot.formatting import fmt_day, h
 from domain.digest import IsoWeek
 from domain.errors import InvalidInput
-from domain.incidents import submit_nil_report, week_of
+from domain.incidents import check_nil_report, submit_nil_report, week_of
 from domain.permissions import Action, require
 
 __all__ = ["register", "NIHIL", "NihilButton", "nihil_data"]
@@ -69,8 +69,8 @@ NIHIL: Flow[NihilStep, NoAnswers] = Flow(
 
 
 def _nihil(ctx: Ctx, args: list[str]) -> None:
-    """Perangkat desa only."""
-    require(ctx.user, Action.NIL_REPORT)
+    """Perangkat desa only; a week that already has a report is refused before asking."""
+    check_nil_report(ctx.uow, user=ctx.user, now=ctx.now)
     ctx.start(NIHIL)
 
 

@@ -107,8 +107,9 @@ async def test_wrong_and_out_of_range_dates_are_explained_and_nothing_is_stored(
     await harness.send(PERANGKAT, "/lapor")
     await harness.press(PERANGKAT, "Trantibum")
     cases = {
-        "2026-11-05": "Format tanggal tidak dikenali",
+        "2026/11/05": "Format tanggal tidak dikenali",
         "31-02-2026": "tidak ada di kalender",
+        "2026-02-31": "tidak ada di kalender",
         "26-11-2026": "tidak boleh di masa depan",
         "01-01-2026": "lebih dari 30 hari",
         "kemarin sore": "Format tanggal tidak dikenali",
@@ -120,6 +121,20 @@ async def test_wrong_and_out_of_range_dates_are_explained_and_nothing_is_stored(
     await harness.send(PERANGKAT, "25-11-2026")
     assert "Kategori" in harness.last(PERANGKAT).text
     assert _incidents(runtime) == []
+
+
+async def test_an_iso_date_is_accepted_as_in_the_csv_files(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await harness.send(PERANGKAT, "/lapor")
+    await harness.press(PERANGKAT, "Trantibum")
+    await harness.send(PERANGKAT, "2026-11-24")
+    assert "Kategori" in harness.last(PERANGKAT).text
+    with runtime.uow() as uow:
+        draft = uow.drafts.get(PERANGKAT.id, PERANGKAT.id)
+    assert draft is not None
+    assert draft.data["event_date"] == "2026-11-24"
 
 
 async def test_a_short_description_a_sticker_and_a_voice_note_are_refused(
@@ -383,8 +398,12 @@ async def test_nihil_is_refused_for_a_week_that_already_has_a_report(
     await _report_konflik(harness)
     await harness.press(PERANGKAT, "Kirim")
     await harness.send(PERANGKAT, "/nihil")
-    await harness.press(PERANGKAT, "Ya, nihil")
-    assert "sudah mempunyai 1 laporan kejadian" in harness.texts(PERANGKAT)[-2]
+    # Said before anything is asked: no "Ya, nihil" to confirm what cannot be stored.
+    refusal = harness.last(PERANGKAT)
+    assert "sudah mempunyai 1 laporan kejadian" in refusal.text
+    assert refusal.buttons == []
+    with runtime.uow() as uow:
+        assert uow.drafts.get(PERANGKAT.id, PERANGKAT.id) is None
     with runtime.uow() as uow:
         assert isinstance(uow, SqlUnitOfWork)
         count = uow.session.scalar(select(func.count()).select_from(NilReportRow))

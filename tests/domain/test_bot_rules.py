@@ -44,10 +44,21 @@ def test_a_leap_day_is_a_real_date() -> None:
     assert parse_date("29-02-2028") == date(2028, 2, 29)
 
 
+@pytest.mark.parametrize("text", ["2026-11-05", "2026-11-5", " 2026-11-05 "])
+def test_an_iso_date_as_the_csv_files_write_it_is_read_too(text: str) -> None:
+    assert parse_date(text) == date(2026, 11, 5)
+
+
+def test_an_iso_date_that_is_not_in_the_calendar_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="tidak ada di kalender"):
+        parse_date("2026-02-30")
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        "2026-11-05",
+        "2026/11/05",
+        "26-11-05",
         "kemarin",
         "",
         "   ",
