@@ -431,6 +431,10 @@ FOLLOW_ASK_PROOF: Final = "Kirim foto bukti bila ada, atau pilih Lewati."
 FOLLOW_PROOF_HINT: Final = "Kirim foto bukti (bukan berkas), atau pilih Lewati."
 FOLLOW_DONE: Final = "Status {nomor} sekarang <b>{status}</b>. Pelapor sudah diberi tahu."
 FOLLOW_NOTICE: Final = "Laporan Anda {nomor} sekarang berstatus <b>{status}</b>.\nCatatan: {note}"
+FOLLOW_STAFF_NOTICE: Final = (
+    "Kasus {nomor} yang menjadi tanggung jawab seksi Anda diubah oleh admin {admin} menjadi "
+    "<b>{status}</b>.\nCatatan: {note}"
+)
 NO_OPEN_CASES: Final = "Tidak ada kasus terbuka yang menjadi tanggung jawab Anda."
 OPEN_CASES_HEADER: Final = "<b>Kasus terbuka</b> (pilih untuk menindaklanjuti):"
 OPEN_CASES_PAGE: Final = (

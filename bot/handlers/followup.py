@@ -289,6 +289,22 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
             reporter.telegram_id,
             texts.FOLLOW_NOTICE.format(nomor=h(incident.nomor), status=status, note=h(a.note)),
         )
+    actor = ctx.user
+    if actor is not None and actor.role is Role.ADMIN:
+        # The seksi that follows the case hears what an admin did with it.
+        staff = ctx.uow.users.list(
+            incident.kecamatan_id,
+            status=UserStatus.ACTIVE,
+            role=Role.STAF_SEKSI,
+            seksi=responsible_seksi(incident.kind),
+        )
+        told = {ctx.telegram_id, reporter.telegram_id if reporter is not None else None}
+        notice = texts.FOLLOW_STAFF_NOTICE.format(
+            nomor=h(incident.nomor), admin=h(actor.nama), status=status, note=h(a.note)
+        )
+        for person in staff:
+            if person.telegram_id not in told:
+                ctx.notify(person.telegram_id, notice)
 
 
 TINDAK_LANJUT: Flow[FollowStep, FollowAnswers] = Flow(

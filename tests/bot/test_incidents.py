@@ -408,3 +408,34 @@ async def test_nihil_is_refused_for_a_week_that_already_has_a_report(
         assert isinstance(uow, SqlUnitOfWork)
         count = uow.session.scalar(select(func.count()).select_from(NilReportRow))
     assert count == 0
+
+
+async def test_when_an_admin_changes_a_case_the_responsible_seksi_is_told(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _report_konflik(harness)
+    await harness.press(PERANGKAT, "Kirim")
+    await harness.send(ADMIN, "/start")  # the configured admin is registered on first contact
+    await harness.send(ADMIN, "/tindaklanjut KS-2026-0001")
+    await _follow(harness, ADMIN, "Diproses", "Camat memanggil kedua pihak ke kantor.")
+    await harness.press(ADMIN, "Lewati")
+    notice = harness.last(KESBANG).text
+    assert "KS-2026-0001" in notice
+    assert "diubah oleh admin Camat Larangan" in notice
+    assert "<b>Diproses</b>" in notice
+    assert "Camat memanggil kedua pihak" in notice
+    # The reporter hears it as before; Trantib (not responsible for conflicts) hears nothing.
+    assert "Diproses" in harness.last(PERANGKAT).text
+    assert not any("KS-2026-0001" in text for text in harness.texts(TRANTIB))
+
+
+async def test_when_the_seksi_itself_changes_a_case_it_is_not_told_about_its_own_change(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _report_konflik(harness)
+    await harness.press(PERANGKAT, "Kirim")
+    await _follow(harness, KESBANG, "Diproses", "Mediasi dijadwalkan di balai desa.")
+    await harness.press(KESBANG, "Lewati")
+    assert not any("diubah oleh admin" in text for text in harness.texts(KESBANG))
