@@ -6,7 +6,7 @@ import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.reports.iku import fmt_date_id
+from bot.reports.iku import fmt_date_id, fmt_datetime_id
 from domain.incidents import category_label
 from domain.models import Desa, Incident, IncidentEvent, IncidentStatus, Role, Seksi, User
 from domain.registration import STATUS_LABEL
@@ -64,9 +64,8 @@ def fmt_day(day: date) -> str:
 
 
 def fmt_moment(moment: datetime, tz: ZoneInfo) -> str:
-    """'5 November 2026 14.05' on the office clock."""
-    local = moment.astimezone(tz)
-    return f"{fmt_date_id(local.date())} {local:%H.%M}"
+    """'5 November 2026 14.05 WIB' on the office clock."""
+    return fmt_datetime_id(moment.astimezone(tz))
 
 
 def incident_text(
@@ -97,9 +96,11 @@ def incident_text(
     return "\n".join(lines)
 
 
-def history_text(events: list[IncidentEvent], names: dict[int, str], tz: ZoneInfo) -> str:
-    """The follow-up history, oldest first."""
-    lines = ["<b>Riwayat</b>"]
+def history_text(
+    incident: Incident, events: list[IncidentEvent], names: dict[int, str], tz: ZoneInfo
+) -> str:
+    """The follow-up history of a case, oldest first, under the case's number and kind."""
+    lines = [f"<b>Riwayat {h(incident.nomor)}</b> ({h(incident.kind.label)})"]
     for event in events:
         who = names.get(event.user_id or 0, "-")
         proof = " (dengan foto bukti)" if event.photo_file_id else ""

@@ -14,7 +14,7 @@ from typing import Final
 from bot import texts
 from bot.delivery.outbox import MAX_CAPTION, MAX_TEXT, split_text
 from bot.formatting import h
-from bot.reports.iku import fmt_amount, fmt_date_id, fmt_decimal
+from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
 from domain.digest import IkuLine, Trend, WeeklyDigest
 from domain.idm import IdmStatus
 from domain.models import Desa, IndicatorCode
@@ -29,7 +29,7 @@ _LINE_WIDTH: Final = 1000
 
 def _moment(digest: WeeklyDigest) -> str:
     moment = digest.made_at
-    return f"{fmt_date_id(moment.date())} {moment:%H.%M}"
+    return fmt_datetime_id(moment)
 
 
 def _arrow(line: IkuLine) -> str:

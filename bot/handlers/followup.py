@@ -185,7 +185,7 @@ def _press_history(ctx: Ctx, pressed: HistoryButton) -> None:
         if event.user_id and event.user_id not in names:
             person = ctx.uow.users.get(event.user_id)
             names[event.user_id] = person.nama if person else "-"
-    ctx.say(history_text(events, names, ctx.services.settings.tz))
+    ctx.say(history_text(incident, events, names, ctx.services.settings.tz))
 
 
 def _press_media(ctx: Ctx, pressed: MediaButton) -> None:

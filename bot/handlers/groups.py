@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.conversation import CommandSpec, Ctx, Registry
 from bot.formatting import h
-from bot.reports.iku import fmt_date_id
+from bot.reports.iku import fmt_datetime_id
 from domain.digest_groups import Unbound, bind_digest_group, unbind_digest_group
 from domain.permissions import Action
 
@@ -98,9 +98,7 @@ def _bind(ctx: Ctx, args: list[str]) -> None:
         following = (
             ""
             if upcoming is None
-            else texts.GROUP_BOUND_NEXT.format(
-                waktu=f"{fmt_date_id(upcoming.date())} {upcoming:%H.%M}"
-            )
+            else texts.GROUP_BOUND_NEXT.format(waktu=fmt_datetime_id(upcoming))
         )
     lines = [
         texts.GROUP_BOUND.format(

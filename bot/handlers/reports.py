@@ -16,7 +16,7 @@ from datetime import date
 from bot import texts
 from bot.conversation import CommandSpec, Ctx, Registry
 from bot.formatting import h
-from bot.reports.iku import fmt_amount, fmt_date_id, fmt_decimal
+from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
 from bot.reports.workbook import no_events, report_workbook, workbook_name
 from domain.errors import InvalidInput
 from domain.export import export_data
@@ -65,7 +65,7 @@ def summary_html(report: IkuReport) -> str:
             lines.append(f"<i>{h(row.keterangan)}</i>")
         parts.append("\n".join(lines))
     moment = report.generated_at
-    parts.append(texts.SUMMARY_FOOTER.format(waktu=f"{fmt_date_id(moment.date())} {moment:%H.%M}"))
+    parts.append(texts.SUMMARY_FOOTER.format(waktu=fmt_datetime_id(moment)))
     return "\n\n".join(parts)
 
 

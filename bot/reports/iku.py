@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,24 @@ def fmt_decimal(value: Decimal | None, places: int | None = None) -> str:
 def fmt_date_id(value: Any) -> str:
     """A date in Indonesian, e.g. '4 Januari 2024'."""
     return str(format_date(value, "d MMMM y", locale=LOCALE))
+
+
+_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}  # Indonesia's three time zones, by UTC offset
+
+
+def zone_label(moment: datetime) -> str:
+    """WIB, WITA or WIT for a time in Indonesia; the zone's own name elsewhere."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 3600 == 0:
+        label = _ZONES.get(int(offset.total_seconds() // 3600))
+        if label is not None:
+            return label
+    return moment.tzname() or "UTC"
+
+
+def fmt_datetime_id(moment: datetime) -> str:
+    """A moment in Indonesian with its zone, e.g. '4 Januari 2024 14.05 WIB'."""
+    return f"{fmt_date_id(moment.date())} {moment:%H.%M} {zone_label(moment)}"
 
 
 def fmt_amount(row: IkuRow, value: Decimal | None) -> str:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
-from bot.reports.iku import fmt_date_id
+from bot.reports.iku import fmt_date_id, fmt_datetime_id
 from domain.export import (
     PROFILE_QUESTIONS,
     ExportData,
@@ -331,7 +331,7 @@ def _titles(report: IkuReport, title: str) -> list[str]:
         texts.WB_GENERATED.format(
             kabupaten=kec.kabupaten,
             provinsi=kec.provinsi,
-            waktu=f"{fmt_date_id(moment.date())} {moment:%H.%M}",
+            waktu=fmt_datetime_id(moment),
         ),
     ]
 

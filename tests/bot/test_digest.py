@@ -149,7 +149,7 @@ async def test_an_admin_binds_the_group_and_is_told_the_schedule(
     reply = harness.last(GROUP.id).text
     assert reply.startswith(
         "✅ Grup ini sekarang menerima ringkasan mingguan IKU Kecamatan Larangan, setiap Senin "
-        "pukul 07.00 (waktu kantor). Ringkasan berikutnya: 30 November 2026 07.00."
+        "pukul 07.00 (waktu kantor). Ringkasan berikutnya: 30 November 2026 07.00 WIB."
     )
     with runtime.uow() as uow:
         group = uow.digests.group_for(runtime.kecamatan().id)
@@ -272,7 +272,7 @@ async def test_the_digest_of_a_seeded_week(
         "Tertangani minggu ini: 1 konflik sosial, 0 trantibum."
     ) in text
     assert (
-        "<b>Kasus terbuka per 30 November 2026 07.00: 4, terlambat 1</b>\n"
+        "<b>Kasus terbuka per 30 November 2026 07.00 WIB: 4, terlambat 1</b>\n"
         f"⚠️ TB-2026-0001 · {d[2]} · 19 hari\n"
         f"• TB-2026-0003 · {d[6]} · 6 hari\n"
         f"• KS-2026-0003 · {d[0]} · 4 hari\n"

@@ -375,7 +375,7 @@ def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> N
     assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
     assert sheet["A2"].value == "Periode: 1 Januari 2026 s.d. 31 Desember 2026"
     assert sheet["A3"].value == (
-        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00."
+        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00 WIB."
     )
     header_row, rows = table(sheet, "No")
     assert header_row == 5

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.delivery.offline import SentMessage
+from bot.reports.iku import fmt_datetime_id, zone_label
 from bot.runtime import Runtime
 from domain.models import Incident, IncidentKind, IncidentStatus, KonflikStage, Role, Seksi
 from storage.tables import IncidentRow, NilReportRow
@@ -439,3 +441,24 @@ async def test_when_the_seksi_itself_changes_a_case_it_is_not_told_about_its_own
     await _follow(harness, KESBANG, "Diproses", "Mediasi dijadwalkan di balai desa.")
     await harness.press(KESBANG, "Lewati")
     assert not any("diubah oleh admin" in text for text in harness.texts(KESBANG))
+
+
+async def test_riwayat_names_its_case_and_times_carry_their_zone(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _report_konflik(harness)
+    await harness.press(PERANGKAT, "Kirim")
+    await harness.send(PERANGKAT, "/laporanku")
+    await harness.press(PERANGKAT, "KS-2026-0001")
+    history = harness.last(PERANGKAT).text
+    assert history.startswith("<b>Riwayat KS-2026-0001</b> (Konflik sosial)")
+    assert "25 November 2026 10.00 WIB" in history
+
+
+def test_the_zone_of_a_time_is_named_as_in_indonesia() -> None:
+    moment = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert fmt_datetime_id(moment) == "25 November 2026 10.00 WIB"
+    assert zone_label(moment.astimezone(ZoneInfo("Asia/Makassar"))) == "WITA"
+    assert zone_label(moment.astimezone(ZoneInfo("Asia/Jayapura"))) == "WIT"
+    assert zone_label(moment.astimezone(ZoneInfo("UTC"))) == "UTC"

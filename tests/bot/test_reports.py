@@ -136,7 +136,7 @@ async def test_ringkasan_shows_the_five_indicators_with_exact_numbers(
         "Realisasi: 100,00 | Target: 88,31 | Capaian: 113,24%\n"
         "<i>Mutu A (Sangat baik), 1 responden.</i>"
     ) in text
-    assert text.endswith("Dihitung 25 November 2026 10.00. Tabel lengkap dalam Excel: /ekspor")
+    assert text.endswith("Dihitung 25 November 2026 10.00 WIB. Tabel lengkap dalam Excel: /ekspor")
     assert len(text) < 4096
 
 
@@ -241,7 +241,7 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
     assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
     assert sheet["A2"].value == "Periode: 1 Januari 2026 s.d. 25 November 2026"
     assert sheet["A3"].value == (
-        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00."
+        "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00 WIB."
     )
     rows = _workbook_rows(document.content)
     assert rows[4] == [
