@@ -166,8 +166,11 @@ def make_incident(
     stage: KonflikStage | None = None,
     photos: tuple[str, ...] = (),
     handled_at: datetime | None = None,
+    kecamatan_id: int | None = None,
 ) -> Incident:
     """An incident of ``desa`` (default: ``make_desa()``), received 2 March 2026 10:15 WIB.
+
+    ``kecamatan_id`` is the desa's unless given (an incident that names another one).
 
     Handed to ``IncidentRepository.add``, the id, number and status are assigned by
     storage; built with them, it stands for an incident as the repositories return it.
@@ -177,7 +180,7 @@ def make_incident(
         id=id,
         nomor=nomor,
         kind=kind,
-        kecamatan_id=place.kecamatan_id,
+        kecamatan_id=place.kecamatan_id if kecamatan_id is None else kecamatan_id,
         desa_id=place.id,
         event_date=event_date,
         received_at=received_at or datetime(2026, 3, 2, 10, 15, tzinfo=JAKARTA),
