@@ -49,10 +49,10 @@ from bot.config import load_settings
 from bot.delivery.offline import OfflineBotApi, message_update, process
 from bot.runtime import Runtime, open_runtime
 from domain.digest import IsoWeek, weekly_digest
-from domain.models import IncidentKind, IncidentStatus, Role, UserStatus
-from domain.models import User as Officer
+from domain.models import IncidentKind, IncidentStatus, Role
 from storage.migrate import upgrade
 from storage.tables import IncidentPhotoRow, IncidentRow, metadata
+from tests.factories import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -114,30 +114,24 @@ def fill(runtime: Runtime, incidents: int, open_cases: int, seed: int = 11) -> l
     with runtime.uow() as uow:
         desa_ids = [d.id for d in uow.desa.list_by_kecamatan(kec.id)]
         reporters = [
-            uow.users.add(
-                Officer(
-                    id=0,
-                    telegram_id=4_800_000 + n,
-                    nama=f"Perangkat {n}",
-                    jabatan="Kasi Pemerintahan",
-                    role=Role.PERANGKAT_DESA,
-                    status=UserStatus.ACTIVE,
-                    kecamatan_id=kec.id,
-                    desa_id=desa_ids[n % len(desa_ids)],
-                )
+            add_user(
+                uow,
+                Role.PERANGKAT_DESA,
+                telegram_id=4_800_000 + n,
+                nama=f"Perangkat {n}",
+                jabatan="Kasi Pemerintahan",
+                kecamatan_id=kec.id,
+                desa_id=desa_ids[n % len(desa_ids)],
             ).id
             for n in range(40)
         ]
-        uow.users.add(
-            Officer(
-                id=0,
-                telegram_id=ADMIN_ID,
-                nama="Camat",
-                jabatan="Camat",
-                role=Role.ADMIN,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-            )
+        add_user(
+            uow,
+            Role.ADMIN,
+            telegram_id=ADMIN_ID,
+            nama="Camat",
+            jabatan="Camat",
+            kecamatan_id=kec.id,
         )
         uow.commit()
     start = NOW.astimezone(UTC) - timedelta(days=540)

@@ -17,11 +17,11 @@ from bot.config import Settings, load_settings
 from bot.delivery.offline import OfflineBotApi
 from bot.delivery.outbox import OutboxSender
 from bot.runtime import Runtime, open_runtime
-from domain.models import Role, Seksi, UserStatus
-from domain.models import User as Officer
+from domain.models import Role, Seksi
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.tables import metadata
+from tests.factories import add_user
 
 __all__ = [
     "TOKEN",
@@ -108,30 +108,24 @@ def add_officers(runtime: Runtime, how_many: int, first_id: int = 5_000_000) -> 
         desa = uow.desa.list_by_kecamatan(kec.id)
         for n in range(how_many):
             telegram_id = first_id + n
-            uow.users.add(
-                Officer(
-                    id=0,
-                    telegram_id=telegram_id,
-                    nama=f"Perangkat {n}",
-                    jabatan="Kasi Pemerintahan",
-                    role=Role.PERANGKAT_DESA,
-                    status=UserStatus.ACTIVE,
-                    kecamatan_id=kec.id,
-                    desa_id=desa[n % len(desa)].id,
-                )
+            add_user(
+                uow,
+                Role.PERANGKAT_DESA,
+                telegram_id=telegram_id,
+                nama=f"Perangkat {n}",
+                jabatan="Kasi Pemerintahan",
+                kecamatan_id=kec.id,
+                desa_id=desa[n % len(desa)].id,
             )
             ids.append(telegram_id)
-        uow.users.add(
-            Officer(
-                id=0,
-                telegram_id=KASI_TRANTIB,
-                nama="Kasi Trantib",
-                jabatan="Kasi Trantib",
-                role=Role.STAF_SEKSI,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-                seksi=Seksi.TRANTIB,
-            )
+        add_user(
+            uow,
+            Role.STAF_SEKSI,
+            telegram_id=KASI_TRANTIB,
+            nama="Kasi Trantib",
+            jabatan="Kasi Trantib",
+            kecamatan_id=kec.id,
+            seksi=Seksi.TRANTIB,
         )
         uow.commit()
     return ids

@@ -13,6 +13,7 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, open_runtime
 from domain.models import Role, Seksi, User, UserStatus
+from tests import factories
 from tests.bot.harness import TOKEN, Harness, Person
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -95,18 +96,16 @@ def add_user(
             desa = uow.desa.find_by_code(desa_kode)
             assert desa is not None
             desa_id = desa.id
-        user = uow.users.add(
-            User(
-                id=0,
-                telegram_id=person.id,
-                nama=person.name,
-                jabatan=jabatan,
-                role=role,
-                status=status,
-                kecamatan_id=kec.id,
-                seksi=seksi,
-                desa_id=desa_id,
-            )
+        user = factories.add_user(
+            uow,
+            role,
+            telegram_id=person.id,
+            nama=person.name,
+            jabatan=jabatan,
+            status=status,
+            kecamatan_id=kec.id,
+            seksi=seksi,
+            desa_id=desa_id,
         )
         uow.commit()
     return user

@@ -49,7 +49,8 @@ from domain.models import (
 from domain.skm import UNSUR
 from tests.bot.conftest import ADMIN, WIB, Clock, add_user
 from tests.bot.harness import Harness, Person
-from tests.storage.builders import jakarta, new_incident
+from tests.factories import make_incident
+from tests.storage.builders import jakarta
 
 GROUP = Chat(id=-100555, type=Chat.SUPERGROUP, title="Grup Camat Larangan")
 OTHER_GROUP = Chat(id=-100777, type=Chat.SUPERGROUP, title="Grup Lain")
@@ -101,7 +102,7 @@ def _seed_week(runtime: Runtime) -> None:
 
         def add(desa_index: int, kind: IncidentKind, event: date, received: datetime) -> int:
             incident = uow.incidents.add(
-                new_incident(d[desa_index], kind=kind, event_date=event, received_at=received)
+                make_incident(d[desa_index], kind=kind, event_date=event, received_at=received)
             )
             return incident.id
 

@@ -18,7 +18,7 @@ from domain.digest import IkuLine, IsoWeek, OpenCase, Trend, WeeklyDigest, WeekP
 from domain.handling import handling_percentage
 from domain.idm import IdmStatus
 from domain.indicators import INDICATORS
-from domain.models import Desa, Incident, IncidentKind, IncidentStatus, Kecamatan
+from domain.models import Desa, IncidentKind
 from domain.report import (
     HandlingDetail,
     IdmDetail,
@@ -28,17 +28,24 @@ from domain.report import (
     TematikDetail,
 )
 from tests.bot.conftest import WIB
+from tests.factories import make_desa, make_incident, make_kecamatan
 
 WEEK = IsoWeek(2026, 48)
 MADE = datetime(2026, 11, 30, 7, 0, tzinfo=WIB)
 
 
 def _desa(index: int, nama: str) -> Desa:
-    return Desa(index, 1, f"35.28.08.{2000 + index}", f"35280400{index:02d}", nama)
+    return make_desa(
+        id=index,
+        kecamatan_id=1,
+        kode=f"35.28.08.{2000 + index}",
+        kode_bps=f"35280400{index:02d}",
+        nama=nama,
+    )
 
 
 def _digest(desa: list[Desa], open_cases: int = 0) -> WeeklyDigest:
-    kec = Kecamatan(1, "35.28.08", "3528040", "Larangan <Uji>", "Pamekasan", "Jawa Timur")
+    kec = make_kecamatan(nama="Larangan <Uji>")
     period = table_period(WEEK, MADE.date())
     rows = [IkuRow(d, d.kinerja_for(kec.nama), None, None, None) for d in INDICATORS]
     none = handling_percentage(0, 0)
@@ -56,17 +63,15 @@ def _digest(desa: list[Desa], open_cases: int = 0) -> WeeklyDigest:
     )
     cases = [
         OpenCase(
-            Incident(
+            make_incident(
+                desa[n % len(desa)],
                 id=n,
                 nomor=f"TB-2026-{n:04d}",
                 kind=IncidentKind.TRANTIBUM,
-                kecamatan_id=1,
-                desa_id=desa[n % len(desa)].id,
                 event_date=date(2026, 11, 1),
                 received_at=datetime(2026, 11, 1, 9, 0, tzinfo=WIB),
                 category="lainnya",
                 description="x" * 20,
-                status=IncidentStatus.BARU,
             ),
             desa[n % len(desa)],
             29,

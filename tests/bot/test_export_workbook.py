@@ -32,7 +32,6 @@ from domain.idm import IdmStatus
 from domain.models import (
     DesaTematik,
     IdmResult,
-    Incident,
     IncidentKind,
     IncidentStatus,
     IndicatorCode,
@@ -42,12 +41,11 @@ from domain.models import (
     SkmResponse,
     SkmService,
     Tema,
-    User,
-    UserStatus,
 )
 from domain.period import Period
 from domain.ports import UnitOfWork
 from domain.skm import UNSUR, UnsurTotal, skm_from_totals
+from tests.factories import add_user, make_incident
 from tests.storage.builders import jakarta
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -81,18 +79,14 @@ def _incident(
     assert kec is not None
     desa = uow.desa.list_by_kecamatan(kec.id)[desa_index]
     stored = uow.incidents.add(
-        Incident(
-            id=0,
-            nomor="",
+        make_incident(
+            desa,
             kind=kind,
-            kecamatan_id=kec.id,
-            desa_id=desa.id,
             event_date=event,
             received_at=received,
             category=category,
             category_detail=detail,
             description=description,
-            status=IncidentStatus.BARU,
             stage=stage,
             reporter_id=reporter_id,
         )
@@ -144,29 +138,23 @@ def seed_known_year(uow_factory: Callable[[], UnitOfWork]) -> None:
         kec = uow.kecamatan.get_by_code("35.28.08")
         assert kec is not None
         desa = uow.desa.list_by_kecamatan(kec.id)
-        andi = uow.users.add(
-            User(
-                id=0,
-                telegram_id=810001,
-                nama="Andi Peltong",
-                jabatan="Kepala Desa",
-                role=Role.PERANGKAT_DESA,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-                desa_id=desa[0].id,
-            )
+        andi = add_user(
+            uow,
+            Role.PERANGKAT_DESA,
+            telegram_id=810001,
+            nama="Andi Peltong",
+            jabatan="Kepala Desa",
+            kecamatan_id=kec.id,
+            desa_id=desa[0].id,
         )
-        dewi = uow.users.add(
-            User(
-                id=0,
-                telegram_id=810002,
-                nama="Dewi Trantib",
-                jabatan="Kepala Seksi",
-                role=Role.STAF_SEKSI,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-                seksi=Seksi.TRANTIB,
-            )
+        dewi = add_user(
+            uow,
+            Role.STAF_SEKSI,
+            telegram_id=810002,
+            nama="Dewi Trantib",
+            jabatan="Kepala Seksi",
+            kecamatan_id=kec.id,
+            seksi=Seksi.TRANTIB,
         )
         k, t = IncidentKind.KONFLIK, IncidentKind.TRANTIBUM
         _incident(

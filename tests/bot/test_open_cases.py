@@ -16,7 +16,7 @@ from bot.runtime import Runtime
 from domain.models import IncidentKind, IncidentStatus, Role, Seksi
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
-from tests.storage.builders import new_incident
+from tests.factories import make_incident
 
 KESBANG = Person(810001, "Hasan Basri")
 TRANTIB = Person(810002, "Moh. Rofiq")
@@ -36,7 +36,7 @@ def _open_cases(
         desa = uow.desa.list_by_kecamatan(kec.id)
         stored = [
             uow.incidents.add(
-                new_incident(
+                make_incident(
                     desa[n % len(desa)],
                     kind=kind,
                     event_date=(clock.now - timedelta(days=20)).date(),

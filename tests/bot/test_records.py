@@ -16,12 +16,12 @@ from domain.models import (
     Role,
     Seksi,
     Tema,
-    User,
     UserStatus,
 )
 from domain.period import Period
 from domain.ports import DesaSeed, KecamatanSeed
 from domain.report import iku_report
+from tests import factories
 from tests.bot.conftest import ADMIN, add_user
 from tests.bot.harness import Harness, Person
 
@@ -110,17 +110,14 @@ def _cermee(runtime: Runtime) -> Kecamatan:
     )
     with runtime.uow() as uow:
         kecamatan, _ = uow.kecamatan.upsert(seed)
-        uow.users.add(
-            User(
-                id=0,
-                telegram_id=RUDI.id,
-                nama=RUDI.name,
-                jabatan="Kasi PPD",
-                role=Role.STAF_SEKSI,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kecamatan.id,
-                seksi=Seksi.PPD,
-            )
+        factories.add_user(
+            uow,
+            Role.STAF_SEKSI,
+            telegram_id=RUDI.id,
+            nama=RUDI.name,
+            jabatan="Kasi PPD",
+            kecamatan_id=kecamatan.id,
+            seksi=Seksi.PPD,
         )
         uow.commit()
     return kecamatan

@@ -30,9 +30,11 @@ from storage.repositories import SqlDigestRepository
 from storage.seed import parse_kecamatan, seed_kecamatan
 from storage.tables import NilReportRow, ReminderLogRow
 from storage.uow import SqlUnitOfWork
+from tests import factories
 from tests.bot.conftest import ADMIN, WIB, Clock, add_user
 from tests.bot.harness import Harness, Person
-from tests.storage.builders import PADEMAWU, new_incident
+from tests.factories import make_incident
+from tests.storage.builders import PADEMAWU
 
 FRIDAY_14 = datetime(2026, 11, 27, 14, 0, tzinfo=WIB)
 
@@ -82,7 +84,7 @@ def _incident(
         desa = uow.desa.get(desa_id)
         assert desa is not None
         uow.incidents.add(
-            new_incident(desa, kind=kind, event_date=event_date, received_at=received_at)
+            make_incident(desa, kind=kind, event_date=event_date, received_at=received_at)
         )
         uow.commit()
 
@@ -529,17 +531,14 @@ def _add_pademawu_perangkat(runtime: Runtime, person: Person) -> None:
     with runtime.uow() as uow:
         desa = uow.desa.find_by_code("35.28.09.2001")
         assert desa is not None
-        uow.users.add(
-            User(
-                id=0,
-                telegram_id=person.id,
-                nama=person.name,
-                jabatan="Sekdes",
-                role=Role.PERANGKAT_DESA,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=kec.id,
-                desa_id=desa.id,
-            )
+        factories.add_user(
+            uow,
+            Role.PERANGKAT_DESA,
+            telegram_id=person.id,
+            nama=person.name,
+            jabatan="Sekdes",
+            kecamatan_id=kec.id,
+            desa_id=desa.id,
         )
         uow.commit()
 

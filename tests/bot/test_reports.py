@@ -27,7 +27,8 @@ from domain.models import (
 from domain.skm import UNSUR
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
-from tests.storage.builders import jakarta, new_incident
+from tests.factories import make_incident
+from tests.storage.builders import jakarta
 
 DEWI = Person(710001, "Dewi Kesbang")
 ANDI = Person(710002, "Andi Peltong")
@@ -60,7 +61,7 @@ def _known_data(runtime: Runtime) -> None:
             uow.tematik.add(
                 DesaTematik(id=0, desa_id=item.id, tema=tema, tahun=2026, referensi="SK 1/2026")
             )
-        handled = uow.incidents.add(new_incident(desa[1], event_date=date(2026, 3, 2)))
+        handled = uow.incidents.add(make_incident(desa[1], event_date=date(2026, 3, 2)))
         uow.incidents.change_status(
             handled.id,
             to_status=IncidentStatus.TERTANGANI,
@@ -70,10 +71,10 @@ def _known_data(runtime: Runtime) -> None:
             expected_version=handled.version,
         )
         uow.incidents.add(
-            new_incident(desa[2], event_date=date(2026, 10, 1), received_at=jakarta(2026, 10, 1))
+            make_incident(desa[2], event_date=date(2026, 10, 1), received_at=jakarta(2026, 10, 1))
         )
         uow.incidents.add(
-            new_incident(desa[3], event_date=date(2025, 12, 31), received_at=jakarta(2025, 12, 31))
+            make_incident(desa[3], event_date=date(2025, 12, 31), received_at=jakarta(2025, 12, 31))
         )
         uow.skm.add_response(
             SkmResponse(

@@ -6,11 +6,12 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from domain.models import Incident, IncidentKind, IncidentStatus
+from domain.models import IncidentKind, IncidentStatus
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlUnitOfWork
 from tests.cli.conftest import CliRunner
 from tests.cli.test_cli import SAMPLES, indicator
+from tests.factories import make_incident
 
 RECEIVED = datetime(2026, 7, 1, 3, 0, tzinfo=UTC)
 
@@ -25,17 +26,13 @@ def seed_incidents(url: str, plan: list[tuple[IncidentKind, date, IncidentStatus
             desa = uow.desa.list_by_kecamatan(kec.id)[0]
             for number, (kind, day, status) in enumerate(plan):
                 stored = uow.incidents.add(
-                    Incident(
-                        id=0,
-                        nomor="",
+                    make_incident(
+                        desa,
                         kind=kind,
-                        kecamatan_id=kec.id,
-                        desa_id=desa.id,
                         event_date=day,
                         received_at=RECEIVED + timedelta(minutes=number),
                         category="lainnya",
                         description="Kejadian uji",
-                        status=IncidentStatus.BARU,
                     )
                 )
                 if status is not IncidentStatus.BARU:

@@ -28,6 +28,7 @@ from domain.models import Incident, IncidentKind, IncidentStatus
 from domain.records import clean_reference, clean_tema_lainnya, parse_index, parse_year
 from domain.registration import clean_jabatan, clean_name, hash_token
 from domain.survey import clean_saran, dedup_key, parse_age, survey_period
+from tests.factories import make_desa, make_incident
 
 # --- event dates ------------------------------------------------------------------------------
 
@@ -228,12 +229,11 @@ RECEIVED = datetime(2026, 3, 2, 3, 15, tzinfo=UTC)
 
 
 def _incident(status: IncidentStatus = IncidentStatus.BARU) -> Incident:
-    return Incident(
+    return make_incident(
+        make_desa(id=1, kecamatan_id=1),
         id=1,
         nomor="KS-2026-0001",
         kind=IncidentKind.KONFLIK,
-        kecamatan_id=1,
-        desa_id=1,
         event_date=date(2026, 3, 1),
         received_at=RECEIVED,
         category="tanah",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,7 @@ from domain.permissions import (
     require_report_for,
     responsible_seksi,
 )
+from tests.factories import make_user
 
 KECAMATAN = 1
 OTHER_KECAMATAN = 2
@@ -27,26 +29,8 @@ KONFLIK = IncidentKind.KONFLIK
 TRANTIBUM = IncidentKind.TRANTIBUM
 
 
-def user(
-    role: Role,
-    *,
-    seksi: Seksi | None = None,
-    desa_id: int | None = None,
-    status: UserStatus = UserStatus.ACTIVE,
-    kecamatan_id: int = KECAMATAN,
-) -> User:
-    """A user built directly, as the repositories would return it."""
-    return User(
-        id=7,
-        telegram_id=700_007,
-        nama="Siti Aminah",
-        jabatan="Pelaksana",
-        role=role,
-        status=status,
-        kecamatan_id=kecamatan_id,
-        seksi=seksi,
-        desa_id=desa_id,
-    )
+# Users built directly, as the repositories would return them: one person in every role.
+user = partial(make_user, id=7, telegram_id=700_007, nama="Siti Aminah", kecamatan_id=KECAMATAN)
 
 
 ADMIN = user(Role.ADMIN)

@@ -26,16 +26,19 @@ from domain.reminders import (
     nihil_reminders,
     overdue_reminders,
 )
+from tests.factories import make_desa, make_incident, make_user
 
 WIB = ZoneInfo("Asia/Jakarta")
 GRACE = timedelta(days=2)
 FRIDAY_14 = datetime(2026, 11, 27, 14, 0, tzinfo=WIB)  # ISO week 2026-W48 (23-29 Nov)
 W48 = IsoWeek(2026, 48)
 
-PELTONG = Desa(11, 1, "35.28.08.2001", "3528040001", "Peltong")
-MONTOK = Desa(12, 1, "35.28.08.2010", "3528040010", "Montok")
-TRASAK = Desa(13, 1, "35.28.08.2003", "3528040003", "Trasak")
-ELSEWHERE = Desa(99, 2, "35.28.09.2001", "3528050001", "Murtajih")  # another kecamatan
+PELTONG = make_desa(id=11, kode="35.28.08.2001", kode_bps="3528040001", nama="Peltong")
+MONTOK = make_desa(id=12, kode="35.28.08.2010", kode_bps="3528040010", nama="Montok")
+TRASAK = make_desa(id=13, kode="35.28.08.2003", kode_bps="3528040003", nama="Trasak")
+ELSEWHERE = make_desa(  # another kecamatan
+    id=99, kecamatan_id=2, kode="35.28.09.2001", kode_bps="3528050001", nama="Murtajih"
+)
 DESA = [PELTONG, MONTOK, TRASAK]
 DESA_BY_ID = {d.id: d for d in DESA}
 
@@ -48,12 +51,12 @@ def person(
     desa: Desa | None = None,
     status: UserStatus = UserStatus.ACTIVE,
 ) -> User:
-    return User(
+    return make_user(
+        role,
         id=user_id,
         telegram_id=500000 + user_id,
         nama=f"Pengguna {user_id}",
         jabatan="Staf",
-        role=role,
         status=status,
         kecamatan_id=1,
         seksi=seksi,
@@ -70,12 +73,12 @@ def case(
     status: IncidentStatus = IncidentStatus.BARU,
 ) -> Incident:
     """A case received ``days`` before Friday 14:00."""
-    return Incident(
+    return make_incident(
+        desa,
         id=number,
         nomor=f"{kind.prefix}-2026-{number:04d}",
         kind=kind,
         kecamatan_id=1,
-        desa_id=desa.id,
         event_date=date(2026, 11, 1),
         received_at=FRIDAY_14 - timedelta(days=days),
         category="lainnya",

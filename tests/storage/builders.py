@@ -1,17 +1,16 @@
-"""Builders shared by the storage integration tests: instants, incidents, SQL capture."""
+"""Builders shared by the storage integration tests: instants, SQL capture (domain
+objects: tests/factories.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, event
-
-from domain.models import Desa, Incident, IncidentKind, IncidentStatus
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -31,33 +30,6 @@ PADEMAWU = {
 def jakarta(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     """An instant given as a wall time in Asia/Jakarta (UTC+7)."""
     return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
-
-
-def new_incident(
-    desa: Desa,
-    *,
-    kind: IncidentKind = IncidentKind.KONFLIK,
-    event_date: date = date(2026, 3, 2),
-    received_at: datetime | None = None,
-    photos: tuple[str, ...] = (),
-    reporter_id: int | None = None,
-    category: str = "sengketa_lahan",
-) -> Incident:
-    """An incident to hand to ``add()``; id, nomor and status are assigned by storage."""
-    return Incident(
-        id=0,
-        nomor="",
-        kind=kind,
-        kecamatan_id=desa.kecamatan_id,
-        desa_id=desa.id,
-        event_date=event_date,
-        received_at=received_at or jakarta(2026, 3, 2, 10, 15),
-        category=category,
-        description="Warga melaporkan kejadian di balai desa",
-        status=IncidentStatus.BARU,
-        reporter_id=reporter_id,
-        photo_file_ids=photos,
-    )
 
 
 @dataclass

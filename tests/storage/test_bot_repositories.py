@@ -31,7 +31,8 @@ from domain.models import (
 )
 from domain.ports import UnitOfWork
 from storage.tables import DesaTematikRow, DraftRow, SkmDedupRow
-from tests.storage.builders import jakarta, new_incident
+from tests.factories import make_incident, make_user
+from tests.storage.builders import jakarta
 
 UowFactory = Callable[[], UnitOfWork]
 Sessions = sessionmaker[Session]
@@ -289,43 +290,48 @@ def test_an_updated_draft_is_read_back_updated_in_the_same_unit_of_work(
 # === users ===================================================================================
 
 
-def _user(
-    kecamatan: Kecamatan,
-    telegram_id: int,
-    nama: str,
-    role: Role = Role.STAF_SEKSI,
-    *,
-    seksi: Seksi | None = Seksi.PPD,
-    desa: Desa | None = None,
-    status: UserStatus = UserStatus.ACTIVE,
-) -> User:
-    return User(
-        id=0,
-        telegram_id=telegram_id,
-        nama=nama,
-        jabatan="Pelaksana",
-        role=role,
-        status=status,
-        kecamatan_id=kecamatan.id,
-        seksi=seksi if role is Role.STAF_SEKSI else None,
-        desa_id=None if desa is None else desa.id,
-    )
-
-
 @pytest.fixture
 def people(
     uow_factory: UowFactory, larangan: Kecamatan, pademawu: Kecamatan, desa: list[Desa]
 ) -> dict[str, User]:
     """Users of Larangan in several roles and statuses, and one of Pademawu."""
     wanted = {
-        "zainal": _user(larangan, 11, "Zainal Arifin", seksi=Seksi.KESBANG),
-        "ahmad": _user(larangan, 12, "Ahmad Fauzi", seksi=Seksi.PPD),
-        "budi": _user(larangan, 13, "Budi Santoso", seksi=Seksi.KESBANG, status=UserStatus.PENDING),
-        "camat": _user(larangan, 14, "Camat Larangan", Role.ADMIN),
-        "hasan": _user(larangan, 15, "Moh. Hasan", Role.PERANGKAT_DESA, desa=desa[0]),
-        "ahmad2": _user(larangan, 16, "Ahmad Fauzi", seksi=Seksi.TRANTIB),
-        "rina": _user(larangan, 17, "Rina", seksi=Seksi.PMD, status=UserStatus.REJECTED),
-        "luar": _user(pademawu, 21, "Abdul Luar", seksi=Seksi.KESBANG),
+        "zainal": make_user(
+            telegram_id=11, nama="Zainal Arifin", seksi=Seksi.KESBANG, kecamatan_id=larangan.id
+        ),
+        "ahmad": make_user(
+            telegram_id=12, nama="Ahmad Fauzi", seksi=Seksi.PPD, kecamatan_id=larangan.id
+        ),
+        "budi": make_user(
+            telegram_id=13,
+            nama="Budi Santoso",
+            seksi=Seksi.KESBANG,
+            status=UserStatus.PENDING,
+            kecamatan_id=larangan.id,
+        ),
+        "camat": make_user(
+            Role.ADMIN, telegram_id=14, nama="Camat Larangan", kecamatan_id=larangan.id
+        ),
+        "hasan": make_user(
+            Role.PERANGKAT_DESA,
+            telegram_id=15,
+            nama="Moh. Hasan",
+            kecamatan_id=larangan.id,
+            desa_id=desa[0].id,
+        ),
+        "ahmad2": make_user(
+            telegram_id=16, nama="Ahmad Fauzi", seksi=Seksi.TRANTIB, kecamatan_id=larangan.id
+        ),
+        "rina": make_user(
+            telegram_id=17,
+            nama="Rina",
+            seksi=Seksi.PMD,
+            status=UserStatus.REJECTED,
+            kecamatan_id=larangan.id,
+        ),
+        "luar": make_user(
+            telegram_id=21, nama="Abdul Luar", seksi=Seksi.KESBANG, kecamatan_id=pademawu.id
+        ),
     }
     with uow_factory() as uow:
         stored = {key: uow.users.add(user) for key, user in wanted.items()}
@@ -669,7 +675,7 @@ def test_an_incident_is_read_back_by_id_with_its_current_version(
     uow_factory: UowFactory, desa: list[Desa]
 ) -> None:
     with uow_factory() as uow:
-        incident = uow.incidents.add(new_incident(desa[0], photos=("p1",)))
+        incident = uow.incidents.add(make_incident(desa[0], photos=("p1",)))
         uow.commit()
     with uow_factory() as uow:
         assert uow.incidents.get(incident.id) == incident
@@ -695,13 +701,13 @@ def test_a_reporters_incidents_are_newest_first_and_limited(
     with uow_factory() as uow:
         received = [jakarta(2026, 3, day) for day in (3, 1, 4, 2)]
         mine = [
-            uow.incidents.add(new_incident(desa[0], received_at=at, reporter_id=hasan.id))
+            uow.incidents.add(make_incident(desa[0], received_at=at, reporter_id=hasan.id))
             for at in received
         ]
         uow.incidents.add(
-            new_incident(desa[0], received_at=jakarta(2026, 3, 9), reporter_id=zainal.id)
+            make_incident(desa[0], received_at=jakarta(2026, 3, 9), reporter_id=zainal.id)
         )
-        uow.incidents.add(new_incident(desa[0], received_at=jakarta(2026, 3, 8)))
+        uow.incidents.add(make_incident(desa[0], received_at=jakarta(2026, 3, 8)))
         uow.commit()
     with uow_factory() as uow:
         listed = uow.incidents.list_by_reporter(hasan.id)
@@ -722,11 +728,11 @@ def test_incidents_of_a_desa_are_counted_by_event_date_inclusively(
 ) -> None:
     with uow_factory() as uow:
         for day in (1, 2, 5, 8, 9):
-            uow.incidents.add(new_incident(desa[0], event_date=date(2026, 3, day)))
+            uow.incidents.add(make_incident(desa[0], event_date=date(2026, 3, day)))
         uow.incidents.add(
-            new_incident(desa[0], kind=IncidentKind.TRANTIBUM, event_date=date(2026, 3, 4))
+            make_incident(desa[0], kind=IncidentKind.TRANTIBUM, event_date=date(2026, 3, 4))
         )
-        uow.incidents.add(new_incident(desa[1], event_date=date(2026, 3, 4)))
+        uow.incidents.add(make_incident(desa[1], event_date=date(2026, 3, 4)))
         uow.commit()
     with uow_factory() as uow:
         week = uow.incidents.count_for_desa(desa[0].id, date(2026, 3, 2), date(2026, 3, 8))
@@ -743,14 +749,14 @@ def test_open_incidents_are_oldest_first_per_kecamatan_and_kind(
     base = jakarta(2026, 3, 1)
     with uow_factory() as uow:
         konflik_late = uow.incidents.add(
-            new_incident(desa[0], received_at=base + timedelta(days=3))
+            make_incident(desa[0], received_at=base + timedelta(days=3))
         )
         trantibum = uow.incidents.add(
-            new_incident(desa[1], kind=IncidentKind.TRANTIBUM, received_at=base + timedelta(1))
+            make_incident(desa[1], kind=IncidentKind.TRANTIBUM, received_at=base + timedelta(1))
         )
-        konflik_early = uow.incidents.add(new_incident(desa[2], received_at=base))
-        handled = uow.incidents.add(new_incident(desa[3], received_at=base - timedelta(days=1)))
-        uow.incidents.add(new_incident(pademawu_desa[0], received_at=base - timedelta(days=2)))
+        konflik_early = uow.incidents.add(make_incident(desa[2], received_at=base))
+        handled = uow.incidents.add(make_incident(desa[3], received_at=base - timedelta(days=1)))
+        uow.incidents.add(make_incident(pademawu_desa[0], received_at=base - timedelta(days=2)))
         uow.incidents.change_status(
             handled.id,
             to_status=IncidentStatus.TERTANGANI,

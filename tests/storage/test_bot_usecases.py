@@ -76,6 +76,7 @@ from storage.tables import (
     SkmResponseRow,
     UserRow,
 )
+from tests.factories import store_user
 from tests.storage.builders import jakarta
 
 UowFactory = Callable[[], UnitOfWork]
@@ -106,35 +107,6 @@ def _audit_actions(sessions: Sessions) -> list[str]:
         return list(session.scalars(select(col(AuditLogRow.action)).order_by(col(AuditLogRow.id))))
 
 
-def _add_user(
-    uow_factory: UowFactory,
-    kecamatan: Kecamatan,
-    *,
-    telegram_id: int,
-    role: Role,
-    seksi: Seksi | None = None,
-    desa: Desa | None = None,
-    status: UserStatus = UserStatus.ACTIVE,
-    nama: str = "Pengguna Uji",
-) -> User:
-    with uow_factory() as uow:
-        user = uow.users.add(
-            User(
-                id=0,
-                telegram_id=telegram_id,
-                nama=nama,
-                jabatan="Pelaksana",
-                role=role,
-                status=status,
-                kecamatan_id=kecamatan.id,
-                seksi=seksi,
-                desa_id=None if desa is None else desa.id,
-            )
-        )
-        uow.commit()
-    return user
-
-
 def _stored_user(uow_factory: UowFactory, telegram_id: int) -> User | None:
     with uow_factory() as uow:
         return uow.users.get_by_telegram_id(telegram_id)
@@ -143,61 +115,77 @@ def _stored_user(uow_factory: UowFactory, telegram_id: int) -> User | None:
 @pytest.fixture
 def admin(uow_factory: UowFactory, larangan: Kecamatan) -> User:
     """The Camat of Larangan, an active admin."""
-    return _add_user(
-        uow_factory, larangan, telegram_id=100_001, role=Role.ADMIN, nama="Camat Larangan"
+    return store_user(
+        uow_factory,
+        Role.ADMIN,
+        telegram_id=100_001,
+        nama="Camat Larangan",
+        kecamatan_id=larangan.id,
     )
 
 
 @pytest.fixture
 def kesbang(uow_factory: UowFactory, larangan: Kecamatan) -> User:
     """An active staf of Seksi Kesbang."""
-    return _add_user(
-        uow_factory, larangan, telegram_id=100_002, role=Role.STAF_SEKSI, seksi=Seksi.KESBANG
+    return store_user(
+        uow_factory,
+        Role.STAF_SEKSI,
+        telegram_id=100_002,
+        kecamatan_id=larangan.id,
+        seksi=Seksi.KESBANG,
     )
 
 
 @pytest.fixture
 def trantib(uow_factory: UowFactory, larangan: Kecamatan) -> User:
     """An active staf of Seksi Trantib."""
-    return _add_user(
-        uow_factory, larangan, telegram_id=100_003, role=Role.STAF_SEKSI, seksi=Seksi.TRANTIB
+    return store_user(
+        uow_factory,
+        Role.STAF_SEKSI,
+        telegram_id=100_003,
+        kecamatan_id=larangan.id,
+        seksi=Seksi.TRANTIB,
     )
 
 
 @pytest.fixture
 def ppd(uow_factory: UowFactory, larangan: Kecamatan) -> User:
     """An active staf of Seksi PPD."""
-    return _add_user(
-        uow_factory, larangan, telegram_id=100_004, role=Role.STAF_SEKSI, seksi=Seksi.PPD
+    return store_user(
+        uow_factory, Role.STAF_SEKSI, telegram_id=100_004, kecamatan_id=larangan.id, seksi=Seksi.PPD
     )
 
 
 @pytest.fixture
 def pmd(uow_factory: UowFactory, larangan: Kecamatan) -> User:
     """An active staf of Seksi PMD."""
-    return _add_user(
-        uow_factory, larangan, telegram_id=100_005, role=Role.STAF_SEKSI, seksi=Seksi.PMD
+    return store_user(
+        uow_factory, Role.STAF_SEKSI, telegram_id=100_005, kecamatan_id=larangan.id, seksi=Seksi.PMD
     )
 
 
 @pytest.fixture
 def perangkat(uow_factory: UowFactory, larangan: Kecamatan, desa: list[Desa]) -> User:
     """An active perangkat desa of the first desa of Larangan."""
-    return _add_user(
+    return store_user(
         uow_factory,
-        larangan,
+        Role.PERANGKAT_DESA,
         telegram_id=100_006,
-        role=Role.PERANGKAT_DESA,
-        desa=desa[0],
         nama="Moh. Hasan",
+        kecamatan_id=larangan.id,
+        desa_id=desa[0].id,
     )
 
 
 @pytest.fixture
 def pademawu_admin(uow_factory: UowFactory, pademawu: Kecamatan) -> User:
     """An active admin of another kecamatan."""
-    return _add_user(
-        uow_factory, pademawu, telegram_id=200_001, role=Role.ADMIN, nama="Camat Pademawu"
+    return store_user(
+        uow_factory,
+        Role.ADMIN,
+        telegram_id=200_001,
+        nama="Camat Pademawu",
+        kecamatan_id=pademawu.id,
     )
 
 
@@ -409,12 +397,12 @@ def test_only_an_active_admin_may_decide_a_registration(
     pending = _request(uow_factory, larangan)
     decider: User | None = {
         "kesbang": kesbang,
-        "pending-admin": _add_user(
+        "pending-admin": store_user(
             uow_factory,
-            larangan,
+            Role.ADMIN,
             telegram_id=100_099,
-            role=Role.ADMIN,
             status=UserStatus.PENDING,
+            kecamatan_id=larangan.id,
         ),
         "nobody": None,
     }[who]
@@ -490,7 +478,7 @@ def test_a_non_admin_may_not_disable_anybody(
 def test_a_disabled_admin_may_no_longer_manage_users(
     uow_factory: UowFactory, larangan: Kecamatan, admin: User, kesbang: User
 ) -> None:
-    other_admin = _add_user(uow_factory, larangan, telegram_id=100_077, role=Role.ADMIN)
+    other_admin = store_user(uow_factory, Role.ADMIN, telegram_id=100_077, kecamatan_id=larangan.id)
     disabled_admin = _set_active(uow_factory, other_admin, admin, active=False)
     with pytest.raises(Forbidden, match="dinonaktifkan"):
         _set_active(uow_factory, disabled_admin, kesbang, active=False)
@@ -1207,8 +1195,12 @@ def test_nil_reports_of_two_desa_in_the_same_week_are_both_stored(
     desa: list[Desa],
     sessions: Sessions,
 ) -> None:
-    neighbour = _add_user(
-        uow_factory, larangan, telegram_id=100_066, role=Role.PERANGKAT_DESA, desa=desa[1]
+    neighbour = store_user(
+        uow_factory,
+        Role.PERANGKAT_DESA,
+        telegram_id=100_066,
+        kecamatan_id=larangan.id,
+        desa_id=desa[1].id,
     )
     assert _nil(uow_factory, perangkat, NOW).created
     assert _nil(uow_factory, neighbour, NOW).created
@@ -1855,8 +1847,8 @@ def test_a_desa_tematik_of_another_kecamatan_may_be_neither_recorded_nor_ended(
 ) -> None:
     with pytest.raises(NotFound, match="bukan desa kecamatan Anda"):
         _tematik(uow_factory, pmd, pademawu_desa[0])
-    pademawu_pmd = _add_user(
-        uow_factory, pademawu, telegram_id=200_005, role=Role.STAF_SEKSI, seksi=Seksi.PMD
+    pademawu_pmd = store_user(
+        uow_factory, Role.STAF_SEKSI, telegram_id=200_005, kecamatan_id=pademawu.id, seksi=Seksi.PMD
     )
     theirs = _tematik(uow_factory, pademawu_pmd, pademawu_desa[0])
     with pytest.raises(Forbidden, match="kecamatan lain"):

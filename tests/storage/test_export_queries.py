@@ -20,27 +20,24 @@ from domain.models import (
     SkmResponse,
     SkmService,
     User,
-    UserStatus,
 )
 from domain.ports import IncidentRecord, SkmSuggestion, UnitOfWork
 from domain.skm import UNSUR
-from tests.storage.builders import captured_statements, jakarta, new_incident
+from tests.factories import add_user, make_incident
+from tests.storage.builders import captured_statements, jakarta
 
 AGES = (15, 25, 35, 45, 55, 65)
 
 
 def _officer(uow: UnitOfWork, kec: Kecamatan, desa: Desa) -> User:
-    return uow.users.add(
-        User(
-            id=0,
-            telegram_id=920001,
-            nama="Siti Aminah",
-            jabatan="Sekretaris Desa",
-            role=Role.PERANGKAT_DESA,
-            status=UserStatus.ACTIVE,
-            kecamatan_id=kec.id,
-            desa_id=desa.id,
-        )
+    return add_user(
+        uow,
+        Role.PERANGKAT_DESA,
+        telegram_id=920001,
+        nama="Siti Aminah",
+        jabatan="Sekretaris Desa",
+        kecamatan_id=kec.id,
+        desa_id=desa.id,
     )
 
 
@@ -57,7 +54,7 @@ def test_incidents_lists_one_kind_by_event_date_with_desa_and_reporter(
     with uow_factory() as uow:
         siti = _officer(uow, larangan, desa[0])
         late = uow.incidents.add(
-            new_incident(
+            make_incident(
                 desa[1],
                 event_date=date(2026, 6, 30),
                 received_at=jakarta(2026, 6, 30, 8),
@@ -65,7 +62,7 @@ def test_incidents_lists_one_kind_by_event_date_with_desa_and_reporter(
             )
         )
         first = uow.incidents.add(
-            new_incident(
+            make_incident(
                 desa[0],
                 event_date=date(2026, 1, 1),
                 received_at=jakarta(2026, 7, 2, 6, 30),  # reported late, poor signal
@@ -74,12 +71,12 @@ def test_incidents_lists_one_kind_by_event_date_with_desa_and_reporter(
         )
         for day in (date(2025, 12, 31), date(2026, 7, 1)):
             uow.incidents.add(
-                new_incident(desa[2], event_date=day, received_at=jakarta(2026, 7, 2))
+                make_incident(desa[2], event_date=day, received_at=jakarta(2026, 7, 2))
             )
         uow.incidents.add(
-            new_incident(desa[3], kind=IncidentKind.TRANTIBUM, event_date=date(2026, 3, 3))
+            make_incident(desa[3], kind=IncidentKind.TRANTIBUM, event_date=date(2026, 3, 3))
         )
-        uow.incidents.add(new_incident(pademawu_desa[0], event_date=date(2026, 3, 3)))
+        uow.incidents.add(make_incident(pademawu_desa[0], event_date=date(2026, 3, 3)))
         uow.incidents.change_status(
             late.id,
             to_status=IncidentStatus.TERTANGANI,
@@ -136,7 +133,7 @@ def test_incidents_carry_the_stage_and_the_category_detail(
     with uow_factory() as uow:
         uow.incidents.add(
             replace(
-                new_incident(desa[0], category="lainnya"),
+                make_incident(desa[0], category="lainnya"),
                 stage=KonflikStage.POTENSI,
                 category_detail="Rebutan sumur",
             )

@@ -20,11 +20,11 @@ from domain.models import (
     NilReport,
     Role,
     User,
-    UserStatus,
 )
 from domain.ports import HandlingCounts, UnitOfWork
 from storage.tables import IncidentPhotoRow
-from tests.storage.builders import captured_statements, jakarta, new_incident, utc
+from tests.factories import make_incident, store_user
+from tests.storage.builders import captured_statements, jakarta, utc
 
 KS = IncidentKind.KONFLIK
 TB = IncidentKind.TRANTIBUM
@@ -69,21 +69,15 @@ def _move(
 
 
 def _officer(uow_factory: Callable[[], UnitOfWork], desa: Desa) -> User:
-    with uow_factory() as uow:
-        user = uow.users.add(
-            User(
-                id=0,
-                telegram_id=555_000_111,
-                nama="Moh. Hasan",
-                jabatan="Kasi Trantib Desa",
-                role=Role.PERANGKAT_DESA,
-                status=UserStatus.ACTIVE,
-                kecamatan_id=desa.kecamatan_id,
-                desa_id=desa.id,
-            )
-        )
-        uow.commit()
-    return user
+    return store_user(
+        uow_factory,
+        Role.PERANGKAT_DESA,
+        telegram_id=555_000_111,
+        nama="Moh. Hasan",
+        jabatan="Kasi Trantib Desa",
+        kecamatan_id=desa.kecamatan_id,
+        desa_id=desa.id,
+    )
 
 
 # --- tracking numbers ----------------------------------------------------------------------
@@ -94,9 +88,9 @@ def test_tracking_numbers_are_allocated_independently_per_kind(
 ) -> None:
     stored = _add(
         uow_factory,
-        new_incident(desa[0], kind=KS),
-        new_incident(desa[1], kind=KS),
-        new_incident(desa[2], kind=TB, category="keributan"),
+        make_incident(desa[0], kind=KS),
+        make_incident(desa[1], kind=KS),
+        make_incident(desa[2], kind=TB, category="keributan"),
     )
     assert [i.nomor for i in stored] == ["KS-2026-0001", "KS-2026-0002", "TB-2026-0001"]
 
@@ -104,8 +98,8 @@ def test_tracking_numbers_are_allocated_independently_per_kind(
 def test_tracking_numbers_continue_in_a_later_unit_of_work(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    _add(uow_factory, new_incident(desa[0], kind=TB), new_incident(desa[0], kind=TB))
-    (third,) = _add(uow_factory, new_incident(desa[0], kind=TB))
+    _add(uow_factory, make_incident(desa[0], kind=TB), make_incident(desa[0], kind=TB))
+    (third,) = _add(uow_factory, make_incident(desa[0], kind=TB))
     assert third.nomor == "TB-2026-0003"
 
 
@@ -116,9 +110,9 @@ def test_the_year_of_the_number_is_the_year_of_receipt_in_jakarta(
     already_2027 = utc(2026, 12, 31, 18, 0)  # 01:00 on 1 January 2027 in Jakarta
     stored = _add(
         uow_factory,
-        new_incident(desa[0], received_at=last_minute_of_2026, event_date=date(2026, 12, 31)),
-        new_incident(desa[0], received_at=already_2027, event_date=date(2026, 12, 31)),
-        new_incident(desa[0], received_at=jakarta(2027, 1, 2), event_date=date(2027, 1, 2)),
+        make_incident(desa[0], received_at=last_minute_of_2026, event_date=date(2026, 12, 31)),
+        make_incident(desa[0], received_at=already_2027, event_date=date(2026, 12, 31)),
+        make_incident(desa[0], received_at=jakarta(2027, 1, 2), event_date=date(2027, 1, 2)),
     )
     assert [i.nomor for i in stored] == ["KS-2026-0001", "KS-2027-0001", "KS-2027-0002"]
 
@@ -128,7 +122,7 @@ def test_the_year_of_the_number_does_not_come_from_the_event_date(
 ) -> None:
     (late,) = _add(
         uow_factory,
-        new_incident(desa[0], event_date=date(2025, 12, 28), received_at=jakarta(2026, 1, 3)),
+        make_incident(desa[0], event_date=date(2025, 12, 28), received_at=jakarta(2026, 1, 3)),
     )
     assert late.nomor == "KS-2026-0001"
     assert late.event_date == date(2025, 12, 28)
@@ -137,10 +131,10 @@ def test_the_year_of_the_number_does_not_come_from_the_event_date(
 def test_a_rolled_back_incident_leaves_no_gap_in_the_numbers(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    _add(uow_factory, new_incident(desa[0]))
+    _add(uow_factory, make_incident(desa[0]))
     with uow_factory() as uow:
-        assert uow.incidents.add(new_incident(desa[0])).nomor == "KS-2026-0002"
-    (next_one,) = _add(uow_factory, new_incident(desa[0]))
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0002"
+    (next_one,) = _add(uow_factory, make_incident(desa[0]))
     assert next_one.nomor == "KS-2026-0002"
 
 
@@ -151,14 +145,14 @@ def test_a_rolled_back_incident_leaves_no_gap_in_the_numbers(
 def test_an_incident_is_found_by_its_number_whatever_the_case(
     typed: str, desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     assert _get(uow_factory, typed) == stored
 
 
 def test_an_unknown_number_finds_nothing(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    _add(uow_factory, new_incident(desa[0]))
+    _add(uow_factory, make_incident(desa[0]))
     with uow_factory() as uow:
         assert uow.incidents.get_by_nomor("KS-2026-0002") is None
         assert uow.incidents.get_by_nomor("TB-2026-0001") is None
@@ -212,7 +206,7 @@ def test_a_new_incident_gets_its_first_history_entry(
     reporter = _officer(uow_factory, desa[0])
     received = jakarta(2026, 3, 2, 10, 15)
     (stored,) = _add(
-        uow_factory, new_incident(desa[0], received_at=received, reporter_id=reporter.id)
+        uow_factory, make_incident(desa[0], received_at=received, reporter_id=reporter.id)
     )
     with uow_factory() as uow:
         history = uow.incidents.history(stored.id)
@@ -233,7 +227,7 @@ def test_a_new_incident_gets_its_first_history_entry(
 def test_a_status_change_with_the_current_version_moves_the_status_and_bumps_the_version(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     moved = _move(uow_factory, stored, IncidentStatus.DIPROSES)
     assert moved is not None
     assert moved.status is IncidentStatus.DIPROSES
@@ -245,7 +239,7 @@ def test_a_status_change_with_the_current_version_moves_the_status_and_bumps_the
 def test_the_history_records_every_change_in_order(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     step = _move(uow_factory, stored, IncidentStatus.DIPROSES, day=3)
     assert step is not None
     step = _move(uow_factory, step, IncidentStatus.TERTANGANI, day=5)
@@ -276,7 +270,7 @@ def test_the_history_records_every_change_in_order(
 def test_handled_at_is_set_only_when_handled_and_cleared_when_reopened(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     in_progress = _move(uow_factory, stored, IncidentStatus.DIPROSES, day=3)
     assert in_progress is not None
     assert in_progress.handled_at is None
@@ -293,7 +287,7 @@ def test_handled_at_is_set_only_when_handled_and_cleared_when_reopened(
 def test_a_stale_version_returns_none_and_changes_nothing(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     moved = _move(uow_factory, stored, IncidentStatus.DIPROSES)
     assert moved is not None
     stale = _move(
@@ -308,7 +302,7 @@ def test_a_stale_version_returns_none_and_changes_nothing(
 def test_of_two_officers_reading_the_same_version_only_the_first_change_wins(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0]))
+    (stored,) = _add(uow_factory, make_incident(desa[0]))
     with uow_factory() as slow:
         seen = slow.incidents.get_by_nomor(stored.nomor)
         assert seen is not None
@@ -348,7 +342,7 @@ def test_report_photos_and_the_proof_photo_are_kept_apart(
     uow_factory: Callable[[], UnitOfWork],
     session_factory: sessionmaker[Session],
 ) -> None:
-    (stored,) = _add(uow_factory, new_incident(desa[0], photos=("foto-1", "foto-2", "foto-3")))
+    (stored,) = _add(uow_factory, make_incident(desa[0], photos=("foto-1", "foto-2", "foto-3")))
     handled = _move(uow_factory, stored, IncidentStatus.TERTANGANI, photo="bukti-1")
     assert handled is not None
     assert handled.photo_file_ids == ("foto-1", "foto-2", "foto-3")
@@ -380,16 +374,16 @@ def march(
     """Incidents around March 2026, some handled, in both kecamatan and of both kinds."""
     late_receipt = jakarta(2026, 4, 20)  # received long after: the event date counts
     specs = {
-        "before": new_incident(
+        "before": make_incident(
             desa[0], event_date=date(2026, 2, 28), received_at=jakarta(2026, 3, 1)
         ),
-        "first_day": new_incident(desa[1], event_date=date(2026, 3, 1), received_at=late_receipt),
-        "middle": new_incident(desa[2], event_date=date(2026, 3, 15)),
-        "reopened": new_incident(desa[3], event_date=date(2026, 3, 20)),
-        "last_day": new_incident(desa[4], event_date=date(2026, 3, 31), received_at=late_receipt),
-        "after": new_incident(desa[5], event_date=date(2026, 4, 1)),
-        "trantibum": new_incident(desa[6], kind=TB, event_date=date(2026, 3, 15)),
-        "elsewhere": new_incident(pademawu_desa[0], event_date=date(2026, 3, 15)),
+        "first_day": make_incident(desa[1], event_date=date(2026, 3, 1), received_at=late_receipt),
+        "middle": make_incident(desa[2], event_date=date(2026, 3, 15)),
+        "reopened": make_incident(desa[3], event_date=date(2026, 3, 20)),
+        "last_day": make_incident(desa[4], event_date=date(2026, 3, 31), received_at=late_receipt),
+        "after": make_incident(desa[5], event_date=date(2026, 4, 1)),
+        "trantibum": make_incident(desa[6], kind=TB, event_date=date(2026, 3, 15)),
+        "elsewhere": make_incident(pademawu_desa[0], event_date=date(2026, 3, 15)),
     }
     stored = dict(zip(specs, _add(uow_factory, *specs.values()), strict=True))
     for key in ("before", "first_day", "last_day", "after", "trantibum", "elsewhere"):
@@ -448,7 +442,7 @@ def test_only_tertangani_counts_as_handled(
     larangan: Kecamatan, desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     fresh, in_progress, handled = _add(
-        uow_factory, new_incident(desa[0]), new_incident(desa[1]), new_incident(desa[2])
+        uow_factory, make_incident(desa[0]), make_incident(desa[1]), make_incident(desa[2])
     )
     assert fresh.status is IncidentStatus.BARU
     assert _move(uow_factory, in_progress, IncidentStatus.DIPROSES) is not None
@@ -542,6 +536,6 @@ def test_a_refused_nil_report_does_not_spoil_the_rest_of_the_unit_of_work(
         uow.commit()
     with uow_factory() as uow:
         assert not uow.incidents.add_nil_report(NilReport(desa[0].id, 2026, 10, reporter.id, at))
-        stored = uow.incidents.add(new_incident(desa[0], reporter_id=reporter.id))
+        stored = uow.incidents.add(make_incident(desa[0], reporter_id=reporter.id))
         uow.commit()
     assert _get(uow_factory, stored.nomor) == stored

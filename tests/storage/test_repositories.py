@@ -20,11 +20,10 @@ from domain.models import (
     Role,
     Seksi,
     Tema,
-    User,
-    UserStatus,
 )
 from domain.ports import UnitOfWork
 from storage.tables import AuditLogRow, IdmResultRow, TargetRow
+from tests.factories import make_user
 from tests.storage.builders import captured_statements, jakarta
 
 # --- IDM -----------------------------------------------------------------------------------
@@ -346,7 +345,16 @@ def test_an_audit_entry_is_written_with_its_json_detail(
         "lokasi": {"lat": -7.095, "lon": 113.581},
     }
     with uow_factory() as uow:
-        officer = uow.users.add(_user(larangan, 42))
+        officer = uow.users.add(
+            make_user(
+                Role.STAF_SEKSI,
+                telegram_id=42,
+                nama="Ahmad Fauzi",
+                jabatan="Kepala Seksi Trantib",
+                kecamatan_id=larangan.id,
+                seksi=Seksi.TRANTIB,
+            )
+        )
         uow.audit.record(
             actor="Siti Aminah (Kasi Trantib)",
             action="change_status",
@@ -393,25 +401,20 @@ def test_an_audit_entry_without_detail_gets_the_current_time(
 BIG_TELEGRAM_ID = 7_000_000_001  # above 2**31 - 1: needs BIGINT
 
 
-def _user(kecamatan: Kecamatan, telegram_id: int, desa: Desa | None = None) -> User:
-    return User(
-        id=0,
-        telegram_id=telegram_id,
-        nama="Ahmad Fauzi",
-        jabatan="Kepala Seksi Trantib",
-        role=Role.STAF_SEKSI if desa is None else Role.PERANGKAT_DESA,
-        status=UserStatus.ACTIVE,
-        kecamatan_id=kecamatan.id,
-        seksi=Seksi.TRANTIB if desa is None else None,
-        desa_id=None if desa is None else desa.id,
-    )
-
-
 def test_a_user_with_a_telegram_id_above_32_bits_is_stored_and_found(
     larangan: Kecamatan, uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        added = uow.users.add(_user(larangan, BIG_TELEGRAM_ID))
+        added = uow.users.add(
+            make_user(
+                Role.STAF_SEKSI,
+                telegram_id=BIG_TELEGRAM_ID,
+                nama="Ahmad Fauzi",
+                jabatan="Kepala Seksi Trantib",
+                kecamatan_id=larangan.id,
+                seksi=Seksi.TRANTIB,
+            )
+        )
         uow.commit()
     assert added.id > 0
     with uow_factory() as uow:
@@ -427,7 +430,16 @@ def test_a_desa_officer_keeps_its_desa(
     larangan: Kecamatan, desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        added = uow.users.add(_user(larangan, 8_123_456_789, desa[5]))
+        added = uow.users.add(
+            make_user(
+                Role.PERANGKAT_DESA,
+                telegram_id=8_123_456_789,
+                nama="Ahmad Fauzi",
+                jabatan="Kepala Seksi Trantib",
+                kecamatan_id=larangan.id,
+                desa_id=desa[5].id,
+            )
+        )
         uow.commit()
     with uow_factory() as uow:
         found = uow.users.get_by_telegram_id(8_123_456_789)
@@ -448,7 +460,25 @@ def test_a_telegram_id_is_registered_only_once(
     larangan: Kecamatan, uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        uow.users.add(_user(larangan, BIG_TELEGRAM_ID))
+        uow.users.add(
+            make_user(
+                Role.STAF_SEKSI,
+                telegram_id=BIG_TELEGRAM_ID,
+                nama="Ahmad Fauzi",
+                jabatan="Kepala Seksi Trantib",
+                kecamatan_id=larangan.id,
+                seksi=Seksi.TRANTIB,
+            )
+        )
         uow.commit()
     with uow_factory() as uow, pytest.raises(IntegrityError):
-        uow.users.add(_user(larangan, BIG_TELEGRAM_ID))
+        uow.users.add(
+            make_user(
+                Role.STAF_SEKSI,
+                telegram_id=BIG_TELEGRAM_ID,
+                nama="Ahmad Fauzi",
+                jabatan="Kepala Seksi Trantib",
+                kecamatan_id=larangan.id,
+                seksi=Seksi.TRANTIB,
+            )
+        )

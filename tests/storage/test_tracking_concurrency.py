@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from domain.models import Desa, IncidentKind, IncidentStatus
 from domain.ports import UnitOfWork
-from tests.storage.builders import jakarta, new_incident
+from tests.factories import make_incident
+from tests.storage.builders import jakarta
 
 THREADS = 8
 PER_THREAD = 6
@@ -30,7 +31,7 @@ def _report_concurrently(
         for n in range(PER_THREAD):
             with uow_factory() as uow:
                 incident = uow.incidents.add(
-                    new_incident(desa[index % len(desa)], kind=kind_of(index))
+                    make_incident(desa[index % len(desa)], kind=kind_of(index))
                 )
                 if abandon_every and n % abandon_every == abandon_every - 1:
                     continue  # left without commit: the number must be given again
@@ -89,11 +90,11 @@ def test_a_writer_waiting_on_the_first_number_of_a_year_gets_the_next_one(
 
     def late_writer() -> None:
         with uow_factory() as uow:
-            second.append(uow.incidents.add(new_incident(desa[1])).nomor)
+            second.append(uow.incidents.add(make_incident(desa[1])).nomor)
             uow.commit()
 
     with uow_factory() as first:
-        first_number = first.incidents.add(new_incident(desa[0])).nomor
+        first_number = first.incidents.add(make_incident(desa[0])).nomor
         thread = threading.Thread(target=late_writer)
         thread.start()
         thread.join(timeout=0.5)
@@ -108,7 +109,7 @@ def test_of_two_concurrent_status_changes_of_one_version_only_one_succeeds(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        incident = uow.incidents.add(new_incident(desa[0]))
+        incident = uow.incidents.add(make_incident(desa[0]))
         uow.commit()
     outcomes: list[bool] = []
 

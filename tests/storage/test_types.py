@@ -16,7 +16,8 @@ from domain.idm import IdmStatus
 from domain.models import Desa, IdmResult, IndicatorCode, Kecamatan
 from domain.ports import UnitOfWork
 from storage.tables import AuditLogRow, IdmResultRow, TargetRow
-from tests.storage.builders import jakarta, new_incident, utc
+from tests.factories import make_incident
+from tests.storage.builders import jakarta, utc
 
 
 def _idm(
@@ -62,7 +63,7 @@ def test_a_jakarta_instant_reads_back_as_an_aware_utc_datetime_equal_to_it(
 ) -> None:
     received = jakarta(2026, 3, 2, 10, 15)
     with uow_factory() as uow:
-        nomor = uow.incidents.add(new_incident(desa[0], received_at=received)).nomor
+        nomor = uow.incidents.add(make_incident(desa[0], received_at=received)).nomor
         uow.commit()
     with uow_factory() as uow:
         stored = uow.incidents.get_by_nomor(nomor)
@@ -77,7 +78,7 @@ def test_the_instant_is_stored_as_utc_wall_time(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork], engine: Engine
 ) -> None:
     with uow_factory() as uow:
-        uow.incidents.add(new_incident(desa[0], received_at=jakarta(2026, 3, 2, 10, 15)))
+        uow.incidents.add(make_incident(desa[0], received_at=jakarta(2026, 3, 2, 10, 15)))
         uow.commit()
     with engine.connect() as conn:
         raw = conn.execute(text("SELECT received_at FROM incident")).scalar_one()

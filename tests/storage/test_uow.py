@@ -7,23 +7,22 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine, text
 
-from domain.models import Desa, Kecamatan, NilReport, Role, User, UserStatus
+from domain.models import Desa, Kecamatan, NilReport, Role, User
 from domain.ports import UnitOfWork
 from storage.tables import TrackingCounterRow
 from storage.uow import SqlUnitOfWork
-from tests.storage.builders import jakarta, new_incident
+from tests.factories import make_incident, make_user
+from tests.storage.builders import jakarta
 
 TELEGRAM_ID = 123_456_789
 
 
 def _officer(kecamatan: Kecamatan, telegram_id: int = TELEGRAM_ID) -> User:
-    return User(
-        id=0,
+    return make_user(
+        Role.STAF_SEKSI,
         telegram_id=telegram_id,
         nama="Siti Aminah",
         jabatan="Kasi Trantib",
-        role=Role.STAF_SEKSI,
-        status=UserStatus.ACTIVE,
         kecamatan_id=kecamatan.id,
     )
 
@@ -103,10 +102,10 @@ def test_an_incident_as_the_first_write_is_rolled_back_with_its_number(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        assert uow.incidents.add(new_incident(desa[0])).nomor == "KS-2026-0001"
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0001"
     with uow_factory() as uow:
         assert uow.incidents.get_by_nomor("KS-2026-0001") is None
-        assert uow.incidents.add(new_incident(desa[0])).nomor == "KS-2026-0001"
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0001"
 
 
 def test_the_session_is_only_available_inside_the_block(

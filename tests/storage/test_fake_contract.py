@@ -1,0 +1,811 @@
+"""The in-memory unit of work gives the results of the SQL one (tests/fakes.py).
+
+Each scenario runs the use cases from a fresh database and returns what they gave and
+what the repositories read back: ids, numbers, versions, lists in their order, counts
+and sums, the IKU report, the weekly digest, the reminders and the Excel report's data.
+It runs once on the real unit of work (SQLite and PostgreSQL, see tests/conftest.py)
+and once on the fake; both results, and the audit entries committed, must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
+
+from domain.digest import IsoWeek, weekly_digest
+from domain.errors import DomainError
+from domain.export import export_data
+from domain.idm import IdmStatus
+from domain.importing import SkmRow
+from domain.incidents import (
+    IncidentDraft,
+    NilResult,
+    follow_up,
+    submit_incident,
+    submit_nil_report,
+)
+from domain.models import (
+    Desa,
+    DesaTematik,
+    DigestLog,
+    IdmRecord,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    IndicatorCode,
+    Kecamatan,
+    KonflikStage,
+    Role,
+    Seksi,
+    SkmService,
+    Tema,
+    User,
+    UserStatus,
+)
+from domain.period import Period
+from domain.ports import UnitOfWork
+from domain.records import IdmEntry, end_tematik, record_idm, record_tematik
+from domain.registration import (
+    create_invite,
+    decide_registration,
+    redeem_invite,
+    request_registration,
+    set_active,
+)
+from domain.reminders import reminders_for
+from domain.report import iku_report
+from domain.skm import UNSUR
+from domain.survey import SurveyAnswers, submit_survey
+from domain.usecases import add_service, import_idm, import_skm, set_target, update_service
+from storage.seed import packaged_kecamatan
+from storage.tables import AuditLogRow
+from tests.factories import make_incident, store_user
+from tests.fakes import InMemoryDatabase
+
+UowFactory = Callable[[], UnitOfWork]
+T = TypeVar("T")
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 3, 5, 10, 0, tzinfo=WIB)  # Thursday of ISO week 2026-W10
+SECRET = b"kunci-kontrak"
+
+
+def _run(factory: UowFactory, work: Callable[[UnitOfWork], T]) -> T:
+    with factory() as uow:
+        result = work(uow)
+        uow.commit()
+    return result
+
+
+def _refusal(factory: UowFactory, work: Callable[[UnitOfWork], object]) -> str:
+    """The message of a use case's refusal (its work rolled back)."""
+    try:
+        _run(factory, work)
+    except DomainError as error:
+        return f"{type(error).__name__}: {error}"
+    raise AssertionError("the use case was expected to refuse")
+
+
+def _larangan(factory: UowFactory) -> tuple[Kecamatan, list[Desa]]:
+    seed = packaged_kecamatan("35.28.08")
+    assert seed is not None
+    kec, changed = _run(factory, lambda uow: uow.kecamatan.upsert(seed))
+    assert changed == 15
+    return kec, _run(factory, lambda uow: uow.desa.list_by_kecamatan(kec.id))
+
+
+def _without_ids(*logs: DigestLog | None) -> list[DigestLog | None]:
+    return [None if log is None else replace(log, id=0) for log in logs]
+
+
+def _staff(factory: UowFactory, kec: Kecamatan, telegram_id: int, seksi: Seksi, nama: str) -> User:
+    return store_user(
+        factory,
+        Role.STAF_SEKSI,
+        telegram_id=telegram_id,
+        nama=nama,
+        kecamatan_id=kec.id,
+        seksi=seksi,
+    )
+
+
+# --- the scenarios ---------------------------------------------------------------------------
+
+
+def registration(factory: UowFactory) -> dict[str, Any]:
+    """Requests decided once, a conditional update, disabling, invites."""
+    kec, desa = _larangan(factory)
+    admin = store_user(
+        factory, Role.ADMIN, telegram_id=10, nama="camat Larangan", kecamatan_id=kec.id
+    )
+
+    def request(telegram_id: int, nama: str, seksi: Seksi) -> User:
+        return _run(
+            factory,
+            lambda uow: request_registration(
+                uow,
+                telegram_id=telegram_id,
+                kecamatan_id=kec.id,
+                role=Role.STAF_SEKSI,
+                seksi=seksi,
+                desa_id=None,
+                nama=nama,
+                jabatan="Pelaksana",
+                at=NOW,
+            ),
+        )
+
+    def decide(user: User, approve: bool) -> User:
+        return _run(
+            factory,
+            lambda uow: decide_registration(
+                uow, admin=admin, user_id=user.id, approve=approve, at=NOW
+            ),
+        )
+
+    rina, budi, ani = (
+        request(11, "Rina Wulandari", Seksi.TRANTIB),
+        request(12, "Budi Santoso", Seksi.KESBANG),
+        request(13, "Ani", Seksi.PMD),
+    )
+    approved, rejected = decide(rina, True), decide(budi, False)
+    twice = _refusal(
+        factory,
+        lambda uow: decide_registration(uow, admin=admin, user_id=rina.id, approve=False, at=NOW),
+    )
+    with factory() as uow:
+        stale = uow.users.update(
+            replace(rina, nama="Tidak Tersimpan"), expected_status=UserStatus.PENDING
+        )
+        missing = uow.users.update(replace(rina, id=99_999))
+        renamed = uow.users.update(
+            replace(ani, nama="Ani Lestari", telegram_id=999), expected_status=UserStatus.PENDING
+        )
+        uow.commit()
+    disabled = _run(
+        factory, lambda uow: set_active(uow, admin=admin, user_id=rina.id, active=False, at=NOW)
+    )
+    invite, link = _run(
+        factory,
+        lambda uow: create_invite(
+            uow,
+            admin=admin,
+            role=Role.PERANGKAT_DESA,
+            seksi=None,
+            desa_id=desa[3].id,
+            at=NOW,
+            valid_for=timedelta(days=2),
+        ),
+    )
+    redeemed = _run(
+        factory,
+        lambda uow: redeem_invite(
+            uow, payload=link, telegram_id=14, nama="Moh. Hasan", jabatan="Sekdes", at=NOW
+        ),
+    )
+    with factory() as uow:
+        found = uow.invites.get_by_hash("0" * 64), uow.invites.mark_used(invite.id, admin.id, NOW)
+        listed = uow.users.list(kec.id)
+        filtered = (
+            uow.users.list(kec.id, status=UserStatus.ACTIVE),
+            uow.users.list(kec.id, role=Role.STAF_SEKSI, seksi=Seksi.KESBANG),
+            uow.users.list(kec.id + 1),
+        )
+        by_telegram = uow.users.get_by_telegram_id(13), uow.users.get_by_telegram_id(999)
+    used = _refusal(
+        factory,
+        lambda uow: redeem_invite(
+            uow, payload=link, telegram_id=15, nama="Orang Lain", jabatan="Staf", at=NOW
+        ),
+    )
+    return {
+        "users": (admin, rina, budi, ani, approved, rejected, disabled, redeemed),
+        "twice": twice,
+        "updates": (stale, missing, renamed),
+        "invite": (invite, found),
+        "lists": (listed, filtered, by_telegram),
+        "used": used,
+    }
+
+
+def _draft(
+    desa: Desa, kind: IncidentKind, day: int, category: str, **changes: Any
+) -> IncidentDraft:
+    draft = IncidentDraft(
+        kind=kind,
+        desa_id=desa.id,
+        event_date=date(2026, 3, day),
+        category=category,
+        description="Warga melaporkan kejadian di balai desa pada pagi hari",
+        stage=KonflikStage.TERJADI if kind is IncidentKind.KONFLIK else None,
+    )
+    return replace(draft, **changes)
+
+
+def incidents(factory: UowFactory) -> dict[str, Any]:
+    """Reports, follow-ups (one stale), and everything the digest and reminders read."""
+    kec, desa = _larangan(factory)
+    kesbang = _staff(factory, kec, 20, Seksi.KESBANG, "Zainal")
+    trantib = _staff(factory, kec, 21, Seksi.TRANTIB, "ahmad")
+    perangkat = [
+        store_user(
+            factory,
+            Role.PERANGKAT_DESA,
+            telegram_id=30 + n,
+            nama=f"Perangkat {n}",
+            kecamatan_id=kec.id,
+            desa_id=desa[n].id,
+        )
+        for n in range(4)
+    ]
+
+    def submit(reporter: User, draft: IncidentDraft, at: datetime) -> Incident:
+        return _run(
+            factory,
+            lambda uow: submit_incident(
+                uow, reporter=reporter, draft=draft, now=at, max_age_days=60
+            ),
+        )
+
+    k, t = IncidentKind.KONFLIK, IncidentKind.TRANTIBUM
+    reported = [
+        submit(
+            perangkat[0],
+            _draft(desa[0], k, 2, "tanah", photo_file_ids=("f1", "f2")),
+            NOW - timedelta(days=3),
+        ),
+        submit(perangkat[1], _draft(desa[1], t, 4, "pencurian"), NOW - timedelta(hours=30)),
+        submit(kesbang, _draft(desa[2], k, 1, "lainnya", category_detail="Rebutan air"), NOW),
+        submit(perangkat[0], _draft(desa[0], t, 5, "judi"), NOW + timedelta(minutes=5)),
+        # received on Sunday 1 March 23:30 WIB (16:30 UTC): the week before, in office time
+        submit(
+            trantib, _draft(desa[3], t, 1, "keributan"), datetime(2026, 3, 1, 23, 30, tzinfo=WIB)
+        ),
+    ]
+
+    def follow(
+        actor: User, incident: Incident, to: IncidentStatus, at: datetime, photo: str | None = None
+    ) -> Incident:
+        return _run(
+            factory,
+            lambda uow: follow_up(
+                uow,
+                actor=actor,
+                incident_id=incident.id,
+                expected_version=incident.version,
+                to_status=to,
+                note="Ditindaklanjuti oleh seksi",
+                now=at,
+                photo_file_id=photo,
+            ),
+        )
+
+    busy = follow(kesbang, reported[0], IncidentStatus.DIPROSES, NOW - timedelta(days=2))
+    done = follow(kesbang, busy, IncidentStatus.TERTANGANI, NOW - timedelta(days=1), "bukti")
+    stale = _refusal(
+        factory,
+        lambda uow: follow_up(
+            uow,
+            actor=kesbang,
+            incident_id=reported[0].id,
+            expected_version=1,
+            to_status=IncidentStatus.DIPROSES,
+            note="Catatan yang terlambat",
+            now=NOW,
+        ),
+    )
+    # handled at midnight starting Monday 2 March (WIB): in that week, not in the day before
+    monday = datetime(2026, 3, 2, 0, 0, tzinfo=WIB)
+    trantib_done = follow(trantib, reported[4], IncidentStatus.TERTANGANI, monday)
+    week = IsoWeek.of(NOW.date())
+    with factory() as uow:
+        log = uow.digests.claim(
+            kecamatan_id=kec.id,
+            chat_id=-100,
+            week_key=week.previous().key,
+            at=NOW,
+            stale_before=NOW,
+        )
+        assert log is not None
+        again = uow.digests.claim(
+            kecamatan_id=kec.id,
+            chat_id=-100,
+            week_key=week.previous().key,
+            at=NOW,
+            stale_before=NOW,
+        )
+        uow.digests.progress(log.id, 1)
+        uow.digests.finish(log.id, at=NOW, figures={"konflik_tertangani": "50.00", "skm": None})
+        # a failed week is taken over (one more attempt); a week given up is not
+        failed = uow.digests.claim(
+            kecamatan_id=kec.id, chat_id=-100, week_key="2026-W08", at=NOW, stale_before=NOW
+        )
+        assert failed is not None
+        uow.digests.fail(failed.id, error="jaringan", give_up=False)
+        retried = uow.digests.claim(
+            kecamatan_id=kec.id, chat_id=-100, week_key="2026-W08", at=NOW, stale_before=NOW
+        )
+        uow.digests.fail(failed.id, error="diblokir", give_up=True)
+        given_up = uow.digests.claim(
+            kecamatan_id=kec.id, chat_id=-100, week_key="2026-W08", at=NOW, stale_before=NOW
+        )
+        stale_taken = uow.digests.claim(
+            kecamatan_id=kec.id,
+            chat_id=-200,
+            week_key="2026-W08",
+            at=NOW - timedelta(hours=1),
+            stale_before=NOW,
+        )
+        taken_over = uow.digests.claim(
+            kecamatan_id=kec.id, chat_id=-200, week_key="2026-W08", at=NOW, stale_before=NOW
+        )
+        uow.commit()
+    with factory() as uow:
+        repo = uow.incidents
+        start, end = date(2026, 3, 2), date(2026, 3, 8)
+        reads = {
+            "get": [repo.get(i.id) for i in reported],
+            "nomor": (repo.get_by_nomor("ks-2026-0002 "), repo.get_by_nomor("TB-2026-0009")),
+            "history": [repo.history(i.id) for i in reported],
+            "by_reporter": (
+                repo.list_by_reporter(perangkat[0].id),
+                repo.list_by_reporter(perangkat[0].id, 1),
+            ),
+            "open": (
+                repo.list_open(kec.id),
+                repo.list_open(kec.id, t),
+                repo.list_open(kec.id, limit=1, offset=1),
+                repo.count_open(kec.id),
+                repo.count_open(kec.id, kind=k),
+                repo.count_open(kec.id, received_before=NOW),
+            ),
+            "desa_counts": [repo.count_for_desa(d.id, start, end) for d in desa[:4]],
+            "handling": [repo.handling_counts(kec.id, kind, start, end) for kind in (k, t)],
+            "by_status": [
+                repo.counts_by_status(kec.id, kind, date(2026, 3, 1), end) for kind in (k, t)
+            ],
+            "marks": (
+                repo.received_marks(kec.id, start, end),
+                repo.received_marks(kec.id, date(2026, 3, 1), date(2026, 3, 1)),
+            ),
+            "handled": (
+                repo.list_handled(kec.id, start, end),
+                repo.list_handled(kec.id, date(2026, 3, 6), end),
+                repo.list_handled(kec.id, date(2026, 3, 1), date(2026, 3, 1)),
+            ),
+            "reported": (
+                repo.reported_desa(kec.id, start, end),
+                repo.reported_desa(kec.id, date(2026, 2, 23), date(2026, 3, 1)),
+            ),
+            # Without ids: PostgreSQL spends a sequence value on every INSERT ... ON
+            # CONFLICT DO NOTHING, also when it inserts nothing; SQLite does not.
+            "log": _without_ids(
+                uow.digests.get_log(-100, week.previous().key),
+                uow.digests.get_log(-100, "2026-W08"),
+                again,
+                retried,
+                given_up,
+                stale_taken,
+                taken_over,
+            ),
+            "figures": uow.digests.figures_of(kec.id, week.previous().key),
+            "digest": weekly_digest(
+                uow,
+                kecamatan_code=kec.kode,
+                week=week,
+                now=NOW + timedelta(days=4),
+                overdue_days=1,
+                tz=WIB,
+            ),
+            "reminders": reminders_for(
+                uow, kecamatan=kec, week=week, now=NOW + timedelta(days=1), overdue_days=1
+            ),
+            "export": export_data(
+                uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW
+            ),
+        }
+    # received 31 December 2025 20:00 UTC: already 2026 in the office (number KS-2026-...)
+    new_year = _run(
+        factory,
+        lambda uow: uow.incidents.add(
+            make_incident(desa[5], received_at=datetime(2025, 12, 31, 20, 0, tzinfo=UTC))
+        ),
+    )
+    return {
+        "reported": reported,
+        "moves": (busy, done, trantib_done),
+        "stale": stale,
+        **reads,
+        "new_year": new_year,
+    }
+
+
+def nil_reports(factory: UowFactory) -> dict[str, Any]:
+    """Once per desa and week; a week with a report of the desa cannot be nil."""
+    kec, desa = _larangan(factory)
+    people = [
+        store_user(
+            factory,
+            Role.PERANGKAT_DESA,
+            telegram_id=40 + n,
+            nama=f"Perangkat {n}",
+            kecamatan_id=kec.id,
+            desa_id=desa[n].id,
+        )
+        for n in range(3)
+    ]
+
+    def nil(user: User, at: datetime) -> NilResult:
+        return _run(factory, lambda uow: submit_nil_report(uow, user=user, now=at))
+
+    results = [
+        nil(people[0], NOW),
+        nil(people[0], NOW + timedelta(days=3)),
+        nil(people[1], NOW),
+        nil(people[0], NOW + timedelta(days=7)),
+    ]
+    _run(
+        factory,
+        lambda uow: submit_incident(
+            uow,
+            reporter=people[2],
+            draft=_draft(desa[2], IncidentKind.TRANTIBUM, 3, "miras"),
+            now=NOW,
+            max_age_days=30,
+        ),
+    )
+    refused = _refusal(factory, lambda uow: submit_nil_report(uow, user=people[2], now=NOW))
+    with factory() as uow:
+        desa_sets = [uow.incidents.nil_desa(kec.id, 2026, week) for week in (9, 10, 11)]
+        other = uow.incidents.nil_desa(kec.id + 1, 2026, 10)
+    return {"results": results, "refused": refused, "nil_desa": desa_sets, "other": other}
+
+
+def records(factory: UowFactory) -> dict[str, Any]:
+    """IDM typed in and imported, desa tematik recorded and ended, and the IKU report."""
+    kec, desa = _larangan(factory)
+    ppd = _staff(factory, kec, 50, Seksi.PPD, "Kasi PPD")
+    pmd = _staff(factory, kec, 51, Seksi.PMD, "Kasi PMD")
+
+    def idm(index: int, tahun: int, **values: Decimal) -> IdmEntry:
+        return _run(
+            factory,
+            lambda uow: record_idm(
+                uow, user=ppd, desa_id=desa[index].id, tahun=tahun, now=NOW, **values
+            ),
+        )
+
+    entries = [
+        idm(0, 2025, iks=Decimal("0.9"), ike=Decimal("0.85"), ikl=Decimal("0.8")),
+        idm(1, 2025, idm=Decimal("0.71234567890123456")),
+        idm(2, 2024, idm=Decimal("0.5")),
+        idm(0, 2025, idm=Decimal("0.8156")),
+    ]
+    batch = [
+        IdmRecord(
+            desa[3].kode_bps, 2025, Decimal("0.6"), IdmStatus.BERKEMBANG, source="a.csv", line=2
+        ),
+        IdmRecord(
+            desa[1].kode, 2025, Decimal("0.75"), IdmStatus.MAJU, status_published="MAJU", line=3
+        ),
+    ]
+    imported = _run(
+        factory, lambda uow: import_idm(uow, [("idm.csv", batch)], kecamatan_id=kec.id, actor="cli")
+    )
+    bad = [replace(batch[0], kode_desa="3528049999")]
+    refused = _refusal(
+        factory, lambda uow: import_idm(uow, [("x.csv", bad)], kecamatan_id=None, actor="cli")
+    )
+
+    def tematik(
+        index: int, tema: Tema, tahun: int = 2025, lainnya: str | None = None
+    ) -> DesaTematik:
+        return _run(
+            factory,
+            lambda uow: record_tematik(
+                uow,
+                user=pmd,
+                desa_id=desa[index].id,
+                tema=tema,
+                tahun=tahun,
+                referensi="188/45/2025",
+                now=NOW,
+                tema_lainnya=lainnya,
+            ),
+        )
+
+    designations = [
+        tematik(5, Tema.WISATA),
+        tematik(0, Tema.BUDAYA),
+        tematik(0, Tema.WISATA),
+        tematik(4, Tema.LAINNYA, lainnya="Desa Batik"),
+        tematik(4, Tema.UMKM, 2024),
+    ]
+    duplicate = _refusal(
+        factory,
+        lambda uow: record_tematik(
+            uow,
+            user=pmd,
+            desa_id=desa[4].id,
+            tema=Tema.LAINNYA,
+            tahun=2025,
+            referensi="188/1",
+            now=NOW,
+            tema_lainnya="desa batik",
+        ),
+    )
+    ended = _run(
+        factory, lambda uow: end_tematik(uow, user=pmd, tematik_id=designations[1].id, now=NOW)
+    )
+    with factory() as uow:
+        reads = (
+            uow.idm.list_for_kecamatan(kec.id, 2025),
+            uow.idm.count_by_status(kec.id, 2025),
+            uow.idm.latest_year(kec.id),
+            uow.idm.latest_year(kec.id + 1),
+            uow.idm.get(desa[1].id, 2025),
+            uow.tematik.list_active(kec.id, 2025),
+            uow.tematik.count_desa(kec.id, 2025),
+            uow.tematik.get(designations[1].id),
+            uow.tematik.end(designations[1].id, NOW),
+            iku_report(uow, kecamatan_code="35.28.08", period=Period.year(2025), now=NOW),
+        )
+    return {
+        "entries": entries,
+        "imported": imported,
+        "refused": refused,
+        "tematik": designations,
+        "duplicate": duplicate,
+        "ended": ended,
+        "reads": reads,
+    }
+
+
+def skm(factory: UowFactory) -> dict[str, Any]:
+    """Services, answers counted once per person, an import, and what the report reads."""
+    kec, _ = _larangan(factory)
+
+    def service(kode: str, nama: str, population: int | None) -> SkmService:
+        return _run(
+            factory,
+            lambda uow: add_service(
+                uow, kecamatan_id=kec.id, kode=kode, nama=nama, population=population, actor="cli"
+            ),
+        )
+
+    ktp, kk, akta = (
+        service("ktp", "KTP Elektronik", 200),
+        service("kk", "Kartu Keluarga", None),
+        service("akta", "akta kelahiran", 50),
+    )
+    renamed = _run(
+        factory,
+        lambda uow: update_service(
+            uow,
+            kecamatan_id=kec.id,
+            kode=" KK ",
+            nama="Kartu  Keluarga Baru",
+            population=80,
+            actor="cli",
+        ),
+    )
+    unchanged = _run(
+        factory,
+        lambda uow: update_service(
+            uow, kecamatan_id=kec.id, kode="akta", population=50, actor="cli"
+        ),
+    )
+    taken = _refusal(
+        factory,
+        lambda uow: add_service(
+            uow,
+            kecamatan_id=kec.id,
+            kode="baru",
+            nama="ktp  elektronik",
+            population=None,
+            actor="cli",
+        ),
+    )
+
+    def survey(
+        person: int, svc: SkmService, at: datetime, score: int, usia: int, saran: str | None
+    ) -> int:
+        answers = SurveyAnswers(
+            service_id=svc.id,
+            jenis_kelamin="L" if person % 2 else "P",
+            usia=usia,
+            pendidikan=("SMA", "S1", "SD")[person % 3],
+            pekerjaan=("Swasta", "PNS")[person % 2],
+            answers={key: (score + i) % 4 + 1 for i, key in enumerate(UNSUR)},
+            saran=saran,
+        )
+        return _run(
+            factory,
+            lambda uow: submit_survey(
+                uow, kecamatan_id=kec.id, telegram_id=person, survey=answers, secret=SECRET, now=at
+            ),
+        )
+
+    ids = [
+        survey(1, ktp, NOW, 1, 15, "Antrian panjang"),
+        survey(2, ktp, NOW, 2, 24, None),
+        survey(3, kk, NOW + timedelta(days=1), 3, 25, "antrian panjang"),
+        survey(4, akta, NOW - timedelta(days=40), 0, 70, "  Petugas   ramah "),
+        survey(1, kk, NOW, 2, 44, None),
+    ]
+    again = _refusal(
+        factory,
+        lambda uow: submit_survey(
+            uow,
+            kecamatan_id=kec.id,
+            telegram_id=1,
+            survey=SurveyAnswers(ktp.id, "L", 30, "S1", "PNS", dict.fromkeys(UNSUR, 4)),
+            secret=SECRET,
+            now=NOW + timedelta(days=20),
+        ),
+    )
+    rows = [
+        SkmRow(
+            line=2,
+            survey_date=date(2026, 2, 1),
+            answers={**dict.fromkeys(UNSUR, 3), "biaya": None},
+            layanan="KTP elektronik",
+            usia=None,
+            saran="Ruang tunggu panas",
+        ),
+        SkmRow(
+            line=3,
+            survey_date=date(2026, 2, 2),
+            answers=dict.fromkeys(UNSUR, 2),
+            layanan=None,
+            jenis_kelamin="P",
+            usia=99,
+            pendidikan="S3",
+            pekerjaan="Lainnya",
+            saran="",
+        ),
+        # the same day as the first: a suggestion without a service is listed first
+        SkmRow(
+            line=4,
+            survey_date=date(2026, 2, 1),
+            answers=dict.fromkeys(UNSUR, 4),
+            saran="Zebra cross di depan kantor",
+        ),
+    ]
+    imported = _run(
+        factory,
+        lambda uow: import_skm(uow, rows, kecamatan_id=kec.id, source="skm.xlsx", actor="cli"),
+    )
+    unknown = _refusal(
+        factory,
+        lambda uow: import_skm(
+            uow,
+            [replace(rows[0], layanan="paspor")],
+            kecamatan_id=kec.id,
+            source="x.xlsx",
+            actor="cli",
+        ),
+    )
+    with factory() as uow:
+        skm_repo = uow.skm
+        first_half = date(2026, 1, 1), date(2026, 6, 30)
+        reads = (
+            skm_repo.list_services(kec.id),
+            skm_repo.get_service_by_code(kec.id, "KTP"),
+            skm_repo.find_service_by_name(kec.id, " KARTU keluarga   baru"),
+            skm_repo.get_service(99),
+            skm_repo.totals(kec.id, *first_half),
+            skm_repo.totals(kec.id, *first_half, service_id=ktp.id),
+            skm_repo.totals(kec.id, date(2026, 3, 6), date(2026, 3, 6)),
+            skm_repo.totals(kec.id + 1, *first_half),
+            skm_repo.claim_dedup("a" * 64, "2026-S1"),
+            skm_repo.claim_dedup("a" * 64, "2026-S1"),
+            skm_repo.has_dedup("b" * 64),
+            uow.exports.skm_profile(kec.id, *first_half, (15, 25, 35, 45, 55, 65)),
+            uow.exports.skm_profile(kec.id, *first_half, (30,)),
+            uow.exports.skm_suggestions(kec.id, *first_half),
+            export_data(uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW),
+        )
+    return {
+        "services": (ktp, kk, akta, renamed, unchanged),
+        "taken": taken,
+        "ids": ids,
+        "again": again,
+        "imported": imported,
+        "unknown": unknown,
+        "reads": reads,
+    }
+
+
+def targets(factory: UowFactory) -> dict[str, Any]:
+    """Targets checked, replaced and read by year, and the report that shows them."""
+    kec, _ = _larangan(factory)
+
+    def target(indicator: IndicatorCode, tahun: int, value: str) -> None:
+        _run(
+            factory,
+            lambda uow: set_target(
+                uow,
+                kecamatan_id=kec.id,
+                indicator=indicator,
+                tahun=tahun,
+                value=Decimal(value),
+                actor="cli",
+            ),
+        )
+
+    target(IndicatorCode.SKM, 2026, "76.61")
+    target(IndicatorCode.DESA_MANDIRI, 2026, "3")
+    target(IndicatorCode.DESA_MANDIRI, 2026, "4")
+    target(IndicatorCode.KONFLIK_TERTANGANI, 2025, "90.5")
+    refused = [
+        _refusal(
+            factory,
+            lambda uow: set_target(
+                uow,
+                kecamatan_id=kec.id,
+                indicator=IndicatorCode.DESA_TEMATIK,
+                tahun=2026,
+                value=Decimal("15"),
+                actor="cli",
+            ),
+        ),
+        _refusal(
+            factory,
+            lambda uow: set_target(
+                uow,
+                kecamatan_id=kec.id,
+                indicator=IndicatorCode.SKM,
+                tahun=2026,
+                value=Decimal("20"),
+                actor="cli",
+            ),
+        ),
+    ]
+    with factory() as uow:
+        reads = (
+            uow.targets.for_year(kec.id, 2026),
+            uow.targets.for_year(kec.id, 2025),
+            uow.targets.for_year(kec.id, 2024),
+            iku_report(uow, kecamatan_code="35.28.08", period=Period.year(2026), now=NOW),
+        )
+    return {"refused": refused, "reads": reads}
+
+
+SCENARIOS = [registration, incidents, nil_reports, records, skm, targets]
+
+
+def _sql_audit(sessions: sessionmaker[Session]) -> list[tuple[Any, ...]]:
+    with sessions() as session:
+        rows = session.scalars(select(AuditLogRow).order_by(col(AuditLogRow.id)))
+        return [(r.actor, r.action, r.entity, r.entity_id, r.detail, r.user_id) for r in rows]
+
+
+def _memory_audit(db: InMemoryDatabase) -> list[tuple[Any, ...]]:
+    return [
+        (e.actor, e.action, e.entity, e.entity_id, e.detail, e.user_id) for e in db.committed.audit
+    ]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
+def test_the_fake_gives_the_results_of_the_sql_unit_of_work(
+    scenario: Callable[[UowFactory], dict[str, Any]],
+    uow_factory: UowFactory,
+    session_factory: sessionmaker[Session],
+) -> None:
+    memory = InMemoryDatabase()
+    expected = scenario(uow_factory)
+    actual = scenario(memory.unit_of_work)
+    for key in expected:
+        assert actual[key] == expected[key], key
+    assert actual.keys() == expected.keys()
+    assert _memory_audit(memory) == _sql_audit(session_factory)
