@@ -30,7 +30,7 @@ def h(text: object) -> str:
 
 
 def role_text(role: Role, seksi: Seksi | None = None, desa: Desa | None = None) -> str:
-    """'Admin', 'Staf Seksi Ketentraman dan Ketertiban', 'Perangkat Desa Larangan Luar'."""
+    """'Admin', 'Staf Seksi Ketenteraman dan Ketertiban Umum', 'Perangkat Desa Larangan Luar'."""
     if role is Role.ADMIN:
         return "Admin"
     if role is Role.STAF_SEKSI:

@@ -84,7 +84,7 @@ _SEKSI_NAMES = {
     Seksi.PPD: "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
     Seksi.PMD: "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
     Seksi.KESBANG: "Seksi Kesatuan Bangsa",
-    Seksi.TRANTIB: "Seksi Ketentraman dan Ketertiban",
+    Seksi.TRANTIB: "Seksi Ketenteraman dan Ketertiban Umum",
     Seksi.PELAYANAN: "Seksi Pemerintahan dan Pelayanan Publik",
 }
 

@@ -400,7 +400,7 @@ def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> N
         "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
         "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
         "Seksi Kesatuan Bangsa",
-        "Seksi Ketentraman dan Ketertiban",
+        "Seksi Ketenteraman dan Ketertiban Umum",
         "Seksi Pemerintahan dan Pelayanan Publik",
     ]
     assert rows[0][9] == "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa."

@@ -28,7 +28,7 @@ async def test_daftar_as_staf_is_approved_by_an_admin(harness: Harness, runtime:
     await harness.send(RINA, "Kasi Trantib")
     summary = harness.last(RINA)
     assert "Rina Wulandari" in summary.text
-    assert "Seksi Ketentraman dan Ketertiban" in summary.text
+    assert "Seksi Ketenteraman dan Ketertiban Umum" in summary.text
     await harness.press(RINA, "Kirim")
     assert "terkirim" in harness.last(RINA).text
     stored = _stored(runtime, RINA)
