@@ -618,7 +618,9 @@ WB_PROFILE_QUESTION: Final = {
     "jenis_kelamin": "Jenis kelamin",
     "usia": "Usia",
     "pendidikan": "Pendidikan",
+    "pendidikan_resmi": "Pendidikan (kategori PermenPAN-RB 14/2017)",
     "pekerjaan": "Pekerjaan",
+    "pekerjaan_resmi": "Pekerjaan (kategori PermenPAN-RB 14/2017)",
 }
 WB_PROFILE_BLANK: Final = "Tidak diisi"
 WB_PROFILE_TOTAL: Final = "Jumlah"

@@ -38,12 +38,25 @@ from domain.period import Period
 from domain.ports import IncidentRecord, SkmSuggestion, UnitOfWork
 from domain.report import IkuReport, SkmServiceDetail, iku_report
 from domain.rounding import round_half_up
-from domain.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UNSUR, UNSUR_INFO, UnsurTotal
+from domain.skm import (
+    JENIS_KELAMIN,
+    KATEGORI_LABEL,
+    PEKERJAAN,
+    PEKERJAAN_JAWABAN,
+    PEKERJAAN_RESMI,
+    PENDIDIKAN,
+    PENDIDIKAN_JAWABAN,
+    PENDIDIKAN_RESMI,
+    UNSUR,
+    UNSUR_INFO,
+    UnsurTotal,
+)
 
 __all__ = [
     "AgeGroup",
     "AGE_GROUPS",
     "PROFILE_QUESTIONS",
+    "official_table",
     "UnsurLine",
     "ProfileLine",
     "ProfileTable",
@@ -80,7 +93,14 @@ AGE_GROUPS: Final[tuple[AgeGroup, ...]] = (
 )
 
 # The profile questions in the order of the questionnaire.
-PROFILE_QUESTIONS: Final[tuple[str, ...]] = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
+PROFILE_QUESTIONS: Final[tuple[str, ...]] = (
+    "jenis_kelamin",
+    "usia",
+    "pendidikan",
+    "pendidikan_resmi",
+    "pekerjaan",
+    "pekerjaan_resmi",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +208,20 @@ def _table(
     return ProfileTable(question, lines, total)
 
 
+def official_table(
+    question: str,
+    counts: dict[str | None, int],
+    categories: tuple[str, ...],
+    category_of: dict[str, str],
+) -> ProfileTable:
+    """The answers counted in the regulation's categories (Petani in Lainnya, ...)."""
+    merged: dict[str | None, int] = {}
+    for value, count in counts.items():
+        key = None if value is None else category_of.get(value, value)
+        merged[key] = merged.get(key, 0) + count
+    return _table(question, merged, [(c, KATEGORI_LABEL.get(c, c)) for c in categories])
+
+
 def _services(report: IkuReport) -> list[ServiceLine]:
     def line(item: SkmServiceDetail) -> ServiceLine:
         return ServiceLine(
@@ -226,8 +260,10 @@ def export_data(
     profile = [
         _table("jenis_kelamin", dict(counts.jenis_kelamin), list(JENIS_KELAMIN.items())),
         _table("usia", usia, [(str(g.start), g.label) for g in AGE_GROUPS]),
-        _table("pendidikan", dict(counts.pendidikan), [(v, v) for v in PENDIDIKAN]),
-        _table("pekerjaan", dict(counts.pekerjaan), [(v, v) for v in PEKERJAAN]),
+        _table("pendidikan", dict(counts.pendidikan), [(v, v) for v in PENDIDIKAN_JAWABAN]),
+        official_table("pendidikan_resmi", dict(counts.pendidikan), PENDIDIKAN, PENDIDIKAN_RESMI),
+        _table("pekerjaan", dict(counts.pekerjaan), [(v, v) for v in PEKERJAAN_JAWABAN]),
+        official_table("pekerjaan_resmi", dict(counts.pekerjaan), PEKERJAAN, PEKERJAAN_RESMI),
     ]
     return ExportData(
         report=report,

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from domain.errors import ImportFailed, ImportProblem
 from domain.idm import compute_idm, idm_status, score_to_decimal
 from domain.models import IdmRecord
-from domain.skm import PEKERJAAN, PENDIDIKAN, UNSUR
+from domain.skm import PEKERJAAN_JAWABAN, PENDIDIKAN_JAWABAN, UNSUR
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -502,7 +502,7 @@ def parse_skm_rows(table: Table, source: str, *, today: date) -> list[SkmRow]:
                     field="usia",
                 )
                 ok = False
-        for name, options in (("pendidikan", PENDIDIKAN), ("pekerjaan", PEKERJAAN)):
+        for name, options in (("pendidikan", PENDIDIKAN_JAWABAN), ("pekerjaan", PEKERJAAN_JAWABAN)):
             value = row.get(name)
             if _blank(value):
                 continue

@@ -156,8 +156,25 @@ UNSUR_INFO: Final[dict[str, UnsurInfo]] = {
 
 # Respondent profile options (domain.md).
 JENIS_KELAMIN: Final[dict[str, str]] = {"L": "Laki-laki", "P": "Perempuan"}
+# The categories of the official tables are the regulation's:
 PENDIDIKAN: Final[tuple[str, ...]] = ("SD", "SMP", "SMA", "D1-D3", "S1", "S2", "S3")
 PEKERJAAN: Final[tuple[str, ...]] = ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya")
+# what most respondents in rural Madura are is offered as an answer of its own, counted in
+# its regulation category in the official tables and kept as answered in the profile sheet.
+PENDIDIKAN_JAWABAN: Final[tuple[str, ...]] = ("Tidak sekolah", *PENDIDIKAN)
+PEKERJAAN_JAWABAN: Final[tuple[str, ...]] = (
+    *PEKERJAAN[:-1],
+    "Petani",
+    "Nelayan",
+    "Ibu rumah tangga",
+    PEKERJAAN[-1],
+)
+PENDIDIKAN_RESMI: Final[dict[str, str]] = {"Tidak sekolah": "SD"} | {v: v for v in PENDIDIKAN}
+PEKERJAAN_RESMI: Final[dict[str, str]] = {v: v for v in PEKERJAAN} | dict.fromkeys(
+    ("Petani", "Nelayan", "Ibu rumah tangga"), "Lainnya"
+)
+# How a category is named in the official tables.
+KATEGORI_LABEL: Final[dict[str, str]] = {"SD": "SD ke bawah"}
 
 
 @dataclass(frozen=True, slots=True)

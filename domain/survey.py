@@ -25,8 +25,8 @@ from domain.models import SkmResponse
 from domain.ports import UnitOfWork
 from domain.skm import (
     JENIS_KELAMIN,
-    PEKERJAAN,
-    PENDIDIKAN,
+    PEKERJAAN_JAWABAN,
+    PENDIDIKAN_JAWABAN,
     UNSUR,
     InvalidAnswers,
     validate_answers,
@@ -136,7 +136,7 @@ def submit_survey(
         raise NotFound("Layanan ini tidak tersedia lagi untuk survei.")
     if survey.jenis_kelamin not in JENIS_KELAMIN:
         raise InvalidInput("Jenis kelamin tidak dikenal.")
-    if survey.pendidikan not in PENDIDIKAN or survey.pekerjaan not in PEKERJAAN:
+    if survey.pendidikan not in PENDIDIKAN_JAWABAN or survey.pekerjaan not in PEKERJAAN_JAWABAN:
         raise InvalidInput("Pendidikan atau pekerjaan tidak dikenal.")
     if not AGE_MIN <= survey.usia <= AGE_MAX:
         raise InvalidInput(f"Usia harus antara {AGE_MIN} dan {AGE_MAX} tahun.")

@@ -626,6 +626,7 @@ def test_profile_sheet_is_counted_per_answer_with_shares(runtime: Runtime) -> No
         ("Jumlah", 29),
     ]
     assert [(a, c) for a, c, _ in by_question["Pendidikan"]] == [
+        ("Tidak sekolah", 0),
         ("SD", 0),
         ("SMP", 0),
         ("SMA", 15),
@@ -638,7 +639,19 @@ def test_profile_sheet_is_counted_per_answer_with_shares(runtime: Runtime) -> No
     ]
     assert by_question["Pekerjaan"][0] == ("PNS", 5, 0.1724)
     assert by_question["Pekerjaan"][4] == ("Wirausaha", 24, 0.8276)
+    assert [a for a, _, _ in by_question["Pekerjaan"][5:9]] == [
+        "Petani",
+        "Nelayan",
+        "Ibu rumah tangga",
+        "Lainnya",
+    ]
     assert by_question["Pekerjaan"][-1] == ("Jumlah", 29, 1.0)
+    # The regulation's categories beside the answers as given.
+    official = by_question["Pendidikan (kategori PermenPAN-RB 14/2017)"]
+    assert [(a, c) for a, c, _ in official][:3] == [("SD ke bawah", 0), ("SMP", 0), ("SMA", 15)]
+    assert official[-1] == ("Jumlah", 29, 1.0)
+    jobs = by_question["Pekerjaan (kategori PermenPAN-RB 14/2017)"]
+    assert [a for a, _, _ in jobs][:6] == ["PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya"]
 
 
 def test_suggestions_carry_only_day_service_and_text(runtime: Runtime) -> None:

@@ -97,7 +97,7 @@ def test_profile_values_are_checked_line_by_line(cli: CliRunner, cli_env: Path) 
     rows[0][11] = "X"  # jenis_kelamin
     rows[1][12] = 9  # usia
     rows[2][13] = "SD kelas 3"  # pendidikan
-    rows[3][14] = "Petani"  # pekerjaan
+    rows[3][14] = "Pedagang sayur"  # pekerjaan (Petani, Nelayan, Ibu rumah tangga are answers)
     path = write_csv(cli_env / "skm.csv", HEADER, rows, sep=";")
     result = cli("import-skm", str(path))
     assert result.code == 1

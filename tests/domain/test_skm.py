@@ -8,11 +8,16 @@ from typing import Any
 
 import pytest
 
+from domain.export import official_table
 from domain.rounding import round_half_up
 from domain.skm import (
     GRADES,
     PEKERJAAN,
+    PEKERJAAN_JAWABAN,
+    PEKERJAAN_RESMI,
     PENDIDIKAN,
+    PENDIDIKAN_JAWABAN,
+    PENDIDIKAN_RESMI,
     UNSUR,
     UNSUR_INFO,
     InvalidAnswers,
@@ -158,6 +163,31 @@ def test_unsur_names_and_options_match_the_domain_table_in_one_to_four_order(key
 def test_the_respondent_profile_options_are_those_of_the_domain() -> None:
     assert PENDIDIKAN == ("SD", "SMP", "SMA", "D1-D3", "S1", "S2", "S3")
     assert PEKERJAAN == ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya")
+
+
+def test_the_answers_of_rural_respondents_count_in_the_regulation_categories() -> None:
+    assert PENDIDIKAN_JAWABAN[0] == "Tidak sekolah"
+    assert {"Petani", "Nelayan", "Ibu rumah tangga"} <= set(PEKERJAAN_JAWABAN)
+    assert PEKERJAAN_JAWABAN[-1] == "Lainnya"
+    # Every answer offered has a category of the regulation.
+    assert {PENDIDIKAN_RESMI[v] for v in PENDIDIKAN_JAWABAN} == set(PENDIDIKAN)
+    assert {PEKERJAAN_RESMI[v] for v in PEKERJAAN_JAWABAN} == set(PEKERJAAN)
+    table = official_table(
+        "pekerjaan",
+        {"Petani": 3, "Nelayan": 2, "Ibu rumah tangga": 1, "Lainnya": 1, "PNS": 4, None: 1},
+        PEKERJAAN,
+        PEKERJAAN_RESMI,
+    )
+    counts = {line.label: line.count for line in table.lines}
+    assert counts["Lainnya"] == 7
+    assert counts["PNS"] == 4
+    assert counts[None] == 1
+    assert table.total == 12
+    schooling = official_table(
+        "pendidikan", {"Tidak sekolah": 5, "SD": 2}, PENDIDIKAN, PENDIDIKAN_RESMI
+    )
+    assert schooling.lines[0].label == "SD ke bawah"
+    assert schooling.lines[0].count == 7
 
 
 # --- the worked check ----------------------------------------------------------------------
