@@ -57,3 +57,5 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # Alembic announces its dialect on every start; operators need only its problems.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every job it adds and runs; the bot logs what the jobs do.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -27,6 +27,28 @@ from storage.tables import metadata
 from storage.uow import SqlUnitOfWork
 
 ENGINES = ("sqlite", "postgresql")
+NO_POSTGRES = "TEST_POSTGRES_URL tidak diatur: varian PostgreSQL dilewati"
+
+
+_SKIP_LINE = next(  # 0-based, as pytest keeps it
+    number
+    for number, line in enumerate(Path(__file__).read_text().splitlines())
+    if line.strip() == "pytest.skip(NO_POSTGRES)"
+)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Every PostgreSQL variant skipped for want of a server: one line of ``pytest -ra``.
+
+    Pytest groups skips by place and reason; the place is made the same for all of them
+    (this file), so that the summary says how many, not one line per test.
+    """
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2].endswith(NO_POSTGRES):
+        report.longrepr = (__file__, _SKIP_LINE, longrepr[2])
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +66,7 @@ def postgres_database() -> Iterator[str]:
     if not base:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("TEST_POSTGRES_URL harus diatur di CI: pengujian PostgreSQL wajib jalan")
-        pytest.skip("TEST_POSTGRES_URL tidak diatur: varian PostgreSQL dilewati")
+        pytest.skip(NO_POSTGRES)
     name = f"iku_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -130,3 +130,17 @@ def test_the_bot_api_base_url_setting_points_the_bot_elsewhere(runtime: Runtime)
 def test_a_bad_base_url_is_refused_clearly() -> None:
     with pytest.raises(SettingsError, match="TELEGRAM_API_BASE_URL"):
         load_settings(telegram_bot_token=TOKEN, telegram_api_base_url="ftp://x")
+
+
+def test_a_start_logs_no_scheduler_chatter(
+    runtime: Runtime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = runtime.settings
+    setup_logging(settings)
+    capsys.readouterr()
+    build_application(settings, runtime=runtime, rate_limit=False)
+    err = capsys.readouterr().err
+    assert "Adding job tentatively" not in err
+    # Its problems still reach the operator.
+    logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
+    assert "Run time of job was missed" in capsys.readouterr().err
