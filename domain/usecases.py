@@ -51,7 +51,8 @@ class IdmImportSummary:
         lines = [f"{f.source}: {f.inserted} baru, {f.updated} diperbarui" for f in self.files]
         for desa, record in self.items:
             lines.append(
-                f"  {desa.kode} {desa.nama} tahun {record.tahun}: IDM {record.score:.4f} "
+                f"  {desa.kode} {desa.nama} tahun {record.tahun}: IDM "
+                f"{format(record.score, '.4f').replace('.', ',')} "
                 f"({record.status.label})"
             )
         total = sum(f.inserted + f.updated for f in self.files)

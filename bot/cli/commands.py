@@ -14,15 +14,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from bot.cli.argparse_id import indonesian
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
-from bot.reports.iku import fmt_date_id, fmt_decimal, report_json, report_text
+from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
 from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.digest import IsoWeek
 from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
 from domain.export import export_data
 from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
+from domain.indicators import INDICATORS
 from domain.models import IdmRecord, IndicatorCode, SkmService
 from domain.period import Period
 from domain.report import iku_report
@@ -93,9 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     target = sub.add_parser("target", help="target tahunan indikator")
     target_sub = target.add_subparsers(dest="target_command", metavar="AKSI", required=True)
     tset = target_sub.add_parser("set", help="menetapkan target")
-    tset.add_argument("indicator", choices=[c.value for c in IndicatorCode], metavar="INDIKATOR")
-    tset.add_argument("year", type=_year, metavar="TAHUN")
-    tset.add_argument("value", type=_decimal, metavar="NILAI")
+    codes = "; ".join(f"{d.code.value} ({d.indikator}, {d.satuan})" for d in INDICATORS)
+    tset.add_argument(
+        "indicator",
+        choices=[c.value for c in IndicatorCode],
+        metavar="INDIKATOR",
+        help=f"kode indikator: {codes}".replace("%", "%%"),
+    )
+    tset.add_argument("year", type=_year, metavar="TAHUN", help="tahun target, mis. 2026")
+    tset.add_argument(
+        "value", type=_decimal, metavar="NILAI", help="nilai target dalam satuannya, mis. 77 atau 3"
+    )
     _kecamatan_option(tset)
     tlist = target_sub.add_parser("list", help="menampilkan target satu tahun")
     tlist.add_argument("year", type=_year, metavar="TAHUN")
@@ -293,7 +303,7 @@ def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
             uow.commit()
         print(
             f"Target {indicator.value} tahun {args.year} Kecamatan {kec.nama}: "
-            f"{fmt_decimal(args.value)}"
+            f"{fmt_in_unit(_DEFINITION[indicator], args.value)}"
         )
         return EXIT_OK
     with runtime.uow() as uow:
@@ -301,8 +311,12 @@ def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
     print(f"Target tahun {args.year} Kecamatan {kec.nama}:")
     for code in IndicatorCode:
         value = targets.get(code)
-        print(f"  {code.value:<22} {fmt_decimal(value) if value is not None else 'belum ada'}")
+        shown = fmt_in_unit(_DEFINITION[code], value) if value is not None else "belum ada"
+        print(f"  {code.value:<22} {shown}")
     return EXIT_OK
+
+
+_DEFINITION = {definition.code: definition for definition in INDICATORS}
 
 
 def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -555,7 +569,8 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``iku-bot``; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    with indonesian():
+        args = build_parser().parse_args(argv)
     if args.command == "doctor":  # checks the settings itself, and never writes
         from bot.cli.doctor import main as doctor
 

@@ -10,6 +10,7 @@ from babel.dates import format_date, format_datetime
 
 from domain.handling import HandlingResult
 from domain.idm import IdmStatus
+from domain.indicators import IndicatorDef
 from domain.models import IndicatorCode
 from domain.report import HandlingDetail, IkuReport, IkuRow
 from domain.skm import UNSUR, UNSUR_INFO
@@ -53,14 +54,21 @@ def fmt_datetime_id(moment: datetime) -> str:
 
 def fmt_amount(row: IkuRow, value: Decimal | None) -> str:
     """A target or realisasi in the indicator's unit: '50,00%', '87,50', '3 desa'."""
+    return fmt_in_unit(row.definition, value)
+
+
+def fmt_in_unit(definition: IndicatorDef, value: Decimal | None) -> str:
+    """A value of an indicator in its unit, the Indonesian way: '50,00%', '87,50', '3 desa'."""
     if value is None:
         return "-"
-    satuan = row.definition.satuan
+    satuan = definition.satuan
     if satuan == "%":
         return fmt_decimal(value, 2) + "%"
     if satuan == "NIK":
         return fmt_decimal(value, 2)
-    return f"{fmt_decimal(value, 0)} desa"
+    if value == value.to_integral_value():
+        return f"{fmt_decimal(value, 0)} {satuan}"
+    return f"{fmt_decimal(value.normalize())} {satuan}"
 
 
 def _capaian(row: IkuRow) -> str:

@@ -74,6 +74,9 @@ def test_import_idm_csv_counts_desa_mandiri_strictly_above_threshold(
     )
     imported = cli("import-idm", str(path))
     assert imported.code == 0, imported.err
+    # Scores in the Indonesian way, as everywhere else.
+    assert "tahun 2026: IDM 0,8156 (Mandiri)" in imported.out
+    assert "0.8156" not in imported.out
     cli("target", "set", "desa_mandiri", "2026", "4")
     report = cli("report", "--year", "2026", "--format", "json").json()
     mandiri = indicator(report, "desa_mandiri")
@@ -193,10 +196,49 @@ def test_report_table_prints_the_iku_table(cli: CliRunner) -> None:
     assert "Tidak ada kejadian pada periode ini" in result.out
 
 
-def test_target_set_rejects_an_unknown_indicator_with_usage_error(cli: CliRunner) -> None:
+def test_target_set_rejects_an_unknown_indicator_with_usage_error(
+    cli: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exc:
         cli("target", "set", "desa_hebat", "2026", "3")
     assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "penggunaan: iku-bot target set" in err
+    assert "pilihan 'desa_hebat' tidak dikenal (pilih salah satu: 'desa_mandiri'" in err
+    assert "invalid choice" not in err
+
+
+def test_help_speaks_indonesian_and_lists_the_indicator_codes(
+    cli: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli("target", "set", "--help")
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for english in ("usage:", "positional arguments", "options:", "show this help message"):
+        assert english not in out
+    assert "argumen:" in out
+    assert "menampilkan bantuan ini lalu keluar" in out
+    for code in ("desa_mandiri", "desa_tematik", "konflik_tertangani", "trantibum_tertangani"):
+        assert code in out
+    assert "skm (Hasil Survei Kepuasan Masyarakat, NIK)" in out
+    with pytest.raises(SystemExit):
+        cli("target")
+    assert "argumen berikut wajib diisi: AKSI" in capsys.readouterr().err
+
+
+def test_targets_print_in_their_unit_the_indonesian_way(cli: CliRunner) -> None:
+    assert "desa_mandiri tahun 2026 Kecamatan Larangan: 5 desa" in (
+        cli("target", "set", "desa_mandiri", "2026", "5").out
+    )
+    assert ": 77,50" in cli("target", "set", "skm", "2026", "77.5").out
+    assert ": 80,00%" in cli("target", "set", "konflik_tertangani", "2026", "80").out
+    listed = cli("target", "list", "2026").out
+    assert "5 desa" in listed
+    assert "77,50" in listed
+    assert "80,00%" in listed
+    assert "5,00" not in listed
+    assert "belum ada" in listed  # desa_tematik
 
 
 def test_an_unknown_kecamatan_is_explained(cli: CliRunner) -> None:
