@@ -469,13 +469,10 @@ CONSOLE_INTRO: Final = (
     "Konsol offline bot IKU: Anda berbicara dengan bot sebagai {nama} (ID Telegram {id}); "
     "tidak ada yang dikirim ke Telegram, data disimpan di basis data biasa.\n"
     "Ketik pesan atau /perintah (mulai dengan /start). Angka menekan tombol bernomor "
-    "pada pesan terakhir yang bertombol; awali dengan ' untuk mengirim angka sebagai teks "
-    "(mis. '2026). 'lokasi: -7.05, 113.47' membagikan lokasi, 'foto: BERKAS' dan "
+    "pesan terakhir (tanpa tombol: angka dikirim sebagai teks); awali dengan ' untuk "
+    "selalu mengirim angka sebagai teks (mis. '2026). 'lokasi: -7.05, 113.47' membagikan "
+    "lokasi, 'foto: BERKAS' dan "
     "'berkas: BERKAS' mengirim gambar atau dokumen. Ketik 'keluar' untuk selesai."
-)
-CONSOLE_NO_BUTTONS: Final = (
-    "Tidak ada tombol yang dapat ditekan saat ini. Untuk mengirim angka sebagai teks, "
-    "awali dengan tanda petik, misalnya '{angka}."
 )
 CONSOLE_BAD_NUMBER: Final = "Pilih nomor tombol 1 sampai {jumlah}."
 CONSOLE_LINK: Final = "Tautan (buka di peramban): {url}"

@@ -106,6 +106,7 @@ class _Console:
         self.out = out
         self.files_dir = files_dir
         self.file_ids = count(1)
+        self.names: dict[str, str] = {}  # file id -> name of the file this console sent
 
     # -- what the bot sends -------------------------------------------------------------
 
@@ -149,18 +150,26 @@ class _Console:
         self.write("\n".join(lines) + "\n")
 
     def _save(self, sent: SentMessage) -> str:
-        """Write a photo or document the bot sent; say where it is."""
-        if sent.content is None:
+        """Write a photo or document the bot sent; say where it is.
+
+        A photo sent again by its file id (an incident's evidence) is the file this
+        console sent earlier: it is saved as well, under its own name.
+        """
+        content = sent.content
+        known = self.names.get(sent.file_name or "")
+        if content is None and known is not None:
+            content = self.api.files.get(sent.file_name or "")
+        if content is None:
             return texts.CONSOLE_PHOTO_ID.format(file_id=sent.file_name or "-")
         if sent.kind == "photo":
-            name = f"foto-{sent.message_id}.png"
+            name = f"foto-{sent.message_id}-{known}" if known else f"foto-{sent.message_id}.png"
             jenis = "foto"
         else:
             name = Path(sent.file_name or "").name or f"berkas-{sent.message_id}"
             jenis = "berkas"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         path = self.files_dir / name
-        path.write_bytes(sent.content)
+        path.write_bytes(content)
         return texts.CONSOLE_SAVED.format(jenis=jenis, path=path)
 
     # -- what the person sends ----------------------------------------------------------
@@ -193,6 +202,7 @@ class _Console:
             return None
         file_id = f"konsol-{next(self.file_ids)}"
         self.api.files[file_id] = path.read_bytes()
+        self.names[file_id] = path.name
         return file_id, self.api.files[file_id]
 
     async def send_photo(self, spec: str) -> None:
@@ -216,10 +226,12 @@ class _Console:
         await self._feed(message_update(self.user, self.chat, document=document))
 
     async def press(self, text: str) -> None:
-        """Press button number ``text`` of the message shown last with buttons."""
-        target = self.api.last_with_buttons(self.chat.id)
+        """Press button number ``text`` of the last message, or send the number as text
+        when the last message has no buttons (an age, a year, a population)."""
+        shown = self.api.to_chat(self.chat.id)
+        target = shown[-1] if shown and shown[-1].buttons else None
         if target is None:
-            self.note(texts.CONSOLE_NO_BUTTONS.format(angka=text))
+            await self.send_text(text)
             return
         buttons = _buttons(target)
         number = int(text)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
+import select
 import shutil
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -79,12 +83,11 @@ async def test_daftar_by_numbered_buttons_stores_a_pending_user(console: Console
     assert stored.jabatan == "Kaur Umum"
 
 
-async def test_a_number_with_no_buttons_shown_is_explained(console: ConsoleRun) -> None:
+async def test_a_number_with_no_buttons_shown_is_sent_as_text(console: ConsoleRun) -> None:
     code, out = await console(["1"])
     assert code == 0
-    assert "(konsol) Tidak ada tombol yang dapat ditekan saat ini." in out
-    assert "'1" in out  # how to send the number as text instead
-    assert "Tidak ada isian" not in out  # nothing went to the bot
+    assert "> 1\nTidak ada isian yang sedang berjalan." in out  # the bot got "1"
+    assert "(konsol)" not in out
 
 
 async def test_a_number_beyond_the_buttons_is_explained_and_nothing_pressed(
@@ -95,12 +98,14 @@ async def test_a_number_beyond_the_buttons_is_explained_and_nothing_pressed(
     assert "Seksi Anda:" in out  # the next number still pressed a button of the question
 
 
-async def test_buttons_pressed_once_are_gone_so_a_number_is_explained(
+async def test_a_number_typed_where_the_last_message_has_no_buttons_is_an_answer(
     console: ConsoleRun,
 ) -> None:
+    # The role is pressed (1); the name question has no buttons, so "2" is the answer.
     _, out = await console(["/daftar", "1", "2"])
     assert "Tulis nama lengkap Anda" in out
-    assert out.count("(konsol) Tidak ada tombol yang dapat ditekan saat ini.") == 1
+    assert "> 2\nNama harus 3-100 karakter." in out
+    assert "(konsol)" not in out
 
 
 async def test_a_quoted_number_is_sent_as_text(console: ConsoleRun) -> None:
@@ -204,3 +209,77 @@ async def test_in_a_terminal_the_console_prompts_instead_of_echoing(console_env:
     text = out.getvalue()
     assert "> Selamat datang di bot IKU" in text  # the prompt, then the bot's answer
     assert "> /start" not in text
+
+
+async def test_an_incidents_photo_shown_again_is_saved_in_the_console_folder(
+    console: ConsoleRun, console_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADMIN_TELEGRAM_IDS", "42")
+    (console_env / "bukti.jpg").write_bytes(b"\xff\xd8\xff\xe0 foto bukti")
+    report = [
+        "/lapor",
+        "2",  # Trantibum
+        "1",  # the first desa
+        "1",  # Hari ini
+        "1",  # the first category
+        "Warga melaporkan keributan di pasar desa pada malam hari.",
+        "1",  # no location
+        "foto: bukti.jpg",
+        "1",  # Selesai
+        "1",  # Kirim
+        "/tindaklanjut TB-2026-0001",
+    ]
+    _, out = await console([*report, "4"])  # Lihat foto dan lokasi, the card's 4th button
+    card = out[out.rindex("> /tindaklanjut") :]
+    assert "[4] Lihat foto" in card
+    saved = list((console_env / "data" / "konsol").glob("foto-*-bukti.jpg"))
+    assert len(saved) == 1
+    assert saved[0].read_bytes() == b"\xff\xd8\xff\xe0 foto bukti"
+    assert f"[foto disimpan di data/konsol/{saved[0].name}]" in out
+    assert "[foto konsol-" not in out
+
+
+def test_through_a_pipe_each_turns_output_arrives_before_the_next_line(
+    console_env: Path,
+) -> None:
+    """A program that waits for each answer before it types the next line."""
+    env = {**os.environ, "PYTHONUNBUFFERED": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--user-id", "42"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=console_env,
+        env=env,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    stdout = process.stdout
+    received = b""
+
+    def wait_for(text: str, seconds: float = 60) -> None:
+        nonlocal received
+        deadline = time.monotonic() + seconds
+        while text.encode() not in received:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} did not arrive: {received[-500:]!r}"
+            ready, _, _ = select.select([stdout], [], [], left)
+            if ready:
+                chunk = os.read(stdout.fileno(), 65536)
+                assert chunk, f"the console ended early: {received[-500:]!r}"
+                received += chunk
+
+    try:
+        wait_for("Ketik 'keluar' untuk selesai.")
+        process.stdin.write(b"/start\n")
+        process.stdin.flush()
+        wait_for("Perangkat desa dan staf kecamatan: daftar dengan /daftar.")
+        process.stdin.write(b"/daftar\n")
+        process.stdin.flush()
+        wait_for("[3] Perangkat desa")  # the buttons, the last line of the turn
+        process.stdin.write(b"keluar\n")
+        process.stdin.flush()
+        wait_for("Konsol selesai.")
+    finally:
+        process.kill()
+        process.wait()
