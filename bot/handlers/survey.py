@@ -1,4 +1,4 @@
-"""The citizens' SKM questionnaire (/skm, /start skm_<kode>), /qr and /layanan.
+"""The citizens' SKM questionnaire (/skm, /start skm_<kode>) and its QR codes (/qr).
 
 The questionnaire is anonymous: the answers go to ``skm_response`` (no Telegram id),
 the conversation state (draft) is deleted in the same transaction, and a keyed hash
@@ -11,8 +11,6 @@ question is stale by construction and never answers the current one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot import texts
 from bot.conversation import (
     Button,
@@ -20,12 +18,10 @@ from bot.conversation import (
     Ctx,
     Input,
     InputKind,
-    Keyboard,
     Registry,
     Step,
     rows,
 )
-from bot.conversation.callbacks import RecordButton, StaleButton, Switch
 from bot.conversation.dialog import Flow
 from bot.formatting import h
 from bot.reports.qr import qr_png, survey_link
@@ -41,9 +37,8 @@ from domain.survey import (
     parse_age,
     submit_survey,
 )
-from domain.usecases import SERVICE_CODE, add_service, update_service
 
-__all__ = ["register", "SurveyFlow", "ServiceFlow"]
+__all__ = ["register", "SurveyFlow"]
 
 DEEP_LINK = "skm"
 BACK = "back"
@@ -385,199 +380,13 @@ def _qr(ctx: Ctx, args: list[str]) -> None:
     message.photo = qr_png(link)
 
 
-# -- /layanan -----------------------------------------------------------------------------
-
-
-def _population_text(population: int | None) -> str:
-    return "-" if population is None else f"{population:,}".replace(",", ".")
-
-
-def _services_view(ctx: Ctx) -> tuple[str, Keyboard]:
-    services = ctx.uow.skm.list_services(ctx.kecamatan.id)
-    lines = [texts.SERVICES_HEADER.format(kecamatan=h(ctx.kecamatan.nama))]
-    keyboard: Keyboard = []
-    if not services:
-        lines.append(texts.SERVICES_NONE)
-    for number, service in enumerate(services, start=1):
-        lines.append(
-            texts.SERVICE_LINE.format(
-                number=number,
-                nama=h(service.nama),
-                kode=h(service.kode),
-                populasi=_population_text(service.population),
-                status=texts.SERVICE_ACTIVE if service.active else texts.SERVICE_INACTIVE,
-            )
-        )
-        if service.active:
-            keyboard.append(
-                [ServiceSwitch(service.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")]
-            )
-        else:
-            keyboard.append(
-                [ServiceSwitch(service.id, Switch.ON).button(f"{number}. {texts.ENABLE}")]
-            )
-    if services:
-        lines += ["", texts.SERVICES_FOOTER]
-    keyboard.append([ServiceAdd().button(texts.SERVICE_ADD)])
-    return "\n".join(lines), keyboard
-
-
-def _layanan(ctx: Ctx, args: list[str]) -> None:
-    """The services of the kecamatan, with add and (de)activate buttons."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    text, keyboard = _services_view(ctx)
-    ctx.say(text, keyboard)
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceAdd(RecordButton):
-    """Tambah layanan, under the list of services."""
-
-    kind = "la"
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceSwitch(RecordButton):
-    """Nonaktifkan / Aktifkan a service."""
-
-    kind = "ly"
-    service_id: int
-    switch: Switch
-
-
-def _add_service(ctx: Ctx, pressed: ServiceAdd) -> None:
-    """Start the flow that adds a service."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    ctx.start(ServiceFlow, {"kecamatan_id": ctx.kecamatan.id})
-
-
-def _switch_service(ctx: Ctx, pressed: ServiceSwitch) -> None:
-    """(De)activate a service of this kecamatan."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    service = ctx.uow.skm.get_service(pressed.service_id)
-    if service is None or service.kecamatan_id != ctx.kecamatan.id:
-        raise StaleButton
-    changed = update_service(
-        ctx.uow,
-        kecamatan_id=ctx.kecamatan.id,
-        kode=service.kode,
-        active=pressed.switch is Switch.ON,
-        actor=f"tg:{ctx.telegram_id}",
-    )
-    done = texts.SERVICE_ENABLED if changed.active else texts.SERVICE_DISABLED
-    ctx.toast = done.format(nama=changed.nama)
-    text, keyboard = _services_view(ctx)
-    ctx.edit_pressed(text, keyboard)
-
-
-def _kode_prompt(ctx: Ctx) -> None:
-    """Ask the code."""
-    ctx.say(texts.SERVICE_ASK_KODE)
-
-
-def _kode(ctx: Ctx, given: Input) -> None:
-    """A free, well-formed code (checked now rather than after three questions)."""
-    kode = given.text.strip().lower()
-    if not SERVICE_CODE.fullmatch(kode):
-        raise InvalidInput(texts.SERVICE_BAD_KODE)
-    taken = ctx.uow.skm.get_service_by_code(_kecamatan_id(ctx), kode)
-    if taken is not None:
-        raise InvalidInput(texts.SERVICE_KODE_TAKEN.format(kode=h(kode), nama=h(taken.nama)))
-    ctx.data["kode"] = kode
-    ctx.goto("nama")
-
-
-def _nama_prompt(ctx: Ctx) -> None:
-    """Ask the name."""
-    ctx.say(texts.SERVICE_ASK_NAMA, [_back_row()])
-
-
-def _nama(ctx: Ctx, given: Input) -> None:
-    """A free name (the use case checks its length again)."""
-    if given.kind is InputKind.CHOICE:
-        _choice(given, {BACK})
-        ctx.goto("kode")
-        return
-    nama = " ".join(given.text.split())
-    taken = ctx.uow.skm.find_service_by_name(_kecamatan_id(ctx), nama)
-    if taken is not None:
-        raise InvalidInput(texts.SERVICE_NAMA_TAKEN.format(nama=h(taken.nama)))
-    ctx.data["nama"] = nama
-    ctx.goto("populasi")
-
-
-def _populasi_prompt(ctx: Ctx) -> None:
-    """Ask the yearly population (optional)."""
-    ctx.say(texts.SERVICE_ASK_POPULASI, [[Button(texts.SKIP, SKIP)], _back_row()])
-
-
-def _populasi(ctx: Ctx, given: Input) -> None:
-    """A whole number (dots as thousands separators allowed), or Lewati; then add."""
-    population: int | None = None
-    if given.kind is InputKind.CHOICE:
-        if _choice(given, {SKIP, BACK}) == BACK:
-            ctx.goto("nama")
-            return
-    else:
-        digits = given.text.strip().replace(".", "").replace(" ", "")
-        if not digits.isascii() or not digits.isdigit():
-            raise InvalidInput(texts.SERVICE_BAD_POPULASI)
-        population = int(digits)
-    data = dict(ctx.data)
-    ctx.end()
-    service = add_service(
-        ctx.uow,
-        kecamatan_id=int(data["kecamatan_id"]),
-        kode=str(data["kode"]),
-        nama=str(data["nama"]),
-        population=population,
-        actor=f"tg:{ctx.telegram_id}",
-    )
-    link = survey_link(ctx.services.bot_username, service.kode)
-    ctx.say(texts.SERVICE_ADDED.format(nama=h(service.nama), kode=h(service.kode), link=h(link)))
-
-
-class ServiceFlow(Flow):
-    """Add an SKM service."""
-
-    name = "layanan"
-    title = "layanan baru"
-    first = "kode"
-    steps = {
-        "kode": Step(_kode_prompt, _kode, frozenset({InputKind.TEXT}), hint=texts.SERVICE_BAD_KODE),
-        "nama": Step(
-            _nama_prompt,
-            _nama,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SERVICE_ASK_NAMA,
-        ),
-        "populasi": Step(
-            _populasi_prompt,
-            _populasi,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SERVICE_POPULASI_HINT,
-        ),
-    }
-
-
 def register(registry: Registry) -> None:
-    """/skm (and its deep link), /qr, /layanan and their buttons."""
+    """/skm (and its deep link) and /qr."""
     registry.flow(SurveyFlow.typed())
-    registry.flow(ServiceFlow.typed())
     registry.command(
         CommandSpec("skm", _skm, "Isi survei kepuasan layanan", action=Action.ANSWER_SKM)
     )
     registry.command(
         CommandSpec("qr", _qr, "Kode QR survei kepuasan per layanan", action=Action.MANAGE_SERVICES)
     )
-    registry.command(
-        CommandSpec(
-            "layanan",
-            _layanan,
-            "Daftar layanan SKM: tambah, aktifkan, nonaktifkan",
-            action=Action.MANAGE_SERVICES,
-        )
-    )
-    registry.button(ServiceAdd, _add_service)
-    registry.button(ServiceSwitch, _switch_service)
     registry.deep_link(DEEP_LINK, _skm_link)
