@@ -12,6 +12,7 @@ from bot.handlers import (
     records,
     registration,
     reports,
+    services,
     survey,
 )
 
@@ -27,6 +28,7 @@ def build_registry() -> Registry:
     nihil.register(registry)
     records.register(registry)
     survey.register(registry)
+    services.register(registry)
     reports.register(registry)
     registration.register(registry)
     groups.register(registry)

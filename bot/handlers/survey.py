@@ -1,9 +1,10 @@
-"""The citizens' SKM questionnaire (/skm, /start skm_<kode>), /qr and /layanan.
+"""The citizens' SKM questionnaire (/skm, /start skm_<kode>) and its QR codes (/qr).
 
 The questionnaire is anonymous: the answers go to ``skm_response`` (no Telegram id),
 the conversation state (draft) is deleted in the same transaction, and a keyed hash
 in its own table allows one response per person, service and semester
-(``domain.survey.submit_survey``).
+(``domain.survey.submit_survey``). The draft holds the answers only: no Telegram id,
+no name, and the suggestion is stored with the response, never with the draft.
 
 Every question is its own step (``q1`` ... ``q9``), so that a button of an earlier
 question is stale by construction and never answers the current one.
@@ -11,6 +12,7 @@ question is stale by construction and never answers the current one.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from bot import texts
@@ -18,15 +20,15 @@ from bot.conversation import (
     Button,
     CommandSpec,
     Ctx,
+    Flow,
     Input,
     InputKind,
-    Keyboard,
     Registry,
+    StaleDraft,
     Step,
+    back_row,
     rows,
 )
-from bot.conversation.callbacks import RecordButton, StaleButton, Switch
-from bot.conversation.dialog import Flow
 from bot.formatting import h
 from bot.reports.qr import qr_png, survey_link
 from domain.errors import InvalidInput
@@ -41,18 +43,53 @@ from domain.survey import (
     parse_age,
     submit_survey,
 )
-from domain.usecases import SERVICE_CODE, add_service, update_service
 
-__all__ = ["register", "SurveyFlow", "ServiceFlow"]
+__all__ = ["register", "SKM", "SkmStep", "SkmAnswers"]
 
 DEEP_LINK = "skm"
-BACK = "back"
+BACK = "back"  # the value of back_row()'s Kembali
 SKIP = "skip"
-QUESTION_STEPS: tuple[str, ...] = tuple(f"q{number}" for number in range(1, len(UNSUR) + 1))
 
 
-def _back_row() -> list[Button]:
-    return [Button(texts.BACK, BACK)]
+class SkmStep(enum.StrEnum):
+    CONSENT = "consent"
+    SERVICE = "service"
+    JK = "jk"
+    USIA = "usia"
+    PENDIDIKAN = "pendidikan"
+    PEKERJAAN = "pekerjaan"
+    Q1 = "q1"
+    Q2 = "q2"
+    Q3 = "q3"
+    Q4 = "q4"
+    Q5 = "q5"
+    Q6 = "q6"
+    Q7 = "q7"
+    Q8 = "q8"
+    Q9 = "q9"
+    SARAN = "saran"
+
+
+# One step per unsur, in the order of UNSUR (a tenth unsur needs a Q10 above).
+QUESTIONS: tuple[SkmStep, ...] = tuple(SkmStep(f"q{n}") for n in range(1, len(UNSUR) + 1))
+
+
+@dataclass(slots=True)
+class SkmAnswers:
+    """The questionnaire as far as it has been answered (anonymous: no Telegram id)."""
+
+    kecamatan_id: int | None = None
+    service_id: int | None = None
+    layanan: str | None = None  # the service's name, for the texts
+    jenis_kelamin: str | None = None
+    usia: int | None = None
+    pendidikan: str | None = None
+    pekerjaan: str | None = None
+    answers: dict[str, int] | None = None  # unsur -> score 1-4
+
+
+def _a(ctx: Ctx) -> SkmAnswers:
+    return ctx.answers(SkmAnswers)
 
 
 def _active_services(ctx: Ctx, kecamatan_id: int) -> list[SkmService]:
@@ -60,7 +97,10 @@ def _active_services(ctx: Ctx, kecamatan_id: int) -> list[SkmService]:
 
 
 def _kecamatan_id(ctx: Ctx) -> int:
-    return int(ctx.data["kecamatan_id"])
+    kecamatan_id = _a(ctx).kecamatan_id
+    if kecamatan_id is None:
+        raise StaleDraft
+    return kecamatan_id
 
 
 def _answered(ctx: Ctx, question: str, label: str) -> None:
@@ -80,9 +120,10 @@ def _choice(given: Input, allowed: set[str] | frozenset[str]) -> str:
 
 def _consent_prompt(ctx: Ctx) -> None:
     """Short intro and consent."""
+    a = _a(ctx)
     text = texts.SKM_INTRO.format(kecamatan=h(ctx.kecamatan.nama))
-    if ctx.data.get("service_id") is not None:
-        text += "\n" + texts.SKM_INTRO_SERVICE.format(layanan=h(ctx.data["layanan"]))
+    if a.service_id is not None:
+        text += "\n" + texts.SKM_INTRO_SERVICE.format(layanan=h(a.layanan or ""))
     ctx.say(text, [[Button(texts.SKM_AGREE, "yes"), Button(texts.NO, "no")]])
 
 
@@ -92,7 +133,12 @@ def _consent(ctx: Ctx, given: Input) -> None:
         ctx.end()
         ctx.say(texts.SKM_DECLINED)
         return
-    ctx.goto("jk" if ctx.data.get("service_id") is not None else "service")
+    if _a(ctx).service_id is not None:
+        # The link named the service: not asked (Kembali from the profile still offers
+        # the list, so the step is not skipped in the flow's order).
+        ctx.goto(SkmStep.JK)
+        return
+    ctx.next()
 
 
 def _service_prompt(ctx: Ctx) -> None:
@@ -112,9 +158,10 @@ def _service(ctx: Ctx, given: Input) -> None:
     service = ctx.uow.skm.get_service(int(given.text))
     if service is None or service.kecamatan_id != _kecamatan_id(ctx) or not service.active:
         raise InvalidInput(texts.SKM_SERVICE_GONE)
-    ctx.data.update(service_id=service.id, layanan=service.nama)
+    a = _a(ctx)
+    a.service_id, a.layanan = service.id, service.nama
     _answered(ctx, texts.SKM_ASK_SERVICE, service.nama)
-    ctx.goto("jk")
+    ctx.next()
 
 
 # -- profile ------------------------------------------------------------------------------
@@ -122,18 +169,18 @@ def _service(ctx: Ctx, given: Input) -> None:
 
 def _already(ctx: Ctx) -> bool:
     """End at once when this person already answered for the service this semester."""
-    service_id = ctx.data.get("service_id")
-    if service_id is None or not already_answered(
+    a = _a(ctx)
+    if a.service_id is None or not already_answered(
         ctx.uow,
         kecamatan_id=ctx.kecamatan.id,
         telegram_id=ctx.telegram_id,
-        service_id=int(service_id),
+        service_id=a.service_id,
         secret=ctx.services.skm_secret,
         day=ctx.now.date(),
     ):
         return False
     ctx.end()
-    ctx.say(texts.SKM_ALREADY_EARLY.format(layanan=h(ctx.data.get("layanan", ""))))
+    ctx.say(texts.SKM_ALREADY_EARLY.format(layanan=h(a.layanan or "")))
     return True
 
 
@@ -142,67 +189,67 @@ def _jk_prompt(ctx: Ctx) -> None:
     if _already(ctx):
         return
     buttons = [Button(label, code) for code, label in JENIS_KELAMIN.items()]
-    ctx.say(texts.SKM_ASK_JK, [buttons, _back_row()])
+    ctx.say(texts.SKM_ASK_JK, [buttons, back_row()])
 
 
 def _jk(ctx: Ctx, given: Input) -> None:
     """Keep L or P."""
     value = _choice(given, {*JENIS_KELAMIN, BACK})
     if value == BACK:
-        ctx.goto("service")
+        ctx.back()
         return
-    ctx.data["jenis_kelamin"] = value
+    _a(ctx).jenis_kelamin = value
     _answered(ctx, texts.SKM_ASK_JK, JENIS_KELAMIN[value])
-    ctx.goto("usia")
+    ctx.next()
 
 
 def _usia_prompt(ctx: Ctx) -> None:
     """Age, typed."""
-    ctx.say(texts.SKM_ASK_USIA, [_back_row()])
+    ctx.say(texts.SKM_ASK_USIA, [back_row()])
 
 
 def _usia(ctx: Ctx, given: Input) -> None:
     """A whole number of years, 15-100; or Kembali."""
     if given.kind is InputKind.CHOICE:
         _choice(given, {BACK})
-        ctx.goto("jk")
+        ctx.back()
         return
-    ctx.data["usia"] = parse_age(given.text)
-    ctx.goto("pendidikan")
+    _a(ctx).usia = parse_age(given.text)
+    ctx.next()
 
 
 def _pendidikan_prompt(ctx: Ctx) -> None:
     """Education, buttons."""
     buttons = [Button(value, value) for value in PENDIDIKAN]
-    ctx.say(texts.SKM_ASK_PENDIDIKAN, [*rows(buttons, 4), _back_row()])
+    ctx.say(texts.SKM_ASK_PENDIDIKAN, [*rows(buttons, 4), back_row()])
 
 
 def _pendidikan(ctx: Ctx, given: Input) -> None:
     """Keep the education."""
     value = _choice(given, {*PENDIDIKAN, BACK})
     if value == BACK:
-        ctx.goto("usia")
+        ctx.back()
         return
-    ctx.data["pendidikan"] = value
+    _a(ctx).pendidikan = value
     _answered(ctx, texts.SKM_ASK_PENDIDIKAN, value)
-    ctx.goto("pekerjaan")
+    ctx.next()
 
 
 def _pekerjaan_prompt(ctx: Ctx) -> None:
     """Occupation, buttons."""
     buttons = [Button(value, value) for value in PEKERJAAN]
-    ctx.say(texts.SKM_ASK_PEKERJAAN, [*rows(buttons, 3), _back_row()])
+    ctx.say(texts.SKM_ASK_PEKERJAAN, [*rows(buttons, 3), back_row()])
 
 
 def _pekerjaan(ctx: Ctx, given: Input) -> None:
     """Keep the occupation, then the first question."""
     value = _choice(given, {*PEKERJAAN, BACK})
     if value == BACK:
-        ctx.goto("pendidikan")
+        ctx.back()
         return
-    ctx.data["pekerjaan"] = value
+    _a(ctx).pekerjaan = value
     _answered(ctx, texts.SKM_ASK_PEKERJAAN, value)
-    ctx.goto(QUESTION_STEPS[0])
+    ctx.next()
 
 
 # -- the nine questions -------------------------------------------------------------------
@@ -221,22 +268,21 @@ def _question_step(index: int) -> Step:
 
     def prompt(ctx: Ctx) -> None:
         text = question
-        previous = ctx.data.get("answers", {}).get(key)
+        previous = (_a(ctx).answers or {}).get(key)
         if previous is not None:
             text += texts.SKM_PREVIOUS.format(label=h(info.label(int(previous))))
         options = [[Button(label, str(score))] for score, label in enumerate(info.options, 1)]
-        ctx.say(text, [*options, _back_row()])
+        ctx.say(text, [*options, back_row()])
 
     def handle(ctx: Ctx, given: Input) -> None:
         value = _choice(given, SCORES | {BACK})
         if value == BACK:
-            ctx.goto(QUESTION_STEPS[index - 1] if index > 0 else "pekerjaan")
+            ctx.back()  # the previous question; from the first, the occupation
             return
-        answers = dict(ctx.data.get("answers", {}))
-        answers[key] = int(value)
-        ctx.data["answers"] = answers
+        a = _a(ctx)
+        a.answers = {**(a.answers or {}), key: int(value)}
         _answered(ctx, question, info.label(int(value)))
-        ctx.goto(QUESTION_STEPS[index + 1] if index + 1 < len(UNSUR) else "saran")
+        ctx.next()  # the next question; after the last, the suggestion
 
     return Step(prompt, handle)
 
@@ -246,7 +292,7 @@ def _question_step(index: int) -> Step:
 
 def _saran_prompt(ctx: Ctx) -> None:
     """Optional suggestion."""
-    ctx.say(texts.SKM_ASK_SARAN, [[Button(texts.SKIP, SKIP)], _back_row()])
+    ctx.say(texts.SKM_ASK_SARAN, [[Button(texts.SKIP, SKIP)], back_row()])
 
 
 def _saran(ctx: Ctx, given: Input) -> None:
@@ -254,7 +300,7 @@ def _saran(ctx: Ctx, given: Input) -> None:
     saran: str | None = None
     if given.kind is InputKind.CHOICE:
         if _choice(given, {SKIP, BACK}) == BACK:
-            ctx.goto(QUESTION_STEPS[-1])
+            ctx.back()
             return
     else:
         saran = clean_saran(given.text)
@@ -263,22 +309,24 @@ def _saran(ctx: Ctx, given: Input) -> None:
 
 def _submit(ctx: Ctx, saran: str | None) -> None:
     """Store the response and end the conversation in one transaction."""
-    service = ctx.uow.skm.get_service(int(ctx.data["service_id"]))
+    a = _a(ctx)
+    service = ctx.uow.skm.get_service(a.service_id) if a.service_id is not None else None
     if service is None or not service.active:
         # Deactivated while the person was answering: choose again, keep the answers.
         ctx.say(texts.SKM_SERVICE_GONE)
-        ctx.data.pop("service_id", None)
-        ctx.goto("service")
+        a.service_id = None
+        ctx.goto(SkmStep.SERVICE)
         return
-    data = dict(ctx.data)
-    kecamatan_id = int(data["kecamatan_id"])
+    kecamatan_id = _kecamatan_id(ctx)
+    if a.jenis_kelamin is None or a.usia is None or a.pendidikan is None or a.pekerjaan is None:
+        raise StaleDraft
     survey = SurveyAnswers(
         service_id=service.id,
-        jenis_kelamin=str(data["jenis_kelamin"]),
-        usia=int(data["usia"]),
-        pendidikan=str(data["pendidikan"]),
-        pekerjaan=str(data["pekerjaan"]),
-        answers={key: int(value) for key, value in dict(data.get("answers", {})).items()},
+        jenis_kelamin=a.jenis_kelamin,
+        usia=a.usia,
+        pendidikan=a.pendidikan,
+        pekerjaan=a.pekerjaan,
+        answers={key: int(value) for key, value in (a.answers or {}).items()},
         saran=saran,
     )
     ctx.end()
@@ -300,32 +348,32 @@ def _submit(ctx: Ctx, saran: str | None) -> None:
     ctx.say(texts.SKM_THANKS.format(layanan=h(service.nama), kecamatan=h(ctx.kecamatan.nama)))
 
 
-class SurveyFlow(Flow):
-    """The SKM questionnaire."""
-
-    name = "skm"
-    title = "survei kepuasan"
-    first = "consent"
-    steps = {
-        "consent": Step(_consent_prompt, _consent),
-        "service": Step(_service_prompt, _service),
-        "jk": Step(_jk_prompt, _jk),
-        "usia": Step(
-            _usia_prompt,
-            _usia,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SKM_USIA_HINT,
-        ),
-        "pendidikan": Step(_pendidikan_prompt, _pendidikan),
-        "pekerjaan": Step(_pekerjaan_prompt, _pekerjaan),
-        **{step: _question_step(index) for index, step in enumerate(QUESTION_STEPS)},
-        "saran": Step(
-            _saran_prompt,
-            _saran,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SKM_SARAN_HINT,
-        ),
-    }
+_CHOICE_TEXT = frozenset({InputKind.TEXT, InputKind.CHOICE})
+SKM: Flow[SkmStep, SkmAnswers] = Flow(
+    name="skm",
+    title="survei kepuasan",
+    answers=SkmAnswers,
+    order=(
+        SkmStep.CONSENT,
+        SkmStep.SERVICE,
+        SkmStep.JK,
+        SkmStep.USIA,
+        SkmStep.PENDIDIKAN,
+        SkmStep.PEKERJAAN,
+        *QUESTIONS,
+        SkmStep.SARAN,
+    ),
+    steps={
+        SkmStep.CONSENT: Step(_consent_prompt, _consent),
+        SkmStep.SERVICE: Step(_service_prompt, _service),
+        SkmStep.JK: Step(_jk_prompt, _jk),
+        SkmStep.USIA: Step(_usia_prompt, _usia, _CHOICE_TEXT, hint=texts.SKM_USIA_HINT),
+        SkmStep.PENDIDIKAN: Step(_pendidikan_prompt, _pendidikan),
+        SkmStep.PEKERJAAN: Step(_pekerjaan_prompt, _pekerjaan),
+        **{step: _question_step(index) for index, step in enumerate(QUESTIONS)},
+        SkmStep.SARAN: Step(_saran_prompt, _saran, _CHOICE_TEXT, hint=texts.SKM_SARAN_HINT),
+    },
+)
 
 
 def _open_survey(ctx: Ctx, kode: str | None) -> None:
@@ -337,14 +385,14 @@ def _open_survey(ctx: Ctx, kode: str | None) -> None:
         if allowed(ctx.user, Action.MANAGE_SERVICES):
             ctx.say(texts.SKM_NOT_OPEN_HINT)
         return
-    data: dict[str, object] = {"kecamatan_id": kecamatan_id}
+    answers = SkmAnswers(kecamatan_id=kecamatan_id)
     if kode is not None:
         chosen = ctx.uow.skm.get_service_by_code(kecamatan_id, kode)
         if chosen is not None and chosen.active:
-            data.update(service_id=chosen.id, layanan=chosen.nama)
+            answers.service_id, answers.layanan = chosen.id, chosen.nama
         else:
             ctx.say(texts.SKM_UNKNOWN_SERVICE.format(kode=h(kode)))
-    ctx.start(SurveyFlow, data)
+    ctx.start(SKM, answers)
 
 
 def _skm(ctx: Ctx, args: list[str]) -> None:
@@ -385,199 +433,13 @@ def _qr(ctx: Ctx, args: list[str]) -> None:
     message.photo = qr_png(link)
 
 
-# -- /layanan -----------------------------------------------------------------------------
-
-
-def _population_text(population: int | None) -> str:
-    return "-" if population is None else f"{population:,}".replace(",", ".")
-
-
-def _services_view(ctx: Ctx) -> tuple[str, Keyboard]:
-    services = ctx.uow.skm.list_services(ctx.kecamatan.id)
-    lines = [texts.SERVICES_HEADER.format(kecamatan=h(ctx.kecamatan.nama))]
-    keyboard: Keyboard = []
-    if not services:
-        lines.append(texts.SERVICES_NONE)
-    for number, service in enumerate(services, start=1):
-        lines.append(
-            texts.SERVICE_LINE.format(
-                number=number,
-                nama=h(service.nama),
-                kode=h(service.kode),
-                populasi=_population_text(service.population),
-                status=texts.SERVICE_ACTIVE if service.active else texts.SERVICE_INACTIVE,
-            )
-        )
-        if service.active:
-            keyboard.append(
-                [ServiceSwitch(service.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")]
-            )
-        else:
-            keyboard.append(
-                [ServiceSwitch(service.id, Switch.ON).button(f"{number}. {texts.ENABLE}")]
-            )
-    if services:
-        lines += ["", texts.SERVICES_FOOTER]
-    keyboard.append([ServiceAdd().button(texts.SERVICE_ADD)])
-    return "\n".join(lines), keyboard
-
-
-def _layanan(ctx: Ctx, args: list[str]) -> None:
-    """The services of the kecamatan, with add and (de)activate buttons."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    text, keyboard = _services_view(ctx)
-    ctx.say(text, keyboard)
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceAdd(RecordButton):
-    """Tambah layanan, under the list of services."""
-
-    kind = "la"
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceSwitch(RecordButton):
-    """Nonaktifkan / Aktifkan a service."""
-
-    kind = "ly"
-    service_id: int
-    switch: Switch
-
-
-def _add_service(ctx: Ctx, pressed: ServiceAdd) -> None:
-    """Start the flow that adds a service."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    ctx.start(ServiceFlow, {"kecamatan_id": ctx.kecamatan.id})
-
-
-def _switch_service(ctx: Ctx, pressed: ServiceSwitch) -> None:
-    """(De)activate a service of this kecamatan."""
-    require(ctx.user, Action.MANAGE_SERVICES)
-    service = ctx.uow.skm.get_service(pressed.service_id)
-    if service is None or service.kecamatan_id != ctx.kecamatan.id:
-        raise StaleButton
-    changed = update_service(
-        ctx.uow,
-        kecamatan_id=ctx.kecamatan.id,
-        kode=service.kode,
-        active=pressed.switch is Switch.ON,
-        actor=f"tg:{ctx.telegram_id}",
-    )
-    done = texts.SERVICE_ENABLED if changed.active else texts.SERVICE_DISABLED
-    ctx.toast = done.format(nama=changed.nama)
-    text, keyboard = _services_view(ctx)
-    ctx.edit_pressed(text, keyboard)
-
-
-def _kode_prompt(ctx: Ctx) -> None:
-    """Ask the code."""
-    ctx.say(texts.SERVICE_ASK_KODE)
-
-
-def _kode(ctx: Ctx, given: Input) -> None:
-    """A free, well-formed code (checked now rather than after three questions)."""
-    kode = given.text.strip().lower()
-    if not SERVICE_CODE.fullmatch(kode):
-        raise InvalidInput(texts.SERVICE_BAD_KODE)
-    taken = ctx.uow.skm.get_service_by_code(_kecamatan_id(ctx), kode)
-    if taken is not None:
-        raise InvalidInput(texts.SERVICE_KODE_TAKEN.format(kode=h(kode), nama=h(taken.nama)))
-    ctx.data["kode"] = kode
-    ctx.goto("nama")
-
-
-def _nama_prompt(ctx: Ctx) -> None:
-    """Ask the name."""
-    ctx.say(texts.SERVICE_ASK_NAMA, [_back_row()])
-
-
-def _nama(ctx: Ctx, given: Input) -> None:
-    """A free name (the use case checks its length again)."""
-    if given.kind is InputKind.CHOICE:
-        _choice(given, {BACK})
-        ctx.goto("kode")
-        return
-    nama = " ".join(given.text.split())
-    taken = ctx.uow.skm.find_service_by_name(_kecamatan_id(ctx), nama)
-    if taken is not None:
-        raise InvalidInput(texts.SERVICE_NAMA_TAKEN.format(nama=h(taken.nama)))
-    ctx.data["nama"] = nama
-    ctx.goto("populasi")
-
-
-def _populasi_prompt(ctx: Ctx) -> None:
-    """Ask the yearly population (optional)."""
-    ctx.say(texts.SERVICE_ASK_POPULASI, [[Button(texts.SKIP, SKIP)], _back_row()])
-
-
-def _populasi(ctx: Ctx, given: Input) -> None:
-    """A whole number (dots as thousands separators allowed), or Lewati; then add."""
-    population: int | None = None
-    if given.kind is InputKind.CHOICE:
-        if _choice(given, {SKIP, BACK}) == BACK:
-            ctx.goto("nama")
-            return
-    else:
-        digits = given.text.strip().replace(".", "").replace(" ", "")
-        if not digits.isascii() or not digits.isdigit():
-            raise InvalidInput(texts.SERVICE_BAD_POPULASI)
-        population = int(digits)
-    data = dict(ctx.data)
-    ctx.end()
-    service = add_service(
-        ctx.uow,
-        kecamatan_id=int(data["kecamatan_id"]),
-        kode=str(data["kode"]),
-        nama=str(data["nama"]),
-        population=population,
-        actor=f"tg:{ctx.telegram_id}",
-    )
-    link = survey_link(ctx.services.bot_username, service.kode)
-    ctx.say(texts.SERVICE_ADDED.format(nama=h(service.nama), kode=h(service.kode), link=h(link)))
-
-
-class ServiceFlow(Flow):
-    """Add an SKM service."""
-
-    name = "layanan"
-    title = "layanan baru"
-    first = "kode"
-    steps = {
-        "kode": Step(_kode_prompt, _kode, frozenset({InputKind.TEXT}), hint=texts.SERVICE_BAD_KODE),
-        "nama": Step(
-            _nama_prompt,
-            _nama,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SERVICE_ASK_NAMA,
-        ),
-        "populasi": Step(
-            _populasi_prompt,
-            _populasi,
-            frozenset({InputKind.TEXT, InputKind.CHOICE}),
-            hint=texts.SERVICE_POPULASI_HINT,
-        ),
-    }
-
-
 def register(registry: Registry) -> None:
-    """/skm (and its deep link), /qr, /layanan and their buttons."""
-    registry.flow(SurveyFlow.typed())
-    registry.flow(ServiceFlow.typed())
+    """/skm (and its deep link) and /qr."""
+    registry.flow(SKM)
     registry.command(
         CommandSpec("skm", _skm, "Isi survei kepuasan layanan", action=Action.ANSWER_SKM)
     )
     registry.command(
         CommandSpec("qr", _qr, "Kode QR survei kepuasan per layanan", action=Action.MANAGE_SERVICES)
     )
-    registry.command(
-        CommandSpec(
-            "layanan",
-            _layanan,
-            "Daftar layanan SKM: tambah, aktifkan, nonaktifkan",
-            action=Action.MANAGE_SERVICES,
-        )
-    )
-    registry.button(ServiceAdd, _add_service)
-    registry.button(ServiceSwitch, _switch_service)
     registry.deep_link(DEEP_LINK, _skm_link)
