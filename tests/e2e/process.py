@@ -23,7 +23,7 @@ from typing import Any
 
 from tests.e2e.wire import WireServer
 
-__all__ = ["BotProcess", "Database", "START_TIMEOUT"]
+__all__ = ["BotProcess", "Database", "START_TIMEOUT", "all_recorded"]
 
 START_TIMEOUT = 30.0  # seconds a process may take until its first getUpdates
 SKM_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
@@ -208,3 +208,13 @@ class Database:
         except sqlite3.OperationalError:
             return []
         return [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+
+async def all_recorded(database: Database, patience: float = 10.0) -> None:
+    """Wait until no outbox row is pending (every delivery recorded)."""
+    # Another process writes the rows: polled, as nothing here can be awaited for them.
+    for _ in range(int(patience / 0.05)):
+        if not any(status == "pending" for _, _, status, _ in database.outbox()):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"outbox still pending after {patience} s: {database.outbox()}")

@@ -32,7 +32,7 @@ from domain.incidents import IncidentDraft, submit_incident
 from domain.models import IncidentKind, KonflikStage, Role, Seksi, UserStatus
 from tests.bot.conftest import add_user
 from tests.e2e.conftest import ADMIN, FIGURES, BotMessage, Client, Person
-from tests.e2e.process import BotProcess, Database
+from tests.e2e.process import BotProcess, Database, all_recorded
 from tests.e2e.wire import FaultKind, WireServer
 
 PERANGKAT = Person(710001, "Ahmad Fauzi")  # perangkat desa of Peltong: reports
@@ -347,16 +347,6 @@ async def test_killed_during_a_follow_up_the_change_is_stored_and_told_once(
 # -- kill -9 after Telegram got a message, before the outbox knew -------------------------
 
 
-async def _all_recorded(database: Database, patience: float = 10.0) -> None:
-    """Wait until no outbox row is pending (every delivery recorded)."""
-    # Another process writes the rows: polled, as nothing here can be awaited for them.
-    for _ in range(int(patience / 0.05)):
-        if not any(status == "pending" for _, _, status, _ in database.outbox()):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"outbox still pending after {patience} s: {database.outbox()}")
-
-
 async def test_killed_after_a_send_the_message_may_come_twice_but_nothing_is_stored_twice(
     bot_process: BotProcess,
     client: Client,
@@ -370,7 +360,7 @@ async def test_killed_after_a_send_the_message_may_come_twice_but_nothing_is_sto
     summary = await _lapor(client, PERANGKAT)
     # Delivery is at least once: a message Telegram has whose record is not yet written
     # would be sent again at the restart (and die there). Kill once all are recorded.
-    await _all_recorded(database)
+    await all_recorded(database)
     bot_process.kill()
     await bot_process.start(["outbox:after_send"])
 

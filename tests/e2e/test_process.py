@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot import texts
 from tests.e2e.conftest import Client, Person
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, Database, all_recorded
 from tests.e2e.wire import WireServer
 
 SITI = Person(700201, "Siti Aminah")
@@ -30,11 +30,13 @@ async def test_the_process_starts_polls_and_answers(
 
 
 async def test_what_users_sent_while_the_process_was_dead_is_answered_after_a_restart(
-    bot_process: BotProcess, client: Client, wire: WireServer, token: str
+    bot_process: BotProcess, client: Client, wire: WireServer, token: str, database: Database
 ) -> None:
     await bot_process.start()
     await client.send_command(SITI, "/start")
     await client.expect(SITI, texts.START_CITIZEN)
+    # Delivery is at least once: kill once the answers' deliveries are recorded.
+    await all_recorded(database)
 
     bot_process.kill()
     await client.send_command(SITI, "/bantuan")
