@@ -13,6 +13,7 @@ from bot.handlers import (
     registration,
     reports,
     survey,
+    users,
 )
 
 __all__ = ["build_registry"]
@@ -29,6 +30,7 @@ def build_registry() -> Registry:
     survey.register(registry)
     reports.register(registry)
     registration.register(registry)
+    users.register(registry)
     groups.register(registry)
     common.register(registry)  # /profil, /bantuan and /batal close every list
     return registry

@@ -1,4 +1,4 @@
-"""/daftar (registration decided by admins), invite links (/undang), /pengguna."""
+"""/daftar (registration decided by admins) and invite links (/undang)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from bot.conversation import (
     desa_buttons,
     rows,
 )
-from bot.conversation.callbacks import RecordButton, Switch, Verdict
+from bot.conversation.callbacks import RecordButton, Verdict
 from bot.conversation.dialog import Flow
-from bot.formatting import fmt_moment, h, role_label, role_text, user_line
+from bot.formatting import fmt_moment, h, role_label, role_text
 from domain.errors import InvalidInput
 from domain.models import Role, Seksi, User, UserStatus
 from domain.permissions import Action, require
@@ -36,10 +36,9 @@ from domain.registration import (
     find_invite,
     redeem_invite,
     request_registration,
-    set_active,
 )
 
-__all__ = ["register", "DaftarFlow", "UndangFlow", "UndanganFlow"]
+__all__ = ["register", "DaftarFlow", "UndangFlow", "UndanganFlow", "Decide"]
 
 ROLE_LABEL: dict[Role, str] = {
     Role.ADMIN: "Admin (Camat, Sekcam, operator)",
@@ -277,15 +276,6 @@ class Decide(RecordButton):
     verdict: Verdict
 
 
-@dataclass(frozen=True, slots=True)
-class SetActive(RecordButton):
-    """Nonaktifkan / Aktifkan on the user list."""
-
-    kind = "us"
-    user_id: int
-    switch: Switch
-
-
 def _decide(ctx: Ctx, pressed: Decide) -> None:
     """Setujui / Tolak on a registration card."""
     approve = pressed.verdict is Verdict.YES
@@ -432,62 +422,8 @@ def _open_invite(ctx: Ctx, payload: str) -> None:
     ctx.start(UndanganFlow, {"payload": payload})
 
 
-# -- /pengguna ---------------------------------------------------------------------------
-
-
-def _users_view(ctx: Ctx) -> tuple[str, Keyboard]:
-    users = ctx.uow.users.list(ctx.kecamatan.id)
-    if not users:
-        return texts.USERS_NONE, []
-    lines = [texts.USERS_HEADER.format(kecamatan=h(ctx.kecamatan.nama))]
-    keyboard: Keyboard = []
-    for number, user in enumerate(users, start=1):
-        desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-        lines.append(f"{number}. {user_line(user, desa)}")
-        if user.status is UserStatus.PENDING:
-            keyboard.append(
-                [
-                    Decide(user.id, Verdict.YES).button(f"{number}. {texts.APPROVE}"),
-                    Decide(user.id, Verdict.NO).button(f"{number}. {texts.REJECT}"),
-                ]
-            )
-        elif user.status is UserStatus.ACTIVE and ctx.user is not None and user.id != ctx.user.id:
-            keyboard.append([SetActive(user.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")])
-        elif user.status is UserStatus.DISABLED:
-            keyboard.append([SetActive(user.id, Switch.ON).button(f"{number}. {texts.ENABLE}")])
-    return "\n".join(lines), keyboard
-
-
-def _pengguna(ctx: Ctx, args: list[str]) -> None:
-    """List the users of the kecamatan with their actions."""
-    require(ctx.user, Action.MANAGE_USERS)
-    text, keyboard = _users_view(ctx)
-    ctx.say(text, keyboard or None)
-
-
-def _set_active(ctx: Ctx, pressed: SetActive) -> None:
-    """Nonaktifkan / Aktifkan on the user list."""
-    user = set_active(
-        ctx.uow,
-        admin=ctx.user,
-        user_id=pressed.user_id,
-        active=pressed.switch is Switch.ON,
-        at=ctx.now,
-    )
-    ctx.toast = (
-        texts.USER_ENABLED if user.status is UserStatus.ACTIVE else texts.USER_DISABLED
-    ).format(nama=user.nama)
-    text, keyboard = _users_view(ctx)
-    ctx.edit_pressed(text, keyboard or None)
-    if user.status is UserStatus.DISABLED:
-        ctx.notify(user.telegram_id, texts.USER_DISABLED_NOTICE)
-    else:
-        ctx.notify(user.telegram_id, texts.USER_ENABLED_NOTICE)
-    ctx.refresh_menu(user.telegram_id)
-
-
 def register(registry: Registry) -> None:
-    """/daftar, /undang, /pengguna and their buttons."""
+    """/daftar, /undang and the decision on a request."""
     registry.flow(DaftarFlow.typed())
     registry.flow(UndangFlow.typed())
     registry.flow(UndanganFlow.typed())
@@ -497,14 +433,5 @@ def register(registry: Registry) -> None:
             "undang", _undang, "Buat tautan undangan pendaftaran", action=Action.MANAGE_USERS
         )
     )
-    registry.command(
-        CommandSpec(
-            "pengguna",
-            _pengguna,
-            "Daftar pengguna, setujui, nonaktifkan",
-            action=Action.MANAGE_USERS,
-        )
-    )
     registry.button(Decide, _decide)
-    registry.button(SetActive, _set_active)
     registry.deep_link(INVITE_PREFIX, _open_invite)
