@@ -7,6 +7,7 @@ from bot.handlers import (
     common,
     followup,
     groups,
+    invites,
     lapor,
     nihil,
     records,
@@ -30,6 +31,7 @@ def build_registry() -> Registry:
     survey.register(registry)
     reports.register(registry)
     registration.register(registry)
+    invites.register(registry)
     users.register(registry)
     groups.register(registry)
     common.register(registry)  # /profil, /bantuan and /batal close every list
