@@ -7,6 +7,7 @@ from bot.handlers import (
     common,
     followup,
     groups,
+    invites,
     lapor,
     nihil,
     records,
@@ -14,6 +15,7 @@ from bot.handlers import (
     reports,
     services,
     survey,
+    users,
 )
 
 __all__ = ["build_registry"]
@@ -31,6 +33,8 @@ def build_registry() -> Registry:
     services.register(registry)
     reports.register(registry)
     registration.register(registry)
+    invites.register(registry)
+    users.register(registry)
     groups.register(registry)
     common.register(registry)  # /profil, /bantuan and /batal close every list
     return registry

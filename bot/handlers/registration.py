@@ -1,45 +1,61 @@
-"""/daftar (registration decided by admins), invite links (/undang), /pengguna."""
+"""/daftar: a registration request, decided by the admins (Setujui / Tolak on its card).
+
+The role, seksi and desa questions are shared with the invite link (bot/handlers/invites.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot import texts
 from bot.conversation import (
     Button,
     CommandSpec,
     Ctx,
+    Flow,
     Input,
     InputKind,
     Keyboard,
+    RecordButton,
     Registry,
+    StaleDraft,
     Step,
+    back_row,
     confirm_keyboard,
     confirmed,
     desa_buttons,
     rows,
 )
-from bot.conversation.callbacks import RecordButton, Switch, Verdict
-from bot.conversation.dialog import Flow
-from bot.formatting import fmt_moment, h, role_label, role_text, user_line
+from bot.conversation.callbacks import Verdict
+from bot.formatting import h, role_label, role_text
 from domain.errors import InvalidInput
 from domain.models import Role, Seksi, User, UserStatus
-from domain.permissions import Action, require
 from domain.registration import (
-    INVITE_PREFIX,
     clean_jabatan,
     clean_name,
-    create_invite,
     decide_registration,
-    find_invite,
-    redeem_invite,
     request_registration,
-    set_active,
 )
 
-__all__ = ["register", "DaftarFlow", "UndangFlow", "UndanganFlow"]
+__all__ = [
+    "register",
+    "DAFTAR",
+    "DaftarStep",
+    "DaftarAnswers",
+    "WantedRole",
+    "Decide",
+    "role_keyboard",
+    "seksi_keyboard",
+    "desa_keyboard",
+    "choose_role",
+    "choose_seksi",
+    "choose_desa",
+    "asked_of",
+    "wanted_role",
+    "status_text",
+]
 
 ROLE_LABEL: dict[Role, str] = {
     Role.ADMIN: "Admin (Camat, Sekcam, operator)",
@@ -55,156 +71,204 @@ SEKSI_SHORT: dict[Seksi, str] = {
 }
 
 
-def _role_keyboard() -> Keyboard:
+# -- the role being asked for (or invited): shared with the invite link -----------------
+
+
+@dataclass(slots=True)
+class WantedRole:
+    """A role with its seksi or desa, in the kecamatan it is for."""
+
+    kecamatan_id: int | None = None
+    role: Role | None = None
+    seksi: Seksi | None = None  # of a staf seksi
+    desa_id: int | None = None  # of a perangkat desa
+
+
+def role_keyboard() -> Keyboard:
     return [[Button(label, role.value)] for role, label in ROLE_LABEL.items()]
 
 
-def _seksi_keyboard() -> Keyboard:
-    return [
-        *rows([Button(SEKSI_SHORT[s], s.value) for s in Seksi], 3),
-        [Button(texts.BACK, "back")],
-    ]
+def seksi_keyboard() -> Keyboard:
+    return [*rows([Button(SEKSI_SHORT[s], s.value) for s in Seksi], 3), back_row()]
 
 
-def _desa_keyboard(ctx: Ctx, kecamatan_id: int) -> Keyboard:
-    return [
-        *desa_buttons(ctx.uow.desa.list_by_kecamatan(kecamatan_id)),
-        [Button(texts.BACK, "back")],
-    ]
+def desa_keyboard(ctx: Ctx, kecamatan_id: int) -> Keyboard:
+    return [*desa_buttons(ctx.uow.desa.list_by_kecamatan(kecamatan_id)), back_row()]
 
 
-def _choose_role(ctx: Ctx, given: Input, seksi_step: str, desa_step: str, after: str) -> None:
-    role = Role(given.text) if given.text in set(Role) else None
-    if role is None:
+def asked_of(role: Role, answers: Callable[[Ctx], WantedRole]) -> Callable[[Ctx], bool]:
+    """``Step.applies`` of the seksi or desa question: asked of that ``role`` only."""
+    return lambda ctx: answers(ctx).role is role
+
+
+def choose_role(ctx: Ctx, given: Input, wanted: WantedRole) -> None:
+    """Keep the role (its seksi and desa are asked again); then its seksi or desa, if any."""
+    if given.text not in set(Role):
         raise InvalidInput(texts.CHOOSE_BUTTON)
-    ctx.data.update(role=role.value, seksi=None, desa_id=None)
-    if role is Role.STAF_SEKSI:
-        ctx.goto(seksi_step)
-    elif role is Role.PERANGKAT_DESA:
-        ctx.goto(desa_step)
-    else:
-        ctx.goto(after)
+    wanted.role = Role(given.text)
+    wanted.seksi = wanted.desa_id = None
+    ctx.next()
 
 
-def _choose_seksi(ctx: Ctx, given: Input, back: str, after: str) -> None:
+def choose_seksi(ctx: Ctx, given: Input, wanted: WantedRole) -> None:
+    """Keep the seksi, or back to the role."""
     if given.text == "back":
-        ctx.goto(back)
+        ctx.back()
         return
     if given.text not in set(Seksi):
         raise InvalidInput(texts.CHOOSE_BUTTON)
-    ctx.data["seksi"] = given.text
-    ctx.goto(after)
+    wanted.seksi = Seksi(given.text)
+    ctx.next()
 
 
-def _choose_desa(ctx: Ctx, given: Input, back: str, after: str) -> None:
+def choose_desa(ctx: Ctx, given: Input, wanted: WantedRole) -> None:
+    """Keep a desa of the kecamatan, or back to the role."""
     if given.text == "back":
-        ctx.goto(back)
+        ctx.back()
         return
     desa = ctx.uow.desa.get(int(given.text)) if given.text.isdigit() else None
-    if desa is None or desa.kecamatan_id != ctx.data.get("kecamatan_id", ctx.kecamatan.id):
+    kecamatan_id = wanted.kecamatan_id if wanted.kecamatan_id is not None else ctx.kecamatan.id
+    if desa is None or desa.kecamatan_id != kecamatan_id:
         raise InvalidInput(texts.CHOOSE_BUTTON)
-    ctx.data["desa_id"] = desa.id
-    ctx.goto(after)
+    wanted.desa_id = desa.id
+    ctx.next()
 
 
-def _wanted_role(ctx: Ctx, data: Mapping[str, object]) -> str:
+def wanted_role(ctx: Ctx, wanted: WantedRole) -> str:
     """The role being asked for or invited, as :func:`role_text` words it."""
-    seksi, desa_id = data.get("seksi"), data.get("desa_id")
-    desa = ctx.uow.desa.get(int(str(desa_id))) if desa_id else None
-    return role_text(Role(str(data["role"])), Seksi(str(seksi)) if seksi else None, desa)
+    if wanted.role is None:
+        raise StaleDraft
+    desa = ctx.uow.desa.get(wanted.desa_id) if wanted.desa_id else None
+    return role_text(wanted.role, wanted.seksi, desa)
+
+
+def status_text(user: User) -> str:
+    """Why someone registered (or waiting, or disabled) cannot register again."""
+    if user.status is UserStatus.PENDING:
+        return texts.REG_ALREADY_PENDING
+    if user.status is UserStatus.DISABLED:
+        return texts.REG_DISABLED
+    return texts.REG_ALREADY_ACTIVE
 
 
 # -- /daftar ---------------------------------------------------------------------------
 
 
-def _daftar_kecamatan_prompt(ctx: Ctx) -> None:
+class DaftarStep(enum.StrEnum):
+    KEC = "kec"
+    ROLE = "role"
+    SEKSI = "seksi"
+    DESA = "desa"
+    NAMA = "nama"
+    JABATAN = "jabatan"
+    CONFIRM = "confirm"
+
+
+@dataclass(slots=True)
+class DaftarAnswers(WantedRole):
+    """The request as far as it has been answered."""
+
+    nama: str | None = None
+    jabatan: str | None = None
+
+
+def _d(ctx: Ctx) -> DaftarAnswers:
+    return ctx.answers(DaftarAnswers)
+
+
+def _kecamatan_id(ctx: Ctx) -> int:
+    kecamatan_id = _d(ctx).kecamatan_id
+    if kecamatan_id is None:
+        raise StaleDraft
+    return kecamatan_id
+
+
+def _kecamatan_prompt(ctx: Ctx) -> None:
     """Which kecamatan (asked only when the deployment serves several)."""
     kecamatan = ctx.uow.kecamatan.list()
     if len(kecamatan) <= 1:
-        ctx.data["kecamatan_id"] = ctx.kecamatan.id
-        ctx.goto("role")
+        _d(ctx).kecamatan_id = ctx.kecamatan.id
+        ctx.next()
         return
     ctx.say(texts.REG_ASK_KECAMATAN, rows([Button(k.nama, str(k.id)) for k in kecamatan], 2))
 
 
-def _daftar_kecamatan(ctx: Ctx, given: Input) -> None:
+def _kecamatan_handle(ctx: Ctx, given: Input) -> None:
     """Keep the chosen kecamatan."""
     chosen = {str(k.id) for k in ctx.uow.kecamatan.list()}
     if given.text not in chosen:
         raise InvalidInput(texts.CHOOSE_BUTTON)
-    ctx.data["kecamatan_id"] = int(given.text)
-    ctx.goto("role")
+    _d(ctx).kecamatan_id = int(given.text)
+    ctx.next()
 
 
-def _daftar_role_prompt(ctx: Ctx) -> None:
+def _role_prompt(ctx: Ctx) -> None:
     """Ask the role."""
-    ctx.say(texts.REG_ASK_ROLE, _role_keyboard())
+    ctx.say(texts.REG_ASK_ROLE, role_keyboard())
 
 
-def _daftar_role(ctx: Ctx, given: Input) -> None:
-    """Role chosen: seksi or desa next."""
-    _choose_role(ctx, given, "seksi", "desa", "nama")
-
-
-def _daftar_seksi_prompt(ctx: Ctx) -> None:
+def _seksi_prompt(ctx: Ctx) -> None:
     """Ask the seksi."""
-    ctx.say(texts.REG_ASK_SEKSI, _seksi_keyboard())
+    ctx.say(texts.REG_ASK_SEKSI, seksi_keyboard())
 
 
-def _daftar_desa_prompt(ctx: Ctx) -> None:
+def _desa_prompt(ctx: Ctx) -> None:
     """Ask the desa."""
-    ctx.say(texts.REG_ASK_DESA, _desa_keyboard(ctx, int(ctx.data["kecamatan_id"])))
+    ctx.say(texts.REG_ASK_DESA, desa_keyboard(ctx, _kecamatan_id(ctx)))
 
 
-def _daftar_nama_prompt(ctx: Ctx) -> None:
+def _nama_prompt(ctx: Ctx) -> None:
     """Ask the name."""
     ctx.say(texts.REG_ASK_NAME)
 
 
-def _daftar_nama(ctx: Ctx, given: Input) -> None:
+def _nama_handle(ctx: Ctx, given: Input) -> None:
     """Keep the cleaned name."""
-    ctx.data["nama"] = clean_name(given.text)
-    ctx.goto("jabatan")
+    _d(ctx).nama = clean_name(given.text)
+    ctx.next()
 
 
-def _daftar_jabatan_prompt(ctx: Ctx) -> None:
+def _jabatan_prompt(ctx: Ctx) -> None:
     """Ask the position."""
     ctx.say(texts.REG_ASK_JABATAN)
 
 
-def _daftar_jabatan(ctx: Ctx, given: Input) -> None:
+def _jabatan_handle(ctx: Ctx, given: Input) -> None:
     """Keep the position, then show the summary."""
-    ctx.data["jabatan"] = clean_jabatan(given.text)
-    ctx.goto("confirm")
+    _d(ctx).jabatan = clean_jabatan(given.text)
+    ctx.next()
 
 
-def _daftar_confirm_prompt(ctx: Ctx) -> None:
+def _confirm_prompt(ctx: Ctx) -> None:
     """Show what will be sent."""
+    a = _d(ctx)
+    if a.nama is None or a.jabatan is None:
+        raise StaleDraft
     ctx.say(
         texts.REG_SUMMARY.format(
-            nama=h(ctx.data["nama"]),
-            jabatan=h(ctx.data["jabatan"]),
-            peran=h(_wanted_role(ctx, ctx.data)),
+            nama=h(a.nama), jabatan=h(a.jabatan), peran=h(wanted_role(ctx, a))
         ),
         confirm_keyboard(texts.SEND),
     )
 
 
-def _daftar_confirm(ctx: Ctx, given: Input) -> None:
-    """Send the request to the admins, or start over, or cancel."""
-    if not confirmed(ctx, given, edit_step="role"):
+def _confirm_handle(ctx: Ctx, given: Input) -> None:
+    """Send the request to the admins; Ubah asks again from the role; Batal cancels."""
+    if not confirmed(ctx, given, edit_step=DaftarStep.ROLE):
         return
-    data = dict(ctx.data)
+    a = _d(ctx)
+    if a.kecamatan_id is None or a.role is None or a.nama is None or a.jabatan is None:
+        raise StaleDraft
     ctx.end()
     user = request_registration(
         ctx.uow,
         telegram_id=ctx.telegram_id,
-        kecamatan_id=int(data["kecamatan_id"]),
-        role=Role(data["role"]),
-        seksi=Seksi(data["seksi"]) if data.get("seksi") else None,
-        desa_id=int(data["desa_id"]) if data.get("desa_id") else None,
-        nama=data["nama"],
-        jabatan=data["jabatan"],
+        kecamatan_id=a.kecamatan_id,
+        role=a.role,
+        seksi=a.seksi,
+        desa_id=a.desa_id or None,
+        nama=a.nama,
+        jabatan=a.jabatan,
         at=ctx.now,
     )
     ctx.say(texts.REG_SENT)
@@ -229,61 +293,60 @@ def _notify_admins(ctx: Ctx, user: User) -> None:
         ctx.say(texts.REG_NO_ADMIN)
 
 
-class DaftarFlow(Flow):
-    """Registration request."""
-
-    name = "daftar"
-    title = "pendaftaran"
-    first = "kec"
-    steps = {
-        "kec": Step(_daftar_kecamatan_prompt, _daftar_kecamatan),
-        "role": Step(_daftar_role_prompt, _daftar_role),
-        "seksi": Step(
-            _daftar_seksi_prompt, lambda ctx, given: _choose_seksi(ctx, given, "role", "nama")
+_TEXT = frozenset({InputKind.TEXT})
+DAFTAR: Flow[DaftarStep, DaftarAnswers] = Flow(
+    name="daftar",
+    title="pendaftaran",
+    answers=DaftarAnswers,
+    order=(
+        DaftarStep.KEC,
+        DaftarStep.ROLE,
+        DaftarStep.SEKSI,
+        DaftarStep.DESA,
+        DaftarStep.NAMA,
+        DaftarStep.JABATAN,
+    ),
+    summary=DaftarStep.CONFIRM,
+    steps={
+        DaftarStep.KEC: Step(_kecamatan_prompt, _kecamatan_handle),
+        DaftarStep.ROLE: Step(_role_prompt, lambda ctx, given: choose_role(ctx, given, _d(ctx))),
+        DaftarStep.SEKSI: Step(
+            _seksi_prompt,
+            lambda ctx, given: choose_seksi(ctx, given, _d(ctx)),
+            applies=asked_of(Role.STAF_SEKSI, _d),
         ),
-        "desa": Step(
-            _daftar_desa_prompt, lambda ctx, given: _choose_desa(ctx, given, "role", "nama")
+        DaftarStep.DESA: Step(
+            _desa_prompt,
+            lambda ctx, given: choose_desa(ctx, given, _d(ctx)),
+            applies=asked_of(Role.PERANGKAT_DESA, _d),
         ),
-        "nama": Step(_daftar_nama_prompt, _daftar_nama, frozenset({InputKind.TEXT})),
-        "jabatan": Step(_daftar_jabatan_prompt, _daftar_jabatan, frozenset({InputKind.TEXT})),
-        "confirm": Step(_daftar_confirm_prompt, _daftar_confirm),
-    }
+        DaftarStep.NAMA: Step(_nama_prompt, _nama_handle, _TEXT),
+        DaftarStep.JABATAN: Step(_jabatan_prompt, _jabatan_handle, _TEXT),
+        DaftarStep.CONFIRM: Step(_confirm_prompt, _confirm_handle),
+    },
+)
 
 
 def _daftar(ctx: Ctx, args: list[str]) -> None:
     """Start a registration unless one is already active or waiting."""
     user = ctx.user
     if user is not None and user.status is not UserStatus.REJECTED:
-        ctx.say(_status_text(user))
+        ctx.say(status_text(user))
         return
     ctx.say(texts.REG_INTRO)
-    ctx.start(DaftarFlow)
+    ctx.start(DAFTAR)
 
 
-def _status_text(user: User) -> str:
-    if user.status is UserStatus.PENDING:
-        return texts.REG_ALREADY_PENDING
-    if user.status is UserStatus.DISABLED:
-        return texts.REG_DISABLED
-    return texts.REG_ALREADY_ACTIVE
+# -- the decision ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Decide(RecordButton):
-    """Setujui / Tolak on a registration card."""
+    """Setujui / Tolak on a registration card (also on the user list of /pengguna)."""
 
     kind = "rg"
     user_id: int
     verdict: Verdict
-
-
-@dataclass(frozen=True, slots=True)
-class SetActive(RecordButton):
-    """Nonaktifkan / Aktifkan on the user list."""
-
-    kind = "us"
-    user_id: int
-    switch: Switch
 
 
 def _decide(ctx: Ctx, pressed: Decide) -> None:
@@ -309,202 +372,8 @@ def _decide(ctx: Ctx, pressed: Decide) -> None:
         ctx.notify(user.telegram_id, texts.REG_REJECTED)
 
 
-# -- /undang ---------------------------------------------------------------------------
-
-
-def _undang_role_prompt(ctx: Ctx) -> None:
-    """Ask the invitee's role."""
-    ctx.say(texts.INV_ASK_ROLE, _role_keyboard())
-
-
-def _make_invite(ctx: Ctx) -> None:
-    data = dict(ctx.data)
-    ctx.end()
-    invite, payload = create_invite(
-        ctx.uow,
-        admin=ctx.user,
-        role=Role(data["role"]),
-        seksi=Seksi(data["seksi"]) if data.get("seksi") else None,
-        desa_id=int(data["desa_id"]) if data.get("desa_id") else None,
-        at=ctx.now,
-        valid_for=timedelta(hours=ctx.services.settings.invite_valid_hours),
-    )
-    link = f"https://t.me/{ctx.services.bot_username}?start={payload}"
-    ctx.say(
-        texts.INV_CREATED.format(
-            peran=h(_wanted_role(ctx, data)),
-            link=h(link),
-            sampai=fmt_moment(invite.expires_at, ctx.services.settings.tz),
-        )
-    )
-
-
-def _undang_role(ctx: Ctx, given: Input) -> None:
-    """Role chosen; admins need nothing more."""
-    _choose_role(ctx, given, "seksi", "desa", "make")
-
-
-def _undang_make_prompt(ctx: Ctx) -> None:
-    """Create the link (no question)."""
-    _make_invite(ctx)
-
-
-class UndangFlow(Flow):
-    """An admin creates an invite link."""
-
-    name = "undang"
-    title = "tautan undangan"
-    first = "role"
-    steps = {
-        "role": Step(_undang_role_prompt, _undang_role),
-        "seksi": Step(
-            lambda ctx: ctx.say(texts.INV_ASK_SEKSI, _seksi_keyboard()),
-            lambda ctx, given: _choose_seksi(ctx, given, "role", "make"),
-        ),
-        "desa": Step(
-            lambda ctx: ctx.say(texts.INV_ASK_DESA, _desa_keyboard(ctx, ctx.kecamatan.id)),
-            lambda ctx, given: _choose_desa(ctx, given, "role", "make"),
-        ),
-        "make": Step(_undang_make_prompt, lambda ctx, given: None),
-    }
-
-
-def _undang(ctx: Ctx, args: list[str]) -> None:
-    """Admins only."""
-    require(ctx.user, Action.MANAGE_USERS)
-    ctx.start(UndangFlow, {"kecamatan_id": ctx.kecamatan.id})
-
-
-# -- redeeming an invite -----------------------------------------------------------------
-
-
-def _undangan_nama(ctx: Ctx, given: Input) -> None:
-    """Keep the name."""
-    ctx.data["nama"] = clean_name(given.text)
-    ctx.goto("jabatan")
-
-
-def _undangan_jabatan(ctx: Ctx, given: Input) -> None:
-    """Register with the invite's role."""
-    jabatan = clean_jabatan(given.text)
-    data = dict(ctx.data)
-    ctx.end()
-    user = redeem_invite(
-        ctx.uow,
-        payload=data["payload"],
-        telegram_id=ctx.telegram_id,
-        nama=data["nama"],
-        jabatan=jabatan,
-        at=ctx.now,
-    )
-    desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-    ctx.say(texts.REG_WELCOME.format(peran=h(role_label(user, desa))))
-    ctx.refresh_menu(user.telegram_id)
-
-
-class UndanganFlow(Flow):
-    """Someone opened an invite link."""
-
-    name = "undangan"
-    title = "pendaftaran dengan undangan"
-    first = "nama"
-    steps = {
-        "nama": Step(
-            lambda ctx: ctx.say(texts.REG_ASK_NAME), _undangan_nama, frozenset({InputKind.TEXT})
-        ),
-        "jabatan": Step(
-            lambda ctx: ctx.say(texts.REG_ASK_JABATAN),
-            _undangan_jabatan,
-            frozenset({InputKind.TEXT}),
-        ),
-    }
-
-
-def _open_invite(ctx: Ctx, payload: str) -> None:
-    """/start inv_...: check the link first, then ask name and position."""
-    user = ctx.user
-    if user is not None and user.status is not UserStatus.REJECTED:
-        ctx.say(_status_text(user))
-        return
-    invite = find_invite(ctx.uow, payload, ctx.now)
-    desa = ctx.uow.desa.get(invite.desa_id) if invite.desa_id else None
-    ctx.say(texts.INV_OPENED.format(peran=h(role_text(invite.role, invite.seksi, desa))))
-    ctx.start(UndanganFlow, {"payload": payload})
-
-
-# -- /pengguna ---------------------------------------------------------------------------
-
-
-def _users_view(ctx: Ctx) -> tuple[str, Keyboard]:
-    users = ctx.uow.users.list(ctx.kecamatan.id)
-    if not users:
-        return texts.USERS_NONE, []
-    lines = [texts.USERS_HEADER.format(kecamatan=h(ctx.kecamatan.nama))]
-    keyboard: Keyboard = []
-    for number, user in enumerate(users, start=1):
-        desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-        lines.append(f"{number}. {user_line(user, desa)}")
-        if user.status is UserStatus.PENDING:
-            keyboard.append(
-                [
-                    Decide(user.id, Verdict.YES).button(f"{number}. {texts.APPROVE}"),
-                    Decide(user.id, Verdict.NO).button(f"{number}. {texts.REJECT}"),
-                ]
-            )
-        elif user.status is UserStatus.ACTIVE and ctx.user is not None and user.id != ctx.user.id:
-            keyboard.append([SetActive(user.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")])
-        elif user.status is UserStatus.DISABLED:
-            keyboard.append([SetActive(user.id, Switch.ON).button(f"{number}. {texts.ENABLE}")])
-    return "\n".join(lines), keyboard
-
-
-def _pengguna(ctx: Ctx, args: list[str]) -> None:
-    """List the users of the kecamatan with their actions."""
-    require(ctx.user, Action.MANAGE_USERS)
-    text, keyboard = _users_view(ctx)
-    ctx.say(text, keyboard or None)
-
-
-def _set_active(ctx: Ctx, pressed: SetActive) -> None:
-    """Nonaktifkan / Aktifkan on the user list."""
-    user = set_active(
-        ctx.uow,
-        admin=ctx.user,
-        user_id=pressed.user_id,
-        active=pressed.switch is Switch.ON,
-        at=ctx.now,
-    )
-    ctx.toast = (
-        texts.USER_ENABLED if user.status is UserStatus.ACTIVE else texts.USER_DISABLED
-    ).format(nama=user.nama)
-    text, keyboard = _users_view(ctx)
-    ctx.edit_pressed(text, keyboard or None)
-    if user.status is UserStatus.DISABLED:
-        ctx.notify(user.telegram_id, texts.USER_DISABLED_NOTICE)
-    else:
-        ctx.notify(user.telegram_id, texts.USER_ENABLED_NOTICE)
-    ctx.refresh_menu(user.telegram_id)
-
-
 def register(registry: Registry) -> None:
-    """/daftar, /undang, /pengguna and their buttons."""
-    registry.flow(DaftarFlow.typed())
-    registry.flow(UndangFlow.typed())
-    registry.flow(UndanganFlow.typed())
+    """/daftar and the decision on a request."""
+    registry.flow(DAFTAR)
     registry.command(CommandSpec("daftar", _daftar, "Daftar sebagai perangkat desa atau staf"))
-    registry.command(
-        CommandSpec(
-            "undang", _undang, "Buat tautan undangan pendaftaran", action=Action.MANAGE_USERS
-        )
-    )
-    registry.command(
-        CommandSpec(
-            "pengguna",
-            _pengguna,
-            "Daftar pengguna, setujui, nonaktifkan",
-            action=Action.MANAGE_USERS,
-        )
-    )
     registry.button(Decide, _decide)
-    registry.button(SetActive, _set_active)
-    registry.deep_link(INVITE_PREFIX, _open_invite)
