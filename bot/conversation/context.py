@@ -181,7 +181,10 @@ class Conversation:
         if self.draft is None:
             raise StaleDraft
         if self.loaded is None:
-            self.loaded = load_answers(kind, self.draft.data)
+            # Read as the flow's own answers, also when asked for a base of them (a helper
+            # shared by several flows), so that the flow's handlers see the same object.
+            own = self.flow.answers if self.flow is not None else kind
+            self.loaded = load_answers(own if issubclass(own, kind) else kind, self.draft.data)
         if not isinstance(self.loaded, kind):
             raise TypeError(f"the answers of {self.draft.flow} are not {kind.__name__}")
         return self.loaded
