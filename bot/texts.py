@@ -182,7 +182,11 @@ SKM_NOT_OPEN: Final = (
     "dapat dinilai. Silakan coba lagi lain waktu."
 )
 SKM_UNKNOWN_SERVICE: Final = (
-    "Layanan dengan kode <b>{kode}</b> tidak dikenal atau sudah tidak dinilai lagi. "
+    "Layanan pada tautan atau kode QR ini tidak dikenal (mungkin kodenya sudah diganti). "
+    "Anda dapat memilih layanan dari daftar setelah ini."
+)
+SKM_SERVICE_CLOSED: Final = (
+    "Layanan <b>{nama}</b> saat ini tidak dinilai dalam survei. "
     "Anda dapat memilih layanan dari daftar setelah ini."
 )
 SKM_ASK_SERVICE: Final = "Layanan apa yang baru Anda terima di kantor kecamatan?"

@@ -34,7 +34,7 @@ from bot.reports.qr import qr_png, survey_link
 from domain.errors import InvalidInput
 from domain.models import SkmService
 from domain.permissions import Action, allowed, require
-from domain.skm import JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UNSUR, UNSUR_INFO
+from domain.skm import JENIS_KELAMIN, PEKERJAAN_JAWABAN, PENDIDIKAN_JAWABAN, UNSUR, UNSUR_INFO
 from domain.survey import (
     AlreadyAnswered,
     SurveyAnswers,
@@ -220,13 +220,13 @@ def _usia(ctx: Ctx, given: Input) -> None:
 
 def _pendidikan_prompt(ctx: Ctx) -> None:
     """Education, buttons."""
-    buttons = [Button(value, value) for value in PENDIDIKAN]
+    buttons = [Button(value, value) for value in PENDIDIKAN_JAWABAN]
     ctx.say(texts.SKM_ASK_PENDIDIKAN, [*rows(buttons, 4), back_row()])
 
 
 def _pendidikan(ctx: Ctx, given: Input) -> None:
     """Keep the education."""
-    value = _choice(given, {*PENDIDIKAN, BACK})
+    value = _choice(given, {*PENDIDIKAN_JAWABAN, BACK})
     if value == BACK:
         ctx.back()
         return
@@ -237,13 +237,13 @@ def _pendidikan(ctx: Ctx, given: Input) -> None:
 
 def _pekerjaan_prompt(ctx: Ctx) -> None:
     """Occupation, buttons."""
-    buttons = [Button(value, value) for value in PEKERJAAN]
+    buttons = [Button(value, value) for value in PEKERJAAN_JAWABAN]
     ctx.say(texts.SKM_ASK_PEKERJAAN, [*rows(buttons, 3), back_row()])
 
 
 def _pekerjaan(ctx: Ctx, given: Input) -> None:
     """Keep the occupation, then the first question."""
-    value = _choice(given, {*PEKERJAAN, BACK})
+    value = _choice(given, {*PEKERJAAN_JAWABAN, BACK})
     if value == BACK:
         ctx.back()
         return
@@ -390,8 +390,10 @@ def _open_survey(ctx: Ctx, kode: str | None) -> None:
         chosen = ctx.uow.skm.get_service_by_code(kecamatan_id, kode)
         if chosen is not None and chosen.active:
             answers.service_id, answers.layanan = chosen.id, chosen.nama
+        elif chosen is not None:  # the citizen knows the service by its name, not its code
+            ctx.say(texts.SKM_SERVICE_CLOSED.format(nama=h(chosen.nama)))
         else:
-            ctx.say(texts.SKM_UNKNOWN_SERVICE.format(kode=h(kode)))
+            ctx.say(texts.SKM_UNKNOWN_SERVICE)
     ctx.start(SKM, answers)
 
 

@@ -149,7 +149,16 @@ async def test_a_citizen_answers_the_whole_questionnaire_with_skm(
     await harness.press(WARGA, "Perempuan")
     assert "usia" in harness.last(WARGA).text
     await harness.send(WARGA, "34")
-    assert harness.last(WARGA).labels()[:7] == ["SD", "SMP", "SMA", "D1-D3", "S1", "S2", "S3"]
+    assert harness.last(WARGA).labels()[:8] == [
+        "Tidak sekolah",
+        "SD",
+        "SMP",
+        "SMA",
+        "D1-D3",
+        "S1",
+        "S2",
+        "S3",
+    ]
     await harness.press(WARGA, "S1")
     assert "Pekerjaan" in harness.last(WARGA).text
     await harness.press(WARGA, "PNS")
@@ -226,12 +235,13 @@ async def test_an_unknown_or_inactive_code_in_the_link_is_said_and_the_list_offe
     add_service(runtime)
     add_service(runtime, "lama", "Layanan Lama", None, active=False)
     await harness.send(WARGA, "/start skm_paspor")
-    assert "<b>paspor</b> tidak dikenal" in harness.texts(WARGA)[-2]
+    assert "Layanan pada tautan atau kode QR ini tidak dikenal" in harness.texts(WARGA)[-2]
+    assert "paspor" not in harness.texts(WARGA)[-2]  # a code means nothing to a citizen
     await harness.press(WARGA, "Setuju")
     assert harness.last(WARGA).labels() == ["Rekomendasi KTP-el"]
 
     await harness.send(WARGA_2, "/start skm_lama")
-    assert "<b>lama</b> tidak dikenal atau sudah tidak dinilai" in harness.texts(WARGA_2)[-2]
+    assert "Layanan <b>Layanan Lama</b> saat ini tidak dinilai" in harness.texts(WARGA_2)[-2]
     await harness.press(WARGA_2, "Setuju")
     assert harness.last(WARGA_2).labels() == ["Rekomendasi KTP-el"]
     assert responses(runtime) == []
@@ -701,7 +711,7 @@ async def test_layanan_deactivates_a_service_which_leaves_the_questionnaire(
     await harness.press(WARGA, "Setuju")
     assert harness.last(WARGA).labels() == ["Kartu Keluarga"]
     await harness.send(WARGA_2, "/start skm_ktp")
-    assert "tidak dikenal atau sudah tidak dinilai" in harness.texts(WARGA_2)[-2]
+    assert "<b>Rekomendasi KTP-el</b> saat ini tidak dinilai" in harness.texts(WARGA_2)[-2]
 
     await harness.press(PELAYANAN, "2. Aktifkan", message=listing)
     assert services_by_code(runtime)["ktp"].active
@@ -774,3 +784,24 @@ async def test_an_answer_sent_meanwhile_from_another_device_is_refused_at_the_en
     assert responses(runtime) == []
     assert dedup_rows(runtime) == 1
     assert not has_draft(runtime, WARGA)
+
+
+async def test_a_farmer_who_never_went_to_school_finds_the_answers_and_they_are_kept(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_service(runtime)
+    await harness.send(WARGA, "/skm")
+    await harness.press(WARGA, "Setuju")
+    if "Layanan apa" in harness.last(WARGA).text:
+        await harness.press(WARGA, "Rekomendasi KTP-el")
+    await harness.press(WARGA, "Laki-laki")
+    await harness.send(WARGA, "58")
+    await harness.press(WARGA, "Tidak sekolah")
+    occupations = harness.last(WARGA).labels()
+    assert {"Petani", "Nelayan", "Ibu rumah tangga"} <= set(occupations)
+    await harness.press(WARGA, "Petani")
+    await answer_questions(harness, WARGA)
+    await harness.press(WARGA, "Lewati")
+    [row] = responses(runtime)
+    # As answered; the official tables count them under SD ke bawah and Lainnya.
+    assert (row.pendidikan, row.pekerjaan) == ("Tidak sekolah", "Petani")
