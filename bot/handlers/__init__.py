@@ -7,12 +7,13 @@ from bot.handlers import (
     common,
     followup,
     groups,
+    idm,
     lapor,
     nihil,
-    records,
     registration,
     reports,
     survey,
+    tematik,
 )
 
 __all__ = ["build_registry"]
@@ -25,7 +26,8 @@ def build_registry() -> Registry:
     lapor.register(registry)
     followup.register(registry)
     nihil.register(registry)
-    records.register(registry)
+    idm.register(registry)
+    tematik.register(registry)
     survey.register(registry)
     reports.register(registry)
     registration.register(registry)
