@@ -15,8 +15,9 @@ step handler reads as the conversation it leads.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -271,9 +272,8 @@ class Ctx:
     def draft(self) -> Draft | None:
         return self.conversation.draft
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """The stored answers as a dict (the engine's own keys begin with ``_``)."""
+    def _stored(self) -> dict[str, Any]:
+        """The draft's data as stored (answers, and the engine's own ``_`` keys)."""
         if self.conversation.draft is None:
             raise StaleDraft
         return self.conversation.draft.data
@@ -286,7 +286,7 @@ class Ctx:
         """True once the conversation ended (or there is none)."""
         return self.conversation.ended or self.conversation.draft is None
 
-    def start(self, flow: Flow[Any, A] | Any, answers: A | Mapping[str, Any] | None = None) -> None:
+    def start(self, flow: Flow[Any, A], answers: A | None = None) -> None:
         """Begin a new conversation at the flow's first step.
 
         A conversation that already has answers is not replaced silently: unless the
@@ -298,13 +298,10 @@ class Ctx:
         answered = current is not None and current.version > 1
         if answered and not conversation.replace_ok and not conversation.started:
             raise WouldReplace(flow)
-        if isinstance(flow, type):  # a flow still declared as a class of string steps
-            flow = getattr(flow, "typed")()  # noqa: B009
-        if isinstance(answers, Mapping):
-            loaded, data = None, dict(answers)
-        else:
-            loaded = answers if answers is not None else flow.answers()
-            data = dump_answers(loaded)
+        loaded = answers if answers is not None else flow.answers()
+        if not isinstance(loaded, flow.answers):
+            raise TypeError(f"flow {flow.name} takes {flow.answers.__name__}, not {loaded!r}")
+        data = dump_answers(loaded)
         conversation.draft = Draft(
             chat_id=self.chat_id,
             user_id=self.telegram_id,
@@ -326,9 +323,15 @@ class Ctx:
             raise StaleDraft
         return flow
 
-    def goto(self, step: str) -> None:
-        """Move to ``step`` (a member of the flow's step Enum); its prompt follows."""
-        self.conversation.next_step = self._flow().member(step).value
+    def goto(self, step: enum.StrEnum) -> None:
+        """Move to ``step``, a member of this flow's step Enum; its prompt follows.
+
+        A member of another flow's Enum is a programming error, refused at once.
+        """
+        flow = self._flow()
+        if not isinstance(step, flow.step_type):
+            raise TypeError(f"{step!r} is not a step of flow {flow.name}")
+        self.conversation.next_step = step.value
 
     def stay(self) -> None:
         """Ask the current question again (after adding one photo of several, say)."""
@@ -341,7 +344,7 @@ class Ctx:
         """Go on: the next question in the flow's order, or, while one answer is being
         changed, the first one left unanswered by the change, else the summary."""
         flow = self._flow()
-        data = self.data
+        data = self._stored()
         current = flow.member(self._step_name())
         if data.get(CHANGE_KEY):
             answers = self.answers(flow.answers)
@@ -366,7 +369,7 @@ class Ctx:
         flow = self._flow()
         if flow.summary is None:
             raise AssertionError(f"flow {flow.name} has no summary")
-        self.data.pop(CHANGE_KEY, None)
+        self._stored().pop(CHANGE_KEY, None)
         self.conversation.next_step = flow.summary.value
 
     def change(self, step: str) -> None:
@@ -378,12 +381,12 @@ class Ctx:
         offered = {s.value: s for s, _ in flow.changeable(self)}
         if step not in offered:
             raise InvalidInput(texts.CHOOSE_BUTTON)
-        self.data[CHANGE_KEY] = True
+        self._stored()[CHANGE_KEY] = True
         self.conversation.next_step = offered[step].value
 
     def changing(self) -> bool:
         """True while one answer is being changed from the summary."""
-        return bool(self.data.get(CHANGE_KEY))
+        return bool(self._stored().get(CHANGE_KEY))
 
     def _step_name(self) -> str:
         draft = self.conversation.draft

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 
 from bot import texts
@@ -27,7 +28,7 @@ def cancel(ctx: Ctx) -> None:
     ctx.say(texts.CANCELLED)
 
 
-def confirmed(ctx: Ctx, given: Input, *, edit_step: str) -> bool:
+def confirmed(ctx: Ctx, given: Input, *, edit_step: enum.StrEnum) -> bool:
     """Handle a press under :func:`confirm_keyboard`; True only for the accept button.
 
     Ubah goes to ``edit_step``; Batal ends the conversation, storing nothing.

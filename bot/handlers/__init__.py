@@ -1,40 +1,61 @@
-"""Feature modules; each registers its commands, conversations and buttons."""
+"""Feature modules; each has one ``register(registry)`` for its commands, flows and buttons.
+
+``FEATURES`` lists them in the order their commands appear in /bantuan and the menus:
+a new feature is one module here and one line in ``FEATURES`` (docs/architecture.md).
+"""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from bot.conversation import Registry
 from bot.handlers import (
     common,
     followup,
     groups,
+    idm,
     invites,
     lapor,
     nihil,
-    records,
     registration,
     reports,
     services,
+    start,
     survey,
+    tematik,
     users,
 )
 
-__all__ = ["build_registry"]
+__all__ = ["FEATURES", "Feature", "build_registry"]
+
+
+class Feature(Protocol):
+    """A feature module: it registers what it offers."""
+
+    def register(self, registry: Registry) -> None: ...
+
+
+FEATURES: tuple[Feature, ...] = (
+    start,  # /start first in every menu
+    lapor,
+    followup,
+    nihil,
+    idm,
+    tematik,
+    survey,
+    services,
+    reports,
+    registration,
+    invites,
+    users,
+    groups,
+    common,  # /profil, /bantuan and /batal close every list
+)
 
 
 def build_registry() -> Registry:
-    """Every feature, registered in the order their commands appear in help and menus."""
+    """Every feature, registered in the order of ``FEATURES``."""
     registry = Registry()
-    common.register_start(registry)
-    lapor.register(registry)
-    followup.register(registry)
-    nihil.register(registry)
-    records.register(registry)
-    survey.register(registry)
-    services.register(registry)
-    reports.register(registry)
-    registration.register(registry)
-    invites.register(registry)
-    users.register(registry)
-    groups.register(registry)
-    common.register(registry)  # /profil, /bantuan and /batal close every list
+    for feature in FEATURES:
+        feature.register(registry)
     return registry

@@ -1,4 +1,4 @@
-"""/start (with deep links), /bantuan, /batal and /profil."""
+"""/bantuan, /batal and /profil."""
 
 from __future__ import annotations
 
@@ -8,28 +8,7 @@ from bot.formatting import h, role_label
 from domain.models import UserStatus
 from domain.registration import STATUS_LABEL
 
-__all__ = ["register_start", "register"]
-
-
-def register_start(registry: Registry) -> None:
-    """/start first in every menu."""
-
-    def start(ctx: Ctx, args: list[str]) -> None:
-        """Greet, or follow a deep link (/start skm_ktp, /start inv_...)."""
-        if args:
-            handler = registry.for_payload(args[0])
-            if handler is not None:
-                handler(ctx, args[0])
-                return
-        ctx.say(texts.START.format(kecamatan=h(ctx.kecamatan.nama)))
-        user = ctx.user
-        if user is not None and user.status is UserStatus.ACTIVE:
-            desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-            ctx.say(texts.START_USER.format(nama=h(user.nama), peran=h(role_label(user, desa))))
-        else:
-            ctx.say(texts.START_CITIZEN)
-
-    registry.command(CommandSpec("start", start, "Mulai"))
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
@@ -63,7 +42,7 @@ def register(registry: Registry) -> None:
         draft = ctx.draft
         if draft is not None and draft.flow in registry.flows:
             ctx.say(texts.RESUME.format(title=registry.flows[draft.flow].title))
-            ctx.goto(draft.step)
+            ctx.stay()
 
     def batal(ctx: Ctx, args: list[str]) -> None:
         """Cancel the conversation in progress."""

@@ -1,0 +1,523 @@
+"""/idm: a desa's IDM for a year, typed in (three indices or the IDM alone), or imported
+from a Kemendesa JSON or a CSV file."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
+from typing import Any
+
+from bot import texts
+from bot.conversation import (
+    Button,
+    CommandSpec,
+    Ctx,
+    Flow,
+    Input,
+    InputKind,
+    Registry,
+    Step,
+    cancel,
+    confirm_keyboard,
+    confirmed,
+)
+from bot.conversation.flow import MAX_DOCUMENT
+from bot.formatting import h
+from bot.handlers._shared import desa_choice, desa_keyboard, desa_name, needed
+from bot.reports.iku import fmt_decimal
+from domain.errors import ImportFailed, ImportProblem, InvalidInput
+from domain.idm import IdmStatus, NextStatus, compute_idm, idm_status, score_to_decimal
+from domain.importing import parse_idm_csv, parse_kemendesa_json
+from domain.models import IdmRecord
+from domain.permissions import Action, require
+from domain.records import YEAR_MIN, parse_index, parse_year, record_idm
+from domain.rounding import round_half_up
+from domain.usecases import import_idm
+
+__all__ = ["register", "IDM", "IdmStep", "IdmAnswers", "IdmMode"]
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+class IdmStep(enum.StrEnum):
+    HOW = "how"
+    YEAR = "year"
+    DESA = "desa"
+    MODE = "mode"
+    IKS = "iks"
+    IKE = "ike"
+    IKL = "ikl"
+    IDM = "idm"
+    CONFIRM = "confirm"
+    FILE = "file"
+    PREVIEW = "preview"
+
+
+class IdmMode(enum.StrEnum):
+    """The three indices (the IDM is their mean), or the IDM alone."""
+
+    THREE = "three"
+    IDM = "idm"
+
+
+@dataclass(slots=True)
+class IdmAnswers:
+    """Typed in: the year, the desa and the values (as typed, as text); from a file: its
+    name and its parsed records (as :func:`_to_json` keeps them)."""
+
+    tahun: int | None = None
+    desa_id: int | None = None
+    mode: IdmMode | None = None
+    iks: str | None = None
+    ike: str | None = None
+    ikl: str | None = None
+    idm: str | None = None
+    source: str | None = None
+    records: list[dict[str, Any]] | None = None
+
+
+def _a(ctx: Ctx) -> IdmAnswers:
+    return ctx.answers(IdmAnswers)
+
+
+# -- how scores are written --------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    """A typed or exact value as it is, with a decimal comma (no exponent)."""
+    return format(value, "f").replace(".", ",")
+
+
+def _score(value: Decimal) -> str:
+    """An IDM score as printed in reports: 4 decimals, half-up, decimal comma."""
+    return fmt_decimal(round_half_up(value, 4))
+
+
+def _score_exact(value: Decimal) -> str:
+    """'<b>0,7512</b> (tepatnya 0,75123333333333)', the exact part only when it differs."""
+    shown = round_half_up(value, 4)
+    text = f"<b>{fmt_decimal(shown)}</b>"
+    if shown != value:
+        text += texts.IDM_SCORE_EXACT.format(exact=_plain(value.normalize()))
+    return text
+
+
+def _next_text(step: NextStatus) -> str:
+    """What the desa still needs for the next status (nothing above Mandiri)."""
+    if step.target is None or step.minimum_score is None:
+        return texts.IDM_TOP
+    # Rounded up: rounding down would promise a status the desa would still miss.
+    needed = step.needed.quantize(FOUR_PLACES, rounding=ROUND_CEILING)
+    return texts.IDM_NEXT.format(
+        target=step.target.label,
+        minimum=_plain(step.minimum_score),
+        needed=_plain(needed),
+    )
+
+
+# -- typed in ----------------------------------------------------------------------------
+
+
+def _how_prompt(ctx: Ctx) -> None:
+    """Typed in or from a file?"""
+    ctx.say(
+        texts.IDM_ASK_HOW,
+        [[Button(texts.IDM_MANUAL, "manual"), Button(texts.IDM_FILE, "file")]],
+    )
+
+
+def _how(ctx: Ctx, given: Input) -> None:
+    """Go on to the year (typed in), or to the file."""
+    if given.text == "manual":
+        ctx.next()
+    elif given.text == "file":
+        ctx.goto(IdmStep.FILE)
+    else:
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+
+
+def _year_prompt(ctx: Ctx) -> None:
+    """This year or last year, or typed."""
+    this = ctx.now.year
+    ctx.say(
+        texts.IDM_ASK_YEAR.format(first=YEAR_MIN, last=this),
+        [[Button(str(this), str(this)), Button(str(this - 1), str(this - 1))]],
+    )
+
+
+def _year(ctx: Ctx, given: Input) -> None:
+    """Keep the year (2015 .. this year)."""
+    _a(ctx).tahun = parse_year(given.text, ctx.now.year)
+    ctx.next()
+
+
+def _desa_prompt(ctx: Ctx) -> None:
+    """Which desa of the kecamatan."""
+    ctx.say(texts.IDM_ASK_DESA, desa_keyboard(ctx))
+
+
+def _desa(ctx: Ctx, given: Input) -> None:
+    """Keep the desa."""
+    _a(ctx).desa_id = desa_choice(ctx, given).id
+    ctx.next()
+
+
+def _mode_prompt(ctx: Ctx) -> None:
+    """Three indices or the IDM alone?"""
+    ctx.say(
+        texts.IDM_ASK_MODE,
+        [
+            [Button(texts.IDM_MODE_THREE, IdmMode.THREE.value)],
+            [Button(texts.IDM_MODE_ONLY, IdmMode.IDM.value)],
+        ],
+    )
+
+
+def _mode(ctx: Ctx, given: Input) -> None:
+    """Forget values of the other mode, then ask the first value of this one."""
+    if given.text not in set(IdmMode):
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+    a = _a(ctx)
+    a.iks = a.ike = a.ikl = a.idm = None
+    a.mode = IdmMode(given.text)
+    ctx.next()  # IKS for the three indices, IDM for the IDM alone
+
+
+def _three(ctx: Ctx) -> bool:
+    return _a(ctx).mode is IdmMode.THREE
+
+
+def _only_idm(ctx: Ctx) -> bool:
+    return _a(ctx).mode is IdmMode.IDM
+
+
+def _index_step(step: IdmStep) -> Step:
+    """Ask one index (IKS, IKE, IKL or IDM) as typed text; kept under the step's name."""
+    name = step.value.upper()
+
+    def prompt(ctx: Ctx) -> None:
+        a = _a(ctx)
+        ctx.say(
+            texts.IDM_ASK_INDEX.format(
+                name=name,
+                long=texts.IDM_INDEX_NAMES[name],
+                desa=h(desa_name(ctx, needed(a.desa_id))),
+                tahun=needed(a.tahun),
+            )
+        )
+
+    def handle(ctx: Ctx, given: Input) -> None:
+        setattr(_a(ctx), step.value, str(parse_index(given.text, name)))
+        ctx.next()
+
+    applies = _three if step is not IdmStep.IDM else _only_idm
+    return Step(prompt, handle, frozenset({InputKind.TEXT}), applies=applies)
+
+
+def _typed(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _confirm_prompt(ctx: Ctx) -> None:
+    """Show the values and the IDM they give."""
+    a = _a(ctx)
+    lines: list[str] = []
+    exact: Fraction
+    if a.mode is IdmMode.THREE:
+        iks, ike, ikl = (Decimal(needed(v)) for v in (a.iks, a.ike, a.ikl))
+        lines += [f"IKS: {_plain(iks)}", f"IKE: {_plain(ike)}", f"IKL: {_plain(ikl)}"]
+        exact = compute_idm(iks, ike, ikl)
+    else:
+        exact = Fraction(Decimal(needed(a.idm)))
+    lines.append(
+        texts.IDM_SUMMARY_SCORE.format(
+            score=_score(score_to_decimal(exact)), status=idm_status(exact).label
+        )
+    )
+    ctx.say(
+        texts.IDM_SUMMARY.format(
+            desa=h(desa_name(ctx, needed(a.desa_id))),
+            tahun=needed(a.tahun),
+            values="\n".join(lines),
+        ),
+        confirm_keyboard(texts.SAVE),
+    )
+
+
+def _confirm(ctx: Ctx, given: Input) -> None:
+    """Store the IDM and say its status and what the next status needs."""
+    if not confirmed(ctx, given, edit_step=IdmStep.YEAR):
+        return
+    a = _a(ctx)
+    ctx.end()
+    entry = record_idm(
+        ctx.uow,
+        user=ctx.user,
+        desa_id=needed(a.desa_id),
+        tahun=needed(a.tahun),
+        now=ctx.now,
+        iks=_typed(a.iks),
+        ike=_typed(a.ike),
+        ikl=_typed(a.ikl),
+        idm=_typed(a.idm),
+    )
+    result = entry.result
+    lines = [
+        texts.IDM_SAVED.format(desa=h(desa_name(ctx, result.desa_id)), tahun=result.tahun),
+        texts.IDM_SCORE.format(score=_score_exact(result.score)),
+        texts.IDM_STATUS.format(status=result.status.label),
+    ]
+    if entry.previous is not None:
+        lines.append(
+            texts.IDM_PREVIOUS.format(
+                score=_score(entry.previous.score), status=entry.previous.status.label
+            )
+        )
+    lines.append(_next_text(entry.next))
+    ctx.say("\n".join(lines))
+
+
+# -- from a file -------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    """'1,1 MB' (rounded up, so that a file just over the limit does not read '1,0 MB')."""
+    return f"{math.ceil(size / 100_000) / 10:.1f} MB".replace(".", ",")
+
+
+def _parse_file(name: str, content: bytes) -> list[IdmRecord]:
+    """Records of a Kemendesa JSON (one desa-year) or of a CSV table."""
+    if name.lower().endswith(".json"):
+        return [parse_kemendesa_json(content, name)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailed([ImportProblem(name, texts.IDM_FILE_NOT_UTF8)]) from None
+    return parse_idm_csv(text, name)
+
+
+def _match(ctx: Ctx, name: str, records: list[IdmRecord]) -> list[ImportProblem]:
+    """What stops these records from being stored for the user's kecamatan."""
+    problems: list[ImportProblem] = []
+    seen: set[tuple[int, int]] = set()
+    if not records:
+        problems.append(ImportProblem(name, texts.IDM_FILE_EMPTY))
+    for record in records:
+        desa = ctx.uow.desa.find_by_code(record.kode_desa)
+        message = None
+        column = "kode_desa"
+        if desa is None:
+            message = texts.IDM_FILE_UNKNOWN_DESA.format(kode=record.kode_desa)
+        elif desa.kecamatan_id != ctx.kecamatan.id:
+            message = texts.IDM_FILE_OTHER_KECAMATAN.format(
+                kode=record.kode_desa, nama=desa.nama, kecamatan=ctx.kecamatan.nama
+            )
+        elif not YEAR_MIN <= record.tahun <= ctx.now.year:
+            # The same years as a typed IDM: a future year is a typo, not a result.
+            message = texts.IDM_FILE_YEAR.format(
+                tahun=record.tahun, first=YEAR_MIN, last=ctx.now.year
+            )
+            column = "tahun"
+        elif (desa.id, record.tahun) in seen:
+            # A CSV may name one desa by its BPS code and again by its Kemendagri code.
+            message = texts.IDM_FILE_TWICE.format(nama=desa.nama, tahun=record.tahun)
+        else:
+            seen.add((desa.id, record.tahun))
+        if message is not None:
+            field = column if record.line is not None else None  # CSV lines have columns
+            problems.append(ImportProblem(name, message, line=record.line, field=field))
+    return problems
+
+
+def _to_json(record: IdmRecord) -> dict[str, Any]:
+    """A parsed record as the draft keeps it (decimals as strings), to survive a restart."""
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "kode": record.kode_desa,
+        "tahun": record.tahun,
+        "score": str(record.score),
+        "status": record.status.value,
+        "iks": text(record.iks),
+        "ike": text(record.ike),
+        "ikl": text(record.ikl),
+        "published": record.status_published,
+        "nama": record.nama_desa,
+        "line": record.line,
+    }
+
+
+def _from_json(item: dict[str, Any], source: str) -> IdmRecord:
+    """The record back from the draft."""
+
+    def number(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    return IdmRecord(
+        kode_desa=str(item["kode"]),
+        tahun=int(item["tahun"]),
+        score=Decimal(str(item["score"])),
+        status=IdmStatus(item["status"]),
+        iks=number(item.get("iks")),
+        ike=number(item.get("ike")),
+        ikl=number(item.get("ikl")),
+        status_published=item.get("published"),
+        source=source,
+        nama_desa=item.get("nama"),
+        line=item.get("line"),
+    )
+
+
+def _stored_records(a: IdmAnswers) -> tuple[str, list[IdmRecord]]:
+    source = needed(a.source)
+    return source, [_from_json(item, source) for item in needed(a.records)]
+
+
+def _file_prompt(ctx: Ctx) -> None:
+    """Ask for the file."""
+    ctx.say(texts.IDM_ASK_FILE)
+
+
+def _file(ctx: Ctx, given: Input) -> None:
+    """Check and parse the file, match its desa, and keep the records for the preview."""
+    require(ctx.user, Action.RECORD_IDM)
+    name = given.file_name or "berkas"
+    # Messages of errors are plain text: the engine escapes them (they quote the file).
+    if not name.lower().endswith((".json", ".csv")):
+        raise InvalidInput(texts.IDM_FILE_EXTENSION.format(name=name))
+    size = given.file_size if given.file_size is not None else len(given.content or b"")
+    if size > MAX_DOCUMENT:
+        raise InvalidInput(texts.IDM_FILE_TOO_LARGE.format(name=name, size=_megabytes(size)))
+    if given.content is None:
+        raise InvalidInput(texts.IDM_FILE_UNREADABLE.format(name=name))
+    records = _parse_file(name, given.content)  # ImportFailed lists every problem
+    problems = _match(ctx, name, records)
+    if problems:
+        raise ImportFailed(problems)
+    a = _a(ctx)
+    a.source = name
+    a.records = [_to_json(record) for record in records]
+    ctx.goto(IdmStep.PREVIEW)
+
+
+def _preview_prompt(ctx: Ctx) -> None:
+    """Each record with the value it replaces (or 'baru'), then Simpan / Batal."""
+    source, records = _stored_records(_a(ctx))
+    lines = []
+    for number, record in enumerate(records, start=1):
+        desa = ctx.uow.desa.find_by_code(record.kode_desa)
+        current = ctx.uow.idm.get(desa.id, record.tahun) if desa is not None else None
+        lines.append(
+            texts.IDM_PREVIEW_LINE.format(
+                n=number,
+                desa=h(desa.nama if desa is not None else record.kode_desa),
+                tahun=record.tahun,
+                score=_score(record.score),
+                status=record.status.label,
+                current=(
+                    texts.IDM_PREVIEW_NEW
+                    if current is None
+                    else texts.IDM_PREVIEW_CURRENT.format(
+                        score=_score(current.score), status=current.status.label
+                    )
+                ),
+            )
+        )
+    ctx.say(
+        texts.IDM_PREVIEW.format(name=h(source), count=len(records), lines="\n".join(lines)),
+        [[Button(texts.SAVE, "save"), Button(texts.CANCEL_BUTTON, "cancel")]],
+    )
+
+
+def _preview(ctx: Ctx, given: Input) -> None:
+    """Store every record of the file (all or nothing), cancel, or take a corrected file."""
+    if given.kind is InputKind.DOCUMENT:
+        _file(ctx, given)
+        return
+    if given.text == "cancel":
+        cancel(ctx)
+        return
+    if given.text != "save":
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+    require(ctx.user, Action.RECORD_IDM)  # the import use case does not check the user
+    source, records = _stored_records(_a(ctx))
+    ctx.end()
+    summary = import_idm(
+        ctx.uow,
+        [(source, records)],
+        kecamatan_id=ctx.kecamatan.id,
+        actor=f"tg:{ctx.telegram_id}",
+    )
+    inserted = sum(f.inserted for f in summary.files)
+    updated = sum(f.updated for f in summary.files)
+    lines = [
+        texts.IDM_IMPORTED_LINE.format(
+            desa=h(desa.nama),
+            tahun=record.tahun,
+            score=_score(record.score),
+            status=record.status.label,
+        )
+        for desa, record in summary.items
+    ]
+    ctx.say(
+        texts.IDM_IMPORTED.format(
+            name=h(source), inserted=inserted, updated=updated, lines="\n".join(lines)
+        )
+    )
+
+
+IDM: Flow[IdmStep, IdmAnswers] = Flow(
+    name="idm",
+    title=texts.IDM_TITLE,
+    answers=IdmAnswers,
+    # Typed in; the file (FILE, then PREVIEW) branches off at HOW.
+    order=(
+        IdmStep.HOW,
+        IdmStep.YEAR,
+        IdmStep.DESA,
+        IdmStep.MODE,
+        IdmStep.IKS,
+        IdmStep.IKE,
+        IdmStep.IKL,
+        IdmStep.IDM,
+    ),
+    summary=IdmStep.CONFIRM,
+    steps={
+        IdmStep.HOW: Step(_how_prompt, _how),
+        IdmStep.YEAR: Step(_year_prompt, _year, frozenset({InputKind.CHOICE, InputKind.TEXT})),
+        IdmStep.DESA: Step(_desa_prompt, _desa),
+        IdmStep.MODE: Step(_mode_prompt, _mode),
+        IdmStep.IKS: _index_step(IdmStep.IKS),
+        IdmStep.IKE: _index_step(IdmStep.IKE),
+        IdmStep.IKL: _index_step(IdmStep.IKL),
+        IdmStep.IDM: _index_step(IdmStep.IDM),
+        IdmStep.CONFIRM: Step(_confirm_prompt, _confirm),
+        IdmStep.FILE: Step(
+            _file_prompt, _file, frozenset({InputKind.DOCUMENT}), hint=texts.IDM_FILE_HINT
+        ),
+        IdmStep.PREVIEW: Step(
+            _preview_prompt, _preview, frozenset({InputKind.CHOICE, InputKind.DOCUMENT})
+        ),
+    },
+)
+
+
+def _idm(ctx: Ctx, args: list[str]) -> None:
+    """Staf Seksi PPD and admins only."""
+    require(ctx.user, Action.RECORD_IDM)
+    ctx.start(IDM)
+
+
+def register(registry: Registry) -> None:
+    """/idm with its conversation."""
+    registry.flow(IDM)
+    registry.command(
+        CommandSpec(
+            "idm", _idm, "Catat hasil IDM desa (isi atau kirim berkas)", action=Action.RECORD_IDM
+        )
+    )
