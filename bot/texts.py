@@ -122,8 +122,16 @@ REG_NO_ADMIN: Final = (
     "pendaftaran Anda diperiksa."
 )
 REG_CARD: Final = (
-    "<b>Pendaftaran baru</b>\nNama: {nama}\nJabatan: {jabatan}\nPeran yang diminta: {peran}"
+    "<b>Pendaftaran baru</b>\nNama: {nama}\nJabatan: {jabatan}\nPeran yang diminta: {peran}\n"
+    "Akun Telegram: {akun}"
 )
+REG_CARD_ADMIN: Final = (
+    "⚠️ <b>Permintaan peran ADMIN</b>: admin dapat menyetujui dan menonaktifkan pengguna, "
+    "mengatur layanan, dan melihat semua laporan. Setujui hanya bila Anda mengenal orangnya "
+    "dan akun Telegram-nya."
+)
+REG_ACCOUNT: Final = "@{username} (ID {id})"
+REG_ACCOUNT_NO_USERNAME: Final = "ID {id}, tanpa nama pengguna"
 APPROVE: Final = "Setujui"
 REJECT: Final = "Tolak"
 REG_APPROVED_BY: Final = "Disetujui oleh {admin}."

@@ -127,6 +127,7 @@ class Incoming:
     in_group: bool = False
     chat_title: str | None = None
     checked: object = None  # what a command's precheck learnt from Telegram first
+    username: str | None = None  # @username, when the account has one
 
 
 @dataclass(frozen=True, slots=True)

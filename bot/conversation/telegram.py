@@ -193,6 +193,7 @@ class TelegramAdapter:
             in_group=chat.type != ChatType.PRIVATE,
             chat_title=chat.title,
             checked=checked,
+            username=person.username,
         )
         engine = self.engine
         try:

@@ -62,13 +62,6 @@ ROLE_LABEL: dict[Role, str] = {
     Role.STAF_SEKSI: "Staf seksi kecamatan",
     Role.PERANGKAT_DESA: "Perangkat desa",
 }
-SEKSI_SHORT: dict[Seksi, str] = {
-    Seksi.PPD: "PPD",
-    Seksi.PMD: "PMD",
-    Seksi.KESBANG: "Kesbang",
-    Seksi.TRANTIB: "Trantib",
-    Seksi.PELAYANAN: "Pelayanan",
-}
 
 
 # -- the role being asked for (or invited): shared with the invite link -----------------
@@ -89,7 +82,8 @@ def role_keyboard() -> Keyboard:
 
 
 def seksi_keyboard() -> Keyboard:
-    return [*rows([Button(SEKSI_SHORT[s], s.value) for s in Seksi], 3), back_row()]
+    # The official names (one per row): a newcomer may not know what "PPD" stands for.
+    return [*rows([Button(s.full_name, s.value) for s in Seksi], 1), back_row()]
 
 
 def desa_keyboard(ctx: Ctx, kecamatan_id: int) -> Keyboard:
@@ -275,12 +269,29 @@ def _confirm_handle(ctx: Ctx, given: Input) -> None:
     _notify_admins(ctx, user)
 
 
+def registration_card(ctx: Ctx, user: User, username: str | None = None) -> str:
+    """The request as admins see it: who, which role, which Telegram account; an admin
+    request is marked as one."""
+    desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
+    account = (
+        texts.REG_ACCOUNT.format(username=h(username), id=user.telegram_id)
+        if username
+        else texts.REG_ACCOUNT_NO_USERNAME.format(id=user.telegram_id)
+    )
+    card = texts.REG_CARD.format(
+        nama=h(user.nama),
+        jabatan=h(user.jabatan),
+        peran=h(role_label(user, desa)),
+        akun=account,
+    )
+    if user.role is Role.ADMIN:
+        card += "\n\n" + texts.REG_CARD_ADMIN
+    return card
+
+
 def _notify_admins(ctx: Ctx, user: User) -> None:
     admins = ctx.uow.users.list(user.kecamatan_id, status=UserStatus.ACTIVE, role=Role.ADMIN)
-    desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
-    card = texts.REG_CARD.format(
-        nama=h(user.nama), jabatan=h(user.jabatan), peran=h(role_label(user, desa))
-    )
+    card = registration_card(ctx, user, ctx.request.incoming.username)
     keyboard = [
         [
             Decide(user.id, Verdict.YES).button(texts.APPROVE),
@@ -358,13 +369,7 @@ def _decide(ctx: Ctx, pressed: Decide) -> None:
     desa = ctx.uow.desa.get(user.desa_id) if user.desa_id else None
     decider = ctx.user.nama if ctx.user else "-"
     outcome = texts.REG_APPROVED_BY if approve else texts.REG_REJECTED_BY
-    ctx.edit_pressed(
-        texts.REG_CARD.format(
-            nama=h(user.nama), jabatan=h(user.jabatan), peran=h(role_label(user, desa))
-        )
-        + "\n\n"
-        + outcome.format(admin=h(decider))
-    )
+    ctx.edit_pressed(registration_card(ctx, user) + "\n\n" + outcome.format(admin=h(decider)))
     if approve:
         ctx.notify(user.telegram_id, texts.REG_WELCOME.format(peran=h(role_label(user, desa))))
         ctx.refresh_menu(user.telegram_id)

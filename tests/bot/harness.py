@@ -38,10 +38,11 @@ class Person:
 
     id: int
     name: str = "Siti Aminah"
+    username: str | None = None
 
     @property
     def tg(self) -> User:
-        return User(id=self.id, first_name=self.name, is_bot=False)
+        return User(id=self.id, first_name=self.name, is_bot=False, username=self.username)
 
     @property
     def chat(self) -> Chat:

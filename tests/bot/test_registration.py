@@ -11,7 +11,8 @@ from domain.models import Role, Seksi, SkmService, UserStatus
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
 
-RINA = Person(700001, "Rina Wulandari")
+RINA = Person(700001, "Rina Wulandari", "rina_w")
+DODI = Person(700009, "Dodi Prasetyo")
 
 
 def _stored(runtime: Runtime, person: Person):  # type: ignore[no-untyped-def]
@@ -23,7 +24,15 @@ async def test_daftar_as_staf_is_approved_by_an_admin(harness: Harness, runtime:
     await harness.send(ADMIN, "/start")  # the first admin comes from the settings
     await harness.send(RINA, "/daftar")
     await harness.press(RINA, "Staf seksi kecamatan")
-    await harness.press(RINA, "Trantib")
+    seksi = harness.last(RINA).labels()
+    assert seksi[:-1] == [
+        "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
+        "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
+        "Seksi Kesatuan Bangsa",
+        "Seksi Ketenteraman dan Ketertiban Umum",
+        "Seksi Pemerintahan dan Pelayanan Publik",
+    ]
+    await harness.press(RINA, "Seksi Ketenteraman dan Ketertiban Umum")
     await harness.send(RINA, "Rina Wulandari")
     await harness.send(RINA, "Kasi Trantib")
     summary = harness.last(RINA)
@@ -38,6 +47,8 @@ async def test_daftar_as_staf_is_approved_by_an_admin(harness: Harness, runtime:
 
     card = harness.last(ADMIN)
     assert "Pendaftaran baru" in card.text
+    assert f"Akun Telegram: @rina_w (ID {RINA.id})" in card.text
+    assert "ADMIN" not in card.text
     approve = card.buttons[0][0]["callback_data"]
     await harness.press(ADMIN, "Setujui", message=card)
     assert "Disetujui oleh Camat Larangan" in card.text  # the card was edited
@@ -168,3 +179,19 @@ async def test_abandoned_conversations_are_forgotten_skm_ones_after_a_day(
     assert engine.purge_drafts() == 1
     await harness.press(RINA, "Perangkat desa")
     assert "sudah tidak berlaku" in harness.toasts()[-1]
+
+
+async def test_a_request_for_the_admin_role_is_marked_and_shows_the_account(
+    harness: Harness,
+) -> None:
+    await harness.send(ADMIN, "/start")
+    await harness.send(DODI, "/daftar")
+    await harness.press(DODI, "Admin (Camat, Sekcam, operator)")
+    await harness.send(DODI, "Dodi Prasetyo")
+    await harness.send(DODI, "Operator Kecamatan")
+    await harness.press(DODI, "Kirim")
+    card = harness.last(ADMIN)
+    assert "Permintaan peran ADMIN" in card.text
+    assert f"Akun Telegram: ID {DODI.id}, tanpa nama pengguna" in card.text
+    await harness.press(ADMIN, "Tolak", message=card)
+    assert "Permintaan peran ADMIN" in card.text  # the decided card still says what it was

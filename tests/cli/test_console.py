@@ -179,7 +179,7 @@ def test_the_cli_console_reads_standard_input_until_its_end(
     assert code == 0
     assert "(ID Telegram 5)" in out
     assert "Selamat datang di bot IKU Kecamatan Larangan." in out
-    assert "> 2\nSeksi Anda:\n  [1] PPD" in out
+    assert "> 2\nSeksi Anda:\n  [1] Seksi Pembinaan dan Pengawasan Pemerintahan Desa" in out
     assert out.rstrip().endswith("Konsol selesai.")
     assert _stored(5) is None  # a stranger until registered
 
