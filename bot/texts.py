@@ -164,6 +164,27 @@ USERS_NONE: Final = "Belum ada pengguna terdaftar."
 DISABLE: Final = "Nonaktifkan"
 ENABLE: Final = "Aktifkan"
 USER_DISABLED: Final = "{nama} dinonaktifkan."
+USER_DISABLE_ASK: Final = (
+    "Nonaktifkan <b>{nama}</b> ({peran})?\n\nSetelah dinonaktifkan, ia {hilang}. "
+    "Laporan dan catatan yang sudah ia kirim tetap tersimpan dan tetap dihitung; akunnya "
+    "dapat diaktifkan kembali dari /pengguna."
+)
+USER_DISABLE_LOSES: Final = {
+    "perangkat_desa": (
+        "tidak dapat lagi mengirim laporan kejadian dan laporan nihil desanya, dan tidak "
+        "lagi menerima pengingat mingguan"
+    ),
+    "staf_seksi": (
+        "tidak lagi menerima kartu kasus seksinya dan tidak dapat lagi menindaklanjuti laporan "
+        "atau mencatat data seksinya"
+    ),
+    "admin": (
+        "tidak dapat lagi menyetujui dan menonaktifkan pengguna, mengatur layanan, atau melihat "
+        "ringkasan dan laporan Excel"
+    ),
+}
+USER_DISABLE_CONFIRM: Final = "Ya, nonaktifkan"
+USER_DISABLE_KEPT: Final = "Dibatalkan: {nama} tetap aktif."
 USER_ENABLED: Final = "{nama} diaktifkan kembali."
 USER_DISABLED_NOTICE: Final = (
     "Akun Anda di bot IKU dinonaktifkan oleh admin kecamatan. Hubungi admin bila ini keliru."

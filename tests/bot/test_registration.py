@@ -195,3 +195,39 @@ async def test_a_request_for_the_admin_role_is_marked_and_shows_the_account(
     assert f"Akun Telegram: ID {DODI.id}, tanpa nama pengguna" in card.text
     await harness.press(ADMIN, "Tolak", message=card)
     assert "Permintaan peran ADMIN" in card.text  # the decided card still says what it was
+
+
+async def test_nonaktifkan_asks_first_and_says_what_the_person_will_lose(
+    harness: Harness, runtime: Runtime
+) -> None:
+    await harness.send(ADMIN, "/start")
+    add_user(runtime, DODI, Role.PERANGKAT_DESA, desa_kode="35.28.08.2001", jabatan="Kasi Pem")
+    await harness.send(ADMIN, "/pengguna")
+    listing = harness.last(ADMIN)
+    [label] = [name for name in listing.labels() if name.endswith("Nonaktifkan")]
+    await harness.press(ADMIN, label, message=listing)
+    question = harness.last(ADMIN)
+    assert "Nonaktifkan <b>Dodi Prasetyo</b> (Perangkat Desa Peltong)?" in question.text
+    assert "tidak dapat lagi mengirim laporan kejadian dan laporan nihil" in question.text
+    assert "tetap tersimpan" in question.text
+    assert question.labels() == ["Ya, nonaktifkan", "Batal"]
+    stored = _stored(runtime, DODI)
+    assert stored is not None
+    assert stored.status is UserStatus.ACTIVE  # nothing changed yet
+
+    await harness.press(ADMIN, "Batal", message=question)
+    assert "Dibatalkan: Dodi Prasetyo tetap aktif." in question.text
+    stored = _stored(runtime, DODI)
+    assert stored is not None
+    assert stored.status is UserStatus.ACTIVE
+
+    await harness.press(ADMIN, label, message=listing)
+    question = harness.last(ADMIN)
+    await harness.press(ADMIN, "Ya, nonaktifkan", message=question)
+    stored = _stored(runtime, DODI)
+    assert stored is not None
+    assert stored.status is UserStatus.DISABLED
+    assert "dinonaktifkan" in harness.last(DODI).text
+    # The question, pressed again after the change, is stale and changes nothing.
+    await harness.press_data(ADMIN, harness.data_of(listing, label), listing)
+    assert "Aktifkan" in " ".join(harness.last(ADMIN).labels())
