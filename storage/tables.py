@@ -290,8 +290,8 @@ class SkmResponseRow(SQLModel, table=True):
     u_sarana: int | None = _score()
     jenis_kelamin: str | None = Field(default=None, max_length=1)
     usia: int | None = None
-    pendidikan: str | None = Field(default=None, max_length=10)
-    pekerjaan: str | None = Field(default=None, max_length=20)
+    pendidikan: str | None = Field(default=None, max_length=20)
+    pekerjaan: str | None = Field(default=None, max_length=30)
     saran: str | None = Field(default=None, sa_type=Text)
     source: str = Field(max_length=20)
     created_at: datetime = _ts()
