@@ -15,6 +15,10 @@ from storage.uow import SqlUnitOfWork
 from tests.bot.test_export_workbook import seed_known_year
 from tests.cli.conftest import CliRunner
 
+# These tests register their own services: Larangan is seeded beforehand as an office
+# with its own services, so that the CLI's start adds no example services.
+pytestmark = pytest.mark.usefixtures("larangan")
+
 
 def _seed(url: str) -> None:
     engine = make_engine(url)
