@@ -14,10 +14,12 @@ The repositories behave like the SQL ones where the use cases depend on it:
 - the conditional writes return None/False instead of writing: an incident's status
   change with a stale ``expected_version``, a user update with another status than
   ``expected_status``, a second nil report of a desa and week, a second SKM dedup
-  hash, a used invite, an ended desa tematik, a digest already claimed;
+  hash, a used invite, an ended desa tematik, a digest already claimed, a kecamatan's
+  example services offered already;
 - what the database refuses raises :class:`IntegrityViolation`: a duplicate unique key
-  (Telegram id, kecamatan and desa codes, service code of a kecamatan, invite hash)
-  and a row that refers to a missing one (foreign keys), as well as naive datetimes;
+  (Telegram id, kecamatan and desa codes, service code of a kecamatan, invite hash),
+  a row that refers to a missing one and the deletion of a service that responses
+  refer to (foreign keys), as well as naive datetimes;
 - decimals are kept at the scale of their column (IDM 14 places, targets 2), lists
   come in the SQL order (strings compare by code point, as PostgreSQL's C collation
   and SQLite do), instants are kept in UTC.
