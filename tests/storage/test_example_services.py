@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
@@ -311,3 +312,17 @@ def _audit_entries(sessions: sessionmaker[Session]) -> list[tuple[Any, ...]]:
     with sessions() as session:
         rows = session.scalars(select(AuditLogRow).order_by(col(AuditLogRow.id)))
         return [(r.actor, r.action, r.entity, r.entity_id, r.detail) for r in rows]
+
+
+def test_the_database_refuses_to_delete_a_service_that_responses_name(
+    fresh: Kecamatan, uow_factory: UowFactory
+) -> None:
+    with uow_factory() as uow:
+        kk = uow.skm.get_service_by_code(fresh.id, "kk")
+    assert kk is not None
+    _respond(uow_factory, kk)
+    with uow_factory() as uow, pytest.raises(IntegrityError):
+        uow.skm.delete_service(kk.id)
+    with uow_factory() as uow:
+        assert uow.skm.count_responses(kk.id) == 1
+        assert uow.skm.get_service(kk.id) == kk
