@@ -201,7 +201,11 @@ class NilReport:
 
 @dataclass(frozen=True, slots=True)
 class SkmService:
-    """A service (layanan) of the office; ``population`` is its yearly users."""
+    """A service (layanan) of the office; ``population`` is its yearly users.
+
+    ``example`` marks a service that the kecamatan's data file suggested (a fresh
+    install has the office's usual services); an admin confirms or removes it.
+    """
 
     id: int
     kecamatan_id: int
@@ -209,6 +213,7 @@ class SkmService:
     nama: str
     population: int | None = None
     active: bool = True
+    example: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from domain.skm import UnsurTotal
 __all__ = [
     "KecamatanSeed",
     "DesaSeed",
+    "ServiceSeed",
     "HandlingCounts",
     "ReceivedMark",
     "SkmTotals",
@@ -73,8 +74,20 @@ class DesaSeed:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceSeed:
+    """An example service (layanan) of a kecamatan's data file: code and name."""
+
+    kode: str
+    nama: str
+
+
+@dataclass(frozen=True, slots=True)
 class KecamatanSeed:
-    """A kecamatan to register with its desa."""
+    """A kecamatan to register with its desa and the office's usual services.
+
+    ``layanan_contoh`` are examples: a kecamatan without any service gets them once,
+    marked as examples that an admin confirms or removes.
+    """
 
     kode: str
     kode_bps: str
@@ -82,6 +95,7 @@ class KecamatanSeed:
     kabupaten: str
     provinsi: str
     desa: tuple[DesaSeed, ...]
+    layanan_contoh: tuple[ServiceSeed, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +144,10 @@ class KecamatanRepository(Protocol):
 
         Returns the kecamatan and how many rows were inserted or changed.
         """
+        ...
+
+    def claim_service_examples(self, kecamatan_id: int) -> bool:
+        """Mark the data file's example services as offered; True only the first time."""
         ...
 
 
@@ -374,7 +392,15 @@ class SkmRepository(Protocol):
         ...
 
     def update_service(self, service: SkmService) -> SkmService:
-        """Store the name, population and active flag of an existing service (by ``id``)."""
+        """Store the name, population, active flag and example mark of a service (by ``id``)."""
+        ...
+
+    def delete_service(self, service_id: int) -> None:
+        """Delete a service without responses (one with responses is refused)."""
+        ...
+
+    def count_responses(self, service_id: int) -> int:
+        """How many responses name a service (all dates)."""
         ...
 
     def totals(

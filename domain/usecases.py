@@ -26,6 +26,9 @@ __all__ = [
     "set_target",
     "add_service",
     "update_service",
+    "confirm_example_service",
+    "remove_example_service",
+    "ServiceRemoval",
     "SERVICE_CODE",
 ]
 
@@ -370,3 +373,76 @@ def update_service(
         },
     )
     return stored
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRemoval:
+    """What removing an example service did.
+
+    ``deleted``: the service is gone (it had no responses). Otherwise it stays,
+    deactivated and no longer an example, so that its ``responses`` are kept.
+    """
+
+    service: SkmService
+    deleted: bool
+    responses: int
+
+
+def _example_service(uow: UnitOfWork, kecamatan_id: int, kode: str) -> SkmService:
+    service = uow.skm.get_service_by_code(kecamatan_id, kode)
+    if service is None:
+        raise NotFound(f"Layanan dengan kode {kode.strip().lower()} belum terdaftar.")
+    if not service.example:
+        raise InvalidInput(
+            f"Layanan {service.kode} ({service.nama}) bukan layanan contoh: "
+            "layanan ini sudah dikonfirmasi."
+        )
+    return service
+
+
+def confirm_example_service(
+    uow: UnitOfWork, *, kecamatan_id: int, kode: str, actor: str
+) -> SkmService:
+    """Confirm an example service: it becomes a normal service of the office.
+
+    Only the example mark changes (an active service stays active, its responses stay
+    its own). A service that is not an example is refused. The caller commits.
+    """
+    service = _example_service(uow, kecamatan_id, kode)
+    stored = uow.skm.update_service(replace(service, example=False))
+    uow.audit.record(
+        actor=actor,
+        action="confirm_service",
+        entity="skm_service",
+        entity_id=service.kode,
+        detail={"nama": stored.nama, "aktif": stored.active},
+    )
+    return stored
+
+
+def remove_example_service(
+    uow: UnitOfWork, *, kecamatan_id: int, kode: str, actor: str
+) -> ServiceRemoval:
+    """Remove an example service that the office does not offer.
+
+    Without responses it is deleted. With responses (people answered the survey for
+    it while it was listed) it is deactivated and no longer an example, so that no
+    response is lost; it leaves the questionnaire's list either way. A service that
+    is not an example is refused (deactivate it with :func:`update_service`). The
+    caller commits.
+    """
+    service = _example_service(uow, kecamatan_id, kode)
+    responses = uow.skm.count_responses(service.id)
+    if responses == 0:
+        uow.skm.delete_service(service.id)
+        stored = service
+    else:
+        stored = uow.skm.update_service(replace(service, active=False, example=False))
+    uow.audit.record(
+        actor=actor,
+        action="remove_service",
+        entity="skm_service",
+        entity_id=service.kode,
+        detail={"nama": service.nama, "tanggapan": responses, "dihapus": responses == 0},
+    )
+    return ServiceRemoval(service=stored, deleted=responses == 0, responses=responses)

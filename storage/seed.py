@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import InvalidInput
-from domain.ports import DesaSeed, KecamatanSeed, UnitOfWork
+from domain.models import SkmService
+from domain.ports import DesaSeed, KecamatanSeed, ServiceSeed, UnitOfWork
+from domain.usecases import SERVICE_CODE, SERVICE_NAME_MAX
 
 __all__ = ["load_kecamatan_file", "parse_kecamatan", "packaged_kecamatan", "seed_kecamatan"]
 
@@ -63,7 +65,40 @@ def parse_kecamatan(data: Any, source: str) -> KecamatanSeed:
         kabupaten=_text(data, "kabupaten", source),
         provinsi=_text(data, "provinsi", source),
         desa=tuple(desa),
+        layanan_contoh=_example_services(data.get("layanan_contoh"), source),
     )
+
+
+def _example_services(items: Any, source: str) -> tuple[ServiceSeed, ...]:
+    """The optional ``layanan_contoh``: codes as ``iku-bot layanan add`` takes them."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise InvalidInput(f"{source}: 'layanan_contoh' harus berupa daftar")
+    services: list[ServiceSeed] = []
+    codes: set[str] = set()
+    names: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        where = f"{source}: layanan_contoh ke-{number}"
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{where} harus objek JSON")
+        kode = _text(item, "kode", where).lower()
+        nama = " ".join(_text(item, "nama", where).split())
+        if not SERVICE_CODE.fullmatch(kode):
+            raise InvalidInput(
+                f"{where}: kode {kode!r} harus 1-32 karakter: huruf kecil, angka, '-' atau '_', "
+                "diawali huruf atau angka"
+            )
+        if not 3 <= len(nama) <= SERVICE_NAME_MAX:
+            raise InvalidInput(f"{where}: nama layanan harus 3-{SERVICE_NAME_MAX} karakter")
+        if kode in codes:
+            raise InvalidInput(f"{where}: kode {kode} ganda")
+        if nama.lower() in names:
+            raise InvalidInput(f"{where}: nama {nama!r} ganda")
+        codes.add(kode)
+        names.add(nama.lower())
+        services.append(ServiceSeed(kode=kode, nama=nama))
+    return tuple(services)
 
 
 def load_kecamatan_file(path: Path) -> KecamatanSeed:
@@ -90,6 +125,24 @@ def packaged_kecamatan(kode: str) -> KecamatanSeed | None:
 
 
 def seed_kecamatan(uow: UnitOfWork, seed: KecamatanSeed) -> int:
-    """Insert or update a kecamatan and its desa; returns rows changed (0 when up to date)."""
-    _, changed = uow.kecamatan.upsert(seed)
-    return changed
+    """Insert or update a kecamatan and its desa; returns rows changed (0 when up to date).
+
+    The file's ``layanan_contoh`` are offered once per kecamatan: a kecamatan without
+    any service gets them as active services marked as examples, for an admin to
+    confirm or remove. A kecamatan that has services already gets none, and once
+    offered they are never added again (services an admin removed or deactivated do
+    not come back). Like the kecamatan and its desa, they are not audited: the data
+    file is the record. The caller commits.
+    """
+    kecamatan, changed = uow.kecamatan.upsert(seed)
+    if not seed.layanan_contoh or not uow.kecamatan.claim_service_examples(kecamatan.id):
+        return changed
+    if uow.skm.list_services(kecamatan.id):
+        return changed
+    for item in seed.layanan_contoh:
+        uow.skm.add_service(
+            SkmService(
+                id=0, kecamatan_id=kecamatan.id, kode=item.kode, nama=item.nama, example=True
+            )
+        )
+    return changed + len(seed.layanan_contoh)

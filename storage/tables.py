@@ -72,6 +72,12 @@ def _ts(nullable: bool = False) -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=nullable)
 
 
+def _false() -> Any:
+    # The database default as well: the rows from before the column are False. A plain
+    # string, so that SQLite adds the column in place (ALTER TABLE ... ADD COLUMN).
+    return Field(default=False, sa_column_kwargs={"server_default": "0"})
+
+
 class KecamatanRow(SQLModel, table=True):
     """A kecamatan; codes of Kemendagri (35.28.08) and BPS (3528040)."""
 
@@ -83,6 +89,9 @@ class KecamatanRow(SQLModel, table=True):
     nama: str = Field(max_length=100)
     kabupaten: str = Field(max_length=100)
     provinsi: str = Field(max_length=100)
+    # Whether the data file's example services were offered already (once, ever: an
+    # admin who removed them does not get them back at the next start).
+    service_examples_offered: bool = _false()
     created_at: datetime = _ts()
 
 
@@ -243,6 +252,8 @@ class SkmServiceRow(SQLModel, table=True):
     nama: str = Field(max_length=120)
     population: int | None = None
     active: bool = True
+    # Suggested by the kecamatan's data file, not yet confirmed by an admin.
+    example: bool = _false()
     created_at: datetime = _ts()
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,12 +127,17 @@ def uow_factory(session_factory: sessionmaker[Session]) -> Callable[[], UnitOfWo
 
 @pytest.fixture
 def larangan(uow_factory: Callable[[], UnitOfWork]) -> Kecamatan:
-    """Kecamatan Larangan and its 14 desa, seeded from the packaged data file."""
+    """Kecamatan Larangan and its 14 desa, seeded from the packaged data file.
+
+    As an office that registers its own services: the file's example services
+    (tests/storage/test_seed.py) are not added, and a later seed adds none either.
+    """
     seed = packaged_kecamatan("35.28.08")
     assert seed is not None
     with uow_factory() as uow:
-        seed_kecamatan(uow, seed)
-        uow.commit()
+        seed_kecamatan(uow, replace(seed, layanan_contoh=()))
         kec = uow.kecamatan.get_by_code("35.28.08")
-    assert kec is not None
+        assert kec is not None
+        uow.kecamatan.claim_service_examples(kec.id)
+        uow.commit()
     return kec

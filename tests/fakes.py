@@ -14,10 +14,12 @@ The repositories behave like the SQL ones where the use cases depend on it:
 - the conditional writes return None/False instead of writing: an incident's status
   change with a stale ``expected_version``, a user update with another status than
   ``expected_status``, a second nil report of a desa and week, a second SKM dedup
-  hash, a used invite, an ended desa tematik, a digest already claimed;
+  hash, a used invite, an ended desa tematik, a digest already claimed, a kecamatan's
+  example services offered already;
 - what the database refuses raises :class:`IntegrityViolation`: a duplicate unique key
-  (Telegram id, kecamatan and desa codes, service code of a kecamatan, invite hash)
-  and a row that refers to a missing one (foreign keys), as well as naive datetimes;
+  (Telegram id, kecamatan and desa codes, service code of a kecamatan, invite hash),
+  a row that refers to a missing one and the deletion of a service that responses
+  refer to (foreign keys), as well as naive datetimes;
 - decimals are kept at the scale of their column (IDM 14 places, targets 2), lists
   come in the SQL order (strings compare by code point, as PostgreSQL's C collation
   and SQLite do), instants are kept in UTC.
@@ -146,6 +148,7 @@ class Tables:
     """Everything stored, one dict per table (keys: ids or the table's unique key)."""
 
     kecamatan: dict[int, Kecamatan] = field(default_factory=dict)
+    service_examples_offered: set[int] = field(default_factory=set)  # kecamatan ids
     desa: dict[int, Desa] = field(default_factory=dict)
     idm: dict[tuple[int, int], IdmResult] = field(default_factory=dict)
     tematik: dict[int, DesaTematik] = field(default_factory=dict)
@@ -400,6 +403,14 @@ class InMemoryKecamatanRepository(_Repo):
                 tables.desa[desa.id] = replace(desa, kode_bps=item.kode_bps, nama=item.nama)
                 changed += 1
         return row, changed
+
+    def claim_service_examples(self, kecamatan_id: int) -> bool:
+        """True the first time for an existing kecamatan, then False."""
+        tables = self._read()
+        if kecamatan_id not in tables.kecamatan or kecamatan_id in tables.service_examples_offered:
+            return False
+        self._write().service_examples_offered.add(kecamatan_id)
+        return True
 
     def list(self) -> list[Kecamatan]:
         """All kecamatan by code."""
@@ -914,15 +925,32 @@ class InMemorySkmRepository(_Repo):
         return stored
 
     def update_service(self, service: SkmService) -> SkmService:
-        """Store name, population and active flag of an existing service."""
+        """Store name, population, active flag and example mark of an existing service."""
         current = self._read().skm_services.get(service.id)
         if current is None:
             raise LookupError(f"layanan {service.id} tidak ada")
         stored = replace(
-            current, nama=service.nama, population=service.population, active=service.active
+            current,
+            nama=service.nama,
+            population=service.population,
+            active=service.active,
+            example=service.example,
         )
         self._write().skm_services[service.id] = stored
         return stored
+
+    def delete_service(self, service_id: int) -> None:
+        """Delete a service; one that responses refer to is refused (foreign key)."""
+        tables = self._read()
+        if service_id not in tables.skm_services:
+            raise LookupError(f"layanan {service_id} tidak ada")
+        if any(r.service_id == service_id for r in tables.skm_responses.values()):
+            raise IntegrityViolation(f"skm_response merujuk layanan {service_id} (foreign key)")
+        del self._write().skm_services[service_id]
+
+    def count_responses(self, service_id: int) -> int:
+        """How many responses name the service."""
+        return sum(1 for r in self._read().skm_responses.values() if r.service_id == service_id)
 
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None

@@ -28,7 +28,15 @@ from domain.indicators import INDICATORS
 from domain.models import IdmRecord, IndicatorCode, SkmService
 from domain.period import Period
 from domain.report import iku_report
-from domain.usecases import add_service, import_idm, import_skm, set_target, update_service
+from domain.usecases import (
+    add_service,
+    confirm_example_service,
+    import_idm,
+    import_skm,
+    remove_example_service,
+    set_target,
+    update_service,
+)
 from storage.migrate import upgrade
 from storage.readers import read_table, read_text
 from storage.seed import load_kecamatan_file, seed_kecamatan
@@ -130,6 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
     _kecamatan_option(lupd)
     llist = lay_sub.add_parser("list", help="menampilkan layanan")
     _kecamatan_option(llist)
+    lconf = lay_sub.add_parser(
+        "confirm", help="mengonfirmasi layanan contoh sebagai layanan kantor"
+    )
+    lconf.add_argument("kode", metavar="KODE", help="kode layanan contoh, mis. ktp")
+    _kecamatan_option(lconf)
+    lrem = lay_sub.add_parser(
+        "remove",
+        help="menghapus layanan contoh (yang sudah punya tanggapan dinonaktifkan, "
+        "tanggapannya tetap tersimpan)",
+    )
+    lrem.add_argument("kode", metavar="KODE", help="kode layanan contoh, mis. pbg")
+    _kecamatan_option(lrem)
 
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
     rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
@@ -353,6 +373,29 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
             f"{state}."
         )
         return EXIT_OK
+    if args.layanan_command == "confirm":
+        with runtime.uow() as uow:
+            service = confirm_example_service(uow, kecamatan_id=kec.id, kode=args.kode, actor="cli")
+            uow.commit()
+        print(
+            f"Layanan {service.kode} ({service.nama}) dikonfirmasi sebagai layanan "
+            f"Kecamatan {kec.nama}."
+        )
+        return EXIT_OK
+    if args.layanan_command == "remove":
+        with runtime.uow() as uow:
+            removal = remove_example_service(uow, kecamatan_id=kec.id, kode=args.kode, actor="cli")
+            uow.commit()
+        service = removal.service
+        if removal.deleted:
+            print(f"Layanan contoh {service.kode} ({service.nama}) dihapus.")
+        else:
+            print(
+                f"Layanan contoh {service.kode} ({service.nama}) sudah punya "
+                f"{removal.responses} tanggapan: layanan dinonaktifkan, tanggapannya tetap "
+                "tersimpan."
+            )
+        return EXIT_OK
     with runtime.uow() as uow:
         services = uow.skm.list_services(kec.id)
     if not services:
@@ -361,8 +404,19 @@ def cmd_layanan(runtime: Runtime, args: argparse.Namespace) -> int:
     print(f"Layanan SKM Kecamatan {kec.nama}:")
     for item in services:
         state = "" if item.active else " (nonaktif)"
-        print(f"  {item.kode:<16} {item.nama:<40} populasi {_population_text(item)}{state}")
+        mark = f" {EXAMPLE_MARK}" if item.example else ""
+        print(f"  {item.kode:<16} {item.nama:<40} populasi {_population_text(item)}{state}{mark}")
+    if any(item.example for item in services):
+        print(EXAMPLES_HINT)
     return EXIT_OK
+
+
+EXAMPLE_MARK = "(contoh, belum dikonfirmasi)"
+EXAMPLES_HINT = (
+    "Layanan contoh berasal dari data bawaan kecamatan: konfirmasi yang memang dilayani "
+    "dengan 'iku-bot layanan confirm KODE', hapus yang tidak dengan "
+    "'iku-bot layanan remove KODE'."
+)
 
 
 def _population_text(service: SkmService) -> str:
@@ -513,6 +567,9 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
             with runtime.uow() as uow:
                 changed = seed_kecamatan(uow, seed)
                 uow.commit()
+                kec = uow.kecamatan.get_by_code(seed.kode)
+                assert kec is not None
+                examples = sum(s.example for s in uow.skm.list_services(kec.id))
             print(
                 f"Kecamatan {seed.nama} ({seed.kode}) dengan {len(seed.desa)} desa: "
                 + (
@@ -521,6 +578,10 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
                     else "sudah terdaftar, tidak berubah."
                 )
             )
+            if examples:
+                print(
+                    f"{examples} layanan contoh belum dikonfirmasi (lihat 'iku-bot layanan list')."
+                )
     finally:
         runtime.close()
     return EXIT_OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlmodel import col
 
 from domain.models import Desa, Kecamatan
@@ -94,6 +94,19 @@ class SqlKecamatanRepository(_Repo):
                 changed += 1
         self.session.flush()
         return _kecamatan(row), changed
+
+    def claim_service_examples(self, kecamatan_id: int) -> bool:
+        """Conditional UPDATE: only the first claim of a kecamatan succeeds."""
+        result = self.session.execute(
+            update(KecamatanRow)
+            .where(
+                col(KecamatanRow.id) == kecamatan_id,
+                col(KecamatanRow.service_examples_offered).is_(False),
+            )
+            .values(service_examples_offered=True)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
 
 
 class SqlDesaRepository(_Repo):

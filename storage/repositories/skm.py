@@ -19,7 +19,9 @@ __all__ = ["SqlSkmRepository"]
 
 def _service(row: SkmServiceRow) -> SkmService:
     assert row.id is not None
-    return SkmService(row.id, row.kecamatan_id, row.kode, row.nama, row.population, row.active)
+    return SkmService(
+        row.id, row.kecamatan_id, row.kode, row.nama, row.population, row.active, row.example
+    )
 
 
 class SqlSkmRepository(_Repo):
@@ -103,19 +105,38 @@ class SqlSkmRepository(_Repo):
             nama=service.nama,
             population=service.population,
             active=service.active,
+            example=service.example,
         )
         self.session.add(row)
         self.session.flush()
         return _service(row)
 
     def update_service(self, service: SkmService) -> SkmService:
-        """Store name, population and active flag of an existing service."""
+        """Store name, population, active flag and example mark of an existing service."""
         row = self.session.get(SkmServiceRow, service.id)
         if row is None:
             raise LookupError(f"layanan {service.id} tidak ada")
         row.nama, row.population, row.active = service.nama, service.population, service.active
+        row.example = service.example
         self.session.flush()
         return _service(row)
+
+    def delete_service(self, service_id: int) -> None:
+        """DELETE; the foreign key of its responses refuses a service that has some."""
+        row = self.session.get(SkmServiceRow, service_id)
+        if row is None:
+            raise LookupError(f"layanan {service_id} tidak ada")
+        self.session.delete(row)
+        self.session.flush()
+
+    def count_responses(self, service_id: int) -> int:
+        """COUNT of the responses naming the service."""
+        count = self.session.scalar(
+            select(func.count())
+            .select_from(SkmResponseRow)
+            .where(col(SkmResponseRow.service_id) == service_id)
+        )
+        return int(count or 0)
 
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, open_runtime
-from domain.models import Role, Seksi, User, UserStatus
+from domain.models import Kecamatan, Role, Seksi, User, UserStatus
 from tests import factories
 from tests.bot.harness import TOKEN, Harness, Person
 
@@ -53,7 +53,9 @@ def settings(bot_database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+def runtime(settings: Settings, clock: Clock, larangan: Kecamatan) -> Iterator[Runtime]:
+    # Larangan is seeded beforehand as an office with its own services (tests/conftest.py):
+    # the tests register the services they use, so the start adds no example services.
     rt = open_runtime(settings)
     rt.clock = clock
     yield rt

@@ -15,6 +15,10 @@ from storage.uow import SqlUnitOfWork
 from tests.bot.test_export_workbook import seed_known_year
 from tests.cli.conftest import CliRunner
 
+# seed_known_year registers its own services: with Larangan seeded beforehand as an
+# office with its own services, the CLI's start adds no example services.
+known_year_setup = pytest.mark.usefixtures("larangan")
+
 
 def _seed(url: str) -> None:
     engine = make_engine(url)
@@ -30,6 +34,7 @@ def _rows(path: Path, sheet: str) -> list[list[Any]]:
     return [[cell.value for cell in row] for row in book[sheet].iter_rows()]
 
 
+@known_year_setup
 def test_xlsx_report_has_the_same_figures_as_the_json_report(
     cli: CliRunner, cli_env: Path, database_url: str
 ) -> None:
@@ -62,6 +67,7 @@ def test_xlsx_report_has_the_same_figures_as_the_json_report(
     assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
 
 
+@known_year_setup
 def test_xlsx_report_of_a_quarter_and_over_an_existing_file(
     cli: CliRunner, cli_env: Path, database_url: str
 ) -> None:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from domain.skm import UNSUR
 from tests.cli.conftest import CliRunner, write_csv
 from tests.cli.test_cli import indicator, worked_rows
+
+# These tests register their own services: Larangan is seeded beforehand as an office
+# with its own services, so that the CLI's start adds no example services.
+pytestmark = pytest.mark.usefixtures("larangan")
+
 
 HEADER = ["tanggal", *UNSUR, "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran"]
 

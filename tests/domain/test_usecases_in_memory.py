@@ -86,11 +86,14 @@ def actions(db: InMemoryDatabase) -> list[str]:
 
 @pytest.fixture
 def db() -> InMemoryDatabase:
-    """An in-memory database with Kecamatan Larangan and its 14 desa (packaged data)."""
+    """An in-memory database with Kecamatan Larangan and its 14 desa (packaged data).
+
+    Without the data file's example services: the tests register the services they use.
+    """
     database = InMemoryDatabase()
     seed = packaged_kecamatan("35.28.08")
     assert seed is not None
-    committed(database, lambda uow: seed_kecamatan(uow, seed))
+    committed(database, lambda uow: seed_kecamatan(uow, replace(seed, layanan_contoh=())))
     return database
 
 

@@ -46,6 +46,7 @@ from domain.models import (
     KonflikStage,
     Role,
     Seksi,
+    SkmResponse,
     SkmService,
     Tema,
     User,
@@ -65,8 +66,16 @@ from domain.reminders import reminders_for
 from domain.report import iku_report
 from domain.skm import UNSUR
 from domain.survey import SurveyAnswers, submit_survey
-from domain.usecases import add_service, import_idm, import_skm, set_target, update_service
-from storage.seed import packaged_kecamatan
+from domain.usecases import (
+    add_service,
+    confirm_example_service,
+    import_idm,
+    import_skm,
+    remove_example_service,
+    set_target,
+    update_service,
+)
+from storage.seed import packaged_kecamatan, seed_kecamatan
 from storage.tables import AuditLogRow
 from tests.factories import make_incident, store_user
 from tests.fakes import InMemoryDatabase
@@ -726,6 +735,66 @@ def skm(factory: UowFactory) -> dict[str, Any]:
     }
 
 
+def example_services(factory: UowFactory) -> dict[str, Any]:
+    """The data file's example services: offered once, confirmed, removed or deactivated."""
+    seed = packaged_kecamatan("35.28.08")
+    assert seed is not None
+    seeded = _run(factory, lambda uow: seed_kecamatan(uow, seed))
+    kec = _run(factory, lambda uow: uow.kecamatan.get_by_code("35.28.08"))
+    assert kec is not None
+    listed = _run(factory, lambda uow: uow.skm.list_services(kec.id))
+    kk = next(s for s in listed if s.kode == "kk")
+    response = _run(
+        factory,
+        lambda uow: uow.skm.add_response(
+            SkmResponse(kec.id, date(2026, 3, 10), dict.fromkeys(UNSUR, 3), service_id=kk.id)
+        ),
+    )
+    confirmed = _run(
+        factory,
+        lambda uow: confirm_example_service(uow, kecamatan_id=kec.id, kode="KTP", actor="cli"),
+    )
+    deleted = _run(
+        factory,
+        lambda uow: remove_example_service(uow, kecamatan_id=kec.id, kode="pbg", actor="cli"),
+    )
+    kept = _run(
+        factory,
+        lambda uow: remove_example_service(uow, kecamatan_id=kec.id, kode="kk", actor="cli"),
+    )
+    refused = [
+        _refusal(
+            factory,
+            lambda uow: confirm_example_service(uow, kecamatan_id=kec.id, kode="ktp", actor="cli"),
+        ),
+        _refusal(
+            factory,
+            lambda uow: remove_example_service(uow, kecamatan_id=kec.id, kode="kk", actor="cli"),
+        ),
+        _refusal(
+            factory,
+            lambda uow: remove_example_service(uow, kecamatan_id=kec.id, kode="pbg", actor="cli"),
+        ),
+    ]
+    again = _run(factory, lambda uow: seed_kecamatan(uow, seed))
+    with factory() as uow:
+        reads = (
+            uow.skm.list_services(kec.id),
+            uow.skm.count_responses(kk.id),
+            uow.skm.count_responses(confirmed.id),
+            uow.kecamatan.claim_service_examples(kec.id),
+            uow.kecamatan.claim_service_examples(kec.id + 1),
+        )
+    return {
+        "seeded": (seeded, listed),
+        "response": response,
+        "changes": (confirmed, deleted, kept),
+        "refused": refused,
+        "again": again,
+        "reads": reads,
+    }
+
+
 def targets(factory: UowFactory) -> dict[str, Any]:
     """Targets checked, replaced and read by year, and the report that shows them."""
     kec, _ = _larangan(factory)
@@ -781,7 +850,7 @@ def targets(factory: UowFactory) -> dict[str, Any]:
     return {"refused": refused, "reads": reads}
 
 
-SCENARIOS = [registration, incidents, nil_reports, records, skm, targets]
+SCENARIOS = [registration, incidents, nil_reports, records, skm, example_services, targets]
 
 
 def _sql_audit(sessions: sessionmaker[Session]) -> list[tuple[Any, ...]]:

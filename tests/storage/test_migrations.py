@@ -5,13 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from storage.engine import make_engine
-from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from storage.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    upgrade,
+)
 from storage.tables import metadata
 
 
@@ -93,3 +100,58 @@ def test_on_sqlite_the_skm_dedup_table_has_no_rowid_to_order_it(engine: Engine) 
         pytest.skip("rowid is SQLite's")
     with engine.connect() as conn, pytest.raises(OperationalError, match="rowid"):
         conn.execute(text("SELECT rowid FROM skm_dedup"))
+
+
+def test_the_example_services_migration_marks_no_existing_row_and_goes_back(
+    database_url: str,
+) -> None:
+    # From 0006 with a service that has a response: after 0007 it is no example and the
+    # kecamatan has not been offered any; back at 0006 both columns are gone, rows kept.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0006")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
+                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO skm_service (kecamatan_id, kode, nama, active, created_at) "
+                    "VALUES (:kec, 'ktp', 'Rekomendasi KTP-el', TRUE, CURRENT_TIMESTAMP)"
+                ),
+                {"kec": kec},
+            )
+            service = conn.execute(text("SELECT id FROM skm_service")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO skm_response (kecamatan_id, service_id, survey_date, source, "
+                    "created_at) VALUES (:kec, :service, '2026-03-10', 'bot', CURRENT_TIMESTAMP)"
+                ),
+                {"kec": kec, "service": service},
+            )
+        upgrade(database_url)
+        with engine.connect() as conn:
+            example = conn.execute(text("SELECT example FROM skm_service")).scalar_one()
+            offered = conn.execute(
+                text("SELECT service_examples_offered FROM kecamatan")
+            ).scalar_one()
+        assert (bool(example), bool(offered)) == (False, False)
+        command.downgrade(config, "0006")
+        inspector = inspect(engine)
+        assert "example" not in {c["name"] for c in inspector.get_columns("skm_service")}
+        offered_column = {c["name"] for c in inspector.get_columns("kecamatan")}
+        assert "service_examples_offered" not in offered_column
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT COUNT(*) FROM skm_response")).scalar_one()
+            services = conn.execute(text("SELECT kode FROM skm_service")).scalars().all()
+        assert (kept, services) == (1, ["ktp"])
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,4 +127,79 @@ def test_a_malformed_kecamatan_file_is_refused_with_a_clear_message(
     path = tmp_path / "k.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InvalidInput, match=message):
+        load_kecamatan_file(path)
+
+
+def test_the_packaged_larangan_lists_the_usual_services_as_examples() -> None:
+    seed = packaged_kecamatan("35.28.08")
+    assert seed is not None
+    assert [(s.kode, s.nama) for s in seed.layanan_contoh] == [
+        ("ktp", "Rekomendasi KTP-el"),
+        ("kk", "Kartu Keluarga"),
+        ("pindah", "Surat Pindah"),
+        ("sktm", "Surat Keterangan Tidak Mampu (SKTM)"),
+        ("dispensasi", "Dispensasi Nikah"),
+        ("pbg", "Rekomendasi PBG"),
+    ]
+
+
+def test_example_services_are_read_tidied(tmp_path: Path) -> None:
+    data = {
+        "kode": "35.28.09",
+        "kode_bps": "3528050",
+        "nama": "Pademawu",
+        "kabupaten": "Pamekasan",
+        "provinsi": "Jawa Timur",
+        "desa": [{"kode": "35.28.09.2001", "kode_bps": "3528050001", "nama": "Murtajih"}],
+        "layanan_contoh": [{"kode": " KTP ", "nama": " Rekomendasi   KTP-el "}],
+    }
+    path = tmp_path / "k.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (service,) = load_kecamatan_file(path).layanan_contoh
+    assert (service.kode, service.nama) == ("ktp", "Rekomendasi KTP-el")
+
+
+@pytest.mark.parametrize(
+    ("examples", "message"),
+    [
+        ({"kode": "ktp", "nama": "KTP-el"}, "'layanan_contoh' harus berupa daftar"),
+        ([{"kode": "ktp", "nama": "KTP-el"}, "kk"], "layanan_contoh ke-2 harus objek JSON"),
+        (
+            [{"kode": "ktp", "nama": "KTP-el"}, {"nama": "Kartu Keluarga"}],
+            "layanan_contoh ke-2: isian 'kode' wajib",
+        ),
+        ([{"kode": "ktp"}], "layanan_contoh ke-1: isian 'nama' wajib"),
+        ([{"kode": "ktp", "nama": "   "}], "layanan_contoh ke-1: isian 'nama' wajib"),
+        (
+            [{"kode": "KTP el!", "nama": "KTP-el"}],
+            "layanan_contoh ke-1: kode 'ktp el!' harus 1-32 karakter",
+        ),
+        ([{"kode": "-ktp", "nama": "KTP-el"}], "layanan_contoh ke-1: kode '-ktp'"),
+        ([{"kode": "k" * 33, "nama": "KTP-el"}], "layanan_contoh ke-1: kode 'kkk"),
+        ([{"kode": "ktp", "nama": "KT"}], "layanan_contoh ke-1: nama layanan harus 3-120 karakter"),
+        (
+            [{"kode": "ktp", "nama": "KTP-el"}, {"kode": "KTP", "nama": "Kartu Keluarga"}],
+            "layanan_contoh ke-2: kode ktp ganda",
+        ),
+        (
+            [{"kode": "ktp", "nama": "KTP-el"}, {"kode": "ktp2", "nama": "ktp-EL"}],
+            "layanan_contoh ke-2: nama 'ktp-EL' ganda",
+        ),
+    ],
+)
+def test_malformed_example_services_are_refused_naming_the_entry(
+    tmp_path: Path, examples: object, message: str
+) -> None:
+    data = {
+        "kode": "35.28.09",
+        "kode_bps": "3528050",
+        "nama": "Pademawu",
+        "kabupaten": "Pamekasan",
+        "provinsi": "Jawa Timur",
+        "desa": [{"kode": "35.28.09.2001", "kode_bps": "3528050001", "nama": "Murtajih"}],
+        "layanan_contoh": examples,
+    }
+    path = tmp_path / "k.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=re.escape(f"k.json: {message}")):
         load_kecamatan_file(path)
