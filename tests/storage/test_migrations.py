@@ -105,10 +105,10 @@ def test_on_sqlite_the_skm_dedup_table_has_no_rowid_to_order_it(engine: Engine) 
 def test_the_example_services_migration_marks_no_existing_row_and_goes_back(
     database_url: str,
 ) -> None:
-    # From 0006 with a service that has a response: after 0007 it is no example and the
-    # kecamatan has not been offered any; back at 0006 both columns are gone, rows kept.
+    # From 0007 with a service that has a response: after 0008 it is no example and the
+    # kecamatan has not been offered any; back at 0007 both columns are gone, rows kept.
     config = alembic_config(database_url)
-    command.downgrade(config, "0006")
+    command.downgrade(config, "0007")
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
@@ -142,7 +142,7 @@ def test_the_example_services_migration_marks_no_existing_row_and_goes_back(
                 text("SELECT service_examples_offered FROM kecamatan")
             ).scalar_one()
         assert (bool(example), bool(offered)) == (False, False)
-        command.downgrade(config, "0006")
+        command.downgrade(config, "0007")
         inspector = inspect(engine)
         assert "example" not in {c["name"] for c in inspector.get_columns("skm_service")}
         offered_column = {c["name"] for c in inspector.get_columns("kecamatan")}
