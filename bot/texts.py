@@ -260,6 +260,16 @@ SERVICES_FOOTER: Final = "Kode QR untuk layanan aktif: /qr"
 SERVICE_ACTIVE: Final = "aktif"
 SERVICE_INACTIVE: Final = "nonaktif"
 SERVICE_ADD: Final = "+ Tambah layanan"
+SERVICE_EXAMPLE_MARK: Final = ", <b>contoh, belum dikonfirmasi</b>"
+SERVICES_EXAMPLES_NOTE: Final = (
+    "Layanan bertanda contoh berasal dari data awal kantor dan sudah dapat dinilai warga. "
+    "Konfirmasi yang memang dilayani kantor, hapus yang tidak."
+)
+SERVICE_CONFIRM: Final = "Konfirmasi"
+SERVICE_REMOVE: Final = "Hapus contoh"
+SERVICE_CONFIRMED: Final = "{nama} dikonfirmasi."
+SERVICE_REMOVED: Final = "{nama} dihapus."
+SERVICE_REMOVED_KEPT: Final = "{nama} dinonaktifkan ({jumlah} tanggapan tetap tersimpan)."
 SERVICE_ENABLED: Final = "{nama} diaktifkan."
 SERVICE_DISABLED: Final = "{nama} dinonaktifkan."
 SERVICE_ASK_KODE: Final = (

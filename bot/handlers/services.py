@@ -26,7 +26,13 @@ from bot.formatting import h
 from bot.reports.qr import survey_link
 from domain.errors import InvalidInput
 from domain.permissions import Action, require
-from domain.usecases import SERVICE_CODE, add_service, update_service
+from domain.usecases import (
+    SERVICE_CODE,
+    add_service,
+    confirm_example_service,
+    remove_example_service,
+    update_service,
+)
 
 __all__ = ["register", "LAYANAN", "LayananStep", "LayananAnswers", "ServiceAdd", "ServiceSwitch"]
 
@@ -53,6 +59,22 @@ class ServiceSwitch(RecordButton):
     switch: Switch
 
 
+class ExampleAction(enum.StrEnum):
+    """What an admin does with an example service from the office's data."""
+
+    CONFIRM = "ok"
+    REMOVE = "rm"
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleButton(RecordButton):
+    """Konfirmasi / Hapus contoh under an example service."""
+
+    kind = "lc"
+    service_id: int
+    action: ExampleAction
+
+
 def _population_text(population: int | None) -> str:
     return "-" if population is None else f"{population:,}".replace(",", ".")
 
@@ -72,8 +94,20 @@ def _services_view(ctx: Ctx) -> tuple[str, Keyboard]:
                 populasi=_population_text(service.population),
                 status=texts.SERVICE_ACTIVE if service.active else texts.SERVICE_INACTIVE,
             )
+            + (texts.SERVICE_EXAMPLE_MARK if service.example else "")
         )
-        if service.active:
+        if service.example:
+            keyboard.append(
+                [
+                    ExampleButton(service.id, ExampleAction.CONFIRM).button(
+                        f"{number}. {texts.SERVICE_CONFIRM}"
+                    ),
+                    ExampleButton(service.id, ExampleAction.REMOVE).button(
+                        f"{number}. {texts.SERVICE_REMOVE}"
+                    ),
+                ]
+            )
+        elif service.active:
             keyboard.append(
                 [ServiceSwitch(service.id, Switch.OFF).button(f"{number}. {texts.DISABLE}")]
             )
@@ -81,6 +115,8 @@ def _services_view(ctx: Ctx) -> tuple[str, Keyboard]:
             keyboard.append(
                 [ServiceSwitch(service.id, Switch.ON).button(f"{number}. {texts.ENABLE}")]
             )
+    if any(service.example for service in services):
+        lines += ["", texts.SERVICES_EXAMPLES_NOTE]
     if services:
         lines += ["", texts.SERVICES_FOOTER]
     keyboard.append([ServiceAdd().button(texts.SERVICE_ADD)])
@@ -153,6 +189,32 @@ def _choice(given: Input, allowed: set[str]) -> str:
     if given.kind is not InputKind.CHOICE or given.text not in allowed:
         raise InvalidInput(texts.CHOOSE_BUTTON)
     return given.text
+
+
+def _example(ctx: Ctx, pressed: ExampleButton) -> None:
+    """Confirm an example service, or remove it (its responses, if any, are kept)."""
+    require(ctx.user, Action.MANAGE_SERVICES)
+    service = ctx.uow.skm.get_service(pressed.service_id)
+    if service is None or service.kecamatan_id != ctx.kecamatan.id or not service.example:
+        text, keyboard = _services_view(ctx)  # decided meanwhile: the list as it is now
+        raise StaleButton(text, keyboard)
+    actor = f"tg:{ctx.telegram_id}"
+    if pressed.action is ExampleAction.CONFIRM:
+        confirm_example_service(
+            ctx.uow, kecamatan_id=ctx.kecamatan.id, kode=service.kode, actor=actor
+        )
+        ctx.toast = texts.SERVICE_CONFIRMED.format(nama=service.nama)
+    else:
+        removal = remove_example_service(
+            ctx.uow, kecamatan_id=ctx.kecamatan.id, kode=service.kode, actor=actor
+        )
+        ctx.toast = (
+            texts.SERVICE_REMOVED.format(nama=service.nama)
+            if removal.deleted
+            else texts.SERVICE_REMOVED_KEPT.format(nama=service.nama, jumlah=removal.responses)
+        )
+    text, keyboard = _services_view(ctx)
+    ctx.edit_pressed(text, keyboard)
 
 
 def _kode_prompt(ctx: Ctx) -> None:
@@ -256,3 +318,4 @@ def register(registry: Registry) -> None:
     )
     registry.button(ServiceAdd, _add_service)
     registry.button(ServiceSwitch, _switch_service)
+    registry.button(ExampleButton, _example)

@@ -805,3 +805,41 @@ async def test_a_farmer_who_never_went_to_school_finds_the_answers_and_they_are_
     [row] = responses(runtime)
     # As answered; the official tables count them under SD ke bawah and Lainnya.
     assert (row.pendidikan, row.pekerjaan) == ("Tidak sekolah", "Petani")
+
+
+def _add_example(runtime: Runtime, kode: str, nama: str) -> None:
+    kec = runtime.kecamatan()
+    with runtime.uow() as uow:
+        uow.skm.add_service(SkmService(0, kec.id, kode, nama, example=True))
+        uow.commit()
+
+
+async def test_example_services_are_marked_and_an_admin_confirms_or_removes_them(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _add_example(runtime, "ktp", "Rekomendasi KTP-el")
+    _add_example(runtime, "pbg", "Rekomendasi PBG")
+    # A citizen can try the survey at once: examples are active.
+    await harness.send(WARGA, "/skm")
+    await harness.press(WARGA, "Setuju")
+    assert harness.last(WARGA).labels() == ["Rekomendasi KTP-el", "Rekomendasi PBG"]
+
+    await harness.send(ADMIN, "/layanan")
+    listing = harness.last(ADMIN)
+    assert listing.text.count("contoh, belum dikonfirmasi") == 2
+    assert "Konfirmasi yang memang dilayani kantor" in listing.text
+    assert listing.labels()[:4] == [
+        "1. Konfirmasi",
+        "1. Hapus contoh",
+        "2. Konfirmasi",
+        "2. Hapus contoh",
+    ]
+    await harness.press(ADMIN, "1. Konfirmasi", message=listing)
+    assert "Rekomendasi KTP-el dikonfirmasi." in harness.toasts()[-1]
+    await harness.press(ADMIN, "2. Hapus contoh", message=listing)
+    assert "Rekomendasi PBG dihapus." in harness.toasts()[-1]
+    assert "contoh, belum dikonfirmasi" not in listing.text  # the list was edited
+    stored = services_by_code(runtime)
+    assert set(stored) == {"ktp"}
+    assert not stored["ktp"].example
+    assert stored["ktp"].active
