@@ -21,7 +21,16 @@ from bot.conversation.context import (
 )
 from bot.conversation.flow import Flow, Input, InputKind, NoAnswers, Step
 from bot.conversation.registry import CommandSpec, Registry
-from bot.conversation.widgets import back_row, cancel, confirm_keyboard, confirmed, desa_buttons
+from bot.conversation.widgets import (
+    back_row,
+    cancel,
+    choice,
+    confirm_keyboard,
+    confirmed,
+    desa_buttons,
+    desa_choice,
+    needed,
+)
 
 __all__ = [
     "Button",
@@ -41,8 +50,11 @@ __all__ = [
     "Step",
     "back_row",
     "cancel",
+    "choice",
     "confirm_keyboard",
     "confirmed",
     "desa_buttons",
+    "desa_choice",
+    "needed",
     "rows",
 ]

@@ -385,10 +385,6 @@ class Ctx:
         self._stored()[CHANGE_KEY] = True
         self.conversation.next_step = offered[step].value
 
-    def changing(self) -> bool:
-        """True while one answer is being changed from the summary."""
-        return bool(self._stored().get(CHANGE_KEY))
-
     def _step_name(self) -> str:
         draft = self.conversation.draft
         if draft is None:

@@ -1,33 +1,14 @@
-"""What /idm and /tematik share: the desa buttons of the kecamatan, desa names, and
-the answers a step needs."""
+"""What /idm and /tematik share: the desa buttons of the kecamatan and desa names."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from bot import texts
-from bot.conversation import Ctx, Input, Keyboard, StaleDraft, desa_buttons
-from domain.errors import InvalidInput
-from domain.models import Desa
+from bot.conversation import Ctx, Keyboard, desa_buttons
 
-__all__ = ["desa_choice", "desa_name", "desa_keyboard", "needed"]
+__all__ = ["desa_name", "desa_keyboard"]
 
 T = TypeVar("T")
-
-
-def needed(value: T | None) -> T:
-    """An answer the current step needs (missing: the draft is not what it should be)."""
-    if value is None:
-        raise StaleDraft
-    return value
-
-
-def desa_choice(ctx: Ctx, given: Input) -> Desa:
-    """The desa of a pressed desa button (only a desa of the user's kecamatan)."""
-    desa = ctx.uow.desa.get(int(given.text)) if given.text.isdigit() else None
-    if desa is None or desa.kecamatan_id != ctx.kecamatan.id:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    return desa
 
 
 def desa_name(ctx: Ctx, desa_id: int) -> str:

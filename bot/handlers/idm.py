@@ -23,10 +23,12 @@ from bot.conversation import (
     cancel,
     confirm_keyboard,
     confirmed,
+    desa_choice,
+    needed,
 )
 from bot.conversation.flow import MAX_DOCUMENT
 from bot.formatting import h
-from bot.handlers._shared import desa_choice, desa_keyboard, desa_name, needed
+from bot.handlers._shared import desa_keyboard, desa_name
 from bot.reports.iku import fmt_decimal
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
 from domain.idm import IdmStatus, NextStatus, compute_idm, idm_status, score_to_decimal

@@ -21,6 +21,7 @@ from bot.conversation import (
     confirm_keyboard,
     confirmed,
     desa_buttons,
+    desa_choice,
     rows,
 )
 from bot.formatting import fmt_day, h
@@ -147,10 +148,7 @@ def _desa_handle(ctx: Ctx, given: Input) -> None:
     if given.text == "back":
         ctx.back()
         return
-    desa = ctx.uow.desa.get(int(given.text)) if given.text.isdigit() else None
-    if desa is None or desa.kecamatan_id != ctx.kecamatan.id:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    _a(ctx).desa_id = desa.id
+    _a(ctx).desa_id = desa_choice(ctx, given).id
     ctx.next()
 
 

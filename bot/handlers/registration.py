@@ -26,6 +26,7 @@ from bot.conversation import (
     confirm_keyboard,
     confirmed,
     desa_buttons,
+    desa_choice,
     rows,
 )
 from bot.conversation.callbacks import Verdict
@@ -120,11 +121,7 @@ def choose_desa(ctx: Ctx, given: Input, wanted: WantedRole) -> None:
     if given.text == "back":
         ctx.back()
         return
-    desa = ctx.uow.desa.get(int(given.text)) if given.text.isdigit() else None
-    kecamatan_id = wanted.kecamatan_id if wanted.kecamatan_id is not None else ctx.kecamatan.id
-    if desa is None or desa.kecamatan_id != kecamatan_id:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    wanted.desa_id = desa.id
+    wanted.desa_id = desa_choice(ctx, given, wanted.kecamatan_id).id
     ctx.next()
 
 

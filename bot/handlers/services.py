@@ -20,6 +20,7 @@ from bot.conversation import (
     StaleDraft,
     Step,
     back_row,
+    choice,
 )
 from bot.conversation.callbacks import Switch
 from bot.formatting import h
@@ -184,13 +185,6 @@ def _kecamatan_id(ctx: Ctx) -> int:
     return kecamatan_id
 
 
-def _choice(given: Input, allowed: set[str]) -> str:
-    """The pressed value, if it is one of ``allowed`` (else the question is asked again)."""
-    if given.kind is not InputKind.CHOICE or given.text not in allowed:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    return given.text
-
-
 def _example(ctx: Ctx, pressed: ExampleButton) -> None:
     """Confirm an example service, or remove it (its responses, if any, are kept)."""
     require(ctx.user, Action.MANAGE_SERVICES)
@@ -242,7 +236,7 @@ def _nama_prompt(ctx: Ctx) -> None:
 def _nama(ctx: Ctx, given: Input) -> None:
     """A free name (the use case checks its length again)."""
     if given.kind is InputKind.CHOICE:
-        _choice(given, {BACK})
+        choice(given, {BACK})
         ctx.back()
         return
     nama = " ".join(given.text.split())
@@ -262,7 +256,7 @@ def _populasi(ctx: Ctx, given: Input) -> None:
     """A whole number (dots as thousands separators allowed), or Lewati; then add."""
     population: int | None = None
     if given.kind is InputKind.CHOICE:
-        if _choice(given, {SKIP, BACK}) == BACK:
+        if choice(given, {SKIP, BACK}) == BACK:
             ctx.back()
             return
     else:

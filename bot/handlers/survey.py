@@ -27,6 +27,7 @@ from bot.conversation import (
     StaleDraft,
     Step,
     back_row,
+    choice,
     rows,
 )
 from bot.formatting import h
@@ -108,13 +109,6 @@ def _answered(ctx: Ctx, question: str, label: str) -> None:
     ctx.edit_pressed(texts.SKM_ANSWERED.format(question=question, label=h(label)))
 
 
-def _choice(given: Input, allowed: set[str] | frozenset[str]) -> str:
-    """The pressed value, if it is one of ``allowed`` (else the question is asked again)."""
-    if given.kind is not InputKind.CHOICE or given.text not in allowed:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    return given.text
-
-
 # -- consent and service ------------------------------------------------------------------
 
 
@@ -129,7 +123,7 @@ def _consent_prompt(ctx: Ctx) -> None:
 
 def _consent(ctx: Ctx, given: Input) -> None:
     """Setuju: on to the service (skipped when the link named one); Tidak: stop politely."""
-    if _choice(given, {"yes", "no"}) == "no":
+    if choice(given, {"yes", "no"}) == "no":
         ctx.end()
         ctx.say(texts.SKM_DECLINED)
         return
@@ -194,7 +188,7 @@ def _jk_prompt(ctx: Ctx) -> None:
 
 def _jk(ctx: Ctx, given: Input) -> None:
     """Keep L or P."""
-    value = _choice(given, {*JENIS_KELAMIN, BACK})
+    value = choice(given, {*JENIS_KELAMIN, BACK})
     if value == BACK:
         ctx.back()
         return
@@ -211,7 +205,7 @@ def _usia_prompt(ctx: Ctx) -> None:
 def _usia(ctx: Ctx, given: Input) -> None:
     """A whole number of years, 15-100; or Kembali."""
     if given.kind is InputKind.CHOICE:
-        _choice(given, {BACK})
+        choice(given, {BACK})
         ctx.back()
         return
     _a(ctx).usia = parse_age(given.text)
@@ -226,7 +220,7 @@ def _pendidikan_prompt(ctx: Ctx) -> None:
 
 def _pendidikan(ctx: Ctx, given: Input) -> None:
     """Keep the education."""
-    value = _choice(given, {*PENDIDIKAN_JAWABAN, BACK})
+    value = choice(given, {*PENDIDIKAN_JAWABAN, BACK})
     if value == BACK:
         ctx.back()
         return
@@ -243,7 +237,7 @@ def _pekerjaan_prompt(ctx: Ctx) -> None:
 
 def _pekerjaan(ctx: Ctx, given: Input) -> None:
     """Keep the occupation, then the first question."""
-    value = _choice(given, {*PEKERJAAN_JAWABAN, BACK})
+    value = choice(given, {*PEKERJAAN_JAWABAN, BACK})
     if value == BACK:
         ctx.back()
         return
@@ -275,7 +269,7 @@ def _question_step(index: int) -> Step:
         ctx.say(text, [*options, back_row()])
 
     def handle(ctx: Ctx, given: Input) -> None:
-        value = _choice(given, SCORES | {BACK})
+        value = choice(given, SCORES | {BACK})
         if value == BACK:
             ctx.back()  # the previous question; from the first, the occupation
             return
@@ -299,7 +293,7 @@ def _saran(ctx: Ctx, given: Input) -> None:
     """Typed suggestion or Lewati; then store the response."""
     saran: str | None = None
     if given.kind is InputKind.CHOICE:
-        if _choice(given, {SKIP, BACK}) == BACK:
+        if choice(given, {SKIP, BACK}) == BACK:
             ctx.back()
             return
     else:

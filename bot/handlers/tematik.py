@@ -20,10 +20,12 @@ from bot.conversation import (
     cancel,
     confirm_keyboard,
     confirmed,
+    desa_choice,
+    needed,
     rows,
 )
 from bot.formatting import h
-from bot.handlers._shared import desa_choice, desa_keyboard, desa_name, needed
+from bot.handlers._shared import desa_keyboard, desa_name
 from domain.errors import InvalidInput
 from domain.models import DesaTematik, Tema
 from domain.permissions import Action, require
