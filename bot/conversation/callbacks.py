@@ -21,6 +21,7 @@ import typing
 from typing import Any, ClassVar, Self
 
 from bot.conversation.context import Button, Keyboard
+from bot.conversation.flow import field_types
 
 __all__ = [
     "RECORD_PREFIX",
@@ -88,7 +89,7 @@ class RecordButton:
         fields = dataclasses.fields(cls)
         if len(args) != len(fields):
             return None
-        hints = typing.get_type_hints(cls)
+        hints = field_types(cls)
         values: dict[str, Any] = {}
         for item, raw in zip(fields, args, strict=True):
             value = _field(hints[item.name], raw)
@@ -118,7 +119,7 @@ def check_button_type(kind: type[RecordButton]) -> None:
     name = getattr(kind, "kind", "")
     if not re.fullmatch(r"[a-z]{1,4}", name):
         raise ValueError(f"{kind.__name__}.kind must be 1-4 letters, not {name!r}")
-    for hint in typing.get_type_hints(kind).values():
+    for hint in field_types(kind).values():
         if typing.get_origin(hint) is ClassVar:
             continue
         ok = hint in (int, str) or (isinstance(hint, type) and issubclass(hint, enum.Enum))

@@ -152,7 +152,7 @@ class Flow(Generic[S, A]):
         for item in dataclasses.fields(self.answers):
             if item.name.startswith(RESERVED_PREFIX):
                 raise ValueError(f"flow {self.name}: answer {item.name!r} is reserved")
-        typing.get_type_hints(self.answers)  # every annotation resolves
+        field_types(self.answers)  # every annotation resolves
 
     def member(self, step: str) -> S:
         """The step named ``step`` (as stored in the draft)."""
@@ -233,9 +233,21 @@ def _dump(value: Any) -> Any:
     return value
 
 
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def field_types(kind: type) -> dict[str, Any]:
+    """The resolved annotations of a dataclass, read once per class (every update reads
+    a draft, every press a button)."""
+    found = _FIELD_TYPES.get(kind)
+    if found is None:
+        found = _FIELD_TYPES[kind] = typing.get_type_hints(kind)
+    return found
+
+
 def load_answers(kind: type[A], stored: Mapping[str, Any]) -> A:
     """The answers of type ``kind`` from a draft's JSON (unknown keys ignored)."""
-    hints = typing.get_type_hints(kind)
+    hints = field_types(kind)
     values = {}
     for item in dataclasses.fields(kind):  # type: ignore[arg-type]
         if item.name in stored and stored[item.name] is not None:
