@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from domain.digest import IsoWeek, weekly_digest
 from domain.errors import DomainError
-from domain.export import export_data
+from domain.export import Viewer, export_data
 from domain.idm import IdmStatus
 from domain.importing import SkmRow
 from domain.incidents import (
@@ -419,7 +419,11 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
                 uow, kecamatan=kec, week=week, now=NOW + timedelta(days=1), overdue_days=1
             ),
             "export": export_data(
-                uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=kec.kode,
+                period=Period.semester(2026, 1),
+                now=NOW,
             ),
         }
     # received 31 December 2025 20:00 UTC: already 2026 in the office (number KS-2026-...)
@@ -722,7 +726,13 @@ def skm(factory: UowFactory) -> dict[str, Any]:
             uow.exports.skm_profile(kec.id, *first_half, (15, 25, 35, 45, 55, 65)),
             uow.exports.skm_profile(kec.id, *first_half, (30,)),
             uow.exports.skm_suggestions(kec.id, *first_half),
-            export_data(uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW),
+            export_data(
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=kec.kode,
+                period=Period.semester(2026, 1),
+                now=NOW,
+            ),
         )
     return {
         "services": (ktp, kk, akta, renamed, unchanged),
