@@ -206,8 +206,8 @@ class Viewer:
         return cls(user, Channel.GROUP if in_group else Channel.PRIVATE)
 
     def __post_init__(self) -> None:
-        if (self.user is None) != (self.channel is Channel.CLI):
-            raise ValueError("only the operator (CLI) exports without a user")
+        if self.channel is Channel.CLI and self.user is not None:
+            raise ValueError("the command line is the operator's, not a user's")
 
     def may_open(self, record: IncidentRecord, kecamatan_id: int) -> bool:
         """Whether the export shows this case's details (as the screens would)."""

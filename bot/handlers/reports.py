@@ -24,8 +24,8 @@ from datetime import date
 
 from telegram import Bot
 from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
 from telegram.error import Forbidden as TelegramForbidden
-from telegram.error import TelegramError
 
 from bot import texts
 from bot.conversation import Button, CommandSpec, Ctx, Registry
@@ -149,8 +149,13 @@ async def private_reach(bot: Bot, chat_id: int, sender_id: int) -> PrivateReach:
     """The precheck of /ekspor in a group: a chat action in the sender's private chat."""
     try:
         await bot.send_chat_action(sender_id, ChatAction.UPLOAD_DOCUMENT)
-    except TelegramForbidden:
+    except TelegramForbidden:  # never started the bot, or blocked it
         return PrivateReach.NO
+    except BadRequest as error:  # a person the bot has never talked to
+        if "chat not found" in error.message.lower():
+            return PrivateReach.NO
+        log.warning("Chat pribadi %s tidak dapat diperiksa: %s", sender_id, error)
+        return PrivateReach.UNKNOWN
     except TelegramError as error:
         log.warning("Chat pribadi %s tidak dapat diperiksa: %s", sender_id, error)
         return PrivateReach.UNKNOWN
