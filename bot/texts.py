@@ -823,8 +823,7 @@ GROUP_WELCOME: Final = (
 # Who sees what in /ekspor (domain/export.py) and `iku-bot audit` (bot/cli/audit.py).
 
 WB_WITHHELD: Final = (
-    "(tidak ditampilkan: rincian kasus hanya untuk seksi yang menanganinya, pelapornya, "
-    "dan admin)"
+    "(tidak ditampilkan: rincian kasus hanya untuk seksi yang menanganinya, pelapornya, dan admin)"
 )
 WB_WITHHELD_SHORT: Final = "(tidak ditampilkan)"
 WB_WITHHELD_NOTE: Final = (
@@ -835,9 +834,7 @@ WB_GROUP_NOTE: Final = (
     "Versi grup: hanya angka agregat, tanpa nama, uraian, dan saran. Laporan lengkap "
     "dikirim ke admin yang memintanya secara pribadi."
 )
-WB_GROUP_COUNTS_NOTE: Final = (
-    "Versi grup: jumlah kejadian per desa dan status, tanpa daftar kasus."
-)
+WB_GROUP_COUNTS_NOTE: Final = "Versi grup: jumlah kejadian per desa dan status, tanpa daftar kasus."
 WB_HEADERS_CASE_COUNTS: Final = (
     "No",
     "Kode Desa",
@@ -870,4 +867,12 @@ EXPORT_GROUP_NOT_REACHABLE: Final = (
 EXPORT_PRIVATE_FROM_GROUP: Final = (
     "Laporan lengkap yang Anda minta di grup {grup}: tabel IKU Kecamatan {kecamatan}, periode "
     "{mulai} s.d. {sampai}, beserta rinciannya. Jangan diteruskan ke grup."
+)
+EXPORT_WITHHELD_CASES: Final = (
+    "Uraian dan pelapor {jumlah} kasus tidak dimuat: rincian kasus hanya untuk seksi yang "
+    "menanganinya, pelapornya, dan admin."
+)
+EXPORT_WITHHELD_SARAN: Final = (
+    "Isi {jumlah} saran SKM tidak dimuat: hanya untuk admin dan Seksi Pemerintahan dan "
+    "Pelayanan Publik."
 )

@@ -177,9 +177,7 @@ def view_case(
     if to_follow_up:
         viewer = require_follow_up(user, incident.kind, incident.kecamatan_id)
     else:
-        viewer = require_view_case(
-            user, incident.kind, incident.kecamatan_id, incident.reporter_id
-        )
+        viewer = require_view_case(user, incident.kind, incident.kecamatan_id, incident.reporter_id)
     record_case_view(uow, user=viewer, incident=incident, via=via, channel=channel, at=at)
     return viewer
 

@@ -504,9 +504,7 @@ def export_report(
 
     The caller commits (the entry and the message that carries the file together).
     """
-    data = export_data(
-        uow, viewer=viewer, kecamatan_code=kecamatan_code, period=period, now=now
-    )
+    data = export_data(uow, viewer=viewer, kecamatan_code=kecamatan_code, period=period, now=now)
     record_export(
         uow,
         user=viewer.user,

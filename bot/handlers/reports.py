@@ -196,8 +196,13 @@ def _ekspor(ctx: Ctx, args: list[str]) -> None:
 
     if not incoming.in_group:
         data = export(Viewer.person(user, in_group=False))
-        caption = texts.EXPORT_FULL_CAPTION.format(**_period_texts(data))
-        _attach(ctx, data, None, caption, workbook_name(data.report))
+        lines = [texts.EXPORT_FULL_CAPTION.format(**_period_texts(data))]
+        shown = data.disclosure
+        if shown.withheld:
+            lines.append(texts.EXPORT_WITHHELD_CASES.format(jumlah=len(shown.withheld)))
+        if shown.suggestions_withheld:
+            lines.append(texts.EXPORT_WITHHELD_SARAN.format(jumlah=shown.suggestions_withheld))
+        _attach(ctx, data, None, "\n".join(lines), workbook_name(data.report))
         return
     group = export(Viewer.person(user, in_group=True))
     name = workbook_name(group.report)

@@ -248,7 +248,12 @@ async def test_a_private_export_is_audited_with_what_it_held(
 ) -> None:
     _seed(runtime)
     await _export(harness, KESBANG, "2026 s1")
+    assert harness.last(KESBANG).text.splitlines()[1:] == [
+        texts.EXPORT_WITHHELD_CASES.format(jumlah=2),
+        texts.EXPORT_WITHHELD_SARAN.format(jumlah=1),
+    ]
     await _export(harness, CAMAT)
+    assert len(harness.last(CAMAT).text.splitlines()) == 1  # nothing withheld
     with runtime.uow() as uow:
         dewi = uow.users.get_by_telegram_id(KESBANG.id)
         camat = uow.users.get_by_telegram_id(CAMAT.id)
