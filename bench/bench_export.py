@@ -33,7 +33,7 @@ from sqlmodel import col
 
 from bench.bench_report import RESULTS, timed
 from bot.reports.workbook import report_workbook
-from domain.export import AGE_GROUPS, ExportData, export_data
+from domain.export import AGE_GROUPS, ExportData, Viewer, export_data
 from domain.models import IncidentKind, IncidentStatus
 from domain.period import Period
 from domain.skm import PEKERJAAN, PENDIDIKAN, UNSUR
@@ -180,7 +180,13 @@ def _figures(data: ExportData) -> dict[str, Any]:
 def measured(engine: Engine, period: Period) -> ExportData:
     """The project's export data: aggregates computed by the database."""
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
-        return export_data(uow, kecamatan_code="35.28.08", period=period, now=datetime.now(WIB))
+        return export_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=period,
+            now=datetime.now(WIB),
+        )
 
 
 def main() -> None:

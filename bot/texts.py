@@ -818,3 +818,61 @@ GROUP_WELCOME: Final = (
     "Terima kasih, bot IKU sudah ditambahkan. Agar grup ini menerima ringkasan mingguan IKU, "
     "admin bot mengirim /atur_grup di sini."
 )
+
+# --- export visibility and audit ---
+# Who sees what in /ekspor (domain/export.py) and `iku-bot audit` (bot/cli/audit.py).
+
+WB_WITHHELD: Final = (
+    "(tidak ditampilkan: rincian kasus hanya untuk seksi yang menanganinya, pelapornya, dan admin)"
+)
+WB_WITHHELD_SHORT: Final = "(tidak ditampilkan)"
+WB_WITHHELD_NOTE: Final = (
+    "{jumlah} kasus tanpa rincian (uraian dan pelapor): Anda tidak menangani kasus itu dan "
+    "bukan pelapornya. Jumlah di atas tetap menghitung semua kasus."
+)
+WB_GROUP_NOTE: Final = (
+    "Versi grup: hanya angka agregat, tanpa nama, uraian, dan saran. Laporan lengkap "
+    "dikirim ke admin yang memintanya secara pribadi."
+)
+WB_GROUP_COUNTS_NOTE: Final = "Versi grup: jumlah kejadian per desa dan status, tanpa daftar kasus."
+WB_HEADERS_CASE_COUNTS: Final = (
+    "No",
+    "Kode Desa",
+    "Desa",
+    "Baru",
+    "Diproses",
+    "Tertangani",
+    "Jumlah",
+)
+WB_SARAN_WITHHELD: Final = (
+    "Ada {jumlah} saran pada periode ini. Isi saran hanya untuk admin dan Seksi Pemerintahan "
+    "dan Pelayanan Publik, pengelola SKM."
+)
+WB_SARAN_GROUP: Final = (
+    "Ada {jumlah} saran pada periode ini; isinya tidak dimuat di grup (dikirim ke admin "
+    "secara pribadi)."
+)
+EXPORT_GROUP_CAPTION: Final = (
+    "Ringkasan IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}: angka agregat saja "
+    "(tanpa nama, uraian kasus, dan saran)."
+)
+EXPORT_GROUP_SENT_PRIVATELY: Final = (
+    "Laporan lengkap dengan rinciannya dikirim ke chat pribadi {nama} dengan bot."
+)
+EXPORT_GROUP_NOT_REACHABLE: Final = (
+    "Laporan lengkap dengan rinciannya tidak dapat dikirim ke {nama} secara pribadi: bot belum "
+    "pernah dimulai di chat pribadi (atau diblokir). Buka chat dengan bot, tekan Mulai, lalu "
+    "kirim /ekspor di sana."
+)
+EXPORT_PRIVATE_FROM_GROUP: Final = (
+    "Laporan lengkap yang Anda minta di grup {grup}: tabel IKU Kecamatan {kecamatan}, periode "
+    "{mulai} s.d. {sampai}, beserta rinciannya. Jangan diteruskan ke grup."
+)
+EXPORT_WITHHELD_CASES: Final = (
+    "Uraian dan pelapor {jumlah} kasus tidak dimuat: rincian kasus hanya untuk seksi yang "
+    "menanganinya, pelapornya, dan admin."
+)
+EXPORT_WITHHELD_SARAN: Final = (
+    "Isi {jumlah} saran SKM tidak dimuat: hanya untuk admin dan Seksi Pemerintahan dan "
+    "Pelayanan Publik."
+)

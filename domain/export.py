@@ -11,11 +11,39 @@ Decisions:
 - Lama penanganan: whole days from the moment the report was received to the moment
   it was marked handled (the way ``domain.incidents.days_open`` counts days); empty
   for a case not handled.
-- The reporter's name and position are listed: reporters are registered officers
-  (perangkat desa, staf seksi), not citizens, and the office needs to know whom to
-  call about a case. Nothing of a citizen is listed: the SKM is anonymous, so its
-  sheets hold only totals, counts per profile answer, and suggestions with their day
-  and service.
+- The reporter's name and position are listed to whoever may open the case:
+  reporters are registered officers (perangkat desa, staf seksi), not citizens, and
+  the office needs to know whom to call about a case. Nothing of a citizen is
+  listed: the SKM is anonymous, so its sheets hold only totals, counts per profile
+  answer, and suggestions with their day and service.
+
+Who gets what (:class:`Viewer`; the rule is the screens' rule, domain.permissions):
+- An export is for someone who may read the IKU summary (/ringkasan): an active admin
+  or staf seksi of that kecamatan, or the operator at the command line. A perangkat
+  desa, a pending, rejected or disabled user and a stranger get none (Forbidden),
+  as they get no /ringkasan.
+- The IKU table, the counts of every sheet (jumlah, tertangani, persentase), the SKM
+  per unsur and per service, the respondent profile, the IDM per desa and the desa
+  tematik are complete for every viewer (in a group, as said below): they are what
+  IKU counts.
+- Every incident of the period is listed with its number, dates, desa, category,
+  stage, status and handling time: the weekly digest shows the Camat's group the
+  open ones by number and desa, and the sheet's rows must add up to its totals.
+  Its *details* (uraian, the "Lainnya" text of the category, the reporter's name
+  and position) only when the viewer may open the case on screen
+  (``can_view_case``: admins, the seksi that follows that kind up, the reporter
+  of the case); otherwise the row says they are withheld. Follow-up notes and
+  photos are not part of the export for anyone (they are in the case's history).
+- The SKM suggestions (citizens' free text, shown on no screen) go to admins and
+  Seksi Pelayanan, who run the survey (``can_read_suggestions``); others see how
+  many there are.
+- In a group chat (an admin's /ekspor there) the export holds aggregates only: the
+  IKU table, per kind the counts per desa and status instead of the list of cases,
+  the SKM per unsur and per service, the profile counts, the number of suggestions,
+  the IDM per desa and the desa tematik without what was typed for them (the SK
+  reference, the name of a theme outside the list). No person's name, no
+  description, no suggestion. The detailed workbook goes to the admin privately.
+- The operator (``iku-bot report``) sees everything: the operator has the database.
 - NRR tertimbang is NRR x 1/9, the exact weight (domain.md): the nine weighted values
   add up to the IKM. Published tools that print 0.111 are not copied.
 - Printed values are rounded half-up once, from exact fractions: NRR, NRR tertimbang
@@ -27,14 +55,24 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
-from domain.models import IncidentKind
+from domain.audit import Channel, ExportForm, record_export
+from domain.models import IncidentKind, IncidentStatus, User
 from domain.period import Period
+from domain.permissions import (
+    Action,
+    Forbidden,
+    can_read_suggestions,
+    can_view_case,
+    require,
+)
 from domain.ports import IncidentRecord, SkmSuggestion, UnitOfWork
 from domain.report import IkuReport, SkmServiceDetail, iku_report
 from domain.rounding import round_half_up
@@ -62,9 +100,14 @@ __all__ = [
     "ProfileTable",
     "ServiceLine",
     "ExportData",
+    "Viewer",
+    "Disclosure",
+    "CaseCount",
     "handling_days",
     "unsur_lines",
+    "case_counts",
     "export_data",
+    "export_report",
 ]
 
 
@@ -146,8 +189,86 @@ class ServiceLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whom an export is for and where it is shown (``user`` None: the operator)."""
+
+    user: User | None
+    channel: Channel
+
+    @classmethod
+    def operator(cls) -> Viewer:
+        """The operator at the command line: everything."""
+        return cls(None, Channel.CLI)
+
+    @classmethod
+    def person(cls, user: User | None, *, in_group: bool) -> Viewer:
+        """Someone in a chat with the bot: privately, or in a group."""
+        return cls(user, Channel.GROUP if in_group else Channel.PRIVATE)
+
+    def __post_init__(self) -> None:
+        if self.channel is Channel.CLI and self.user is not None:
+            raise ValueError("the command line is the operator's, not a user's")
+
+    def may_open(self, record: IncidentRecord, kecamatan_id: int) -> bool:
+        """Whether the export shows this case's details (as the screens would)."""
+        if self.channel is Channel.CLI:
+            return True
+        if self.channel is Channel.GROUP:
+            return False
+        return can_view_case(self.user, record.kind, kecamatan_id, record.reporter_id)
+
+    def may_read_suggestions(self, kecamatan_id: int) -> bool:
+        """Whether the export lists the SKM suggestions."""
+        if self.channel is Channel.CLI:
+            return True
+        if self.channel is Channel.GROUP:
+            return False
+        return can_read_suggestions(self.user, kecamatan_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCount:
+    """The incidents of one kind of one desa in the period, per status."""
+
+    desa_kode: str
+    desa_nama: str
+    baru: int
+    diproses: int
+    tertangani: int
+
+    @property
+    def total(self) -> int:
+        """Every incident of the desa."""
+        return self.baru + self.diproses + self.tertangani
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """What an export shows beyond the aggregates, decided by its :class:`Viewer`.
+
+    ``case_lists`` False: the incidents are counted per desa and status, not listed.
+    ``withheld``: the numbers of listed cases whose details were left out.
+    ``suggestions_withheld``: how many suggestions were left out (0: all shown).
+    ``typed_texts`` False: the desa tematik without their SK reference and the name of
+    a theme outside the list.
+    """
+
+    channel: Channel
+    case_lists: bool
+    withheld: frozenset[str]
+    suggestions: bool
+    suggestions_withheld: int
+    typed_texts: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
-    """Everything the workbook shows, computed in one unit of work."""
+    """Everything the workbook shows, computed in one unit of work, for one viewer.
+
+    The lists hold only what the viewer may see: a withheld case's description,
+    category text and reporter are empty here, and a group's export lists no case and
+    no suggestion at all.
+    """
 
     report: IkuReport
     konflik: list[IncidentRecord]
@@ -156,6 +277,33 @@ class ExportData:
     services: list[ServiceLine]
     profile: list[ProfileTable]
     suggestions: list[SkmSuggestion]
+    disclosure: Disclosure
+    konflik_counts: list[CaseCount]
+    trantibum_counts: list[CaseCount]
+
+    def contents(self) -> dict[str, Any]:
+        """What this export included, for its audit entry (counts, never the content)."""
+        shown = self.disclosure
+        kinds = {"konflik": self.konflik, "trantibum": self.trantibum}
+        counts = {"konflik": self.konflik_counts, "trantibum": self.trantibum_counts}
+        return {
+            "daftar_kasus": shown.case_lists,
+            "kasus_dengan_rincian": {
+                kind: sum(r.nomor not in shown.withheld for r in records)
+                for kind, records in kinds.items()
+            },
+            "kasus_tanpa_rincian": {
+                kind: (
+                    sum(r.nomor in shown.withheld for r in kinds[kind])
+                    if shown.case_lists
+                    else sum(c.total for c in items)
+                )
+                for kind, items in counts.items()
+            },
+            "saran": len(self.suggestions),
+            "saran_ditahan": shown.suggestions_withheld,
+            "teks_desa_tematik": shown.typed_texts,
+        }
 
 
 def handling_days(record: IncidentRecord) -> int | None:
@@ -242,12 +390,55 @@ def _services(report: IkuReport) -> list[ServiceLine]:
     return lines
 
 
+def case_counts(records: list[IncidentRecord]) -> list[CaseCount]:
+    """The incidents per desa (by desa code) and status."""
+    per: dict[tuple[str, str], Counter[IncidentStatus]] = {}
+    for record in records:
+        per.setdefault((record.desa_kode, record.desa_nama), Counter())[record.status] += 1
+    return [
+        CaseCount(
+            desa_kode=kode,
+            desa_nama=nama,
+            baru=statuses[IncidentStatus.BARU],
+            diproses=statuses[IncidentStatus.DIPROSES],
+            tertangani=statuses[IncidentStatus.TERTANGANI],
+        )
+        for (kode, nama), statuses in sorted(per.items())
+    ]
+
+
+def _without_details(record: IncidentRecord) -> IncidentRecord:
+    """A case as listed for someone who may not open it."""
+    return dataclasses.replace(
+        record,
+        description="",
+        category_detail=None,
+        reporter_nama=None,
+        reporter_jabatan=None,
+        reporter_id=None,
+    )
+
+
+def _check_viewer(viewer: Viewer, kecamatan_id: int) -> None:
+    """Only who may read the IKU summary of this kecamatan gets its export."""
+    if viewer.channel is Channel.CLI:
+        return
+    user = require(viewer.user, Action.VIEW_SUMMARY)
+    assert user is not None
+    if user.kecamatan_id != kecamatan_id:
+        raise Forbidden("Maaf, laporan ini hanya untuk kecamatan Anda sendiri.")
+
+
 def export_data(
-    uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: datetime
+    uow: UnitOfWork, *, viewer: Viewer, kecamatan_code: str, period: Period, now: datetime
 ) -> ExportData:
-    """The IKU report of a period and the records behind it (read-only)."""
+    """The IKU report of a period and the records behind it, as ``viewer`` may see them.
+
+    Read-only; :class:`Forbidden` for someone who may not read the IKU summary.
+    """
     report = iku_report(uow, kecamatan_code=kecamatan_code, period=period, now=now)
     kec_id = report.kecamatan.id
+    _check_viewer(viewer, kec_id)
     start, end = period.start, period.end
     result = report.skm.result
     # Without a result (no respondent, or an unsur nobody answered) the per-unsur sums
@@ -265,12 +456,64 @@ def export_data(
         _table("pekerjaan", dict(counts.pekerjaan), [(v, v) for v in PEKERJAAN_JAWABAN]),
         official_table("pekerjaan_resmi", dict(counts.pekerjaan), PEKERJAAN, PEKERJAAN_RESMI),
     ]
+    konflik = uow.exports.incidents(kec_id, IncidentKind.KONFLIK, start, end)
+    trantibum = uow.exports.incidents(kec_id, IncidentKind.TRANTIBUM, start, end)
+    suggestions = uow.exports.skm_suggestions(kec_id, start, end)
+    lists = viewer.channel is not Channel.GROUP
+    withheld = frozenset(
+        r.nomor for r in konflik + trantibum if lists and not viewer.may_open(r, kec_id)
+    )
+
+    def shown(records: list[IncidentRecord]) -> list[IncidentRecord]:
+        if not lists:
+            return []
+        return [_without_details(r) if r.nomor in withheld else r for r in records]
+
+    readable = viewer.may_read_suggestions(kec_id)
     return ExportData(
         report=report,
-        konflik=uow.exports.incidents(kec_id, IncidentKind.KONFLIK, start, end),
-        trantibum=uow.exports.incidents(kec_id, IncidentKind.TRANTIBUM, start, end),
+        konflik=shown(konflik),
+        trantibum=shown(trantibum),
         unsur=unsur_lines(totals),
         services=_services(report),
         profile=profile,
-        suggestions=uow.exports.skm_suggestions(kec_id, start, end),
+        suggestions=suggestions if readable else [],
+        disclosure=Disclosure(
+            channel=viewer.channel,
+            case_lists=lists,
+            withheld=withheld,
+            suggestions=readable,
+            suggestions_withheld=0 if readable else len(suggestions),
+            typed_texts=lists,
+        ),
+        konflik_counts=case_counts(konflik),
+        trantibum_counts=case_counts(trantibum),
     )
+
+
+def export_report(
+    uow: UnitOfWork,
+    *,
+    viewer: Viewer,
+    kecamatan_code: str,
+    period: Period,
+    now: datetime,
+    requested_in: Channel | None = None,
+) -> ExportData:
+    """:func:`export_data` for a workbook that is handed out, with its audit entry.
+
+    The caller commits (the entry and the message that carries the file together).
+    """
+    data = export_data(uow, viewer=viewer, kecamatan_code=kecamatan_code, period=period, now=now)
+    record_export(
+        uow,
+        user=viewer.user,
+        channel=viewer.channel,
+        kecamatan=data.report.kecamatan,
+        period=period,
+        form=ExportForm.XLSX,
+        contents=data.contents(),
+        at=now,
+        requested_in=requested_in,
+    )
+    return data

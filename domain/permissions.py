@@ -9,6 +9,9 @@
 - Citizens are not users: they may always answer the SKM, and nothing else.
 - A user whose registration is pending, rejected or disabled may do nothing but ask
   for their own profile.
+- A case's details (description, reporter, follow-up notes, photos) are for whoever may
+  follow it up and for its own reporter; the SKM suggestions (citizens' free text) for
+  admins and Seksi Pelayanan, who run the survey.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ __all__ = [
     "allowed",
     "can_report_for",
     "can_follow_up",
+    "can_view_case",
+    "can_read_suggestions",
     "responsible_seksi",
     "require",
     "require_report_for",
     "require_follow_up",
+    "require_view_case",
 ]
 
 
@@ -110,6 +116,22 @@ def can_follow_up(user: User | None, kind: IncidentKind, kecamatan_id: int) -> b
     return user.role is Role.ADMIN or user.seksi is responsible_seksi(kind)
 
 
+def can_view_case(
+    user: User | None, kind: IncidentKind, kecamatan_id: int, reporter_id: int | None
+) -> bool:
+    """Whether ``user`` may open a case: its own (active) reporter, or who follows it up."""
+    if user is not None and _active(user) and reporter_id is not None and reporter_id == user.id:
+        return True
+    return can_follow_up(user, kind, kecamatan_id)
+
+
+def can_read_suggestions(user: User | None, kecamatan_id: int) -> bool:
+    """The SKM suggestions: admins and Seksi Pelayanan of the kecamatan (who run the SKM)."""
+    return allowed(user, Action.MANAGE_SERVICES) and (
+        user is not None and user.kecamatan_id == kecamatan_id
+    )
+
+
 _WHO: dict[Action, str] = {
     Action.REPORT_INCIDENT: "perangkat desa, staf seksi, atau admin",
     Action.NIL_REPORT: "perangkat desa",
@@ -167,3 +189,13 @@ def require_follow_up(user: User | None, kind: IncidentKind, kecamatan_id: int) 
             f"{seksi.full_name} atau admin."
         )
     return user
+
+
+def require_view_case(
+    user: User | None, kind: IncidentKind, kecamatan_id: int, reporter_id: int | None
+) -> User:
+    """Raise :class:`Forbidden` unless ``user`` may open this case (see can_view_case)."""
+    if can_view_case(user, kind, kecamatan_id, reporter_id):
+        assert user is not None
+        return user
+    return require_follow_up(user, kind, kecamatan_id)

@@ -56,6 +56,7 @@ __all__ = [
     "IncidentRepository",
     "SkmRepository",
     "TargetRepository",
+    "AuditLogEntry",
     "AuditRepository",
     "InviteRepository",
     "DraftRepository",
@@ -422,6 +423,20 @@ class TargetRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class AuditLogEntry:
+    """One entry of the audit log: who (user and actor text), what, on what, when."""
+
+    id: int
+    user_id: int | None
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: dict[str, Any] | None
+    created_at: datetime
+
+
 class AuditRepository(Protocol):
     """Who changed what."""
 
@@ -437,6 +452,20 @@ class AuditRepository(Protocol):
         at: datetime | None = None,
     ) -> None:
         """Append one audit entry."""
+        ...
+
+    def entries(
+        self,
+        *,
+        user_ids: frozenset[int] | None = None,
+        actors: frozenset[str] | None = None,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        action_prefix: str | None = None,
+        limit: int | None = None,
+    ) -> list[AuditLogEntry]:
+        """Entries newest first: of these users or actors (either), created in
+        [since, before), whose action starts with ``action_prefix``; at most ``limit``."""
         ...
 
 
@@ -580,6 +609,7 @@ class IncidentRecord:
     description: str
     reporter_nama: str | None
     reporter_jabatan: str | None
+    reporter_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

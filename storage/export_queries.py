@@ -51,6 +51,7 @@ class SqlExportRepository:
                 col(IncidentRow.description),
                 col(UserRow.nama),
                 col(UserRow.jabatan),
+                col(IncidentRow.reporter_id),
             )
             .join(DesaRow, col(DesaRow.id) == col(IncidentRow.desa_id))
             .outerjoin(UserRow, col(UserRow.id) == col(IncidentRow.reporter_id))
@@ -80,6 +81,7 @@ class SqlExportRepository:
                 description=description,
                 reporter_nama=reporter_nama,
                 reporter_jabatan=reporter_jabatan,
+                reporter_id=reporter_id,
             )
             for (
                 nomor,
@@ -95,6 +97,7 @@ class SqlExportRepository:
                 description,
                 reporter_nama,
                 reporter_jabatan,
+                reporter_id,
             ) in rows
         ]
 

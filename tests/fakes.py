@@ -76,6 +76,7 @@ from domain.models import (
 )
 from domain.period import Period
 from domain.ports import (
+    AuditLogEntry,
     AuditRepository,
     DesaRepository,
     DigestRepository,
@@ -1018,6 +1019,46 @@ class InMemoryAuditRepository(_Repo):
             )
         )
 
+    def entries(
+        self,
+        *,
+        user_ids: frozenset[int] | None = None,
+        actors: frozenset[str] | None = None,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        action_prefix: str | None = None,
+        limit: int | None = None,
+    ) -> list[AuditLogEntry]:
+        """Newest first (by time, then id), filtered as the SQL query does."""
+        found = []
+        for item in self._read().audit:
+            if user_ids is not None or actors is not None:
+                by_user = user_ids is not None and item.user_id in user_ids
+                by_actor = actors is not None and item.actor in actors
+                if not (by_user or by_actor):
+                    continue
+            if since is not None and item.created_at < since:
+                continue
+            if before is not None and item.created_at >= before:
+                continue
+            if action_prefix and not item.action.startswith(action_prefix):
+                continue
+            found.append(item)
+        found.sort(key=lambda e: (e.created_at, e.id), reverse=True)
+        return [
+            AuditLogEntry(
+                id=e.id,
+                user_id=e.user_id,
+                actor=e.actor,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                detail=copy.deepcopy(e.detail),
+                created_at=e.created_at,
+            )
+            for e in found[:limit]
+        ]
+
 
 class InMemoryInviteRepository(_Repo):
     """Single-use registration links; the token's hash is unique."""
@@ -1239,6 +1280,7 @@ class InMemoryExportRepository(_Repo):
                     description=i.description,
                     reporter_nama=None if reporter is None else reporter.nama,
                     reporter_jabatan=None if reporter is None else reporter.jabatan,
+                    reporter_id=i.reporter_id,
                 )
             )
         return records

@@ -15,14 +15,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.cli.argparse_id import indonesian
+from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
 from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
+from domain.audit import Channel, ExportForm, record_export
 from domain.digest import IsoWeek
 from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
-from domain.export import export_data
+from domain.export import Viewer, export_report
 from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
 from domain.indicators import INDICATORS
 from domain.models import IdmRecord, IndicatorCode, SkmService
@@ -190,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dig.add_argument("--chart", type=Path, metavar="BERKAS.png", help="menulis grafiknya ke sini")
     _kecamatan_option(dig)
+    add_audit_parser(sub)
     return parser
 
 
@@ -492,16 +495,31 @@ def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     code = args.kecamatan or runtime.settings.kecamatan
     if output is not None:
         target = _xlsx_target(output)
-        with runtime.uow() as uow:
-            data = export_data(uow, kecamatan_code=code, period=period, now=now)
-        _write_atomically(target, report_workbook(data, runtime.settings.tz))
+        with runtime.uow() as uow:  # the operator's export, audited once it is written
+            data = export_report(
+                uow, viewer=Viewer.operator(), kecamatan_code=code, period=period, now=now
+            )
+            _write_atomically(target, report_workbook(data, runtime.settings.tz))
+            uow.commit()
         print(
             f"Laporan IKU Kecamatan {data.report.kecamatan.nama} periode "
             f"{fmt_date_id(period.start)} s.d. {fmt_date_id(period.end)} ditulis ke {target}."
         )
         return EXIT_OK
+    form = ExportForm.JSON if args.format == "json" else ExportForm.TABLE
     with runtime.uow() as uow:
         report = iku_report(uow, kecamatan_code=code, period=period, now=now)
+        record_export(
+            uow,
+            user=None,
+            channel=Channel.CLI,
+            kecamatan=report.kecamatan,
+            period=period,
+            form=form,
+            contents={"tabel_iku": True},
+            at=now,
+        )
+        uow.commit()
     if args.format == "json":
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
     else:
@@ -625,6 +643,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "layanan": cmd_layanan,
     "report": cmd_report,
     "digest": cmd_digest,
+    "audit": cmd_audit,
 }
 
 

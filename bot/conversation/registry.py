@@ -26,8 +26,9 @@ B = TypeVar("B", bound=RecordButton)
 CommandFn = Callable[[Ctx, list[str]], None]
 DeepLinkFn = Callable[[Ctx, str], None]
 # Asked of Telegram before the transaction (a group command checks the bot's rights):
-# (bot, chat id) -> facts handed to the handler as ``ctx.request.checked``.
-Precheck = Callable[[Bot, int], Awaitable[object]]
+# (bot, chat id, sender's Telegram id) -> facts handed to the handler as
+# ``ctx.request.checked``.
+Precheck = Callable[[Bot, int, int], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,8 +110,9 @@ class TelegramAdapter:
             await self._run(update, context.bot, hint, what=f"cmd:{spec.name}")
             return
         checked: object = None
-        if in_group and spec.precheck is not None:
-            checked = await spec.precheck(context.bot, message.chat.id)
+        sender = update.effective_user
+        if in_group and spec.precheck is not None and sender is not None:
+            checked = await spec.precheck(context.bot, message.chat.id, sender.id)
 
         def run(ctx: Ctx) -> None:
             if in_group and spec.group_admin and not _is_admin(ctx):

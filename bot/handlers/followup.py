@@ -23,6 +23,7 @@ from bot.conversation import (
     rows,
 )
 from bot.formatting import STATUS_TEXT, fmt_day, h, history_text, incident_text
+from domain.audit import CaseView, Channel, view_case
 from domain.errors import InvalidInput, NotFound
 from domain.incidents import (
     StaleIncident,
@@ -148,12 +149,18 @@ def _get_incident(ctx: Ctx, incident_id: int) -> Incident:
     return incident
 
 
-def _require_view(ctx: Ctx, incident: Incident) -> None:
-    """Reporters see their own cases; staff who follow the kind and admins see all."""
-    user = ctx.user
-    if user is not None and incident.reporter_id == user.id and user.status is UserStatus.ACTIVE:
-        return
-    require_follow_up(user, incident.kind, incident.kecamatan_id)
+def _view(ctx: Ctx, incident: Incident, via: CaseView, *, to_follow_up: bool = False) -> None:
+    """Reporters see their own cases; staff who follow the kind and admins see all (and
+    only they get the card with its buttons). Each view is an audit entry."""
+    view_case(
+        ctx.uow,
+        user=ctx.user,
+        incident=incident,
+        via=via,
+        channel=Channel.GROUP if ctx.request.incoming.in_group else Channel.PRIVATE,
+        at=ctx.now,
+        to_follow_up=to_follow_up,
+    )
 
 
 def _press_follow(ctx: Ctx, pressed: FollowButton) -> None:
@@ -178,7 +185,7 @@ def _press_follow(ctx: Ctx, pressed: FollowButton) -> None:
 def _press_history(ctx: Ctx, pressed: HistoryButton) -> None:
     """Riwayat: the card and every follow-up."""
     incident = _get_incident(ctx, pressed.incident_id)
-    _require_view(ctx, incident)
+    _view(ctx, incident, CaseView.HISTORY)
     events = ctx.uow.incidents.history(incident.id)
     names = {}
     for event in events:
@@ -191,7 +198,7 @@ def _press_history(ctx: Ctx, pressed: HistoryButton) -> None:
 def _press_media(ctx: Ctx, pressed: MediaButton) -> None:
     """Lihat foto dan lokasi."""
     incident = _get_incident(ctx, pressed.incident_id)
-    _require_view(ctx, incident)
+    _view(ctx, incident, CaseView.MEDIA)
     for number, file_id in enumerate(incident.photo_file_ids, start=1):
         message = ctx.say(texts.PHOTO_CAPTION.format(nomor=h(incident.nomor), number=number))
         message.photo_file_id = file_id
@@ -203,7 +210,7 @@ def _press_media(ctx: Ctx, pressed: MediaButton) -> None:
 def _press_card(ctx: Ctx, pressed: CardButton) -> None:
     """A case in the open list: show its card."""
     incident = _get_incident(ctx, pressed.incident_id)
-    require_follow_up(ctx.user, incident.kind, incident.kecamatan_id)
+    _view(ctx, incident, CaseView.CARD, to_follow_up=True)
     text, keyboard = incident_card(ctx, incident)
     ctx.say(text, keyboard)
 
@@ -334,7 +341,7 @@ def _tindaklanjut(ctx: Ctx, args: list[str]) -> None:
         incident = ctx.uow.incidents.get_by_nomor(args[0])
         if incident is None:
             raise NotFound(texts.NOMOR_NOT_FOUND.format(nomor=h(args[0].upper())))
-        require_follow_up(ctx.user, incident.kind, incident.kecamatan_id)
+        _view(ctx, incident, CaseView.CARD, to_follow_up=True)
         text, keyboard = incident_card(ctx, incident)
         ctx.say(text, keyboard)
         return

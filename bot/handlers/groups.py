@@ -63,7 +63,7 @@ async def may_post(bot: Bot, chat_id: int) -> PostingRights:
     return PostingRights(messages, messages and photos)
 
 
-async def _posting_rights(bot: Bot, chat_id: int) -> PostingRights:
+async def _posting_rights(bot: Bot, chat_id: int, sender_id: int) -> PostingRights:
     """The precheck of /atur_grup: what Telegram says (nothing, when it cannot be asked)."""
     try:
         return await may_post(bot, chat_id)

@@ -5,26 +5,43 @@ private chats (and in groups, for bot admins). /ringkasan is the year to date;
 /ekspor takes an optional period: ``/ekspor 2026``, ``/ekspor 2026 semester 1``
 (``s1``), ``/ekspor 2026 triwulan 3`` (``tw3``, ``triwulan III``); without one, the
 year to date.
+
+/ekspor holds what its asker may see (domain.export): in a private chat, the workbook
+of that person; in a group, the aggregate workbook for everyone there, and the
+admin's detailed one in his private chat. Whether the bot may write to him there is
+asked of Telegram first (a chat action "sending a file"): someone who never started
+the bot is told so in the group instead. /ringkasan shows the IKU table only, the
+same everywhere. Every workbook handed out is an audit entry.
 """
 
 from __future__ import annotations
 
+import enum
+import logging
 import re
 from collections.abc import Sequence
 from datetime import date
 
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.error import Forbidden as TelegramForbidden
+
 from bot import texts
-from bot.conversation import CommandSpec, Ctx, Registry
+from bot.conversation import Button, CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
 from bot.reports.workbook import no_events, report_workbook, workbook_name
+from domain.audit import Channel
 from domain.errors import InvalidInput
-from domain.export import export_data
+from domain.export import ExportData, Viewer, export_report
 from domain.period import Period
 from domain.permissions import Action, require
 from domain.report import IkuReport, iku_report
 
-__all__ = ["export_period", "register", "summary_html", "year_to_date_report"]
+__all__ = ["PrivateReach", "export_period", "register", "summary_html", "year_to_date_report"]
+
+log = logging.getLogger(__name__)
 
 
 def year_to_date_report(ctx: Ctx) -> IkuReport:
@@ -120,20 +137,90 @@ def export_period(args: Sequence[str], today: date) -> Period:
     return period
 
 
+class PrivateReach(enum.Enum):
+    """Whether the bot may write to the sender of a group command in private."""
+
+    YES = "yes"
+    NO = "no"  # never started the bot, or blocked it
+    UNKNOWN = "unknown"  # Telegram could not be asked: try (the outbox retries)
+
+
+async def private_reach(bot: Bot, chat_id: int, sender_id: int) -> PrivateReach:
+    """The precheck of /ekspor in a group: a chat action in the sender's private chat."""
+    try:
+        await bot.send_chat_action(sender_id, ChatAction.UPLOAD_DOCUMENT)
+    except TelegramForbidden:  # never started the bot, or blocked it
+        return PrivateReach.NO
+    except BadRequest as error:  # a person the bot has never talked to
+        if "chat not found" in error.message.lower():
+            return PrivateReach.NO
+        log.warning("Chat pribadi %s tidak dapat diperiksa: %s", sender_id, error)
+        return PrivateReach.UNKNOWN
+    except TelegramError as error:
+        log.warning("Chat pribadi %s tidak dapat diperiksa: %s", sender_id, error)
+        return PrivateReach.UNKNOWN
+    return PrivateReach.YES
+
+
+def _attach(ctx: Ctx, data: ExportData, chat_id: int | None, text: str, name: str) -> None:
+    """The workbook of ``data`` as a document here (``chat_id`` None) or to another chat."""
+    message = ctx.say(text) if chat_id is None else ctx.notify(chat_id, text)
+    message.document = (name, report_workbook(data, ctx.services.settings.tz))
+
+
+def _period_texts(data: ExportData) -> dict[str, str]:
+    report = data.report
+    return {
+        "kecamatan": h(report.kecamatan.nama),
+        "mulai": fmt_date_id(report.period.start),
+        "sampai": fmt_date_id(report.period.end),
+    }
+
+
 def _ekspor(ctx: Ctx, args: list[str]) -> None:
     """The full IKU report of a period (year to date by default) as an Excel document."""
-    require(ctx.user, Action.VIEW_SUMMARY)
+    user = require(ctx.user, Action.VIEW_SUMMARY)
+    assert user is not None
     period = export_period(args, ctx.now.date())
-    data = export_data(ctx.uow, kecamatan_code=ctx.kecamatan.kode, period=period, now=ctx.now)
-    report = data.report
-    message = ctx.say(
-        texts.EXPORT_FULL_CAPTION.format(
-            kecamatan=h(report.kecamatan.nama),
-            mulai=fmt_date_id(report.period.start),
-            sampai=fmt_date_id(report.period.end),
+    incoming = ctx.request.incoming
+
+    def export(viewer: Viewer, requested_in: Channel | None = None) -> ExportData:
+        return export_report(
+            ctx.uow,
+            viewer=viewer,
+            kecamatan_code=ctx.kecamatan.kode,
+            period=period,
+            now=ctx.now,
+            requested_in=requested_in,
         )
+
+    if not incoming.in_group:
+        data = export(Viewer.person(user, in_group=False))
+        lines = [texts.EXPORT_FULL_CAPTION.format(**_period_texts(data))]
+        shown = data.disclosure
+        if shown.withheld:
+            lines.append(texts.EXPORT_WITHHELD_CASES.format(jumlah=len(shown.withheld)))
+        if shown.suggestions_withheld:
+            lines.append(texts.EXPORT_WITHHELD_SARAN.format(jumlah=shown.suggestions_withheld))
+        _attach(ctx, data, None, "\n".join(lines), workbook_name(data.report))
+        return
+    group = export(Viewer.person(user, in_group=True))
+    name = workbook_name(group.report)
+    caption = texts.EXPORT_GROUP_CAPTION.format(**_period_texts(group))
+    _attach(ctx, group, None, caption, name.removesuffix(".xlsx") + "-ringkas.xlsx")
+    if incoming.checked is PrivateReach.NO:
+        link = f"https://t.me/{ctx.services.bot_username}"
+        ctx.say(
+            texts.EXPORT_GROUP_NOT_REACHABLE.format(nama=h(user.nama)),
+            [[Button(texts.OPEN_PRIVATE, url=link)]],
+        )
+        return
+    detailed = export(Viewer.person(user, in_group=False), requested_in=Channel.GROUP)
+    text = texts.EXPORT_PRIVATE_FROM_GROUP.format(
+        grup=h(incoming.chat_title or str(ctx.chat_id)), **_period_texts(detailed)
     )
-    message.document = (workbook_name(report), report_workbook(data, ctx.services.settings.tz))
+    _attach(ctx, detailed, user.telegram_id, text, name)
+    ctx.say(texts.EXPORT_GROUP_SENT_PRIVATELY.format(nama=h(user.nama)))
 
 
 def register(registry: Registry) -> None:
@@ -150,5 +237,6 @@ def register(registry: Registry) -> None:
                 private_only=False,
                 group_admin=True,
                 action=Action.VIEW_SUMMARY,
+                precheck=private_reach if name == "ekspor" else None,
             )
         )

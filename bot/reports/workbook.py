@@ -6,11 +6,15 @@ stays frozen while scrolling, set column widths and wrapped long text:
 - ``IKU``: the signed table's columns (no, kinerja utama, indikator, formula, target,
   realisasi, capaian, sumber data, penanggung jawab) and keterangan;
 - ``Konflik`` and ``Trantibum``: every incident of the period, under a summary
-  (jumlah, tertangani, persentase) equal to the IKU row;
+  (jumlah, tertangani, persentase) equal to the IKU row; a case the viewer may not
+  open is listed without its description and reporter, and a group's workbook has
+  the counts per desa and status instead of the list (domain.export decides who
+  sees what);
 - ``SKM``: per unsur the sums, NRR and NRR x 1/9, then IKM, NIK, mutu, kinerja and the
   sample against the minimum, in total and per service;
 - ``SKM Responden``: the respondent profile (counts and shares);
-- ``SKM Saran``: the suggestions with their day and service only;
+- ``SKM Saran``: the suggestions with their day and service only (for those who may
+  read them; others see how many there are);
 - ``IDM``: every desa with IKS, IKE, IKL, the stored score and status, counts per status;
 - ``Desa Tematik``: the active designations of the year.
 
@@ -39,8 +43,11 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
+from domain.audit import Channel
 from domain.export import (
     PROFILE_QUESTIONS,
+    CaseCount,
+    Disclosure,
     ExportData,
     handling_days,
 )
@@ -343,7 +350,9 @@ def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def _iku_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+def _iku_sheet(
+    sheet: Worksheet, report: IkuReport, styles: _Styles, note: str | None = None
+) -> None:
     widths = (5, 34, 34, 44, 11, 17, 11, 22, 30, 44)
     wraps = (False, True, True, True, False, False, False, True, True, True)
     columns = [
@@ -353,7 +362,8 @@ def _iku_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
         )
     ]
     out = _SheetWriter(sheet, columns, styles)
-    out.titles(_titles(report, texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)))
+    titles = _titles(report, texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama))
+    out.titles(titles if note is None else [*titles, note])
     out.header(freeze=True)
     for row in report.rows:
         definition = row.definition
@@ -378,6 +388,37 @@ def _iku_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
         )
 
 
+def _count_table(out: _SheetWriter, counts: list[CaseCount]) -> None:
+    """The incidents per desa and status, with a total row (the group's version)."""
+    out.note(texts.WB_GROUP_COUNTS_NOTE)
+    out.skip()
+    out.header(texts.WB_HEADERS_CASE_COUNTS, freeze=True)
+    for number, item in enumerate(counts, start=1):
+        out.line(
+            [
+                Cell(number),
+                item.desa_kode,
+                item.desa_nama,
+                Cell(item.baru, INTEGER),
+                Cell(item.diproses, INTEGER),
+                Cell(item.tertangani, INTEGER),
+                Cell(item.total, INTEGER),
+            ]
+        )
+    out.line(
+        [
+            None,
+            None,
+            texts.WB_PROFILE_TOTAL,
+            *(
+                Cell(sum(getattr(c, name) for c in counts), INTEGER)
+                for name in ("baru", "diproses", "tertangani", "total")
+            ),
+        ],
+        bold=True,
+    )
+
+
 def _incident_sheet(
     sheet: Worksheet,
     styles: _Styles,
@@ -385,6 +426,8 @@ def _incident_sheet(
     detail: HandlingDetail,
     records: list[IncidentRecord],
     tz: tzinfo,
+    disclosure: Disclosure,
+    counts: list[CaseCount],
 ) -> None:
     konflik = detail.kind is IncidentKind.KONFLIK
     widths = (5, 15, 12, 17, 16, 26, 15, 12, 12, 11, 60, 22, 20)
@@ -409,12 +452,19 @@ def _incident_sheet(
         value_column=4,
     )
     out.note(texts.WB_INCIDENT_NOTE)
+    if not disclosure.case_lists:
+        _count_table(out, counts)
+        return
+    withheld = sum(item.nomor in disclosure.withheld for item in records)
+    if withheld:
+        out.note(texts.WB_WITHHELD_NOTE.format(jumlah=withheld))
     out.skip()
     out.header(freeze=True)
     for number, item in enumerate(records, start=1):
         stage: list[Cell | Value] = [_STAGES.get(item.stage or "", _MISSING)] if konflik else []
         handled = _local(item.handled_at, tz)
         days = handling_days(item)
+        hidden = item.nomor in disclosure.withheld
         out.line(
             [
                 Cell(number),
@@ -427,9 +477,9 @@ def _incident_sheet(
                 STATUS_TEXT[item.status],
                 _missing() if handled is None else Cell(handled.date(), DATE),
                 _count(days),
-                item.description,
-                item.reporter_nama or _MISSING,
-                item.reporter_jabatan or _MISSING,
+                texts.WB_WITHHELD if hidden else item.description,
+                texts.WB_WITHHELD_SHORT if hidden else item.reporter_nama or _MISSING,
+                texts.WB_WITHHELD_SHORT if hidden else item.reporter_jabatan or _MISSING,
             ]
         )
 
@@ -532,7 +582,12 @@ def _saran_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
     out.note(texts.WB_SARAN_NOTE)
     out.skip()
     out.header(freeze=True)
-    if not data.suggestions:
+    shown = data.disclosure
+    if shown.suggestions_withheld:
+        group = shown.channel is Channel.GROUP
+        note = texts.WB_SARAN_GROUP if group else texts.WB_SARAN_WITHHELD
+        out.note(note.format(jumlah=shown.suggestions_withheld))
+    elif not data.suggestions:
         out.note(texts.WB_SARAN_NONE)
     for number, item in enumerate(data.suggestions, start=1):
         out.line([Cell(number), Cell(item.survey_date, DATE), item.service or _MISSING, item.saran])
@@ -574,7 +629,9 @@ def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
     out.pairs(counts, value_column=4)
 
 
-def _tematik_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+def _tematik_sheet(
+    sheet: Worksheet, report: IkuReport, styles: _Styles, *, typed_texts: bool = True
+) -> None:
     tematik = report.tematik
     widths = (5, 16, 20, 24, 8, 44)
     wraps = (False, False, False, True, False, True)
@@ -591,9 +648,10 @@ def _tematik_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None
         out.note(texts.WB_TEMATIK_NONE.format(tahun=tematik.tahun))
     for number, (desa, item) in enumerate(tematik.items, start=1):
         tema = TEMA_LABEL[item.tema]
-        if item.tema_lainnya:
+        if item.tema_lainnya and typed_texts:
             tema = f"{tema}: {item.tema_lainnya}"
-        out.line([Cell(number), desa.kode, desa.nama, tema, Cell(item.tahun), item.referensi])
+        referensi = item.referensi if typed_texts else texts.WB_WITHHELD_SHORT
+        out.line([Cell(number), desa.kode, desa.nama, tema, Cell(item.tahun), referensi])
 
 
 def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
@@ -607,18 +665,34 @@ def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
     workbook.remove(first)
     sheets = {title: workbook.create_sheet(title) for title in SHEETS}
     styles = _Styles(workbook)
-    _iku_sheet(sheets[texts.WB_SHEET_IKU], report, styles)
+    shown = data.disclosure
+    group_note = texts.WB_GROUP_NOTE if shown.channel is Channel.GROUP else None
+    _iku_sheet(sheets[texts.WB_SHEET_IKU], report, styles, group_note)
     _incident_sheet(
-        sheets[texts.WB_SHEET_KONFLIK], styles, report, report.konflik, data.konflik, tz
+        sheets[texts.WB_SHEET_KONFLIK],
+        styles,
+        report,
+        report.konflik,
+        data.konflik,
+        tz,
+        shown,
+        data.konflik_counts,
     )
     _incident_sheet(
-        sheets[texts.WB_SHEET_TRANTIBUM], styles, report, report.trantibum, data.trantibum, tz
+        sheets[texts.WB_SHEET_TRANTIBUM],
+        styles,
+        report,
+        report.trantibum,
+        data.trantibum,
+        tz,
+        shown,
+        data.trantibum_counts,
     )
     _skm_sheet(sheets[texts.WB_SHEET_SKM], data, styles)
     _profile_sheet(sheets[texts.WB_SHEET_PROFILE], data, styles)
     _saran_sheet(sheets[texts.WB_SHEET_SARAN], data, styles)
     _idm_sheet(sheets[texts.WB_SHEET_IDM], report, styles)
-    _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles)
+    _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles, typed_texts=shown.typed_texts)
     workbook.active = 0
     workbook.properties.creator = "iku-bot"
     workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.workbook import SHEETS, report_workbook, workbook_name
 from bot.runtime import Runtime
-from domain.export import ExportData, export_data
+from domain.export import ExportData, Viewer, export_data
 from domain.idm import IdmStatus
 from domain.models import (
     DesaTematik,
@@ -312,7 +312,11 @@ def known_export(runtime: Runtime, period: Period | None = None) -> tuple[Export
     seed_known_year(runtime.uow)
     with runtime.uow() as uow:
         data = export_data(
-            uow, kecamatan_code="35.28.08", period=period or Period.year(2026), now=NOW
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=period or Period.year(2026),
+            now=NOW,
         )
     return data, report_workbook(data, WIB)
 
@@ -776,7 +780,13 @@ def test_a_semester_workbook_counts_only_its_months(runtime: Runtime) -> None:
 
 def test_an_empty_period_says_so_on_every_sheet(runtime: Runtime) -> None:
     with runtime.uow() as uow:
-        data = export_data(uow, kecamatan_code="35.28.08", period=Period.quarter(2026, 4), now=NOW)
+        data = export_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=Period.quarter(2026, 4),
+            now=NOW,
+        )
     book = book_of(report_workbook(data, WIB))
     assert workbook_name(data.report) == "IKU-Larangan-2026-TW4.xlsx"
     assert {row[0]: row[3] for row in rows_of(book["Konflik"])[4:7]} == {

@@ -393,10 +393,14 @@ async def test_an_admin_may_ask_for_ringkasan_and_ekspor_in_a_group(
     text = harness.last(GROUP.id).text
     assert "Realisasi: 50,00% | Target: 100,00% | Capaian: 50,00%" in text
     await harness.send(ADMIN, "/ekspor@iku_test_bot 2026 s1", chat=GROUP)
-    document = harness.last(GROUP.id)
+    document, line = harness.api.to_chat(GROUP.id)[-2:]
     assert document.kind == "document"
-    assert document.file_name == "IKU-Larangan-2026-S1.xlsx"
-    assert harness.api.to_chat(ADMIN.id) == []  # nothing went to the private chat
+    assert document.file_name == "IKU-Larangan-2026-S1-ringkas.xlsx"
+    assert line.text == texts.EXPORT_GROUP_SENT_PRIVATELY.format(nama=ADMIN.name)
+    # The details went to the admin's private chat (see tests/bot/test_export_visibility.py).
+    private = harness.last(ADMIN)
+    assert private.kind == "document"
+    assert private.file_name == "IKU-Larangan-2026-S1.xlsx"
 
 
 async def test_a_staf_in_a_group_gets_the_polite_refusal(

@@ -123,6 +123,7 @@ def test_incidents_lists_one_kind_by_event_date_with_desa_and_reporter(
             description="Warga melaporkan kejadian di balai desa",
             reporter_nama="Siti Aminah",
             reporter_jabatan="Sekretaris Desa",
+            reporter_id=siti.id,
         ),
     ]
 

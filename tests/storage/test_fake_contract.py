@@ -21,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
+from domain.audit import AuditListing, AuditQuery, CaseView, Channel, audit_log, view_case
 from domain.digest import IsoWeek, weekly_digest
 from domain.errors import DomainError
-from domain.export import export_data
+from domain.export import Viewer, export_data, export_report
 from domain.idm import IdmStatus
 from domain.importing import SkmRow
 from domain.incidents import (
@@ -419,7 +420,11 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
                 uow, kecamatan=kec, week=week, now=NOW + timedelta(days=1), overdue_days=1
             ),
             "export": export_data(
-                uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=kec.kode,
+                period=Period.semester(2026, 1),
+                now=NOW,
             ),
         }
     # received 31 December 2025 20:00 UTC: already 2026 in the office (number KS-2026-...)
@@ -722,7 +727,13 @@ def skm(factory: UowFactory) -> dict[str, Any]:
             uow.exports.skm_profile(kec.id, *first_half, (15, 25, 35, 45, 55, 65)),
             uow.exports.skm_profile(kec.id, *first_half, (30,)),
             uow.exports.skm_suggestions(kec.id, *first_half),
-            export_data(uow, kecamatan_code=kec.kode, period=Period.semester(2026, 1), now=NOW),
+            export_data(
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=kec.kode,
+                period=Period.semester(2026, 1),
+                now=NOW,
+            ),
         )
     return {
         "services": (ktp, kk, akta, renamed, unchanged),
@@ -850,7 +861,107 @@ def targets(factory: UowFactory) -> dict[str, Any]:
     return {"refused": refused, "reads": reads}
 
 
-SCENARIOS = [registration, incidents, nil_reports, records, skm, example_services, targets]
+def exports_and_views(factory: UowFactory) -> dict[str, Any]:
+    """Exports for three viewers and views of a case, audited; the log read back filtered."""
+    kec, desa = _larangan(factory)
+    dewi = _staff(factory, kec, 730001, Seksi.KESBANG, "Dewi Kesbang")
+    putri = _staff(factory, kec, 730002, Seksi.PPD, "Putri Pemdes")
+    camat = store_user(factory, Role.ADMIN, telegram_id=730003, nama="Hasan", kecamatan_id=kec.id)
+    konflik = _run(
+        factory,
+        lambda uow: uow.incidents.add(
+            make_incident(desa[0], description="Uraian konflik", reporter_id=putri.id)
+        ),
+    )
+    _run(
+        factory,
+        lambda uow: uow.incidents.add(
+            make_incident(desa[1], kind=IncidentKind.TRANTIBUM, description="Uraian trantibum")
+        ),
+    )
+    viewers = [
+        Viewer.person(dewi, in_group=False),
+        Viewer.person(putri, in_group=False),
+        Viewer.person(camat, in_group=True),
+        Viewer.operator(),
+    ]
+    exported = [
+        _run(
+            factory,
+            lambda uow, viewer=viewer, hour=hour: export_report(  # type: ignore[misc]
+                uow,
+                viewer=viewer,
+                kecamatan_code=kec.kode,
+                period=Period.year(2026),
+                now=NOW + timedelta(hours=hour),
+            ),
+        )
+        for hour, viewer in enumerate(viewers)
+    ]
+    views = [
+        _run(
+            factory,
+            lambda uow: view_case(
+                uow,
+                user=putri,
+                incident=konflik,
+                via=CaseView.HISTORY,
+                channel=Channel.PRIVATE,
+                at=NOW + timedelta(days=1),
+            ),
+        ),
+        _refusal(
+            factory,
+            lambda uow: view_case(
+                uow,
+                user=putri,
+                incident=konflik,
+                via=CaseView.CARD,
+                channel=Channel.PRIVATE,
+                at=NOW,
+                to_follow_up=True,
+            ),
+        ),
+    ]
+
+    def log(query: AuditQuery) -> AuditListing:
+        with factory() as uow:
+            return audit_log(uow, query, tz=WIB)
+
+    listings = [
+        log(AuditQuery()),
+        log(AuditQuery(person=putri.telegram_id)),
+        log(AuditQuery(person=dewi.id, action="EXPORT")),
+        log(AuditQuery(since=date(2026, 3, 6), until=date(2026, 3, 6))),
+        log(AuditQuery(action="export_xlsx_g")),
+        log(AuditQuery(limit=2)),
+    ]
+    return {
+        "exported": exported,
+        "views": views,
+        "listings": listings,
+        "refused": [
+            _refusal(factory, lambda uow: audit_log(uow, AuditQuery(person=999999), tz=WIB)),
+            _refusal(
+                factory,
+                lambda uow: audit_log(
+                    uow, AuditQuery(since=date(2026, 3, 7), until=date(2026, 3, 6)), tz=WIB
+                ),
+            ),
+        ],
+    }
+
+
+SCENARIOS = [
+    registration,
+    incidents,
+    nil_reports,
+    records,
+    skm,
+    example_services,
+    targets,
+    exports_and_views,
+]
 
 
 def _sql_audit(sessions: sessionmaker[Session]) -> list[tuple[Any, ...]]:
