@@ -731,7 +731,7 @@ class ImportBatchRepository(Protocol):
         """Batches, not undone, of files with this name, oldest first."""
         ...
 
-    def list(
+    def list_for_kecamatan(
         self, kecamatan_id: int, *, kind: ImportKind | None = None, limit: int | None = None
     ) -> list[ImportBatch]:
         """A kecamatan's batches, newest first."""
@@ -763,10 +763,11 @@ class ImportBatchRepository(Protocol):
         """The desa-years an IDM batch wrote, with what was there before."""
         ...
 
-    def set_idm_previous(
-        self, batch_id: int, desa_id: int, tahun: int, previous: IdmSnapshot | None
-    ) -> None:
-        """Change what a batch remembers as the previous value of a desa-year."""
+    def relink_idm_previous(
+        self, desa_id: int, tahun: int, *, replaced_batch: int, previous: IdmSnapshot | None
+    ) -> int:
+        """In the active batches that remember a value of ``replaced_batch`` as what they
+        overwrote for this desa-year, remember ``previous`` instead; how many."""
         ...
 
 
