@@ -223,7 +223,8 @@ def check_idm_files(
     for index, item in enumerate(files):
         name, sha = item.file.name, item.file.sha256
         if sha in first_of:  # its rows are those of the first: not reported twice
-            problems.append(ImportProblem(name, f"isinya sama persis dengan berkas {first_of[sha]}"))
+            same = f"isinya sama persis dengan berkas {first_of[sha]}"
+            problems.append(ImportProblem(name, same))
             continue
         first_of[sha] = name
         checked.append(item.parsed)

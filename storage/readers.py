@@ -160,12 +160,8 @@ def xlsx_table(content: bytes, name: str) -> Table:
                 continue
             if any(v not in (None, "") for v in cells[len(header) :]):
                 overflow.add(number)
-            rows.append(
-                (
-                    number,
-                    {column: cells[i] if i < len(cells) else None for i, column in enumerate(header)},
-                )
-            )
+            padded = cells + [None] * (len(header) - len(cells))
+            rows.append((number, dict(zip(header, padded, strict=False))))
         if problems:
             raise ImportFailed(problems)
         return Table(header or [], rows, frozenset(overflow))

@@ -141,7 +141,8 @@ class SqlImportBatchRepository(_Repo):
     def find_active(self, kecamatan_id: int, kind: ImportKind, sha256: str) -> ImportBatch | None:
         """The batch not undone with these bytes (the unique index finds it)."""
         row = self.session.scalars(
-            select(ImportBatchRow).where(
+            select(ImportBatchRow)
+            .where(
                 col(ImportBatchRow.kecamatan_id) == kecamatan_id,
                 col(ImportBatchRow.kind) == kind.value,
                 col(ImportBatchRow.sha256) == sha256,
