@@ -209,14 +209,20 @@ def check_idm_files(
     now: datetime,
     explain: Explain,
     replace: bool = False,
+    unreadable: Sequence[ImportProblem] = (),
 ) -> tuple[list[ImportProblem], dict[int, ImportBatch]]:
     """Every problem of IDM files before anything is stored, and the earlier batches
     that ``replace`` will undo (by the file's index).
 
-    The problems: those of reading each file, a file imported already (unless
-    ``replace``), two files with the same bytes, and the rules of :func:`check_idm_rows`.
+    The problems: ``unreadable`` (files that could not be read at all), those of
+    reading each file, a file imported already (unless ``replace``), two files with the
+    same bytes, and the rules of :func:`check_idm_rows`.
     """
-    problems: list[ImportProblem] = [p for f in files for p in f.parsed.problems]
+    problems: list[ImportProblem] = list(unreadable)
+    for item in files:
+        problems += item.parsed.problems
+        if not item.parsed.problems and not item.parsed.records:
+            problems.append(ImportProblem(item.file.name, "berkas tidak berisi hasil IDM"))
     earlier: dict[int, ImportBatch] = {}
     first_of: dict[str, str] = {}
     checked: list[IdmParse] = []
@@ -235,8 +241,11 @@ def check_idm_files(
             else:
                 problems.append(ImportProblem(name, explain(found)))
     problems += check_idm_rows(uow, checked, kecamatan=kecamatan, now=now)
-    if not files:
+    if not files and not problems:
         problems.append(ImportProblem("(tanpa berkas)", "tidak ada berkas IDM untuk diimpor"))
+    # File by file, line by line: the rules' problems next to the reading's problems.
+    order = {name: index for index, name in enumerate(dict.fromkeys(p.source for p in problems))}
+    problems.sort(key=lambda p: (order[p.source], p.line or 0))
     return problems, earlier
 
 
@@ -249,11 +258,18 @@ def import_idm_files(
     importer: Importer,
     explain: Explain,
     replace: bool = False,
+    unreadable: Sequence[ImportProblem] = (),
 ) -> list[IdmBatchResult]:
     """Store IDM files, one batch each, or nothing at all: any problem found by
     :func:`check_idm_files` raises :class:`ImportFailed` with all of them."""
     problems, earlier = check_idm_files(
-        uow, files, kecamatan=kecamatan, now=now, explain=explain, replace=replace
+        uow,
+        files,
+        kecamatan=kecamatan,
+        now=now,
+        explain=explain,
+        replace=replace,
+        unreadable=unreadable,
     )
     if problems:
         raise ImportFailed(problems)
