@@ -31,7 +31,10 @@ def _xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
     return out.getvalue()
 
 
-SHEET = [[3528040001, 2026, 0.9, 0.85, 0.8], ["35.28.08.2003", 2026, 0.5, 0.5, 0.5]]
+SHEET: list[list[object]] = [
+    [3528040001, 2026, 0.9, 0.85, 0.8],
+    ["35.28.08.2003", 2026, 0.5, 0.5, 0.5],
+]
 
 
 def _batches(runtime: Runtime) -> list[ImportBatch]:
@@ -119,12 +122,18 @@ async def test_bad_xlsx_documents_are_explained_all_at_once(
     harness: Harness, runtime: Runtime
 ) -> None:
     add_user(runtime, DEWI, Role.STAF_SEKSI, seksi=Seksi.PPD)
-    future = [[3528040001, 2030, 0.9, 0.85, 0.8], [3528040001, 2026, 0.9, 0.85, "=A2"]]
+    future: list[list[object]] = [
+        [3528040001, 2030, 0.9, 0.85, 0.8],
+        [3528040001, 2026, 0.9, 0.85, "=A2"],
+    ]
     await _send_file(harness, DEWI, "rumus.xlsx", _xlsx(future))
     refusal = harness.texts(DEWI)[-2]
     assert "rumus.xlsx, baris 3, kolom/isian ikl: sel E3 berisi rumus tanpa nilai" in refusal
 
-    rows = [[3528040001, 2030, 0.9, 0.85, 0.8], [3528049999, 2026, "tinggi", 0.5, 0.5]]
+    rows: list[list[object]] = [
+        [3528040001, 2030, 0.9, 0.85, 0.8],
+        [3528049999, 2026, "tinggi", 0.5, 0.5],
+    ]
     await harness.send_document(DEWI, "tahun.xlsx", _xlsx(rows))
     refusal = harness.texts(DEWI)[-2]
     assert "tahun.xlsx, baris 2, kolom/isian tahun: tahun 2030 di luar 2015-2026" in refusal
@@ -133,7 +142,7 @@ async def test_bad_xlsx_documents_are_explained_all_at_once(
         refusal
     )
 
-    await harness.send_document(DEWI, "judul.xlsx", _xlsx([[1, 2]], ["desa", "nilai"]))
+    await harness.send_document(DEWI, "judul.xlsx", _xlsx([[1, 2]], header=["desa", "nilai"]))
     refusal = harness.texts(DEWI)[-2]
     assert "judul.xlsx, baris 1, kolom/isian desa: kolom tidak dikenal" in refusal
     assert "judul.xlsx, baris 1, kolom/isian kode_desa: kolom wajib tidak ada" in refusal
