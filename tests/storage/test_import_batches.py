@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
@@ -37,6 +38,8 @@ from domain.models import (
 from domain.ports import UnitOfWork
 from domain.records import record_idm
 from domain.skm import UNSUR
+from storage.engine import make_engine
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.tables import AuditLogRow, IdmImportChangeRow, SkmResponseRow
 from tests.factories import store_user
 from tests.storage.builders import jakarta
@@ -426,3 +429,29 @@ def test_every_problem_of_every_file_is_found_before_anything_is_stored(
         tentenan = uow.desa.find_by_code("3528040003")
         assert tentenan is not None
         assert uow.idm.get(tentenan.id, 2026) is None
+
+
+# --- migration ----------------------------------------------------------------------------
+
+
+def test_the_batch_migration_goes_back_and_forth_keeping_the_rows(
+    database_url: str, uow_factory: UowFactory, larangan: Kecamatan
+) -> None:
+    batch = _skm(uow_factory, larangan, rows=_rows(2))
+    config = alembic_config(database_url)
+    command.downgrade(config, "0008")
+    engine = make_engine(database_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("skm_response")}
+        assert "batch_id" not in columns
+        assert "import_batch" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT COUNT(*) FROM skm_response")).scalar_one()
+        assert kept == 2  # imported rows stay, without their batch
+    finally:
+        engine.dispose()
+    upgrade(database_url)
+    assert current_revision(database_url) == head_revision()
+    with uow_factory() as uow:
+        assert uow.imports.get(batch.id) is None
+        assert uow.skm.totals(larangan.id, date(2026, 1, 1), date(2026, 12, 31)).respondents == 2
