@@ -177,3 +177,24 @@ async def test_who_may_not_record_idm_cannot_import_a_file(
     assert "hanya untuk staf Seksi PPD atau admin" in harness.texts(DEWI)[-2]
     assert _batches(runtime) == []
     assert _idm(runtime, "3528040001") is None
+
+
+async def test_a_preview_kept_by_an_earlier_version_asks_for_the_file_again(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_user(runtime, DEWI, Role.STAF_SEKSI, seksi=Seksi.PPD)
+    await _send_file(harness, DEWI, "idm.xlsx", _xlsx(SHEET))
+    with runtime.uow() as uow:  # a draft from before the SHA-256 was kept
+        draft = uow.drafts.get(DEWI.id, DEWI.id)
+        assert draft is not None
+        data = {k: v for k, v in draft.data.items() if k != "sha256"}
+        assert data != draft.data
+        assert uow.drafts.save(replace(draft, data=data)) is not None
+        uow.commit()
+    await harness.press(DEWI, "Simpan")
+    assert "Pratinjau ini dibuat oleh versi bot sebelumnya" in harness.texts(DEWI)[-2]
+    assert "Kirim berkasnya sebagai dokumen" in harness.last(DEWI).text
+    assert _batches(runtime) == []
+    await harness.send_document(DEWI, "idm.xlsx", _xlsx(SHEET))
+    await harness.press(DEWI, "Simpan")
+    assert "Tercatat sebagai batch impor #1." in harness.last(DEWI).text
