@@ -113,7 +113,7 @@ def build_application(
     owns_runtime = runtime is None
     rt = runtime if runtime is not None else open_runtime(settings)
     registry = build_registry()
-    services = Services(settings=settings, skm_secret=rt.skm_secret())
+    services = Services(settings=settings, skm_secret=rt.skm_secret(), read_xlsx=rt.read_xlsx)
     # Every transaction runs in this pool, never on the event loop; the connection pool
     # of SQLAlchemy (5 + 10 overflow by default) is larger, so a thread never waits for one.
     pool = ThreadPoolExecutor(max_workers=settings.db_threads, thread_name_prefix="iku-db")

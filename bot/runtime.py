@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from domain.errors import NotFound
+from domain.importing import Table
 from domain.models import Kecamatan
 from domain.ports import UnitOfWork
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
+from storage.readers import xlsx_table
 from storage.seed import packaged_kecamatan, seed_kecamatan
 from storage.uow import SqlUnitOfWork
 
@@ -74,6 +76,11 @@ class Runtime:
         if len(key) < 32:
             raise ValueError(f"Kunci SKM di {path} terlalu pendek (minimal 32 karakter).")
         return key.encode()
+
+    @staticmethod
+    def read_xlsx(content: bytes, name: str) -> Table:
+        """The first sheet of an XLSX file (openpyxl is imported only then)."""
+        return xlsx_table(content, name)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -302,7 +302,7 @@ SAVE: Final = "Simpan"
 IDM_TITLE: Final = "hasil IDM"
 IDM_ASK_HOW: Final = (
     "<b>Hasil Indeks Desa Membangun (IDM)</b>\n"
-    "Isi nilainya sendiri, atau kirim berkas IDM dari Kemendesa (JSON) atau tabel CSV?"
+    "Isi nilainya sendiri, atau kirim berkas IDM dari Kemendesa (JSON) atau tabel CSV/XLSX?"
 )
 IDM_MANUAL: Final = "Isi manual"
 IDM_FILE: Final = "Kirim berkas"
@@ -336,26 +336,24 @@ IDM_TOP: Final = "Mandiri adalah status tertinggi."
 IDM_ASK_FILE: Final = (
     "Kirim berkasnya sebagai dokumen (lampiran), paling besar 1 MB:\n"
     "- berkas JSON IDM dari Kemendesa (.json), satu desa satu tahun; atau\n"
-    "- tabel CSV (.csv) dengan kolom kode_desa, tahun, iks, ike, ikl (atau kode_desa, tahun, idm)."
+    "- tabel CSV (.csv) atau Excel (.xlsx, lembar pertama) dengan kolom kode_desa, tahun, "
+    "iks, ike, ikl (atau kode_desa, tahun, idm)."
 )
 IDM_FILE_HINT: Final = (
-    "Kirim berkas .json atau .csv sebagai dokumen (ikon klip, lalu File), bukan teks atau foto. "
+    "Kirim berkas .json, .csv atau .xlsx sebagai dokumen (ikon klip, lalu File), bukan teks "
+    "atau foto. "
     "Ketik /batal untuk berhenti."
 )
 IDM_FILE_EXTENSION: Final = (
-    "Berkas {name} tidak dapat dibaca: yang diterima hanya berkas .json (IDM Kemendesa) atau .csv."
+    "Berkas {name} tidak dapat dibaca: yang diterima hanya berkas .json (IDM Kemendesa), "
+    ".csv atau .xlsx."
 )
 IDM_FILE_TOO_LARGE: Final = (
     "Berkas {name} terlalu besar ({size}). Paling besar 1 MB; pecah tabelnya menjadi "
     "beberapa berkas."
 )
 IDM_FILE_UNREADABLE: Final = "Berkas {name} tidak dapat diunduh dari Telegram. Coba kirim lagi."
-IDM_FILE_EMPTY: Final = "berkas tidak berisi hasil IDM"
 IDM_FILE_NOT_UTF8: Final = "berkas bukan teks UTF-8 (simpan ulang sebagai CSV UTF-8)"
-IDM_FILE_UNKNOWN_DESA: Final = "kode desa {kode} tidak terdaftar"
-IDM_FILE_OTHER_KECAMATAN: Final = "desa {kode} ({nama}) bukan desa Kecamatan {kecamatan}"
-IDM_FILE_YEAR: Final = "tahun {tahun} di luar {first}-{last}"
-IDM_FILE_TWICE: Final = "Desa {nama} tahun {tahun} muncul lebih dari sekali"
 IDM_PREVIEW: Final = (
     "<b>Pratinjau impor {name}</b>\n{count} hasil IDM akan disimpan:\n{lines}\n\nSimpan?"
 )
@@ -875,4 +873,56 @@ EXPORT_WITHHELD_CASES: Final = (
 EXPORT_WITHHELD_SARAN: Final = (
     "Isi {jumlah} saran SKM tidak dimuat: hanya untuk admin dan Seksi Pemerintahan dan "
     "Pelayanan Publik."
+)
+
+# --- import batches ---
+
+# A file imported already: "<file>: " comes before it. The bot's users cannot undo a
+# batch; the operator can.
+IDM_FILE_ALREADY: Final = (
+    "berkas yang sama sudah diimpor pada {when} sebagai batch impor #{id} ({stored} hasil IDM), "
+    "jadi tidak diimpor lagi. Bila nilainya berubah, kirim berkas yang sudah diperbaiki; bila "
+    "impor itu keliru, minta operator membatalkannya (iku-bot import undo {id})."
+)
+IDM_FILE_BATCH: Final = "Tercatat sebagai batch impor #{id}."
+IDM_FILE_AGAIN: Final = (
+    "Pratinjau ini dibuat oleh versi bot sebelumnya; kirim berkasnya sekali lagi."
+)
+IMPORT_SAME_FILE: Final = (
+    "berkas yang sama (SHA-256 {sha}) sudah diimpor pada {when} sebagai batch #{id} "
+    "({stored} disimpan), jadi tidak diimpor lagi. Untuk menggantinya, ulangi perintahnya "
+    "dengan --ganti; untuk membatalkannya: iku-bot import undo {id}"
+)
+IMPORT_FAILED: Final = "Impor dibatalkan, tidak ada data yang disimpan ({count} masalah):"
+IMPORT_BATCH: Final = "Tercatat sebagai batch #{id}."
+IMPORT_REPLACED_SKM: Final = (
+    "Batch #{id} yang lama (diimpor {when}) dibatalkan dan diganti: {removed} responden "
+    "lamanya dihapus."
+)
+IMPORT_REPLACED_IDM: Final = (
+    "Batch #{id} yang lama (diimpor {when}) dibatalkan dan diganti: {restored} hasil IDM "
+    "dikembalikan, {removed} dihapus, {kept} dibiarkan sebelum disimpan ulang."
+)
+IMPORT_SAME_NAME: Final = (
+    "Catatan: berkas bernama {file} dengan isi lain sudah diimpor sebagai batch #{id} "
+    "({when}) dan tetap tersimpan. Bila berkas ini perbaikannya, batalkan yang lama dengan "
+    "'iku-bot import undo {id}'."
+)
+IMPORT_LIST_EMPTY: Final = "Belum ada batch impor di Kecamatan {kecamatan}."
+IMPORT_LIST_HEADER: Final = (
+    "Batch impor Kecamatan {kecamatan}, terbaru dulu ({shown} dari {total}):"
+)
+IMPORT_LIST_LINE: Final = "#{id}  {kind}  {file}  sha256 {sha}  oleh {who}  {when}"
+IMPORT_LIST_COUNTS: Final = "      dibaca {read}, disimpan {stored}, diganti {replaced}; {state}"
+IMPORT_LIST_ACTIVE: Final = "aktif"
+IMPORT_LIST_UNDONE: Final = "dibatalkan {when} oleh {who}"
+IMPORT_LIST_REPLACED_BY: Final = ", diganti batch #{id}"
+IMPORT_LIST_MORE: Final = "... {count} batch lebih lama tidak ditampilkan (pakai --batas N)."
+IMPORT_UNDONE_SKM: Final = (
+    "Batch #{id} (SKM, {file}, diimpor {when}) dibatalkan: {removed} responden SKM dihapus."
+)
+IMPORT_UNDONE_IDM: Final = (
+    "Batch #{id} (IDM, {file}, diimpor {when}) dibatalkan: {restored} hasil IDM dikembalikan "
+    "ke nilai sebelumnya, {removed} dihapus (baru dari batch ini), {kept} dibiarkan karena "
+    "sudah diubah sesudah batch ini."
 )

@@ -27,8 +27,12 @@ __all__ = [
     "MAX_PROBLEMS",
     "IDM_TOLERANCE",
     "SkmRow",
+    "IdmRow",
+    "IdmParse",
     "parse_kemendesa_json",
+    "read_kemendesa_json",
     "parse_idm_csv",
+    "read_idm_table",
     "parse_skm_rows",
     "Table",
     "csv_table",
@@ -51,10 +55,17 @@ class _Problems:
     def __init__(self, source: str) -> None:
         self.source = source
         self.items: list[ImportProblem] = []
+        self.truncated = False
 
     def add(self, message: str, line: int | None = None, field: str | None = None) -> None:
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(ImportProblem(self.source, message, line, field))
+        elif not self.truncated:
+            # Said, not dropped silently: the last place says that there are more.
+            self.truncated = True
+            self.items[-1] = ImportProblem(
+                self.source, f"lebih dari {MAX_PROBLEMS} masalah; yang lain tidak dicantumkan"
+            )
 
     def fail(self, message: str, line: int | None = None, field: str | None = None) -> NoReturn:
         self.add(message, line, field)
@@ -87,8 +98,44 @@ def _index(value: Any) -> Decimal | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class IdmRow:
+    """A desa and year a file names (line None: a Kemendesa JSON), kept also when the
+    row's values are wrong, so that the desa and year can be checked all the same."""
+
+    source: str
+    kode_desa: str
+    tahun: int
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdmParse:
+    """What was read from one IDM file: the valid records, every desa-year named, and
+    every problem (the records are stored only when there is none, in any file)."""
+
+    records: list[IdmRecord]
+    rows: list[IdmRow]
+    problems: list[ImportProblem]
+
+
 def parse_kemendesa_json(data: bytes | str, source: str) -> IdmRecord:
     """One desa-year from a Kemendesa ``/open/api/desa/rumusan/{kode}/{tahun}`` file."""
+    return _kemendesa(data, source, [])
+
+
+def read_kemendesa_json(data: bytes | str, source: str) -> IdmParse:
+    """A Kemendesa file as :class:`IdmParse`: its problems are returned, not raised."""
+    named: list[IdmRow] = []
+    try:
+        record = _kemendesa(data, source, named)
+    except ImportFailed as failed:
+        return IdmParse([], named, failed.problems)
+    return IdmParse([record], named, [])
+
+
+def _kemendesa(data: bytes | str, source: str, named: list[IdmRow]) -> IdmRecord:
+    """Parse a Kemendesa file; the desa-year, once both are valid, goes to ``named``."""
     problems = _Problems(source)
     try:
         doc = json.loads(data, parse_float=Decimal)
@@ -167,6 +214,8 @@ def parse_kemendesa_json(data: bytes | str, source: str) -> IdmRecord:
                 f"nama berkas menyebut tahun {match.group(2)}, isinya tahun {tahun}",
                 field="mapData.SUMMARIES.TAHUN",
             )
+    if kode is not None and _BPS_DESA.fullmatch(kode) and tahun is not None:
+        named.append(IdmRow(source, kode, tahun))
     score = values.get("idm")
     iks, ike, ikl = values.get("iks"), values.get("ike"), values.get("ikl")
     if score is not None and iks is not None and ike is not None and ikl is not None:
@@ -242,11 +291,32 @@ def _desa_code(value: str) -> str | None:
 
 def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
     """IDM rows ``kode_desa,tahun,iks,ike,ikl`` (an ``idm`` column is checked) or ``...,idm``."""
+    parsed = read_idm_table(csv_table(text), source)
+    if parsed.problems:
+        raise ImportFailed(parsed.problems)
+    return parsed.records
+
+
+def _cell(value: object) -> str:
+    """A cell as text: a whole number from a spreadsheet (2026.0) without its '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_idm_table(table: Table, source: str) -> IdmParse:
+    """IDM rows of a CSV or XLSX sheet (the columns of :func:`parse_idm_csv`).
+
+    Every row is checked, also after a bad one; the problems are returned, not raised.
+    Only a header without the required columns stops before the rows.
+    """
     problems = _Problems(source)
-    table = csv_table(text)
     header, rows = table.header, table.rows
     if not header:
-        problems.fail("berkas kosong: baris judul kolom tidak ada", line=1)
+        problems.add("berkas kosong: baris judul kolom tidak ada", line=1)
+        return IdmParse([], [], problems.items)
     components = {"iks", "ike", "ikl"}
     known = {"kode_desa", "tahun", "idm", *components}
     for name in header:
@@ -256,23 +326,29 @@ def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
                 line=1,
                 field=name or "(kosong)",
             )
+    readable = True  # whether the rows can be read with this header
     for name in ("kode_desa", "tahun"):
         if name not in header:
             problems.add("kolom wajib tidak ada", line=1, field=name)
+            readable = False
     has_components = components <= set(header)
     if not has_components and "idm" not in header:
         problems.add("kolom iks, ike, ikl atau kolom idm wajib ada", line=1)
+        readable = False
     elif not has_components and components & set(header):
         missing = ", ".join(sorted(components - set(header)))
         problems.add(f"kolom komponen tidak lengkap (kurang: {missing})", line=1)
-    problems.raise_if_any()
+        readable = False
+    if not readable:
+        return IdmParse([], [], problems.items)
     records: list[IdmRecord] = []
+    named: list[IdmRow] = []
     seen: dict[tuple[str, int], int] = {}
     for line, row in rows:
         if line in table.overflow:
             problems.add("jumlah kolom melebihi judul", line=line)
             continue
-        texts = {k: "" if v is None else str(v) for k, v in row.items()}
+        texts = {k: _cell(v) for k, v in row.items()}
         kode = _desa_code(texts["kode_desa"])
         if kode is None:
             problems.add(
@@ -311,6 +387,7 @@ def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
             problems.add(f"desa {kode} tahun {tahun} sudah ada di baris {seen[key]}", line=line)
             continue
         seen[key] = line
+        named.append(IdmRow(source, kode, tahun, line))
         if has_components:
             if not components <= set(values):
                 continue
@@ -349,8 +426,7 @@ def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
             )
     if not rows:
         problems.add("tidak ada baris data", line=2)
-    problems.raise_if_any()
-    return records
+    return IdmParse(records, named, problems.items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,6 +231,7 @@ class SkmResponse:
     saran: str | None = None
     source: str = "bot"
     id: int | None = None
+    batch_id: int | None = None  # the import batch of a typed-in sheet; None from the chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +264,7 @@ class IdmResult:
     ikl: Decimal | None = None
     status_published: str | None = None
     source: str = ""
+    batch_id: int | None = None  # the import batch that wrote it; None when typed in
 
 
 class Tema(enum.StrEnum):
@@ -428,3 +430,70 @@ class UpdateKey:
 
 
 __all__ += ["OutboxStatus", "OutboxMessage", "UpdateKey"]
+
+
+class ImportKind(enum.StrEnum):
+    """What a file imported: typed-in SKM questionnaires or IDM results."""
+
+    SKM = "skm"
+    IDM = "idm"
+
+
+class ImportSource(enum.StrEnum):
+    """Where a file came in: the operator's command line or a document sent to the bot."""
+
+    CLI = "cli"
+    BOT = "bot"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    """One imported file: which, by whom, when, what it stored, and whether it was undone.
+
+    ``stored`` counts what the batch wrote; ``replaced`` what it replaced: for IDM the
+    results that existed before and were overwritten, for SKM the responses of an
+    earlier import of the same file removed by ``--ganti``. An undone batch keeps its
+    row (the history), with ``undone_at``/``undone_by`` and, when a new import of the
+    same file replaced it, ``replaced_by``.
+    """
+
+    id: int
+    kecamatan_id: int
+    kind: ImportKind
+    source: ImportSource
+    file_name: str
+    sha256: str
+    actor: str
+    created_at: datetime
+    rows_read: int = 0
+    stored: int = 0
+    replaced: int = 0
+    user_id: int | None = None
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+    replaced_by: int | None = None
+
+    @property
+    def undone(self) -> bool:
+        """True once the batch was undone (by ``import undo`` or ``--ganti``)."""
+        return self.undone_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class IdmSnapshot:
+    """A stored IDM result exactly as it was, to be put back by an undo."""
+
+    result: IdmResult
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IdmChange:
+    """A desa-year an IDM batch wrote, and what was there before (None: nothing)."""
+
+    desa_id: int
+    tahun: int
+    previous: IdmSnapshot | None
+
+
+__all__ += ["ImportKind", "ImportSource", "ImportBatch", "IdmSnapshot", "IdmChange"]

@@ -20,7 +20,11 @@ from domain.models import (
     DigestGroup,
     DigestLog,
     Draft,
+    IdmChange,
     IdmResult,
+    IdmSnapshot,
+    ImportBatch,
+    ImportKind,
     Incident,
     IncidentEvent,
     IncidentKind,
@@ -189,6 +193,14 @@ class IdmRepository(Protocol):
 
     def latest_year(self, kecamatan_id: int) -> int | None:
         """The most recent year with any result, or None."""
+        ...
+
+    def snapshot(self, desa_id: int, tahun: int) -> IdmSnapshot | None:
+        """The stored result with its batch and time of change, to be put back later."""
+        ...
+
+    def restore(self, desa_id: int, tahun: int, snapshot: IdmSnapshot | None) -> None:
+        """Put a snapshot back exactly (None: delete the desa-year's result)."""
         ...
 
 
@@ -402,6 +414,10 @@ class SkmRepository(Protocol):
 
     def count_responses(self, service_id: int) -> int:
         """How many responses name a service (all dates)."""
+        ...
+
+    def delete_batch_responses(self, batch_id: int) -> int:
+        """Delete the responses an import batch stored; how many."""
         ...
 
     def totals(
@@ -722,6 +738,72 @@ class UpdateLogRepository(Protocol):
 __all__ += ["OutboxRepository", "UpdateLogRepository"]
 
 
+class ImportBatchRepository(Protocol):
+    """Imported files (batches) and what the IDM ones replaced."""
+
+    def add(self, batch: ImportBatch) -> ImportBatch | None:
+        """Record a batch (``id`` ignored); None when an active batch of the same
+        kecamatan and kind has the same SHA-256 (also when another writer has just
+        recorded it)."""
+        ...
+
+    def get(self, batch_id: int) -> ImportBatch | None:
+        """By id."""
+        ...
+
+    def find_active(self, kecamatan_id: int, kind: ImportKind, sha256: str) -> ImportBatch | None:
+        """The batch, not undone, that imported a file with these bytes."""
+        ...
+
+    def find_active_by_name(
+        self, kecamatan_id: int, kind: ImportKind, file_name: str
+    ) -> list[ImportBatch]:
+        """Batches, not undone, of files with this name, oldest first."""
+        ...
+
+    def list_for_kecamatan(
+        self, kecamatan_id: int, *, kind: ImportKind | None = None, limit: int | None = None
+    ) -> list[ImportBatch]:
+        """A kecamatan's batches, newest first."""
+        ...
+
+    def count(self, kecamatan_id: int, *, kind: ImportKind | None = None) -> int:
+        """How many batches a kecamatan has (COUNT)."""
+        ...
+
+    def set_counts(self, batch_id: int, *, rows_read: int, stored: int, replaced: int) -> None:
+        """What the batch read, stored and replaced."""
+        ...
+
+    def mark_undone(self, batch_id: int, *, at: datetime, by: str) -> bool:
+        """Mark a batch undone; False (nothing changed) when it already was."""
+        ...
+
+    def set_replaced_by(self, batch_id: int, replaced_by: int) -> None:
+        """The batch that replaced an undone one (``--ganti``)."""
+        ...
+
+    def add_idm_change(
+        self, batch_id: int, desa_id: int, tahun: int, previous: IdmSnapshot | None
+    ) -> None:
+        """Remember what an IDM batch is about to overwrite (None: nothing there yet)."""
+        ...
+
+    def idm_changes(self, batch_id: int) -> list[IdmChange]:
+        """The desa-years an IDM batch wrote, with what was there before."""
+        ...
+
+    def relink_idm_previous(
+        self, desa_id: int, tahun: int, *, replaced_batch: int, previous: IdmSnapshot | None
+    ) -> int:
+        """In the active batches that remember a value of ``replaced_batch`` as what they
+        overwrote for this desa-year, remember ``previous`` instead; how many."""
+        ...
+
+
+__all__ += ["ImportBatchRepository"]
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called.
 
@@ -747,6 +829,7 @@ class UnitOfWork(Protocol):
     exports: ExportRepository
     outbox: OutboxRepository
     updates: UpdateLogRepository
+    imports: ImportBatchRepository
 
     def __enter__(self) -> Self: ...
 

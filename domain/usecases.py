@@ -70,6 +70,7 @@ def import_idm(
     kecamatan_id: int | None,
     actor: str,
     earlier_problems: Sequence[ImportProblem] = (),
+    batch_id: int | None = None,
 ) -> IdmImportSummary:
     """Store IDM results of files; any unknown desa stores nothing of any file.
 
@@ -77,7 +78,8 @@ def import_idm(
     ``kecamatan_id``, a desa of another kecamatan is a problem too.
     ``earlier_problems`` (files that could not be parsed) are reported together
     with the matching problems, so that the operator sees every problem at once.
-    The caller commits.
+    With ``batch_id`` (see domain/batches.py) the results belong to that import
+    batch, which remembers what each one overwrote. The caller commits.
     """
     problems: list[ImportProblem] = list(earlier_problems)
     matched: list[tuple[str, list[tuple[Desa, IdmRecord]]]] = []
@@ -110,9 +112,15 @@ def import_idm(
         raise ImportFailed(problems)
     files: list[IdmFileSummary] = []
     items: list[tuple[Desa, IdmRecord]] = []
+    remembered: set[tuple[int, int]] = set()
     for source, found in matched:
         inserted = updated = 0
         for desa, record in found:
+            key = (desa.id, record.tahun)
+            if batch_id is not None and key not in remembered:
+                # What was there before this batch: the first snapshot, not its own value.
+                uow.imports.add_idm_change(batch_id, *key, uow.idm.snapshot(*key))
+                remembered.add(key)
             created = uow.idm.upsert(
                 IdmResult(
                     desa_id=desa.id,
@@ -124,6 +132,7 @@ def import_idm(
                     ikl=record.ikl,
                     status_published=record.status_published,
                     source=source,
+                    batch_id=batch_id,
                 )
             )
             inserted += created
@@ -133,7 +142,8 @@ def import_idm(
             actor=actor,
             action="import_idm",
             entity="idm_result",
-            detail={"berkas": source, "baru": inserted, "diperbarui": updated},
+            detail={"berkas": source, "baru": inserted, "diperbarui": updated}
+            | ({} if batch_id is None else {"batch": batch_id}),
         )
         files.append(IdmFileSummary(source, inserted, updated))
     return IdmImportSummary(files, items)
@@ -161,11 +171,13 @@ def import_skm(
     kecamatan_id: int,
     source: str,
     actor: str,
+    batch_id: int | None = None,
 ) -> SkmImportSummary:
     """Store typed-in questionnaires; an unknown ``layanan`` stores nothing.
 
     Decided: services are not created on the fly (a typo would split a service's
-    results); they are matched by code or by name and must exist. The caller commits.
+    results); they are matched by code or by name and must exist. With ``batch_id``
+    the responses belong to that import batch (undone together). The caller commits.
     """
     problems: list[ImportProblem] = []
     responses: list[SkmResponse] = []
@@ -202,6 +214,7 @@ def import_skm(
                 pekerjaan=row.pekerjaan,
                 saran=row.saran,
                 source="import",
+                batch_id=batch_id,
             )
         )
     if problems:
@@ -212,7 +225,8 @@ def import_skm(
         actor=actor,
         action="import_skm",
         entity="skm_response",
-        detail={"berkas": source, "responden": len(responses)},
+        detail={"berkas": source, "responden": len(responses)}
+        | ({} if batch_id is None else {"batch": batch_id}),
     )
     return SkmImportSummary(source, len(responses), dict(per_service))
 

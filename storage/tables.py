@@ -48,6 +48,9 @@ __all__ = [
     "DraftRow",
     "OutboxRow",
     "HandledUpdateRow",
+    "ImportBatchRow",
+    "IdmImportChangeRow",
+    "ACTIVE_BATCH",
     "UNSUR_COLUMNS",
     "OPEN_CONDITION",
 ]
@@ -306,6 +309,8 @@ class SkmResponseRow(SQLModel, table=True):
     saran: str | None = Field(default=None, sa_type=Text)
     source: str = Field(max_length=20)
     created_at: datetime = _ts()
+    # The import batch of a typed-in sheet (undone together); None for the chat's answers.
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
 
 
 class SkmDedupRow(SQLModel, table=True):
@@ -344,6 +349,8 @@ class IdmResultRow(SQLModel, table=True):
     status_published: str | None = Field(default=None, max_length=40)
     source: str = Field(max_length=200)
     updated_at: datetime = _ts()
+    # The import batch that wrote the current values; None when typed in through /idm.
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 
 class DesaTematikRow(SQLModel, table=True):
@@ -521,3 +528,69 @@ class HandledUpdateRow(SQLModel, table=True):
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
     callback_query_id: str | None = Field(default=None, max_length=64, unique=True)
     handled_at: datetime = _ts()
+
+
+# The condition of the "same file once" index: an undone batch no longer counts.
+ACTIVE_BATCH = text("undone_at IS NULL")
+
+
+class ImportBatchRow(SQLModel, table=True):
+    """An imported file (SKM sheet or IDM file), kept also after it was undone."""
+
+    __tablename__ = "import_batch"
+    __table_args__ = (
+        # The same bytes are imported once per kecamatan and kind, until undone: the
+        # database refuses a second one even from two writers at once.
+        Index(
+            "uq_import_batch_active_sha",
+            "kecamatan_id",
+            "kind",
+            "sha256",
+            unique=True,
+            sqlite_where=ACTIVE_BATCH,
+            postgresql_where=ACTIVE_BATCH,
+        ),
+        Index("ix_import_batch_kec_created", "kecamatan_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    kind: str = Field(max_length=10)  # skm, idm
+    source: str = Field(max_length=10)  # cli, bot
+    file_name: str = Field(max_length=200)
+    sha256: str = Field(max_length=64)
+    actor: str = Field(max_length=60)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts()
+    rows_read: int = 0
+    stored: int = 0
+    replaced: int = 0
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    undone_by: str | None = Field(default=None, max_length=60)
+    replaced_by: int | None = Field(default=None, foreign_key="import_batch.id")
+
+
+class IdmImportChangeRow(SQLModel, table=True):
+    """A desa-year an IDM batch wrote and the result it overwrote, to undo the batch.
+
+    ``had_previous`` False: the batch inserted the result (an undo deletes it).
+    Otherwise the ``prev_*`` columns are the overwritten row as it was.
+    """
+
+    __tablename__ = "idm_import_change"
+    __table_args__ = (UniqueConstraint("batch_id", "desa_id", "tahun"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id")
+    desa_id: int = Field(foreign_key="desa.id")
+    tahun: int
+    had_previous: bool
+    prev_iks: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    prev_ike: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    prev_ikl: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    prev_score: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    prev_status: str | None = Field(default=None, max_length=20)
+    prev_status_published: str | None = Field(default=None, max_length=40)
+    prev_source: str | None = Field(default=None, max_length=200)
+    prev_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    prev_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")

@@ -13,6 +13,7 @@ from domain.ports import (
     DigestRepository,
     DraftRepository,
     IdmRepository,
+    ImportBatchRepository,
     IncidentRepository,
     InviteRepository,
     KecamatanRepository,
@@ -29,6 +30,7 @@ from storage.repositories.audit import SqlAuditRepository
 from storage.repositories.digest import SqlDigestRepository
 from storage.repositories.drafts import SqlDraftRepository
 from storage.repositories.idm import SqlIdmRepository
+from storage.repositories.imports import SqlImportBatchRepository
 from storage.repositories.incidents import SqlIncidentRepository
 from storage.repositories.invites import SqlInviteRepository
 from storage.repositories.places import SqlDesaRepository, SqlKecamatanRepository
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     digests: DigestRepository
     outbox: OutboxRepository
     updates: UpdateLogRepository
+    imports: ImportBatchRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -81,6 +84,7 @@ class SqlUnitOfWork:
         self.exports = export_repository(session)
         self.outbox = SqlOutboxRepository(session)
         self.updates = SqlUpdateLogRepository(session)
+        self.imports = SqlImportBatchRepository(session)
         return self
 
     def __exit__(

@@ -54,7 +54,11 @@ from domain.models import (
     DigestLog,
     DigestStatus,
     Draft,
+    IdmChange,
     IdmResult,
+    IdmSnapshot,
+    ImportBatch,
+    ImportKind,
     Incident,
     IncidentEvent,
     IncidentKind,
@@ -84,6 +88,7 @@ from domain.ports import (
     ExportRepository,
     HandlingCounts,
     IdmRepository,
+    ImportBatchRepository,
     IncidentRecord,
     IncidentRepository,
     InviteRepository,
@@ -169,6 +174,9 @@ class Tables:
     invite_hashes: dict[int, str] = field(default_factory=dict)
     digest_logs: dict[int, DigestLog] = field(default_factory=dict)
     digest_figures: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    idm_updated_at: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    import_batches: dict[int, ImportBatch] = field(default_factory=dict)
+    idm_changes: dict[tuple[int, int, int], IdmChange] = field(default_factory=dict)
 
 
 class InMemoryDatabase:
@@ -227,6 +235,7 @@ class InMemoryUnitOfWork:
     exports: ExportRepository
     outbox: OutboxRepository
     updates: UpdateLogRepository
+    imports: ImportBatchRepository
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database if database is not None else InMemoryDatabase()
@@ -248,6 +257,7 @@ class InMemoryUnitOfWork:
         self.exports = InMemoryExportRepository(self)
         self.outbox = InMemoryOutboxRepository()
         self.updates = InMemoryUpdateLogRepository()
+        self.imports = InMemoryImportBatchRepository(self)
 
     def __enter__(self) -> Self:
         self._begin()
@@ -456,11 +466,31 @@ class InMemoryIdmRepository(_Repo):
             ikl=_scaled_or_none(result.ikl, 14),
             source=result.source[:200],
         )
+        tables.idm_updated_at[key] = datetime.now(UTC)
         return inserted
 
     def get(self, desa_id: int, tahun: int) -> IdmResult | None:
         """One desa's result for a year."""
         return self._read().idm.get((desa_id, tahun))
+
+    def snapshot(self, desa_id: int, tahun: int) -> IdmSnapshot | None:
+        """The stored result and its time of change."""
+        tables = self._read()
+        result = tables.idm.get((desa_id, tahun))
+        if result is None:
+            return None
+        return IdmSnapshot(result, tables.idm_updated_at[(desa_id, tahun)])
+
+    def restore(self, desa_id: int, tahun: int, snapshot: IdmSnapshot | None) -> None:
+        """Put the snapshot back, or delete."""
+        tables = self._write()
+        key = (desa_id, tahun)
+        if snapshot is None:
+            tables.idm.pop(key, None)
+            tables.idm_updated_at.pop(key, None)
+            return
+        self.upsert(snapshot.result)
+        tables.idm_updated_at[key] = _aware(snapshot.updated_at, "updated_at")
 
     def _of(self, kecamatan_id: int) -> list[tuple[Desa, IdmResult]]:
         tables = self._read()
@@ -953,6 +983,14 @@ class InMemorySkmRepository(_Repo):
         """How many responses name the service."""
         return sum(1 for r in self._read().skm_responses.values() if r.service_id == service_id)
 
+    def delete_batch_responses(self, batch_id: int) -> int:
+        """Delete the responses of an import batch; how many."""
+        responses = self._write().skm_responses
+        found = [i for i, r in responses.items() if r.batch_id == batch_id]
+        for response_id in found:
+            del responses[response_id]
+        return len(found)
+
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
     ) -> SkmTotals:
@@ -969,6 +1007,126 @@ class InMemorySkmRepository(_Repo):
             values = [v for r in found if (v := r.answers.get(key)) is not None]
             totals[key] = UnsurTotal(total=sum(values), answered=len(values))
         return SkmTotals(respondents=len(found), totals=totals)
+
+
+class InMemoryImportBatchRepository(_Repo):
+    """Import batches and the IDM changes they remember."""
+
+    def add(self, batch: ImportBatch) -> ImportBatch | None:
+        """Store a batch; None when an active one has the same bytes (the unique index)."""
+        if self.find_active(batch.kecamatan_id, batch.kind, batch.sha256) is not None:
+            return None
+        tables = self._write()
+        _refers(tables.kecamatan, batch.kecamatan_id, "kecamatan")
+        _refers(tables.users, batch.user_id, "app_user")
+        stored = replace(
+            batch,
+            id=self._uow.next_id("import_batch"),
+            file_name=batch.file_name[:200],
+            actor=batch.actor[:60],
+            created_at=_aware(batch.created_at, "created_at"),
+        )
+        tables.import_batches[stored.id] = stored
+        return stored
+
+    def get(self, batch_id: int) -> ImportBatch | None:
+        """By id."""
+        return self._read().import_batches.get(batch_id)
+
+    def find_active(self, kecamatan_id: int, kind: ImportKind, sha256: str) -> ImportBatch | None:
+        """The batch not undone with these bytes."""
+        return next(
+            (
+                b
+                for b in self._read().import_batches.values()
+                if (b.kecamatan_id, b.kind, b.sha256) == (kecamatan_id, kind, sha256)
+                and not b.undone
+            ),
+            None,
+        )
+
+    def find_active_by_name(
+        self, kecamatan_id: int, kind: ImportKind, file_name: str
+    ) -> list[ImportBatch]:
+        """Batches not undone of files with this name, oldest first."""
+        found = [
+            b
+            for b in self._read().import_batches.values()
+            if (b.kecamatan_id, b.kind, b.file_name) == (kecamatan_id, kind, file_name[:200])
+            and not b.undone
+        ]
+        return sorted(found, key=lambda b: b.id)
+
+    def _of(self, kecamatan_id: int, kind: ImportKind | None) -> list[ImportBatch]:
+        return [
+            b
+            for b in self._read().import_batches.values()
+            if b.kecamatan_id == kecamatan_id and (kind is None or b.kind is kind)
+        ]
+
+    def list_for_kecamatan(
+        self, kecamatan_id: int, *, kind: ImportKind | None = None, limit: int | None = None
+    ) -> list[ImportBatch]:
+        """Newest first."""
+        found = sorted(self._of(kecamatan_id, kind), key=lambda b: (b.created_at, b.id))
+        found.reverse()
+        return found if limit is None else found[:limit]
+
+    def count(self, kecamatan_id: int, *, kind: ImportKind | None = None) -> int:
+        """How many batches."""
+        return len(self._of(kecamatan_id, kind))
+
+    def _change(self, batch_id: int, **values: Any) -> None:
+        tables = self._write()
+        tables.import_batches[batch_id] = replace(tables.import_batches[batch_id], **values)
+
+    def set_counts(self, batch_id: int, *, rows_read: int, stored: int, replaced: int) -> None:
+        """The counts."""
+        self._change(batch_id, rows_read=rows_read, stored=stored, replaced=replaced)
+
+    def mark_undone(self, batch_id: int, *, at: datetime, by: str) -> bool:
+        """Undone once; False the second time."""
+        batch = self._read().import_batches.get(batch_id)
+        if batch is None or batch.undone:
+            return False
+        self._change(batch_id, undone_at=_aware(at, "undone_at"), undone_by=by[:60])
+        return True
+
+    def set_replaced_by(self, batch_id: int, replaced_by: int) -> None:
+        """The batch that replaced it."""
+        _refers(self._read().import_batches, replaced_by, "import_batch")
+        self._change(batch_id, replaced_by=replaced_by)
+
+    def add_idm_change(
+        self, batch_id: int, desa_id: int, tahun: int, previous: IdmSnapshot | None
+    ) -> None:
+        """Remember a desa-year once per batch."""
+        tables = self._write()
+        _refers(tables.import_batches, batch_id, "import_batch")
+        key = (batch_id, desa_id, tahun)
+        _unique(tables.idm_changes, key, "idm_import_change")
+        tables.idm_changes[key] = IdmChange(desa_id, tahun, previous)
+
+    def idm_changes(self, batch_id: int) -> list[IdmChange]:
+        """In the order written."""
+        return [c for (b, _, _), c in self._read().idm_changes.items() if b == batch_id]
+
+    def relink_idm_previous(
+        self, desa_id: int, tahun: int, *, replaced_batch: int, previous: IdmSnapshot | None
+    ) -> int:
+        """The active batches' changes that remember ``replaced_batch``'s value."""
+        tables = self._read()
+        found = [
+            key
+            for key, change in tables.idm_changes.items()
+            if key[1:] == (desa_id, tahun)
+            and change.previous is not None
+            and change.previous.result.batch_id == replaced_batch
+            and not tables.import_batches[key[0]].undone
+        ]
+        for key in found:
+            self._write().idm_changes[key] = IdmChange(desa_id, tahun, previous)
+        return len(found)
 
 
 class InMemoryTargetRepository(_Repo):

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from bot.cli import imports
 from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.config import Settings, SettingsError, load_settings
@@ -23,24 +24,20 @@ from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.audit import Channel, ExportForm, record_export
 from domain.digest import IsoWeek
-from domain.errors import DomainError, ImportFailed, ImportProblem, InvalidInput
+from domain.errors import DomainError, InvalidInput
 from domain.export import Viewer, export_report
-from domain.importing import parse_idm_csv, parse_kemendesa_json, parse_skm_rows
 from domain.indicators import INDICATORS
-from domain.models import IdmRecord, IndicatorCode, SkmService
+from domain.models import IndicatorCode, SkmService
 from domain.period import Period
 from domain.report import iku_report
 from domain.usecases import (
     add_service,
     confirm_example_service,
-    import_idm,
-    import_skm,
     remove_example_service,
     set_target,
     update_service,
 )
 from storage.migrate import upgrade
-from storage.readers import read_table, read_text
 from storage.seed import load_kecamatan_file, seed_kecamatan
 
 __all__ = ["build_parser", "main"]
@@ -93,14 +90,34 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("files", nargs="+", type=Path, metavar="BERKAS")
 
     idm = sub.add_parser(
-        "import-idm", help="impor hasil IDM (JSON Kemendesa atau CSV kode_desa,tahun,...)"
+        "import-idm", help="impor hasil IDM (JSON Kemendesa, atau CSV/XLSX kode_desa,tahun,...)"
     )
     idm.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _ganti_option(idm)
     _kecamatan_option(idm)
 
     skm = sub.add_parser("import-skm", help="impor kuesioner SKM kertas (CSV atau XLSX)")
     skm.add_argument("file", type=Path, metavar="BERKAS")
+    _ganti_option(skm)
     _kecamatan_option(skm)
+
+    imp = sub.add_parser("import", help="batch impor: daftar dan pembatalan")
+    imp_sub = imp.add_subparsers(dest="import_command", metavar="AKSI", required=True)
+    ilist = imp_sub.add_parser("list", help="menampilkan batch impor, terbaru dulu")
+    ilist.add_argument("--jenis", choices=["skm", "idm"], help="hanya batch SKM atau IDM")
+    ilist.add_argument(
+        "--batas",
+        type=imports.list_limit,
+        default=imports.LIST_LIMIT,
+        metavar="N",
+        help=f"paling banyak N batch (bawaan: {imports.LIST_LIMIT})",
+    )
+    _kecamatan_option(ilist)
+    iundo = imp_sub.add_parser(
+        "undo", help="membatalkan satu batch (SKM: respondennya dihapus; IDM: nilai lama kembali)"
+    )
+    iundo.add_argument("id", type=imports.batch_id, metavar="ID", help="nomor batch, mis. 7")
+    _kecamatan_option(iundo)
 
     target = sub.add_parser("target", help="target tahunan indikator")
     target_sub = target.add_subparsers(dest="target_command", metavar="AKSI", required=True)
@@ -196,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ganti_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ganti",
+        action="store_true",
+        help="berkas yang sama sudah pernah diimpor: batch lamanya dibatalkan dan diganti",
+    )
+
+
 def _kecamatan_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kecamatan",
@@ -246,67 +271,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"tanggal harus berformat YYYY-MM-DD: {text!r}") from None
-
-
-def _idm_files(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".csv")
-            )
-            if not found:
-                raise InvalidInput(f"Folder {path} tidak berisi berkas .json atau .csv.")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InvalidInput(f"Berkas atau folder tidak ditemukan: {path}")
-    return files
-
-
-def _read_idm(path: Path) -> list[IdmRecord]:
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return [parse_kemendesa_json(read_text(path), path.name)]
-    if suffix == ".csv":
-        return parse_idm_csv(read_text(path), path.name)
-    raise ImportFailed(
-        [ImportProblem(path.name, "jenis berkas tidak didukung (harus .json Kemendesa atau .csv)")]
-    )
-
-
-def cmd_import_idm(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Import IDM files: every file is checked first; any problem stores nothing."""
-    kec = runtime.kecamatan(args.kecamatan)
-    batches: list[tuple[str, Sequence[IdmRecord]]] = []
-    problems: list[ImportProblem] = []
-    for path in _idm_files(args.paths):
-        try:
-            batches.append((path.name, _read_idm(path)))
-        except ImportFailed as exc:
-            problems += exc.problems
-    with runtime.uow() as uow:
-        summary = import_idm(
-            uow, batches, kecamatan_id=kec.id, actor="cli", earlier_problems=problems
-        )
-        uow.commit()
-    print(summary.describe())
-    return EXIT_OK
-
-
-def cmd_import_skm(runtime: Runtime, args: argparse.Namespace) -> int:
-    """Import a typed-in SKM sheet in one transaction."""
-    kec = runtime.kecamatan(args.kecamatan)
-    path: Path = args.file
-    if not path.is_file():
-        raise InvalidInput(f"Berkas tidak ditemukan: {path}")
-    rows = parse_skm_rows(read_table(path), path.name, today=runtime.now().date())
-    with runtime.uow() as uow:
-        summary = import_skm(uow, rows, kecamatan_id=kec.id, source=path.name, actor="cli")
-        uow.commit()
-    print(summary.describe())
-    return EXIT_OK
 
 
 def cmd_target(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -637,8 +601,9 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
-    "import-idm": cmd_import_idm,
-    "import-skm": cmd_import_skm,
+    "import-idm": imports.cmd_import_idm,
+    "import-skm": imports.cmd_import_skm,
+    "import": imports.cmd_import,
     "target": cmd_target,
     "layanan": cmd_layanan,
     "report": cmd_report,

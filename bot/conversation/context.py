@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation.flow import Flow, dump_answers, load_answers
 from domain.errors import InvalidInput
+from domain.importing import Table
 from domain.models import Draft, Kecamatan, User
 from domain.ports import UnitOfWork
 
@@ -94,6 +95,8 @@ class Services:
     settings: Settings
     skm_secret: bytes
     bot_username: str = "iku_bot"
+    # The first sheet of an XLSX file's bytes (storage's reader, given by the application).
+    read_xlsx: Callable[[bytes, str], Table] | None = None
 
 
 class StaleDraft(Exception):

@@ -1,11 +1,13 @@
 """/idm: a desa's IDM for a year, typed in (three indices or the IDM alone), or imported
-from a Kemendesa JSON or a CSV file."""
+from a Kemendesa JSON, a CSV table or an XLSX sheet (one import batch, see domain/batches.py)."""
 
 from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
@@ -29,15 +31,22 @@ from bot.conversation import (
 from bot.conversation.flow import MAX_DOCUMENT
 from bot.formatting import h
 from bot.handlers._shared import desa_keyboard, desa_name
-from bot.reports.iku import fmt_decimal
+from bot.reports.iku import fmt_datetime_id, fmt_decimal
+from domain.batches import (
+    IdmFile,
+    ImportedFile,
+    Importer,
+    check_idm_files,
+    file_sha256,
+    import_idm_files,
+)
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
 from domain.idm import IdmStatus, NextStatus, compute_idm, idm_status, score_to_decimal
-from domain.importing import parse_idm_csv, parse_kemendesa_json
-from domain.models import IdmRecord
+from domain.importing import IdmParse, IdmRow, csv_table, read_idm_table, read_kemendesa_json
+from domain.models import IdmRecord, ImportBatch, ImportSource
 from domain.permissions import Action, require
 from domain.records import YEAR_MIN, parse_index, parse_year, record_idm
 from domain.rounding import round_half_up
-from domain.usecases import import_idm
 
 __all__ = ["register", "IDM", "IdmStep", "IdmAnswers", "IdmMode"]
 
@@ -68,7 +77,7 @@ class IdmMode(enum.StrEnum):
 @dataclass(slots=True)
 class IdmAnswers:
     """Typed in: the year, the desa and the values (as typed, as text); from a file: its
-    name and its parsed records (as :func:`_to_json` keeps them)."""
+    name, its parsed records (as :func:`_to_json` keeps them) and its SHA-256."""
 
     tahun: int | None = None
     desa_id: int | None = None
@@ -79,6 +88,7 @@ class IdmAnswers:
     idm: str | None = None
     source: str | None = None
     records: list[dict[str, Any]] | None = None
+    sha256: str | None = None
 
 
 def _a(ctx: Ctx) -> IdmAnswers:
@@ -290,48 +300,48 @@ def _megabytes(size: int) -> str:
     return f"{math.ceil(size / 100_000) / 10:.1f} MB".replace(".", ",")
 
 
-def _parse_file(name: str, content: bytes) -> list[IdmRecord]:
-    """Records of a Kemendesa JSON (one desa-year) or of a CSV table."""
-    if name.lower().endswith(".json"):
-        return [parse_kemendesa_json(content, name)]
+def _parse_file(ctx: Ctx, name: str, content: bytes) -> IdmParse:
+    """A Kemendesa JSON (one desa-year), a CSV table or the first sheet of an XLSX."""
+    lowered = name.lower()
+    if lowered.endswith(".json"):
+        return read_kemendesa_json(content, name)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFailed([ImportProblem(name, texts.IDM_FILE_NOT_UTF8)]) from None
-    return parse_idm_csv(text, name)
-
-
-def _match(ctx: Ctx, name: str, records: list[IdmRecord]) -> list[ImportProblem]:
-    """What stops these records from being stored for the user's kecamatan."""
-    problems: list[ImportProblem] = []
-    seen: set[tuple[int, int]] = set()
-    if not records:
-        problems.append(ImportProblem(name, texts.IDM_FILE_EMPTY))
-    for record in records:
-        desa = ctx.uow.desa.find_by_code(record.kode_desa)
-        message = None
-        column = "kode_desa"
-        if desa is None:
-            message = texts.IDM_FILE_UNKNOWN_DESA.format(kode=record.kode_desa)
-        elif desa.kecamatan_id != ctx.kecamatan.id:
-            message = texts.IDM_FILE_OTHER_KECAMATAN.format(
-                kode=record.kode_desa, nama=desa.nama, kecamatan=ctx.kecamatan.nama
-            )
-        elif not YEAR_MIN <= record.tahun <= ctx.now.year:
-            # The same years as a typed IDM: a future year is a typo, not a result.
-            message = texts.IDM_FILE_YEAR.format(
-                tahun=record.tahun, first=YEAR_MIN, last=ctx.now.year
-            )
-            column = "tahun"
-        elif (desa.id, record.tahun) in seen:
-            # A CSV may name one desa by its BPS code and again by its Kemendagri code.
-            message = texts.IDM_FILE_TWICE.format(nama=desa.nama, tahun=record.tahun)
+        if lowered.endswith(".xlsx"):
+            reader = ctx.services.read_xlsx
+            if reader is None:  # pragma: no cover - the application always gives one
+                raise InvalidInput(texts.IDM_FILE_EXTENSION.format(name=name))
+            table = reader(content, name)
         else:
-            seen.add((desa.id, record.tahun))
-        if message is not None:
-            field = column if record.line is not None else None  # CSV lines have columns
-            problems.append(ImportProblem(name, message, line=record.line, field=field))
-    return problems
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ImportFailed([ImportProblem(name, texts.IDM_FILE_NOT_UTF8)]) from None
+            table = csv_table(text)
+    except ImportFailed as failed:  # not readable at all: reported with the others
+        return IdmParse([], [], failed.problems)
+    return read_idm_table(table, name)
+
+
+def _when(ctx: Ctx, moment: datetime) -> str:
+    """A moment on the office's clock, e.g. '2 Desember 2026 10.15 WIB'."""
+    return fmt_datetime_id(moment.astimezone(ctx.now.tzinfo))
+
+
+def _explain(ctx: Ctx) -> Callable[[ImportBatch], str]:
+    """How the bot says that a file was imported already."""
+
+    def explain(batch: ImportBatch) -> str:
+        return texts.IDM_FILE_ALREADY.format(
+            when=_when(ctx, batch.created_at), id=batch.id, stored=batch.stored
+        )
+
+    return explain
+
+
+def _idm_file(source: str, sha256: str, records: list[IdmRecord]) -> IdmFile:
+    """Records kept in the draft, as the batch use cases take a file."""
+    rows = [IdmRow(source, r.kode_desa, r.tahun, r.line) for r in records]
+    return IdmFile(ImportedFile(source, sha256), IdmParse(records, rows, []))
 
 
 def _to_json(record: IdmRecord) -> dict[str, Any]:
@@ -386,24 +396,33 @@ def _file_prompt(ctx: Ctx) -> None:
 
 
 def _file(ctx: Ctx, given: Input) -> None:
-    """Check and parse the file, match its desa, and keep the records for the preview."""
+    """Check and parse the file, apply the rules of every IDM import (all problems at
+    once), and keep the records for the preview."""
     require(ctx.user, Action.RECORD_IDM)
     name = given.file_name or "berkas"
     # Messages of errors are plain text: the engine escapes them (they quote the file).
-    if not name.lower().endswith((".json", ".csv")):
+    if not name.lower().endswith((".json", ".csv", ".xlsx")):
         raise InvalidInput(texts.IDM_FILE_EXTENSION.format(name=name))
     size = given.file_size if given.file_size is not None else len(given.content or b"")
     if size > MAX_DOCUMENT:
         raise InvalidInput(texts.IDM_FILE_TOO_LARGE.format(name=name, size=_megabytes(size)))
     if given.content is None:
         raise InvalidInput(texts.IDM_FILE_UNREADABLE.format(name=name))
-    records = _parse_file(name, given.content)  # ImportFailed lists every problem
-    problems = _match(ctx, name, records)
+    sha256 = file_sha256(given.content)
+    parsed = _parse_file(ctx, name, given.content)
+    problems, _ = check_idm_files(
+        ctx.uow,
+        [IdmFile(ImportedFile(name, sha256), parsed)],
+        kecamatan=ctx.kecamatan,
+        now=ctx.now,
+        explain=_explain(ctx),
+    )
     if problems:
         raise ImportFailed(problems)
     a = _a(ctx)
     a.source = name
-    a.records = [_to_json(record) for record in records]
+    a.sha256 = sha256
+    a.records = [_to_json(record) for record in parsed.records]
     ctx.goto(IdmStep.PREVIEW)
 
 
@@ -446,17 +465,25 @@ def _preview(ctx: Ctx, given: Input) -> None:
         return
     if given.text != "save":
         raise InvalidInput(texts.CHOOSE_BUTTON)
-    require(ctx.user, Action.RECORD_IDM)  # the import use case does not check the user
-    source, records = _stored_records(_a(ctx))
+    user = require(ctx.user, Action.RECORD_IDM)  # the import use case does not check the user
+    assert user is not None
+    a = _a(ctx)
+    if a.sha256 is None:  # a preview kept by an earlier version of the bot
+        ctx.say(texts.IDM_FILE_AGAIN)
+        ctx.goto(IdmStep.FILE)
+        return
+    source, records = _stored_records(a)
     ctx.end()
-    summary = import_idm(
+    # The rules are applied again: the desa, the year, or the same file imported by
+    # somebody else since the preview was shown.
+    [result] = import_idm_files(
         ctx.uow,
-        [(source, records)],
-        kecamatan_id=ctx.kecamatan.id,
-        actor=f"tg:{ctx.telegram_id}",
+        [_idm_file(source, a.sha256, records)],
+        kecamatan=ctx.kecamatan,
+        now=ctx.now,
+        importer=Importer(f"tg:{ctx.telegram_id}", ImportSource.BOT, user.id),
+        explain=_explain(ctx),
     )
-    inserted = sum(f.inserted for f in summary.files)
-    updated = sum(f.updated for f in summary.files)
     lines = [
         texts.IDM_IMPORTED_LINE.format(
             desa=h(desa.nama),
@@ -464,12 +491,17 @@ def _preview(ctx: Ctx, given: Input) -> None:
             score=_score(record.score),
             status=record.status.label,
         )
-        for desa, record in summary.items
+        for desa, record in result.items
     ]
     ctx.say(
         texts.IDM_IMPORTED.format(
-            name=h(source), inserted=inserted, updated=updated, lines="\n".join(lines)
+            name=h(source),
+            inserted=result.summary.inserted,
+            updated=result.summary.updated,
+            lines="\n".join(lines),
         )
+        + "\n"
+        + texts.IDM_FILE_BATCH.format(id=result.batch.id)
     )
 
 

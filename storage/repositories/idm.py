@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from domain.idm import IdmStatus
-from domain.models import IdmResult
+from domain.models import IdmResult, IdmSnapshot
 from storage.repositories._base import _Repo
 from storage.tables import DesaRow, IdmResultRow, utcnow
 
@@ -24,6 +24,7 @@ def _idm(row: IdmResultRow) -> IdmResult:
         ikl=row.ikl,
         status_published=row.status_published,
         source=row.source,
+        batch_id=row.batch_id,
     )
 
 
@@ -52,18 +53,41 @@ class SqlIdmRepository(_Repo):
         row.status = result.status.value
         row.status_published = result.status_published
         row.source = result.source[:200]
+        row.batch_id = result.batch_id
         row.updated_at = utcnow()
         self.session.flush()
         return inserted
 
-    def get(self, desa_id: int, tahun: int) -> IdmResult | None:
-        """One desa's result for a year."""
-        row = self.session.scalars(
+    def _row(self, desa_id: int, tahun: int) -> IdmResultRow | None:
+        return self.session.scalars(
             select(IdmResultRow).where(
                 col(IdmResultRow.desa_id) == desa_id, col(IdmResultRow.tahun) == tahun
             )
         ).first()
+
+    def get(self, desa_id: int, tahun: int) -> IdmResult | None:
+        """One desa's result for a year."""
+        row = self._row(desa_id, tahun)
         return None if row is None else _idm(row)
+
+    def snapshot(self, desa_id: int, tahun: int) -> IdmSnapshot | None:
+        """The stored result with its batch and its time of change."""
+        row = self._row(desa_id, tahun)
+        return None if row is None else IdmSnapshot(_idm(row), row.updated_at)
+
+    def restore(self, desa_id: int, tahun: int, snapshot: IdmSnapshot | None) -> None:
+        """Write the snapshot's values back (its time of change too), or delete."""
+        row = self._row(desa_id, tahun)
+        if snapshot is None:
+            if row is not None:
+                self.session.delete(row)
+                self.session.flush()
+            return
+        self.upsert(snapshot.result)
+        row = self._row(desa_id, tahun)
+        assert row is not None
+        row.updated_at = snapshot.updated_at
+        self.session.flush()
 
     def list_for_kecamatan(self, kecamatan_id: int, tahun: int) -> list[IdmResult]:
         """Results of a kecamatan's desa for a year."""

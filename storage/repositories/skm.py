@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import col
 
 from domain.models import SkmResponse, SkmService
@@ -42,6 +42,7 @@ class SqlSkmRepository(_Repo):
             pekerjaan=response.pekerjaan,
             saran=response.saran,
             source=response.source,
+            batch_id=response.batch_id,
         )
         for key in UNSUR:
             setattr(row, f"u_{key}", response.answers.get(key))
@@ -137,6 +138,13 @@ class SqlSkmRepository(_Repo):
             .where(col(SkmResponseRow.service_id) == service_id)
         )
         return int(count or 0)
+
+    def delete_batch_responses(self, batch_id: int) -> int:
+        """DELETE the responses of an import batch (one statement)."""
+        result = self.session.execute(
+            delete(SkmResponseRow).where(col(SkmResponseRow.batch_id) == batch_id)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def totals(
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None

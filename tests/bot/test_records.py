@@ -356,13 +356,24 @@ async def test_a_real_kemendesa_file_is_previewed_then_stored(
     assert stored.iks == Decimal("0.74857142857143")
     assert stored.status_published == "BERKEMBANG"
 
-    # The same file again: the preview shows the stored value it replaces.
+    assert "Tercatat sebagai batch impor #1." in reply
+
+    # The same file again is refused with the moment of its import; a corrected file
+    # shows the stored value it replaces.
     await harness.send(RUDI, "/idm")
     await harness.press(RUDI, "Kirim berkas")
     await harness.send_document(RUDI, "3511152003_2024.json", _sample("3511152003_2024.json"))
+    assert (
+        "3511152003_2024.json: berkas yang sama sudah diimpor pada 25 November 2026 10.00 WIB "
+        "sebagai batch impor #1 (1 hasil IDM)" in harness.texts(RUDI)[-2]
+    )
+    corrected = _sample("3511152003_2024.json").replace(b'"BERCAK"', b'"Bercak"')
+    assert corrected != _sample("3511152003_2024.json")
+    await harness.send_document(RUDI, "3511152003_2024.json", corrected)
     assert "IDM 0,6773 (Berkembang); sekarang 0,6773 (Berkembang)" in harness.last(RUDI).text
     await harness.press(RUDI, "Simpan")
     assert "0 hasil IDM baru, 1 diperbarui" in harness.last(RUDI).text
+    assert "batch impor #2" in harness.last(RUDI).text
 
 
 async def test_batal_on_the_preview_stores_nothing(harness: Harness, runtime: Runtime) -> None:
@@ -476,8 +487,10 @@ async def test_broken_wrong_and_too_large_files_are_refused(
         in (harness.texts(DEWI)[-2])
     )
 
+    await harness.send_document(DEWI, "idm.xls", b"\xd0\xcf\x11\xe0")
+    assert "hanya berkas .json (IDM Kemendesa), .csv atau .xlsx" in harness.texts(DEWI)[-2]
     await harness.send_document(DEWI, "idm.xlsx", b"PK\x03\x04")
-    assert "hanya berkas .json (IDM Kemendesa) atau .csv" in harness.texts(DEWI)[-2]
+    assert "idm.xlsx: berkas XLSX rusak atau bukan berkas Excel .xlsx" in harness.texts(DEWI)[-2]
 
     await harness.send_document(DEWI, "besar.csv", b"k" * 1_000_001)
     assert "Berkas besar.csv terlalu besar (1,1 MB). Paling besar 1 MB" in harness.texts(DEWI)[-2]

@@ -118,8 +118,12 @@ def test_import_idm_reads_kemendesa_json_files_of_a_registered_kecamatan(
     by_code = {d["kode_bps"]: d for d in mandiri["detail"]["desa"]}  # type: ignore[index]
     assert by_code["3511152003"]["status"] == "berkembang"
     assert Decimal(str(by_code["3511152003"]["idm"])) == Decimal("0.67730158730159")
-    # Re-importing the same year updates instead of duplicating.
-    assert cli("import-idm", "--kecamatan", "35.11.15", str(folder)).code == 0
+    # The same files again are refused, each naming its batch; --ganti replaces them.
+    refused = cli("import-idm", "--kecamatan", "35.11.15", str(folder))
+    assert refused.code == 1
+    assert refused.err.count("sudah diimpor pada") == 8
+    replaced = cli("import-idm", "--ganti", "--kecamatan", "35.11.15", str(folder))
+    assert replaced.code == 0, replaced.err
     again = cli("report", "--year", "2024", "--kecamatan", "35.11.15", "--format", "json").json()
     assert indicator(again, "desa_mandiri")["detail"] == mandiri["detail"]
 

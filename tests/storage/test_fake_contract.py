@@ -22,11 +22,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
 from domain.audit import AuditListing, AuditQuery, CaseView, Channel, audit_log, view_case
+from domain.batches import (
+    IdmBatchResult,
+    IdmFile,
+    ImportedFile,
+    Importer,
+    SkmBatchResult,
+    UndoResult,
+    file_sha256,
+    import_idm_files,
+    import_skm_file,
+    undo_batch,
+)
 from domain.digest import IsoWeek, weekly_digest
 from domain.errors import DomainError
 from domain.export import Viewer, export_data, export_report
 from domain.idm import IdmStatus
-from domain.importing import SkmRow
+from domain.importing import SkmRow, csv_table, read_idm_table
 from domain.incidents import (
     IncidentDraft,
     NilResult,
@@ -39,6 +51,9 @@ from domain.models import (
     DesaTematik,
     DigestLog,
     IdmRecord,
+    ImportBatch,
+    ImportKind,
+    ImportSource,
     Incident,
     IncidentKind,
     IncidentStatus,
@@ -952,6 +967,89 @@ def exports_and_views(factory: UowFactory) -> dict[str, Any]:
     }
 
 
+def import_batches(factory: UowFactory) -> dict[str, Any]:
+    """The same file refused and replaced, undo of SKM and IDM batches (out of order)."""
+    kec, desa = _larangan(factory)
+    ppd = _staff(factory, kec, 20, Seksi.PPD, "Dewi")
+    cli = Importer("cli:budi", ImportSource.CLI)
+    later = NOW + timedelta(hours=1)
+
+    def explain(batch: ImportBatch) -> str:
+        return f"sudah diimpor sebagai batch #{batch.id}"
+
+    rows = [
+        SkmRow(line=n + 2, survey_date=date(2026, 3, 2), answers=dict.fromkeys(UNSUR, 3))
+        for n in range(3)
+    ]
+    sheet = ImportedFile("skm.csv", file_sha256(b"skm"))
+
+    def skm(uow: UnitOfWork, replace: bool) -> SkmBatchResult:
+        return import_skm_file(
+            uow,
+            rows,
+            kecamatan_id=kec.id,
+            file=sheet,
+            now=NOW,
+            importer=cli,
+            explain=explain,
+            replace=replace,
+        )
+
+    def idm(name: str, text: str) -> list[IdmBatchResult]:
+        parsed = IdmFile(
+            ImportedFile(name, file_sha256(text.encode())), read_idm_table(csv_table(text), name)
+        )
+        return _run(
+            factory,
+            lambda uow: import_idm_files(
+                uow, [parsed], kecamatan=kec, now=NOW, importer=cli, explain=explain
+            ),
+        )
+
+    def undo(batch_id: int) -> UndoResult:
+        return _run(
+            factory,
+            lambda uow: undo_batch(
+                uow, batch_id, kecamatan_id=kec.id, now=later, importer=cli, when=str
+            ),
+        )
+
+    first = _run(factory, lambda uow: skm(uow, False))
+    refused = _refusal(factory, lambda uow: skm(uow, False))
+    second = _run(factory, lambda uow: skm(uow, True))
+    _run(
+        factory,
+        lambda uow: record_idm(
+            uow, user=ppd, desa_id=desa[0].id, tahun=2026, now=NOW, idm=Decimal("0.41")
+        ),
+    )
+    a = idm("a.csv", f"kode_desa,tahun,idm\n{desa[0].kode},2026,0.6\n{desa[1].kode},2026,0.5\n")
+    b = idm("b.csv", f"kode_desa,tahun,idm\n{desa[0].kode_bps},2026,0.7\n")
+    undone = [undo(a[0].batch.id), undo(b[0].batch.id), undo(second.batch.id)]
+    twice = _refusal(
+        factory,
+        lambda uow: undo_batch(
+            uow, second.batch.id, kecamatan_id=kec.id, now=later, importer=cli, when=str
+        ),
+    )
+    with factory() as uow:
+        reads = (
+            uow.imports.list_for_kecamatan(kec.id),
+            uow.imports.list_for_kecamatan(kec.id, kind=ImportKind.IDM, limit=1),
+            uow.imports.count(kec.id, kind=ImportKind.SKM),
+            [uow.imports.idm_changes(r.batch.id) for r in (*a, *b)],
+            uow.idm.list_for_kecamatan(kec.id, 2026),
+            uow.skm.totals(kec.id, date(2026, 1, 1), date(2026, 12, 31)),
+        )
+    changes = [[(c.desa_id, c.tahun, c.previous is None) for c in found] for found in reads[3]]
+    return {
+        "imported": (first, second, a, b),
+        "refused": (refused, twice),
+        "undone": undone,
+        "reads": (reads[0], reads[1], reads[2], changes, reads[4], reads[5]),
+    }
+
+
 SCENARIOS = [
     registration,
     incidents,
@@ -961,6 +1059,7 @@ SCENARIOS = [
     example_services,
     targets,
     exports_and_views,
+    import_batches,
 ]
 
 
