@@ -985,9 +985,7 @@ RESTORE_DIFF_REVISION: Final = (
 RESTORE_DIFF_TABLE: Final = (
     "  - tabel {table}: {expected} baris di cadangan, {actual} setelah dipulihkan"
 )
-RESTORE_DIFF_KECAMATAN: Final = (
-    "  - kecamatan: {expected} di cadangan, {actual} setelah dipulihkan"
-)
+RESTORE_DIFF_KECAMATAN: Final = "  - kecamatan: {expected} di cadangan, {actual} setelah dipulihkan"
 RESTORE_NEXT: Final = (
     "Langkah berikutnya: pasang kunci SKM (dari 'iku-bot db backup-kunci') sebagai "
     "SKM_SECRET_FILE atau SKM_SECRET, jalankan 'iku-bot doctor', lalu nyalakan bot "
