@@ -836,7 +836,12 @@ def restore_command(settings: Settings, path: Path) -> int:
         )
         if settings.evidence_s3_bucket:
             print(texts.RESTORE_EVIDENCE_S3_CONFIGURED.format(folder=root))
-    restored = db.contents_of(url)
+    try:
+        restored = db.contents_of(url)
+    except (SQLAlchemyError, sqlite3.Error) as error:
+        raise BackupRefused(
+            texts.BACKUP_DB_UNREACHABLE.format(url=safe_url(url), detail=_error_detail(error))
+        ) from None
     differences = _differences(manifest, restored)
     if differences:
         print(texts.RESTORE_CHECK_DIFFERS)
