@@ -15,6 +15,8 @@ import shutil
 import stat
 import subprocess
 import tarfile
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
 from bot import texts
@@ -55,7 +57,7 @@ from storage.backup import (
     libpq_connection,
 )
 from storage.engine import make_engine, make_session_factory
-from storage.tables import metadata
+from storage.tables import AuditLogRow, metadata
 from storage.uow import SqlUnitOfWork
 from tests.cli.conftest import CliRunner
 from tests.factories import add_user
@@ -385,6 +387,52 @@ def test_the_restored_database_with_its_key_still_refuses_a_second_answer(
             uow.commit()
     finally:
         close()
+
+
+def test_a_backup_taken_while_the_bot_writes_is_consistent_with_its_manifest(
+    cli: CliRunner,
+    cli_env: Path,
+    office: Path,
+    database_url: str,
+    empty_url: str,
+    larangan: Kecamatan,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows committed during the backup: the copy and its counts are of one moment."""
+    audit = AuditLogRow.__table__  # type: ignore[attr-defined]
+    engine = make_engine(database_url)
+    written: list[int] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        for number in range(20_000):  # bounded; stopped once the backup is done
+            if stop.is_set():
+                return
+            with engine.begin() as connection:
+                connection.execute(
+                    insert(audit).values(actor="uji", action="tulis", entity="uji", created_at=NOW)
+                )
+            written.append(number)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20 and thread.is_alive():
+            time.sleep(0.005)
+        at_start = len(written)
+        backup = _backup(cli, cli_env / "cadangan.tar")
+        during = len(written) - at_start
+    finally:
+        stop.set()
+        thread.join()
+        engine.dispose()
+    assert during > 0  # the bot's writes went on while the backup was taken
+    counted = read_backup(backup).tables["audit_log"]
+    assert at_start <= counted <= len(written)
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    restored = cli("db", "restore", str(backup))
+    assert restored.code == 0, restored.out + restored.err  # counts == the restored rows
+    assert contents_of(empty_url).tables["audit_log"] == counted
 
 
 # --- refusals -------------------------------------------------------------------------------
