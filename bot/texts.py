@@ -892,7 +892,7 @@ BACKUP_EVIDENCE_BAD_NAME: Final = (
     "terbalik): {name}. Ganti namanya, lalu ulangi."
 )
 BACKUP_WRITE_FAILED: Final = (
-    "Cadangan tidak dapat ditulis ke {path}: {detail}. Tidak ada berkas yang tertinggal."
+    "Cadangan ke {path} gagal ({detail}). Tidak ada berkas cadangan yang tertinggal."
 )
 
 KEY_WRITTEN: Final = (
@@ -911,6 +911,8 @@ KEY_TOO_SHORT: Final = (
     "Kunci SKM dari {source} terlalu pendek (minimal 32 karakter). Tidak ada yang ditulis."
 )
 KEY_TARGET_EXISTS: Final = "Berkas {path} sudah ada; kunci tidak ditulis menimpanya."
+KEY_UNREADABLE: Final = "Kunci SKM dari {source} tidak dapat dibaca ({detail})."
+KEY_WRITE_FAILED: Final = "Kunci SKM tidak dapat ditulis ke {path} ({detail})."
 
 RESTORE_NOT_FOUND: Final = "Berkas cadangan {path} tidak ada."
 RESTORE_DAMAGED: Final = (

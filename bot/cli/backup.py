@@ -263,6 +263,12 @@ def _problem_text(problem: db.DatabaseProblem) -> str:
     return str(problem)  # pragma: no cover - every kind is named above
 
 
+def _os_error(error: OSError) -> str:
+    """'Permission denied: data/bukti/ab' (the reason and the file, nothing else)."""
+    reason = error.strerror or type(error).__name__
+    return f"{reason}: {error.filename}" if error.filename else reason
+
+
 def _error_detail(error: BaseException) -> str:
     """The first line of a driver error: never the URL, so never a password."""
     original = getattr(error, "orig", None)
@@ -337,7 +343,11 @@ def _scan_evidence(settings: Settings) -> _EvidenceScan:
     excluded = _excluded(settings)
     files: list[tuple[str, Path]] = []
     skipped = 0
-    for folder, subfolders, names in os.walk(root):  # symbolic links are not followed
+
+    def unreadable(error: OSError) -> None:
+        raise error  # a folder that cannot be read is never skipped silently
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):  # links not followed
         subfolders.sort()
         kept = []
         for sub in subfolders:
@@ -486,7 +496,7 @@ def backup_command(settings: Settings, path: Path) -> int:
         ) from None
     except OSError as error:
         raise BackupRefused(
-            texts.BACKUP_WRITE_FAILED.format(path=target, detail=error.strerror or error)
+            texts.BACKUP_WRITE_FAILED.format(path=target, detail=_os_error(error))
         ) from None
     evidence_bytes = sum(entry.size for entry in entries[1:])
     contents = snapshot.contents
@@ -870,7 +880,12 @@ def _skm_key(settings: Settings) -> tuple[str, str]:
         path = Path(settings.skm_secret_file)
         if not path.is_file():
             raise BackupRefused(texts.KEY_MISSING.format(path=path))
-        key, source = path.read_text(encoding="utf-8").strip(), f"SKM_SECRET_FILE={path}"
+        source = f"SKM_SECRET_FILE={path}"
+        try:
+            key = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeError) as error:
+            detail = _os_error(error) if isinstance(error, OSError) else str(error)
+            raise BackupRefused(texts.KEY_UNREADABLE.format(source=source, detail=detail)) from None
     if len(key) < KEY_MIN_LENGTH:
         raise BackupRefused(texts.KEY_TOO_SHORT.format(source=source))
     return key, source
@@ -888,6 +903,10 @@ def key_command(settings: Settings, path: Path) -> int:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise BackupRefused(texts.KEY_TARGET_EXISTS.format(path=target)) from None
+    except OSError as error:
+        raise BackupRefused(
+            texts.KEY_WRITE_FAILED.format(path=target, detail=_os_error(error))
+        ) from None
     try:
         os.fchmod(fd, 0o600)  # whatever the umask
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
