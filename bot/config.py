@@ -124,6 +124,15 @@ class Settings(BaseSettings):
         le=24 * 14,
         description="Pesan yang tetap gagal terkirim selama ini dihentikan (dicatat di log audit).",
     )
+    evidence_dir: str = Field(
+        default="data/bukti",
+        description="Folder berkas bukti (foto), disusun menurut isinya (SHA-256).",
+    )
+    evidence_s3_bucket: str | None = None
+    pg_bin_dir: str | None = Field(
+        default=None,
+        description="Folder pg_dump dan pg_restore bila tidak ditemukan di PATH.",
+    )
 
     @field_validator("digest_schedule", "reminder_schedule")
     @classmethod

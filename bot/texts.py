@@ -926,3 +926,180 @@ IMPORT_UNDONE_IDM: Final = (
     "ke nilai sebelumnya, {removed} dihapus (baru dari batch ini), {kept} dibiarkan karena "
     "sudah diubah sesudah batch ini."
 )
+
+
+# --- cadangan dan pemulihan (iku-bot db backup, db restore, db backup-kunci) ---------------
+
+BACKUP_KEY_WARNING: Final = (
+    "PERINGATAN: kunci SKM TIDAK ikut dalam cadangan basis data dan harus disimpan di tempat "
+    "lain. Siapa pun yang memegang basis data (atau cadangannya) SEKALIGUS kunci ini dapat "
+    "mencoba ID Telegram orang yang ia kenal terhadap baris anti-ganda SKM dan mengetahui "
+    "bahwa orang itu sudah menjawab survei. Sebaliknya, tanpa kunci ini basis data yang "
+    "dipulihkan tidak dapat menolak jawaban kedua dari orang yang sama pada periode yang "
+    "sedang berjalan. Simpan cadangan dan kunci di tempat yang berbeda (mis. kunci di "
+    "pengelola sandi atau brankas kantor, cadangan di penyimpanan lain)."
+)
+BACKUP_WRITTEN: Final = "Cadangan ditulis ke {path} ({size}, mode 0600)."
+BACKUP_DATABASE: Final = (
+    "  Basis data: {engine}, revisi migrasi {revision}, {tables} tabel, {rows} baris."
+)
+BACKUP_KECAMATAN: Final = "  Kecamatan: {codes}."
+BACKUP_EVIDENCE_LOCAL: Final = "  Bukti: {files} berkas ({size}) dari folder {folder}."
+BACKUP_EVIDENCE_NONE: Final = "  Bukti: folder {folder} belum ada, tidak ada berkas bukti."
+BACKUP_EVIDENCE_S3: Final = (
+    "  Bukti: tersimpan di bucket S3 {bucket} dan TIDAK disalin ke cadangan ini (tertulis "
+    "juga di manifest.json). Lindungi bucket itu sendiri: versioning dan replikasi ke bucket "
+    "lain (lihat README, Cadangan dan pemulihan)."
+)
+BACKUP_SKIPPED: Final = (
+    "  Dilewati di folder bukti: {count} berkas tersembunyi/sementara, tautan simbolik, atau "
+    "berkas basis data/kunci SKM."
+)
+BACKUP_VERIFIED: Final = (
+    "  Diperiksa ulang: {files} berkas, semua SHA-256 cocok (manifest.json, SHA256SUMS)."
+)
+BACKUP_TARGET_EXISTS: Final = (
+    "Berkas {path} sudah ada; cadangan tidak pernah menimpa berkas. Pilih nama lain, atau "
+    "sebut foldernya saja (nama berkas dibuat dari waktunya)."
+)
+BACKUP_TARGET_SUFFIX: Final = (
+    "Nama berkas cadangan harus berakhiran .tar: {path} (atau sebut folder yang sudah ada)."
+)
+BACKUP_NO_FOLDER: Final = "Folder {folder} tidak ada. Buat dulu foldernya (mkdir -p {folder})."
+BACKUP_DB_MISSING: Final = (
+    "Basis data SQLite {path} tidak ada, tidak ada yang dicadangkan. Periksa DATABASE_URL."
+)
+BACKUP_IN_MEMORY: Final = (
+    "DATABASE_URL menunjuk basis data SQLite di memori: tidak ada berkas untuk dicadangkan "
+    "atau dipulihkan."
+)
+BACKUP_NOT_MIGRATED: Final = (
+    "Basis data {url} belum berisi tabel iku-bot (belum ada revisi migrasi), tidak ada yang "
+    "dicadangkan."
+)
+BACKUP_DB_UNREACHABLE: Final = "Basis data {url} tidak dapat dibuka: {detail}"
+BACKUP_TOOL_MISSING: Final = (
+    "{tool} tidak ditemukan di PATH maupun di folder program PostgreSQL "
+    "(/usr/lib/postgresql/VERSI/bin). Pasang klien PostgreSQL (Debian: apt-get install "
+    "postgresql-client) atau atur PG_BIN_DIR ke folder yang berisi {tool}."
+)
+BACKUP_TOOL_MISSING_IN_DIR: Final = (
+    "{tool} tidak ada atau tidak dapat dijalankan di PG_BIN_DIR={folder}."
+)
+BACKUP_TOOL_TOO_OLD: Final = (
+    "{tool} yang ditemukan ({path}, versi {version}) lebih lama dari server PostgreSQL "
+    "{server}. Pasang klien PostgreSQL {server} atau yang lebih baru, atau atur PG_BIN_DIR."
+)
+BACKUP_TOOL_FAILED: Final = "{tool} gagal (kode keluar {code}):\n{detail}"
+BACKUP_COPY_DAMAGED: Final = (
+    "Salinan SQLite gagal diperiksa (integrity_check: {detail}); basis data sumber mungkin "
+    "rusak. Tidak ada cadangan yang ditulis."
+)
+BACKUP_EVIDENCE_NOT_DIR: Final = "EVIDENCE_DIR={folder} bukan folder."
+BACKUP_EVIDENCE_BAD_NAME: Final = (
+    "Berkas bukti dengan nama yang tidak dapat dicadangkan (baris baru atau garis miring "
+    "terbalik): {name}. Ganti namanya, lalu ulangi."
+)
+BACKUP_WRITE_FAILED: Final = (
+    "Cadangan ke {path} gagal ({detail}). Tidak ada berkas cadangan yang tertinggal."
+)
+
+KEY_WRITTEN: Final = (
+    "Kunci SKM (dari {source}) ditulis ke {path}, mode 0600: hanya pemiliknya yang dapat "
+    "membacanya."
+)
+KEY_RESTORE_HINT: Final = (
+    "Untuk memulihkan: salin berkas ini ke SKM_SECRET_FILE (bawaan ./data/skm-secret.key, "
+    "mode 0600) atau isikan isinya ke SKM_SECRET, sebelum bot dijalankan."
+)
+KEY_MISSING: Final = (
+    "Belum ada kunci SKM: SKM_SECRET kosong dan berkas {path} (SKM_SECRET_FILE) belum ada. "
+    "Bot membuatnya saat pertama kali dijalankan. Tidak ada yang ditulis."
+)
+KEY_TOO_SHORT: Final = (
+    "Kunci SKM dari {source} terlalu pendek (minimal 32 karakter). Tidak ada yang ditulis."
+)
+KEY_TARGET_EXISTS: Final = "Berkas {path} sudah ada; kunci tidak ditulis menimpanya."
+KEY_UNREADABLE: Final = "Kunci SKM dari {source} tidak dapat dibaca ({detail})."
+KEY_WRITE_FAILED: Final = "Kunci SKM tidak dapat ditulis ke {path} ({detail})."
+
+RESTORE_NOT_FOUND: Final = "Berkas cadangan {path} tidak ada."
+RESTORE_DAMAGED: Final = (
+    "Cadangan {path} rusak, terpotong, atau diubah, jadi tidak dipulihkan: {detail}. "
+    "Tidak ada yang diubah."
+)
+RESTORE_DAMAGE_UNREADABLE: Final = "tidak terbaca sebagai arsip .tar ({error})"
+RESTORE_DAMAGE_MEMBER: Final = "isi arsip yang tidak dikenal: {name}"
+RESTORE_DAMAGE_DUPLICATE: Final = "{name} ada dua kali di arsip"
+RESTORE_DAMAGE_SIZE: Final = "ukuran {name} tidak sesuai dengan kepala arsipnya"
+RESTORE_DAMAGE_NO_SUMS: Final = "SHA256SUMS tidak ada (arsip terpotong?)"
+RESTORE_DAMAGE_BAD_SUMS: Final = "SHA256SUMS tidak dapat dibaca (baris {line})"
+RESTORE_DAMAGE_CHECKSUM: Final = "SHA-256 {name} tidak cocok dengan SHA256SUMS"
+RESTORE_DAMAGE_MISSING: Final = "{name} tercantum di SHA256SUMS tetapi tidak ada di arsip"
+RESTORE_DAMAGE_UNLISTED: Final = "{name} ada di arsip tetapi tidak tercantum di SHA256SUMS"
+RESTORE_DAMAGE_MANIFEST: Final = "manifest.json tidak ada atau tidak sah ({error})"
+RESTORE_DAMAGE_MANIFEST_FILES: Final = (
+    "daftar berkas manifest.json tidak sama dengan SHA256SUMS ({name})"
+)
+RESTORE_VERIFIED: Final = (
+    "Cadangan {path} utuh: {files} berkas, semua SHA-256 cocok. Dibuat {created}, "
+    "iku-bot {version}, {engine}, revisi migrasi {revision}."
+)
+RESTORE_NEWER: Final = (
+    "Cadangan ini dari versi iku-bot yang lebih baru (revisi migrasi {revision} tidak dikenal "
+    "versi ini). Perbarui iku-bot dulu, lalu ulangi. Tidak ada yang diubah."
+)
+RESTORE_ENGINE_MISMATCH: Final = (
+    "Cadangan ini dari {backup}, sedangkan DATABASE_URL menunjuk {target}. Pulihkan ke "
+    "basis data dengan mesin yang sama. Tidak ada yang diubah."
+)
+RESTORE_NOT_EMPTY: Final = (
+    "Basis data tujuan {url} tidak kosong: sudah berisi {count} tabel ({names}). Pemulihan "
+    "hanya ke basis data KOSONG, agar tidak ada data yang tertimpa atau tercampur. Buat basis "
+    "data baru (PostgreSQL: createdb NAMA; SQLite: DATABASE_URL ke berkas yang belum ada), "
+    "arahkan DATABASE_URL ke sana, lalu ulangi. Tidak ada yang diubah."
+)
+RESTORE_UNREACHABLE: Final = (
+    "Basis data tujuan {url} tidak dapat dihubungi: {detail}. Untuk PostgreSQL, buat dulu "
+    "basis data kosongnya (createdb NAMA). Tidak ada yang diubah."
+)
+RESTORE_EVIDENCE_CONFLICT: Final = (
+    "Berkas bukti {path} sudah ada dengan isi yang berbeda dari cadangan dan tidak ditimpa. "
+    "Tidak ada yang diubah."
+)
+RESTORE_FAILED: Final = (
+    "Pemulihan gagal, tidak ada yang dipulihkan (berkas bukti yang sempat disalin dihapus "
+    "lagi): {detail}"
+)
+RESTORE_DATABASE_DONE: Final = "Basis data dipulihkan ke {url}."
+RESTORE_EVIDENCE_DONE: Final = (
+    "Bukti: {copied} berkas disalin ke {folder}, {same} sudah ada dengan isi yang sama; "
+    "SHA-256 setiap berkas diperiksa."
+)
+RESTORE_EVIDENCE_S3: Final = (
+    "Bukti: tidak ada di cadangan ini, tersimpan di bucket S3 {bucket}. Pastikan "
+    "EVIDENCE_S3_BUCKET menunjuk bucket itu (atau replikanya)."
+)
+RESTORE_EVIDENCE_S3_CONFIGURED: Final = (
+    "Catatan: EVIDENCE_S3_BUCKET diatur, tetapi bukti cadangan ini disalin ke folder {folder}."
+)
+RESTORE_CHECK_OK: Final = (
+    "Pemeriksaan terhadap manifes: OK ({tables} tabel, {rows} baris, revisi migrasi "
+    "{revision}, sama dengan saat dicadangkan)."
+)
+RESTORE_CHECK_DIFFERS: Final = (
+    "Pemeriksaan terhadap manifes: BERBEDA. Periksa sebelum bot dijalankan:"
+)
+RESTORE_DIFF_REVISION: Final = (
+    "  - revisi migrasi: {expected} di cadangan, {actual} setelah dipulihkan"
+)
+RESTORE_DIFF_TABLE: Final = (
+    "  - tabel {table}: {expected} baris di cadangan, {actual} setelah dipulihkan"
+)
+RESTORE_DIFF_KECAMATAN: Final = "  - kecamatan: {expected} di cadangan, {actual} setelah dipulihkan"
+RESTORE_NEXT: Final = (
+    "Langkah berikutnya: pasang kunci SKM (dari 'iku-bot db backup-kunci') sebagai "
+    "SKM_SECRET_FILE atau SKM_SECRET, jalankan 'iku-bot doctor', lalu nyalakan bot "
+    "(migrasi yang lebih baru diterapkan saat bot mulai)."
+)
+BACKUP_NONE: Final = "tidak ada"

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.cli import imports
 from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
+from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="menerapkan migrasi dan data kecamatan bawaan")
     seed = db_sub.add_parser("seed", help="mendaftarkan kecamatan dan desanya dari berkas JSON")
     seed.add_argument("files", nargs="+", type=Path, metavar="BERKAS")
+    register_backup_commands(db_sub)
 
     idm = sub.add_parser(
         "import-idm", help="impor hasil IDM (JSON Kemendesa, atau CSV/XLSX kode_desa,tahun,...)"
@@ -536,6 +538,8 @@ def cmd_digest(runtime: Runtime, args: argparse.Namespace) -> int:
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     """Apply migrations, or register kecamatan from data files."""
+    if args.db_command in BACKUP_COMMANDS:
+        return run_backup_command(settings, args)
     if args.db_command == "upgrade":
         runtime = open_runtime(settings)
         runtime.close()
