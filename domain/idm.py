@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from domain.rounding import round_half_up
+from domain.rounding import exact, round_half_up
 
 __all__ = [
     "IdmStatus",
@@ -71,25 +71,32 @@ THRESHOLDS: tuple[tuple[IdmStatus, Decimal], ...] = (
 # one unit of the fourth decimal (SKOR_MINIMAL 0.7073 for Maju); we do the same.
 NEXT_STATUS_STEP = Decimal("0.0001")
 
-Score = Decimal | Fraction | int
+# A float is accepted by the public functions and read as the decimal it prints as:
+# idm_status(0.8155) is Maju, as idm_status(Decimal("0.8155")) is.
+Score = Decimal | Fraction | int | float
 
 
 def _frac(value: Score) -> Fraction:
-    return Fraction(value)
+    return exact(value)
 
 
-def validate_index(value: Decimal, name: str = "nilai") -> Decimal:
-    """Return ``value`` if it lies within 0-1, else raise ``ValueError`` naming it."""
+def validate_index(value: Decimal | float, name: str = "nilai") -> Decimal:
+    """Return ``value`` as a Decimal if it lies within 0-1, else raise ``ValueError``.
+
+    A float is read as the decimal it prints as (0.8155 is 0.8155).
+    """
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # NaN and infinities stay non-finite: refused below
     if not value.is_finite() or value < 0 or value > 1:
         raise ValueError(f"{name} harus di antara 0 dan 1 (diterima: {value})")
     return value
 
 
-def compute_idm(iks: Decimal, ike: Decimal, ikl: Decimal) -> Fraction:
-    """IDM as an exact fraction: (IKS + IKE + IKL) / 3."""
+def compute_idm(iks: Decimal | float, ike: Decimal | float, ikl: Decimal | float) -> Fraction:
+    """IDM as an exact fraction: (IKS + IKE + IKL) / 3 (floats read as printed)."""
     for name, value in (("IKS", iks), ("IKE", ike), ("IKL", ikl)):
         validate_index(value, name)
-    return (Fraction(iks) + Fraction(ike) + Fraction(ikl)) / 3
+    return (exact(iks) + exact(ike) + exact(ikl)) / 3
 
 
 def score_to_decimal(score: Score, places: int = 14) -> Decimal:

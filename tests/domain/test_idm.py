@@ -252,3 +252,51 @@ def test_the_status_is_the_interval_whose_strict_lower_bound_the_score_exceeds(
         exact_needed = Fraction(result.minimum_score) - score
         assert abs(Fraction(result.needed) - exact_needed) <= Fraction(1, 2 * 10**14)
         assert idm_status(result.minimum_score) is result.target
+
+
+@pytest.mark.parametrize(
+    ("score", "status"),
+    [
+        (0.8155, IdmStatus.MAJU),  # the binary value is just above 0.8155
+        (0.81550001, IdmStatus.MANDIRI),
+        (0.7072, IdmStatus.BERKEMBANG),
+        (0.4907, IdmStatus.SANGAT_TERTINGGAL),
+        (0.5989, IdmStatus.TERTINGGAL),
+        (1.0, IdmStatus.MANDIRI),
+        (0.0, IdmStatus.SANGAT_TERTINGGAL),
+    ],
+)
+def test_a_float_is_read_as_the_decimal_it_prints_as(score: float, status: IdmStatus) -> None:
+    assert Fraction(score) != Fraction(D(repr(score))) or score in (0.0, 1.0)
+    assert idm_status(score) is status
+    assert idm_status(score) is idm_status(D(repr(score)))
+
+
+def test_the_next_status_of_a_float_counts_from_its_printed_decimal() -> None:
+    result = next_status(0.7072)
+    assert result.target is IdmStatus.MAJU
+    assert result.needed == D("0.0001")
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf"), -0.0001, 1.0001])
+def test_a_float_that_is_not_a_score_is_refused(score: float) -> None:
+    with pytest.raises(ValueError, match=r"bukan angka|skor IDM harus"):
+        idm_status(score)
+
+
+def test_a_boolean_is_not_a_score() -> None:
+    with pytest.raises(TypeError):
+        idm_status(True)
+
+
+def test_the_idm_of_float_indices_is_the_idm_of_their_printed_decimals() -> None:
+    assert compute_idm(0.8155, 0.8155, 0.8155) == Fraction(8155, 10000)
+    assert idm_status(compute_idm(0.8155, 0.8155, 0.8155)) is IdmStatus.MAJU
+    with pytest.raises(ValueError, match="IKE harus di antara 0 dan 1"):
+        compute_idm(0.5, float("nan"), 0.5)
+
+
+def test_rounding_a_float_rounds_its_printed_decimal() -> None:
+    # 2.675 is stored as 2.67499999...; read as printed it rounds half-up to 2.68.
+    assert round_half_up(2.675, 2) == D("2.68")
+    assert round_half_up(D("2.675"), 2) == D("2.68")
