@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.errors import InvalidInput, NotFound
+from domain.evidence import record_received
 from domain.models import (
     Desa,
+    EvidenceRole,
     Incident,
     IncidentKind,
     IncidentStatus,
@@ -241,6 +243,14 @@ def submit_incident(
             photo_file_ids=draft.photo_file_ids,
         )
     )
+    # The file ids are kept as evidence to download, in this same transaction.
+    record_received(
+        uow,
+        incident_id=incident.id,
+        role=EvidenceRole.REPORT,
+        file_ids=draft.photo_file_ids,
+        at=now,
+    )
     uow.audit.record(
         actor=f"tg:{user.telegram_id}",
         action="report_incident",
@@ -298,6 +308,16 @@ def follow_up(
     )
     if changed is None:  # the conditional UPDATE wrote nothing: nothing to roll back
         raise StaleIncident(uow.incidents.get(incident_id) or incident)
+    if photo_file_id is not None:
+        event = uow.incidents.history(incident_id)[-1]  # the follow-up just written
+        record_received(
+            uow,
+            incident_id=incident_id,
+            role=EvidenceRole.PROOF,
+            file_ids=(photo_file_id,),
+            at=now,
+            event_id=event.id,
+        )
     uow.audit.record(
         actor=f"tg:{user.telegram_id}",
         action="reopen_incident"

@@ -31,6 +31,10 @@ __all__ = [
     "DesaTematik",
     "IndicatorCode",
     "Target",
+    "EvidenceStatus",
+    "EvidenceRole",
+    "EvidenceFile",
+    "CheckedFile",
 ]
 
 
@@ -497,3 +501,53 @@ class IdmChange:
 
 
 __all__ += ["ImportKind", "ImportSource", "ImportBatch", "IdmSnapshot", "IdmChange"]
+
+
+# -- evidence files (domain/evidence.py) ---------------------------------------------------
+
+
+class EvidenceStatus(enum.StrEnum):
+    """Where an evidence file is."""
+
+    PENDING = "pending"  # file id known, bytes not yet in the store
+    STORED = "stored"
+    REJECTED = "rejected"  # too large or not a type kept as evidence
+    FAILED = "failed"  # download given up after the attempts
+
+
+class EvidenceRole(enum.StrEnum):
+    """What the file shows (the values of incident_photo.purpose)."""
+
+    REPORT = "laporan"
+    PROOF = "bukti"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """One photo or document of a case, with where its bytes are."""
+
+    id: int
+    incident_id: int
+    role: EvidenceRole
+    telegram_file_id: str
+    status: EvidenceStatus
+    received_at: datetime
+    event_id: int | None = None
+    telegram_file_unique_id: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    store_key: str | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    stored_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """A file accepted as evidence."""
+
+    sha256: str
+    size: int
+    content_type: str

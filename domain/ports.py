@@ -15,11 +15,15 @@ from typing import Any, Protocol, Self
 
 from domain.idm import IdmStatus
 from domain.models import (
+    CheckedFile,
     Desa,
     DesaTematik,
     DigestGroup,
     DigestLog,
     Draft,
+    EvidenceFile,
+    EvidenceRole,
+    EvidenceStatus,
     IdmChange,
     IdmResult,
     IdmSnapshot,
@@ -804,6 +808,80 @@ class ImportBatchRepository(Protocol):
 __all__ += ["ImportBatchRepository"]
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceListing:
+    """An evidence file with its case, as the workbook and the evidence ZIP list it."""
+
+    file: EvidenceFile
+    nomor: str
+    kind: IncidentKind
+    event_date: date
+    kecamatan_id: int
+    desa_kode: str
+    desa_nama: str
+
+
+class EvidenceRepository(Protocol):
+    """The photos and documents of cases and where their bytes are."""
+
+    def add_pending(
+        self,
+        *,
+        incident_id: int,
+        role: EvidenceRole,
+        telegram_file_id: str,
+        received_at: datetime,
+        event_id: int | None = None,
+        telegram_file_unique_id: str | None = None,
+    ) -> EvidenceFile:
+        """A file id just received: status pending, due at once."""
+        ...
+
+    def get(self, evidence_id: int) -> EvidenceFile | None:
+        """By id."""
+        ...
+
+    def for_incident(self, incident_id: int) -> list[EvidenceFile]:
+        """A case's files in the order they were received."""
+        ...
+
+    def due(self, *, now: datetime, limit: int) -> list[EvidenceFile]:
+        """Pending files whose next attempt is due, oldest first."""
+        ...
+
+    def mark_stored(
+        self, evidence_id: int, *, checked: CheckedFile, store_key: str, at: datetime
+    ) -> None:
+        """The bytes are in the store under ``store_key``."""
+        ...
+
+    def mark_rejected(self, evidence_id: int, *, reason: str, at: datetime) -> None:
+        """The download is not kept (never retried)."""
+        ...
+
+    def reschedule(
+        self, evidence_id: int, *, attempts: int, next_attempt_at: datetime, error: str
+    ) -> None:
+        """A failed download: try again at ``next_attempt_at``."""
+        ...
+
+    def mark_failed(self, evidence_id: int, *, attempts: int, error: str, at: datetime) -> None:
+        """Given up after the attempts."""
+        ...
+
+    def listing(self, *, kecamatan_id: int | None, start: date, end: date) -> list[EvidenceListing]:
+        """Files of the cases with event date in [start, end] (of one kecamatan, or all),
+        by event date, case and file."""
+        ...
+
+    def counts(self) -> dict[EvidenceStatus, int]:
+        """How many files are in each status."""
+        ...
+
+
+__all__ += ["EvidenceListing", "EvidenceRepository"]
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called.
 
@@ -830,6 +908,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     updates: UpdateLogRepository
     imports: ImportBatchRepository
+    evidence: EvidenceRepository
 
     def __enter__(self) -> Self: ...
 

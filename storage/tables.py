@@ -50,6 +50,7 @@ __all__ = [
     "HandledUpdateRow",
     "ImportBatchRow",
     "IdmImportChangeRow",
+    "EvidenceFileRow",
     "ACTIVE_BATCH",
     "UNSUR_COLUMNS",
     "OPEN_CONDITION",
@@ -594,3 +595,31 @@ class IdmImportChangeRow(SQLModel, table=True):
     prev_source: str | None = Field(default=None, max_length=200)
     prev_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     prev_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+
+
+class EvidenceFileRow(SQLModel, table=True):
+    """A photo or document of a case: its Telegram file id and, once downloaded, where
+    its bytes are in the office's store (content-addressed by SHA-256)."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (
+        # The fetcher's queue: the pending files, due first.
+        Index("ix_evidence_file_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="incident_event.id")
+    role: str = Field(max_length=20)  # laporan, bukti
+    telegram_file_id: str = Field(max_length=200)
+    telegram_file_unique_id: str | None = Field(default=None, max_length=100)
+    status: str = Field(default="pending", max_length=20)  # pending, stored, rejected, failed
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    content_type: str | None = Field(default=None, max_length=100)
+    store_key: str | None = Field(default=None, max_length=200)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    stored_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -12,6 +12,7 @@ from domain.ports import (
     DesaRepository,
     DigestRepository,
     DraftRepository,
+    EvidenceRepository,
     IdmRepository,
     ImportBatchRepository,
     IncidentRepository,
@@ -29,6 +30,7 @@ from storage.outbox import SqlOutboxRepository, SqlUpdateLogRepository
 from storage.repositories.audit import SqlAuditRepository
 from storage.repositories.digest import SqlDigestRepository
 from storage.repositories.drafts import SqlDraftRepository
+from storage.repositories.evidence import SqlEvidenceRepository
 from storage.repositories.idm import SqlIdmRepository
 from storage.repositories.imports import SqlImportBatchRepository
 from storage.repositories.incidents import SqlIncidentRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     updates: UpdateLogRepository
     imports: ImportBatchRepository
+    evidence: EvidenceRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -85,6 +88,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.updates = SqlUpdateLogRepository(session)
         self.imports = SqlImportBatchRepository(session)
+        self.evidence = SqlEvidenceRepository(session)
         return self
 
     def __exit__(

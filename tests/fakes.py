@@ -48,12 +48,16 @@ from zoneinfo import ZoneInfo
 
 from domain.idm import IdmStatus
 from domain.models import (
+    CheckedFile,
     Desa,
     DesaTematik,
     DigestGroup,
     DigestLog,
     DigestStatus,
     Draft,
+    EvidenceFile,
+    EvidenceRole,
+    EvidenceStatus,
     IdmChange,
     IdmResult,
     IdmSnapshot,
@@ -85,6 +89,8 @@ from domain.ports import (
     DesaRepository,
     DigestRepository,
     DraftRepository,
+    EvidenceListing,
+    EvidenceRepository,
     ExportRepository,
     HandlingCounts,
     IdmRepository,
@@ -177,6 +183,7 @@ class Tables:
     idm_updated_at: dict[tuple[int, int], datetime] = field(default_factory=dict)
     import_batches: dict[int, ImportBatch] = field(default_factory=dict)
     idm_changes: dict[tuple[int, int, int], IdmChange] = field(default_factory=dict)
+    evidence: dict[int, EvidenceFile] = field(default_factory=dict)
 
 
 class InMemoryDatabase:
@@ -236,6 +243,7 @@ class InMemoryUnitOfWork:
     outbox: OutboxRepository
     updates: UpdateLogRepository
     imports: ImportBatchRepository
+    evidence: EvidenceRepository
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database if database is not None else InMemoryDatabase()
@@ -258,6 +266,7 @@ class InMemoryUnitOfWork:
         self.outbox = InMemoryOutboxRepository()
         self.updates = InMemoryUpdateLogRepository()
         self.imports = InMemoryImportBatchRepository(self)
+        self.evidence = InMemoryEvidenceRepository(self)
 
     def __enter__(self) -> Self:
         self._begin()
@@ -1544,3 +1553,144 @@ class InMemoryUpdateLogRepository:
     def purge(self, before: datetime) -> int:
         """Not used by the domain."""
         _not_used("UpdateLogRepository.purge")
+
+
+# --- evidence files --------------------------------------------------------------------------
+
+
+class InMemoryEvidenceRepository(_Repo):
+    """The photos and documents of cases and where their bytes are."""
+
+    def add_pending(
+        self,
+        *,
+        incident_id: int,
+        role: EvidenceRole,
+        telegram_file_id: str,
+        received_at: datetime,
+        event_id: int | None = None,
+        telegram_file_unique_id: str | None = None,
+    ) -> EvidenceFile:
+        """A file id just received: status pending, due at once."""
+        tables = self._write()
+        _refers(tables.incidents, incident_id, "incident")
+        _refers(tables.incident_events, event_id, "incident_event")
+        if len(telegram_file_id) > 200:
+            raise IntegrityViolation("telegram_file_id longer than 200")
+        moment = _aware(received_at, "received_at")
+        stored = EvidenceFile(
+            id=self._uow.next_id("evidence_file"),
+            incident_id=incident_id,
+            role=role,
+            telegram_file_id=telegram_file_id,
+            status=EvidenceStatus.PENDING,
+            received_at=moment,
+            event_id=event_id,
+            telegram_file_unique_id=telegram_file_unique_id,
+            next_attempt_at=moment,
+        )
+        tables.evidence[stored.id] = stored
+        return stored
+
+    def get(self, evidence_id: int) -> EvidenceFile | None:
+        """By id."""
+        return self._read().evidence.get(evidence_id)
+
+    def for_incident(self, incident_id: int) -> list[EvidenceFile]:
+        """A case's files in the order they were received."""
+        files = self._read().evidence.values()
+        return sorted((f for f in files if f.incident_id == incident_id), key=lambda f: f.id)
+
+    def due(self, *, now: datetime, limit: int) -> list[EvidenceFile]:
+        """Pending files whose next attempt is due, oldest first."""
+        due = [
+            f
+            for f in self._read().evidence.values()
+            if f.status is EvidenceStatus.PENDING
+            and (f.next_attempt_at is None or f.next_attempt_at <= now)
+        ]
+        # SQL orders NULL first on SQLite and last on PostgreSQL; rows here always have one.
+        due.sort(key=lambda f: (f.next_attempt_at or now, f.id))
+        return due[:limit]
+
+    def _set(self, evidence_id: int, **values: Any) -> None:
+        tables = self._write()
+        current = tables.evidence.get(evidence_id)
+        if current is not None:
+            tables.evidence[evidence_id] = replace(current, **values)
+
+    def mark_stored(
+        self, evidence_id: int, *, checked: CheckedFile, store_key: str, at: datetime
+    ) -> None:
+        """The bytes are in the store under ``store_key``."""
+        self._set(
+            evidence_id,
+            status=EvidenceStatus.STORED,
+            sha256=checked.sha256,
+            size=checked.size,
+            content_type=checked.content_type,
+            store_key=store_key,
+            stored_at=_aware(at, "at"),
+            next_attempt_at=None,
+            last_error=None,
+        )
+
+    def mark_rejected(self, evidence_id: int, *, reason: str, at: datetime) -> None:
+        """The download is not kept (never retried)."""
+        self._set(
+            evidence_id,
+            status=EvidenceStatus.REJECTED,
+            last_error=reason[:500],
+            next_attempt_at=None,
+        )
+
+    def reschedule(
+        self, evidence_id: int, *, attempts: int, next_attempt_at: datetime, error: str
+    ) -> None:
+        """A failed download: try again at ``next_attempt_at``."""
+        self._set(
+            evidence_id,
+            attempts=attempts,
+            next_attempt_at=_aware(next_attempt_at, "next_attempt_at"),
+            last_error=error[:500],
+        )
+
+    def mark_failed(self, evidence_id: int, *, attempts: int, error: str, at: datetime) -> None:
+        """Given up after the attempts."""
+        self._set(
+            evidence_id,
+            status=EvidenceStatus.FAILED,
+            attempts=attempts,
+            last_error=error[:500],
+            next_attempt_at=None,
+        )
+
+    def listing(self, *, kecamatan_id: int | None, start: date, end: date) -> list[EvidenceListing]:
+        """Files of the cases with event date in [start, end], by event date, case, file."""
+        tables = self._read()
+        found = []
+        for file in tables.evidence.values():
+            incident = tables.incidents[file.incident_id]
+            if not start <= incident.event_date <= end:
+                continue
+            if kecamatan_id is not None and incident.kecamatan_id != kecamatan_id:
+                continue
+            desa = tables.desa[incident.desa_id]
+            found.append(
+                EvidenceListing(
+                    file=file,
+                    nomor=incident.nomor,
+                    kind=incident.kind,
+                    event_date=incident.event_date,
+                    kecamatan_id=incident.kecamatan_id,
+                    desa_kode=desa.kode,
+                    desa_nama=desa.nama,
+                )
+            )
+        found.sort(key=lambda e: (e.event_date, e.file.incident_id, e.file.id))
+        return found
+
+    def counts(self) -> dict[EvidenceStatus, int]:
+        """How many files are in each status."""
+        counted = Counter(f.status for f in self._read().evidence.values())
+        return {status: counted.get(status, 0) for status in EvidenceStatus}

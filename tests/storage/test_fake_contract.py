@@ -1050,6 +1050,117 @@ def import_batches(factory: UowFactory) -> dict[str, Any]:
     }
 
 
+def evidence(factory: UowFactory) -> dict[str, Any]:
+    """Photos kept as pending evidence with their case, fetched, refused, retried, given up."""
+    from domain.evidence import (
+        FetchPolicy,
+        check_file,
+        record_fetch_error,
+        record_rejected,
+        record_stored,
+        store_key,
+    )
+
+    kec, desa = _larangan(factory)
+    trantib = _staff(factory, kec, 21, Seksi.TRANTIB, "ahmad")
+    t = IncidentKind.TRANTIBUM
+    first = _run(
+        factory,
+        lambda uow: submit_incident(
+            uow,
+            reporter=trantib,
+            draft=_draft(desa[0], t, 2, "judi", photo_file_ids=("f1", "f2", "f3")),
+            now=NOW - timedelta(days=1),
+            max_age_days=60,
+        ),
+    )
+    _run(
+        factory,
+        lambda uow: submit_incident(
+            uow,
+            reporter=trantib,
+            draft=_draft(desa[1], t, 4, "pencurian", photo_file_ids=("g1",)),
+            now=NOW,
+            max_age_days=60,
+        ),
+    )
+    _run(
+        factory,
+        lambda uow: follow_up(
+            uow,
+            actor=trantib,
+            incident_id=first.id,
+            expected_version=first.version,
+            to_status=IncidentStatus.TERTANGANI,
+            note="Sudah ditangani bersama polsek",
+            now=NOW,
+            photo_file_id="proof-1",
+        ),
+    )
+    policy = FetchPolicy(max_attempts=2, first_delay=timedelta(minutes=1))
+    due_before = _run(factory, lambda uow: uow.evidence.due(now=NOW, limit=10))
+    early = _run(factory, lambda uow: uow.evidence.due(now=NOW - timedelta(hours=1), limit=10))
+    f1, f2, f3, g1, proof = due_before
+    jpeg = b"\xff\xd8\xff\xe0" + b"x" * 60
+    checked = check_file(jpeg)
+    _run(
+        factory,
+        lambda uow: record_stored(uow, f1, checked=checked, key=store_key(checked.sha256), at=NOW),
+    )
+    _run(factory, lambda uow: record_rejected(uow, f2, reason="Berkas kosong.", at=NOW))
+    retry = _run(
+        factory, lambda uow: record_fetch_error(uow, f3, error="e1", at=NOW, policy=policy)
+    )
+    f3_later = _run(factory, lambda uow: uow.evidence.get(f3.id))
+    assert f3_later is not None
+    gave_up = _run(
+        factory, lambda uow: record_fetch_error(uow, f3_later, error="e2", at=NOW, policy=policy)
+    )
+
+    def strip(files: list[Any]) -> list[Any]:
+        return [replace(f, id=0, incident_id=0, event_id=f.event_id and 1) for f in files]
+
+    return {
+        "due": strip(due_before),
+        "early": len(early),
+        "retry": retry,
+        "gave_up": gave_up,
+        "first": strip(_run(factory, lambda uow: uow.evidence.for_incident(first.id))),
+        "due_after": [
+            f.telegram_file_id
+            for f in _run(
+                factory, lambda uow: uow.evidence.due(now=NOW + timedelta(days=1), limit=10)
+            )
+        ],
+        "listing": [
+            (
+                e.nomor,
+                e.kind,
+                e.event_date,
+                e.desa_kode,
+                e.desa_nama,
+                e.file.telegram_file_id,
+                e.file.status,
+            )
+            for e in _run(
+                factory,
+                lambda uow: uow.evidence.listing(
+                    kecamatan_id=kec.id, start=date(2026, 3, 1), end=date(2026, 3, 31)
+                ),
+            )
+        ],
+        "other_kec": _run(
+            factory,
+            lambda uow: uow.evidence.listing(
+                kecamatan_id=kec.id + 1, start=date(2026, 3, 1), end=date(2026, 3, 31)
+            ),
+        ),
+        "counts": _run(factory, lambda uow: uow.evidence.counts()),
+        "g1": g1.telegram_file_id,
+        "proof": (proof.role, proof.telegram_file_id, proof.event_id is not None),
+    }
+
+
 SCENARIOS = [
     registration,
     incidents,
@@ -1060,6 +1171,7 @@ SCENARIOS = [
     targets,
     exports_and_views,
     import_batches,
+    evidence,
 ]
 
 
