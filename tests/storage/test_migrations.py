@@ -155,3 +155,80 @@ def test_the_example_services_migration_marks_no_existing_row_and_goes_back(
         engine.dispose()
         upgrade(database_url)
     assert is_up_to_date(database_url)
+
+
+def test_the_evidence_migration_turns_known_photos_into_pending_rows_and_goes_back(
+    database_url: str,
+) -> None:
+    # At 0011, a report photo and a follow-up proof: after 0012 both are pending evidence
+    # (the proof linked to its follow-up); back at 0011 the table is gone, photos kept.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0011")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
+                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO desa (kecamatan_id, kode, kode_bps, nama) VALUES "
+                    "(:kec, '35.28.08.2001', '3528040001', 'Larangan Luar')"
+                ),
+                {"kec": kec},
+            )
+            desa = conn.execute(text("SELECT id FROM desa")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
+                    "event_date, received_at, category, description, status, version, "
+                    "created_at, updated_at) VALUES ('TRB-2026-0001', 'trantibum', 2026, 1, "
+                    ":kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, 'judi', 'uraian kejadian', "
+                    "'tertangani', 2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"kec": kec, "desa": desa},
+            )
+            incident = conn.execute(text("SELECT id FROM incident")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO incident_photo (incident_id, file_id, purpose, created_at) "
+                    "VALUES (:i, 'report-1', 'laporan', CURRENT_TIMESTAMP), "
+                    "(:i, 'proof-1', 'bukti', CURRENT_TIMESTAMP)"
+                ),
+                {"i": incident},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO incident_event (incident_id, from_status, to_status, note, "
+                    "photo_file_id, created_at) VALUES (:i, 'baru', 'tertangani', "
+                    "'sudah ditangani', 'proof-1', CURRENT_TIMESTAMP)"
+                ),
+                {"i": incident},
+            )
+            event = conn.execute(text("SELECT id FROM incident_event")).scalar_one()
+        upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT role, telegram_file_id, status, event_id, attempts FROM "
+                    "evidence_file ORDER BY id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("laporan", "report-1", "pending", None, 0),
+            ("bukti", "proof-1", "pending", event, 0),
+        ]
+        command.downgrade(config, "0011")
+        assert "evidence_file" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            photos = conn.execute(text("SELECT COUNT(*) FROM incident_photo")).scalar_one()
+        assert photos == 2
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
