@@ -7,6 +7,7 @@ database can do them with COUNT/SUM/GROUP BY instead of loading rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -378,6 +379,22 @@ class SkmRepository(Protocol):
 
     def add_response(self, response: SkmResponse) -> int:
         """Store one response; returns its id."""
+        ...
+
+    def pool_response(self, response: SkmResponse) -> None:
+        """Store a chat answer in the pool (random key; written to responses at a flush)."""
+        ...
+
+    def pool_sizes(self) -> dict[int, int]:
+        """How many answers wait in the pool, per kecamatan id."""
+        ...
+
+    def take_pool(self) -> list[SkmResponse]:
+        """Lock the pool and the hashes for this transaction; the pool ordered by content."""
+        ...
+
+    def store_flushed(self, ordered: Sequence[SkmResponse]) -> None:
+        """Write the taken pool as responses in this order, empty it, rewrite the hashes."""
         ...
 
     def claim_dedup(self, key_hash: str, period: str) -> bool:

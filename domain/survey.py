@@ -7,6 +7,12 @@ Decisions:
   table with nothing that links it to the answers: no id, no time, no insertion order
   on SQLite; a response keeps only its survey day. Without the server's secret the
   hash cannot be traced back to a Telegram account.
+- Anonymous also to whoever holds the database and the secret: the answers do not
+  go to the response table in the submitting transaction but to a pool
+  (``uow.skm.pool_response``); :func:`flush_survey_pool` writes the pooled answers
+  as responses in a random order and rewrites the hashes in hash order, so that no
+  id, time, physical order or transaction id pairs a hash with its answers
+  (README "Anonimitas SKM"). Every figure counts the pool as well.
 - Age: a whole number of years, 15-100 (younger people are not asked; domain.md
   does not set a bound, the questionnaire is for adult service users).
 - All nine unsur are answered in chat (buttons); the suggestion is optional, up to
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -44,11 +52,14 @@ __all__ = [
     "SurveyAnswers",
     "submit_survey",
     "already_answered",
+    "flush_survey_pool",
+    "SKM_BATCH_SIZE",
 ]
 
 AGE_MIN = 15
 AGE_MAX = 100
 SARAN_MAX = 1000
+SKM_BATCH_SIZE = 10  # pooled answers of a kecamatan that start a flush (setting)
 
 
 def survey_period(day: date) -> str:
@@ -126,8 +137,8 @@ def submit_survey(
     survey: SurveyAnswers,
     secret: bytes,
     now: datetime,
-) -> int:
-    """Store one anonymous response, refusing a second one for the same service and period.
+) -> None:
+    """Pool one anonymous response, refusing a second one for the same service and period.
 
     The caller commits. A refusal (:class:`AlreadyAnswered`) writes nothing.
     """
@@ -158,7 +169,7 @@ def submit_survey(
             f"Anda sudah mengisi survei untuk layanan {service.nama} pada semester ini. "
             "Terima kasih atas partisipasi Anda."
         )
-    response_id = uow.skm.add_response(
+    uow.skm.pool_response(
         SkmResponse(
             kecamatan_id=kecamatan_id,
             survey_date=now.date(),
@@ -173,4 +184,23 @@ def submit_survey(
         )
     )
     # No audit entry: an audit row with a time next to a response would undo anonymity.
-    return response_id
+
+
+def flush_survey_pool(
+    uow: UnitOfWork, *, batch_size: int | None = None, rng: random.Random | None = None
+) -> int:
+    """Move the whole pool into the responses in a random order; how many moved.
+
+    With ``batch_size``, only when some kecamatan has at least that many answers
+    waiting (the periodic check); without, whatever waits (the end of the day).
+    ``rng`` is for tests (a fixed seed); by default the operating system's randomness.
+    The caller commits; a crash before that leaves every answer in the pool.
+    """
+    if batch_size is not None and max(uow.skm.pool_sizes().values(), default=0) < batch_size:
+        return 0
+    ordered = uow.skm.take_pool()  # by content: nothing of the order of answering
+    if not ordered:
+        return 0
+    (rng or secrets.SystemRandom()).shuffle(ordered)
+    uow.skm.store_flushed(ordered)
+    return len(ordered)

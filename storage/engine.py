@@ -90,6 +90,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows and freed pages are overwritten with zeros: a deleted SKM pool row or
+    # a survey draft must not stay readable in the file (README "Anonimitas SKM").
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

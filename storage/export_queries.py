@@ -21,7 +21,8 @@ from domain.ports import (
     SkmProfileCounts,
     SkmSuggestion,
 )
-from storage.tables import DesaRow, IncidentRow, SkmResponseRow, SkmServiceRow, UserRow
+from storage.repositories.skm import skm_answers
+from storage.tables import DesaRow, IncidentRow, SkmServiceRow, UserRow
 
 __all__ = ["SqlExportRepository", "export_repository"]
 
@@ -101,11 +102,13 @@ class SqlExportRepository:
             ) in rows
         ]
 
-    def _in_range(self, kecamatan_id: int, start: date, end: date) -> list[Any]:
+    @staticmethod
+    def _in_range(answers: Any, kecamatan_id: int, start: date, end: date) -> list[Any]:
+        # Stored and still pooled answers alike (storage.repositories.skm.skm_answers).
         return [
-            col(SkmResponseRow.kecamatan_id) == kecamatan_id,
-            col(SkmResponseRow.survey_date) >= start,
-            col(SkmResponseRow.survey_date) <= end,
+            answers.c.kecamatan_id == kecamatan_id,
+            answers.c.survey_date >= start,
+            answers.c.survey_date <= end,
         ]
 
     def _count_by(self, expression: Any, conditions: list[Any]) -> dict[Any, int]:
@@ -123,33 +126,39 @@ class SqlExportRepository:
         """Four GROUP BY counts over the period's responses."""
         if not age_groups or list(age_groups) != sorted(set(age_groups)):
             raise ValueError("age_groups harus naik dan tidak kosong")
-        conditions = self._in_range(kecamatan_id, start, end)
-        usia = col(SkmResponseRow.usia)
+        answers = skm_answers(
+            "kecamatan_id", "survey_date", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"
+        )
+        conditions = self._in_range(answers, kecamatan_id, start, end)
+        usia = answers.c.usia
         # Highest bound first; anything below the first bound counts in the first group.
         whens = [(usia >= bound, bound) for bound in reversed(age_groups[1:])]
         whens.append((usia.is_not(None), age_groups[0]))
         age_group = case(*whens, else_=None)
         return SkmProfileCounts(
-            jenis_kelamin=self._count_by(col(SkmResponseRow.jenis_kelamin), conditions),
+            jenis_kelamin=self._count_by(answers.c.jenis_kelamin, conditions),
             usia={
                 None if key is None else int(key): count
                 for key, count in self._count_by(age_group, conditions).items()
             },
-            pendidikan=self._count_by(col(SkmResponseRow.pendidikan), conditions),
-            pekerjaan=self._count_by(col(SkmResponseRow.pekerjaan), conditions),
+            pendidikan=self._count_by(answers.c.pendidikan, conditions),
+            pekerjaan=self._count_by(answers.c.pekerjaan, conditions),
         )
 
     def skm_suggestions(self, kecamatan_id: int, start: date, end: date) -> list[SkmSuggestion]:
         """Day, service name and text only; never an id, a time or an insertion order."""
-        saran = col(SkmResponseRow.saran)
+        answers = skm_answers("kecamatan_id", "service_id", "survey_date", "saran")
+        saran = answers.c.saran
         service = col(SkmServiceRow.nama)
         rows = self.session.execute(
-            select(col(SkmResponseRow.survey_date), service, saran)
-            .outerjoin(SkmServiceRow, col(SkmServiceRow.id) == col(SkmResponseRow.service_id))
-            .where(*self._in_range(kecamatan_id, start, end), saran.is_not(None), saran != "")
+            select(answers.c.survey_date, service, saran)
+            .select_from(answers)
+            .outerjoin(SkmServiceRow, col(SkmServiceRow.id) == answers.c.service_id)
+            .where(*self._in_range(answers, kecamatan_id, start, end))
+            .where(saran.is_not(None), saran != "")
             # Ordered by content, not by id: the order of insertion must not show
             # which suggestion came first within a day.
-            .order_by(col(SkmResponseRow.survey_date), func.coalesce(service, ""), saran)
+            .order_by(answers.c.survey_date, func.coalesce(service, ""), saran)
         )
         return [SkmSuggestion(day, name, text or "") for day, name, text in rows]
 

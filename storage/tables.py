@@ -37,6 +37,7 @@ __all__ = [
     "SkmServiceRow",
     "SkmResponseRow",
     "SkmDedupRow",
+    "SkmPoolRow",
     "IdmResultRow",
     "DesaTematikRow",
     "TargetRow",
@@ -328,6 +329,46 @@ class SkmDedupRow(SQLModel, table=True):
 
     key_hash: str = Field(max_length=64, primary_key=True)
     period: str = Field(max_length=10)
+
+
+class SkmPoolRow(SQLModel, table=True):
+    """Chat answers waiting to be written to ``skm_response`` in a shuffled batch.
+
+    The submitting transaction writes its duplicate-check hash and this row together,
+    so until the batch is flushed the two could be paired (PostgreSQL heap order and
+    xmin); the flush (``storage.repositories.skm``) moves the whole pool in random
+    order, empties it (TRUNCATE on PostgreSQL, zeroed pages on SQLite) and rewrites the
+    hashes in hash order. The key is random and there is no rowid, no timestamp and no
+    user: the survey day only, as the response keeps.
+    """
+
+    __tablename__ = "skm_pool"
+    __table_args__ = (
+        *(
+            CheckConstraint(f"{col} IS NULL OR ({col} BETWEEN 1 AND 4)", name=f"{col}_range")
+            for col in UNSUR_COLUMNS
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(max_length=32, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    service_id: int | None = Field(default=None, foreign_key="skm_service.id")
+    survey_date: date
+    u_persyaratan: int | None = _score()
+    u_prosedur: int | None = _score()
+    u_waktu: int | None = _score()
+    u_biaya: int | None = _score()
+    u_produk: int | None = _score()
+    u_kompetensi: int | None = _score()
+    u_perilaku: int | None = _score()
+    u_pengaduan: int | None = _score()
+    u_sarana: int | None = _score()
+    jenis_kelamin: str | None = Field(default=None, max_length=1)
+    usia: int | None = None
+    pendidikan: str | None = Field(default=None, max_length=20)
+    pekerjaan: str | None = Field(default=None, max_length=30)
+    saran: str | None = Field(default=None, sa_type=Text)
 
 
 class IdmResultRow(SQLModel, table=True):

@@ -37,8 +37,9 @@ work.
 from __future__ import annotations
 
 import copy
+import secrets
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -174,6 +175,7 @@ class Tables:
     skm_services: dict[int, SkmService] = field(default_factory=dict)
     skm_responses: dict[int, SkmResponse] = field(default_factory=dict)
     skm_dedup: dict[str, str] = field(default_factory=dict)
+    skm_pool: dict[str, SkmResponse] = field(default_factory=dict)  # random key
     targets: dict[tuple[int, IndicatorCode, int], Decimal] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     invites: dict[int, Invite] = field(default_factory=dict)
@@ -903,6 +905,41 @@ class InMemorySkmRepository(_Repo):
         tables.skm_responses[response_id] = replace(response, answers=answers, id=response_id)
         return response_id
 
+    def pool_response(self, response: SkmResponse) -> None:
+        """Keep a chat answer in the pool under a random key."""
+        tables = self._write()
+        _refers(tables.kecamatan, response.kecamatan_id, "kecamatan")
+        _refers(tables.skm_services, response.service_id, "skm_service")
+        answers = {key: response.answers.get(key) for key in UNSUR}
+        for key, value in answers.items():
+            if value is not None and not 1 <= value <= 4:
+                raise IntegrityViolation(f"u_{key}_range: {value} di luar 1-4 (check)")
+        tables.skm_pool[secrets.token_hex(16)] = replace(response, answers=answers, id=None)
+
+    def pool_sizes(self) -> dict[int, int]:
+        """Pooled answers per kecamatan."""
+        return dict(Counter(r.kecamatan_id for r in self._read().skm_pool.values()))
+
+    def take_pool(self) -> list[SkmResponse]:
+        """The pool ordered by content (the SQL order of columns)."""
+
+        def content(r: SkmResponse) -> tuple[Any, ...]:
+            answers = tuple((v is not None, v or 0) for v in (r.answers.get(k) for k in UNSUR))
+            profile = (r.jenis_kelamin, r.usia, r.pendidikan, r.pekerjaan, r.saran)
+            present = tuple((v is not None, v if v is not None else 0) for v in profile)
+            return (r.kecamatan_id, r.service_id or 0, r.survey_date, answers, present)
+
+        return sorted(self._read().skm_pool.values(), key=content)
+
+    def store_flushed(self, ordered: Sequence[SkmResponse]) -> None:
+        """Move the taken pool into the responses in this order and empty the pool."""
+        tables = self._write()
+        for response in ordered:
+            response_id = self._uow.next_id("skm_response")
+            tables.skm_responses[response_id] = replace(response, id=response_id)
+        tables.skm_pool.clear()
+        tables.skm_dedup = dict(sorted(tables.skm_dedup.items()))
+
     def claim_dedup(self, key_hash: str, period: str) -> bool:
         """Store a keyed hash once; False when it was already stored."""
         if key_hash in self._read().skm_dedup:
@@ -984,13 +1021,16 @@ class InMemorySkmRepository(_Repo):
         tables = self._read()
         if service_id not in tables.skm_services:
             raise LookupError(f"layanan {service_id} tidak ada")
-        if any(r.service_id == service_id for r in tables.skm_responses.values()):
+        stored = (*tables.skm_responses.values(), *tables.skm_pool.values())
+        if any(r.service_id == service_id for r in stored):
             raise IntegrityViolation(f"skm_response merujuk layanan {service_id} (foreign key)")
         del self._write().skm_services[service_id]
 
     def count_responses(self, service_id: int) -> int:
-        """How many responses name the service."""
-        return sum(1 for r in self._read().skm_responses.values() if r.service_id == service_id)
+        """How many responses name the service, pooled ones included."""
+        tables = self._read()
+        stored = (*tables.skm_responses.values(), *tables.skm_pool.values())
+        return sum(1 for r in stored if r.service_id == service_id)
 
     def delete_batch_responses(self, batch_id: int) -> int:
         """Delete the responses of an import batch; how many."""
@@ -1004,9 +1044,10 @@ class InMemorySkmRepository(_Repo):
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
     ) -> SkmTotals:
         """Per-unsur sums and counts and the respondent count for survey dates in range."""
+        tables = self._read()
         found = [
             r
-            for r in self._read().skm_responses.values()
+            for r in (*tables.skm_responses.values(), *tables.skm_pool.values())
             if r.kecamatan_id == kecamatan_id
             and start <= r.survey_date <= end
             and (service_id is None or r.service_id == service_id)
@@ -1453,9 +1494,10 @@ class InMemoryExportRepository(_Repo):
         return records
 
     def _responses(self, kecamatan_id: int, start: date, end: date) -> list[SkmResponse]:
+        tables = self._read()
         return [
             r
-            for r in self._read().skm_responses.values()
+            for r in (*tables.skm_responses.values(), *tables.skm_pool.values())
             if r.kecamatan_id == kecamatan_id and start <= r.survey_date <= end
         ]
 

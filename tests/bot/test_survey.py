@@ -15,7 +15,7 @@ from bot.reports.qr import qr_png, survey_link
 from bot.runtime import Runtime
 from domain.models import Role, Seksi, SkmService
 from domain.skm import UNSUR, UNSUR_INFO
-from domain.survey import dedup_key
+from domain.survey import dedup_key, flush_survey_pool
 from storage.tables import SkmDedupRow, SkmResponseRow
 from tests.bot.conftest import ADMIN, WIB, Clock, add_user
 from tests.bot.harness import Harness, Person
@@ -71,6 +71,10 @@ def add_service(
 
 
 def responses(runtime: Runtime) -> list[SkmResponseRow]:
+    """The stored responses, once the pool is flushed (the chat writes to the pool)."""
+    with runtime.uow() as uow:
+        flush_survey_pool(uow)
+        uow.commit()
     with runtime.session_factory() as session:
         return list(session.scalars(select(SkmResponseRow).order_by(col(SkmResponseRow.id))))
 

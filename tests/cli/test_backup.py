@@ -45,7 +45,7 @@ from domain.ports import UnitOfWork
 from domain.records import record_idm, record_tematik
 from domain.report import IkuReport, iku_report
 from domain.skm import UNSUR
-from domain.survey import AlreadyAnswered, SurveyAnswers, submit_survey
+from domain.survey import AlreadyAnswered, SurveyAnswers, flush_survey_pool, submit_survey
 from domain.usecases import add_service, set_target
 from storage.backup import (
     POSTGRESQL,
@@ -232,6 +232,9 @@ def _seed(uow_factory: Callable[[], UnitOfWork], kec: Kecamatan) -> None:
                 now=NOW,
             )
             uow.commit()
+    with uow_factory() as uow:
+        flush_survey_pool(uow)
+        uow.commit()
 
 
 def _evidence(folder: Path, count: int = 3) -> dict[str, bytes]:

@@ -658,7 +658,7 @@ def _service(db: InMemoryDatabase, kec: Kecamatan, kode: str = "ktp") -> SkmServ
 
 def _survey(
     db: InMemoryDatabase, kec: Kecamatan, service: SkmService, person: int, at: datetime = NOW
-) -> int:
+) -> None:
     answers = SurveyAnswers(
         service_id=service.id,
         jenis_kelamin="P",

@@ -9,6 +9,7 @@ and once on the fake; both results, and the audit entries committed, must be equ
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -81,7 +82,7 @@ from domain.registration import (
 from domain.reminders import reminders_for
 from domain.report import iku_report
 from domain.skm import UNSUR
-from domain.survey import SurveyAnswers, submit_survey
+from domain.survey import SurveyAnswers, flush_survey_pool, submit_survey
 from domain.usecases import (
     add_service,
     confirm_example_service,
@@ -647,7 +648,7 @@ def skm(factory: UowFactory) -> dict[str, Any]:
 
     def survey(
         person: int, svc: SkmService, at: datetime, score: int, usia: int, saran: str | None
-    ) -> int:
+    ) -> None:
         answers = SurveyAnswers(
             service_id=svc.id,
             jenis_kelamin="L" if person % 2 else "P",
@@ -664,13 +665,11 @@ def skm(factory: UowFactory) -> dict[str, Any]:
             ),
         )
 
-    ids = [
-        survey(1, ktp, NOW, 1, 15, "Antrian panjang"),
-        survey(2, ktp, NOW, 2, 24, None),
-        survey(3, kk, NOW + timedelta(days=1), 3, 25, "antrian panjang"),
-        survey(4, akta, NOW - timedelta(days=40), 0, 70, "  Petugas   ramah "),
-        survey(1, kk, NOW, 2, 44, None),
-    ]
+    survey(1, ktp, NOW, 1, 15, "Antrian panjang")
+    survey(2, ktp, NOW, 2, 24, None)
+    survey(3, kk, NOW + timedelta(days=1), 3, 25, "antrian panjang")
+    survey(4, akta, NOW - timedelta(days=40), 0, 70, "  Petugas   ramah ")
+    survey(1, kk, NOW, 2, 44, None)
     again = _refusal(
         factory,
         lambda uow: submit_survey(
@@ -750,10 +749,37 @@ def skm(factory: UowFactory) -> dict[str, Any]:
                 now=NOW,
             ),
         )
+    first_half = date(2026, 1, 1), date(2026, 6, 30)
+    pooled = _run(factory, lambda uow: uow.skm.pool_sizes())
+    not_yet = _run(factory, lambda uow: flush_survey_pool(uow, batch_size=6))
+    flushed = _run(factory, lambda uow: flush_survey_pool(uow, rng=random.Random(7)))
+    with factory() as uow:
+        after_flush = (
+            uow.skm.pool_sizes(),
+            uow.skm.totals(kec.id, *first_half),
+            uow.skm.totals(kec.id, *first_half, service_id=ktp.id),
+            uow.exports.skm_profile(kec.id, *first_half, (30,)),
+            uow.exports.skm_suggestions(kec.id, *first_half),
+            uow.skm.count_responses(ktp.id),
+        )
+    again_flushed = _refusal(
+        factory,
+        lambda uow: submit_survey(
+            uow,
+            kecamatan_id=kec.id,
+            telegram_id=2,
+            survey=SurveyAnswers(ktp.id, "L", 30, "S1", "PNS", dict.fromkeys(UNSUR, 4)),
+            secret=SECRET,
+            now=NOW,
+        ),
+    )
     return {
         "services": (ktp, kk, akta, renamed, unchanged),
         "taken": taken,
-        "ids": ids,
+        "pooled": pooled,
+        "flushes": (not_yet, flushed, _run(factory, lambda uow: flush_survey_pool(uow))),
+        "after_flush": after_flush,
+        "again_flushed": again_flushed,
         "again": again,
         "imported": imported,
         "unknown": unknown,
