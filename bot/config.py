@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     skm_secret_file: str = Field(
         default="./data/skm-secret.key", description="Berkas kunci SKM bila SKM_SECRET kosong."
     )
+    skm_batch_size: int = Field(
+        default=10,
+        ge=2,
+        le=1000,
+        description="Jawaban SKM yang menunggu sebelum ditulis bersama dalam urutan acak.",
+    )
     incident_max_age_days: int = Field(
         default=30, ge=1, le=366, description="Umur maksimal tanggal kejadian yang dilaporkan."
     )
