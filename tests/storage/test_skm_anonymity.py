@@ -43,6 +43,8 @@ from domain.survey import (
     submit_survey,
     survey_period,
 )
+from storage.repositories.skm import rewrite_drafts
+from storage.tables import DraftRow
 from tests.storage.builders import jakarta
 
 UowFactory = Callable[[], UnitOfWork]
@@ -321,3 +323,44 @@ def test_postgresql_dump_ctid_and_xmin_show_no_pairing(
     ids = _pg(engine, "SELECT saran FROM skm_response ORDER BY id")
     assert _people_in([str(row[0]) for row in ids]) != PEOPLE
     _refused(uow_factory, larangan, service)
+
+
+def _raw_pages(engine: Engine, table: str) -> bytes:
+    """The table's pages as PostgreSQL holds them, dead tuples included (pageinspect)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        pages = connection.exec_driver_sql(
+            f"SELECT get_raw_page('{table}', b::int) FROM generate_series(0, "
+            f"pg_relation_size('{table}') / current_setting('block_size')::int - 1) b"
+        ).all()
+        connection.commit()
+    return b"".join(bytes(page[0]) for page in pages)
+
+
+def test_postgresql_old_versions_of_a_finished_draft_are_dropped_at_the_end_of_the_day(
+    engine: Engine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's dead tuples; SQLite zeroes them (secure_delete)")
+    with engine.begin() as connection:
+        connection.execute(
+            DraftRow.__table__.insert(),  # type: ignore[attr-defined]
+            {
+                "chat_id": PEOPLE[0],
+                "user_id": PEOPLE[0],
+                "flow": "skm",
+                "step": "usia",
+                "data": {"saran": _marker(PEOPLE[0])},
+                "token": "t",
+                "version": 1,
+                "updated_at": NOW,
+            },
+        )
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE draft SET step = 'saran', version = 2")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM draft")  # the questionnaire was submitted
+    # Deleted, yet still in the table's pages: the check sees what the rewrite removes.
+    assert _marker(PEOPLE[0]).encode() in _raw_pages(engine, "draft")
+    rewrite_drafts(engine)
+    assert _marker(PEOPLE[0]).encode() not in _raw_pages(engine, "draft")
