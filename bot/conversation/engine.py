@@ -427,15 +427,15 @@ class Engine:
         """Write the pooled SKM answers in a random order (README "Anonimitas SKM").
 
         By default only once some kecamatan has SKM_BATCH_SIZE answers waiting (the
-        frequent check); ``whole`` writes whatever waits (the end of the day), and
-        then drops the old versions of the drafts (PostgreSQL keeps them in its files).
+        frequent check); ``whole`` writes whatever waits (the end of the day). Then the
+        old versions of the drafts, which PostgreSQL keeps in its files, are dropped.
         """
         batch = None if whole else self.services.settings.skm_batch_size
         with self.runtime.uow() as uow:
             moved = flush_survey_pool(uow, batch_size=batch)
             uow.commit()
-        if whole:
-            self.runtime.rewrite_drafts()
+        if moved or whole:
+            self.runtime.rewrite_drafts()  # the submitted drafts' dead versions
         if moved:
             log.info("%d jawaban SKM ditulis dalam urutan acak.", moved)
         return moved

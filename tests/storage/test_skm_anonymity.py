@@ -364,3 +364,19 @@ def test_postgresql_old_versions_of_a_finished_draft_are_dropped_at_the_end_of_t
     assert _marker(PEOPLE[0]).encode() in _raw_pages(engine, "draft")
     rewrite_drafts(engine)
     assert _marker(PEOPLE[0]).encode() not in _raw_pages(engine, "draft")
+
+
+def test_a_flush_that_does_not_commit_leaves_every_answer_pooled(
+    uow_factory: UowFactory, larangan: Kecamatan
+) -> None:
+    service = _setup(uow_factory, larangan)
+    with uow_factory() as uow:
+        assert flush_survey_pool(uow, rng=random.Random(1)) == FIRST_BATCH
+        # the process dies here: no commit
+    with uow_factory() as uow:
+        assert uow.skm.pool_sizes() == {larangan.id: FIRST_BATCH}
+        assert uow.skm.count_responses(service.id) == FIRST_BATCH  # each counted once
+    assert _flush(uow_factory, seed=2) == FIRST_BATCH
+    with uow_factory() as uow:
+        assert uow.skm.pool_sizes() == {}
+        assert uow.skm.count_responses(service.id) == FIRST_BATCH
