@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.digest.schedule import Schedule, ScheduleError, parse_schedule
+from domain.survey import SKM_BATCH_SIZE
 
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
 
@@ -74,7 +75,7 @@ class Settings(BaseSettings):
         default="./data/skm-secret.key", description="Berkas kunci SKM bila SKM_SECRET kosong."
     )
     skm_batch_size: int = Field(
-        default=10,
+        default=SKM_BATCH_SIZE,
         ge=2,
         le=1000,
         description="Jawaban SKM yang menunggu sebelum ditulis bersama dalam urutan acak.",
