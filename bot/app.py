@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import partial
 from typing import Any, cast
 
@@ -253,7 +253,19 @@ def schedule_jobs(
     async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         await reminders.tick(context.bot)
 
+    async def flush_batch(_: ContextTypes.DEFAULT_TYPE) -> None:
+        await engine.in_thread(engine.flush_skm)
+
+    async def flush_day(_: ContextTypes.DEFAULT_TYPE) -> None:
+        await engine.in_thread(partial(engine.flush_skm, whole=True))
+
     queue.run_repeating(purge, interval=3600, first=60, name="purge-drafts")
+    # SKM answers: written in a shuffled batch once SKM_BATCH_SIZE wait (checked every
+    # minute), and whatever waits at the end of each day (README "Anonimitas SKM").
+    queue.run_repeating(flush_batch, interval=60, first=45, name="skm-flush")
+    queue.run_daily(
+        flush_day, time=time(23, 55, tzinfo=engine.services.settings.tz), name="skm-flush-day"
+    )
     if digests.plan is not None:
         queue.run_custom(digest, job_kwargs={"trigger": digests.plan.trigger}, name="digest")
         queue.run_repeating(

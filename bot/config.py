@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.digest.schedule import Schedule, ScheduleError, parse_schedule
+from domain.survey import SKM_BATCH_SIZE
 
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
 
@@ -72,6 +73,12 @@ class Settings(BaseSettings):
     )
     skm_secret_file: str = Field(
         default="./data/skm-secret.key", description="Berkas kunci SKM bila SKM_SECRET kosong."
+    )
+    skm_batch_size: int = Field(
+        default=SKM_BATCH_SIZE,
+        ge=2,
+        le=1000,
+        description="Jawaban SKM yang menunggu sebelum ditulis bersama dalam urutan acak.",
     )
     incident_max_age_days: int = Field(
         default=30, ge=1, le=366, description="Umur maksimal tanggal kejadian yang dilaporkan."

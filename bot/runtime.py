@@ -21,6 +21,7 @@ from domain.ports import UnitOfWork
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.readers import xlsx_table
+from storage.repositories.skm import rewrite_drafts
 from storage.seed import packaged_kecamatan, seed_kecamatan
 from storage.uow import SqlUnitOfWork
 
@@ -42,6 +43,10 @@ class Runtime:
         return SqlUnitOfWork(self.session_factory)
 
     clock: Callable[[], datetime] | None = None
+
+    def rewrite_drafts(self) -> None:
+        """Drop old versions of conversation drafts from PostgreSQL's files (README)."""
+        rewrite_drafts(self.engine)
 
     def now(self) -> datetime:
         """The current time on the office's clock (``clock`` replaces it in tests and demos)."""

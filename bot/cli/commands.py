@@ -31,6 +31,7 @@ from domain.indicators import INDICATORS
 from domain.models import IndicatorCode, SkmService
 from domain.period import Period
 from domain.report import iku_report
+from domain.survey import flush_survey_pool
 from domain.usecases import (
     add_service,
     confirm_example_service,
@@ -172,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     lrem.add_argument("kode", metavar="KODE", help="kode layanan contoh, mis. pbg")
     _kecamatan_option(lrem)
 
+    skm_cmd = sub.add_parser("skm", help="jawaban survei kepuasan (SKM)")
+    skm_sub = skm_cmd.add_subparsers(dest="skm_command", metavar="AKSI", required=True)
+    skm_sub.add_parser(
+        "flush", help="menulis semua jawaban yang menunggu dalam urutan acak (README)"
+    )
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
     rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = rep.add_mutually_exclusive_group()
@@ -604,7 +610,22 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
         loop.close()
 
 
+def cmd_skm(runtime: Runtime, args: argparse.Namespace) -> int:
+    """``skm flush``: the pooled answers written now in a random order."""
+    assert args.skm_command == "flush"
+    with runtime.uow() as uow:
+        moved = flush_survey_pool(uow)
+        uow.commit()
+    print(
+        f"{moved} jawaban SKM ditulis dalam urutan acak."
+        if moved
+        else "Tidak ada jawaban SKM yang menunggu."
+    )
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
+    "skm": cmd_skm,
     "import-idm": imports.cmd_import_idm,
     "import-skm": imports.cmd_import_skm,
     "import": imports.cmd_import,

@@ -51,6 +51,7 @@ from domain.errors import DomainError
 from domain.models import Kecamatan, OutboxMessage, UpdateKey
 from domain.ports import UnitOfWork
 from domain.registration import bootstrap_admin
+from domain.survey import flush_survey_pool
 
 __all__ = ["Engine", "DatabaseUnavailable", "Outcome", "ReplaceButton", "ReplaceChoice"]
 
@@ -421,6 +422,23 @@ class Engine:
         self.feed(ctx, Input(InputKind.CHOICE, text=value))
 
     # -- housekeeping ------------------------------------------------------------------
+
+    def flush_skm(self, *, whole: bool = False) -> int:
+        """Write the pooled SKM answers in a random order (README "Anonimitas SKM").
+
+        By default only once some kecamatan has SKM_BATCH_SIZE answers waiting (the
+        frequent check); ``whole`` writes whatever waits (the end of the day). Then the
+        old versions of the drafts, which PostgreSQL keeps in its files, are dropped.
+        """
+        batch = None if whole else self.services.settings.skm_batch_size
+        with self.runtime.uow() as uow:
+            moved = flush_survey_pool(uow, batch_size=batch)
+            uow.commit()
+        if moved or whole:
+            self.runtime.rewrite_drafts()  # the submitted drafts' dead versions
+        if moved:
+            log.info("%d jawaban SKM ditulis dalam urutan acak.", moved)
+        return moved
 
     def purge_drafts(self) -> int:
         """Forget conversations abandoned long ago; SKM ones (a chat id next to answers) soon.

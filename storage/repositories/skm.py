@@ -21,7 +21,7 @@ from domain.skm import UNSUR, UnsurTotal
 from storage.repositories._base import _insert_once, _Repo
 from storage.tables import SkmDedupRow, SkmPoolRow, SkmResponseRow, SkmServiceRow
 
-__all__ = ["SqlSkmRepository", "skm_answers"]
+__all__ = ["SqlSkmRepository", "skm_answers", "rewrite_drafts"]
 
 _ANSWER_COLUMNS = (
     "kecamatan_id",
@@ -71,6 +71,20 @@ def _checkpoint(engine: Engine) -> None:
     """
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def rewrite_drafts(engine: Engine) -> None:
+    """PostgreSQL: rewrite the draft table into a new file (``VACUUM FULL``).
+
+    Every step of a questionnaire updates its draft (the chat id next to the answers
+    so far); PostgreSQL keeps the old versions as dead tuples in the table's file
+    until the space is reused. Rewriting drops them. SQLite needs nothing: with
+    ``secure_delete`` the old cells are zeroed, and the checkpoint empties the log.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM FULL draft")
 
 
 def _service(row: SkmServiceRow) -> SkmService:

@@ -11,12 +11,13 @@ import segno
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
+from bot.app import ENGINE_KEY
 from bot.reports.qr import qr_png, survey_link
 from bot.runtime import Runtime
 from domain.models import Role, Seksi, SkmService
 from domain.skm import UNSUR, UNSUR_INFO
 from domain.survey import dedup_key, flush_survey_pool
-from storage.tables import SkmDedupRow, SkmResponseRow
+from storage.tables import OutboxRow, SkmDedupRow, SkmResponseRow
 from tests.bot.conftest import ADMIN, WIB, Clock, add_user
 from tests.bot.harness import Harness, Person
 
@@ -847,3 +848,58 @@ async def test_example_services_are_marked_and_an_admin_confirms_or_removes_them
     assert set(stored) == {"ktp"}
     assert not stored["ktp"].example
     assert stored["ktp"].active
+
+
+# -- anonymity: the pool and its flushes (README "Anonimitas SKM") ---------------------------
+
+
+def pooled(runtime: Runtime) -> int:
+    with runtime.uow() as uow:
+        return sum(uow.skm.pool_sizes().values())
+
+
+async def test_a_chat_answer_waits_in_the_pool_until_a_batch_is_full_or_the_day_ends(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_service(runtime)
+    people = [Person(820000 + i, f"Warga {i}") for i in range(3)]
+    for person in people:
+        await complete(harness, person)
+        assert not has_draft(runtime, person)  # deleted with the submission
+    engine = harness.application.bot_data[ENGINE_KEY]
+    with runtime.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(SkmResponseRow)) == 0
+        # The thank-you names the service only, never an answer.
+        thanks = [
+            str(row.payload)
+            for row in session.scalars(
+                select(OutboxRow)
+                .where(col(OutboxRow.chat_id) == 820000)
+                .order_by(col(OutboxRow.id))
+            )
+        ]
+    assert "Terima kasih" in thanks[-1]
+    assert "34" not in thanks[-1]  # not the age given, nor any other answer
+    assert pooled(runtime) == 3
+    assert engine.flush_skm() == 0  # fewer than SKM_BATCH_SIZE (10) wait: they stay pooled
+    small = replace(
+        engine.services, settings=engine.services.settings.model_copy(update={"skm_batch_size": 3})
+    )
+    engine.services = small
+    assert engine.flush_skm() == 3  # the batch is full
+    assert pooled(runtime) == 0
+    assert len(responses(runtime)) == 3
+    await complete(harness, Person(820009, "Warga Malam"))
+    assert engine.flush_skm(whole=True) == 1  # the end of the day takes whatever waits
+    assert pooled(runtime) == 0
+
+
+async def test_the_flush_jobs_run_every_minute_and_at_the_end_of_the_day(
+    harness: Harness,
+) -> None:
+    jobs = {job.name: job for job in harness.application.job_queue.jobs()}  # type: ignore[union-attr]
+    assert jobs["skm-flush"].job.trigger.interval.total_seconds() == 60
+    moment = jobs["skm-flush-day"].job.trigger.get_next_fire_time(
+        None, datetime(2026, 11, 26, 12, 0, tzinfo=WIB)
+    )
+    assert moment == datetime(2026, 11, 26, 23, 55, tzinfo=WIB)

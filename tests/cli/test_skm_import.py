@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from domain.skm import UNSUR
+from domain.survey import SurveyAnswers, submit_survey
+from storage.engine import make_engine, make_session_factory
+from storage.uow import SqlUnitOfWork
 from tests.cli.conftest import CliRunner, write_csv
 from tests.cli.test_cli import indicator, worked_rows
 
@@ -185,3 +188,40 @@ def test_layanan_update_changes_name_population_and_state(cli: CliRunner, cli_en
     assert [s["kode"] for s in detail["services"]] == ["ktp"]
     assert detail["population"] == 220
     assert detail["min_sample"] == 140
+
+
+def test_skm_flush_writes_the_waiting_chat_answers(cli: CliRunner, database_url: str) -> None:
+    assert cli("layanan", "add", "ktp", "Rekomendasi KTP-el").code == 0
+    assert cli("skm", "flush").out.strip() == "Tidak ada jawaban SKM yang menunggu."
+    engine = make_engine(database_url)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            kec = uow.kecamatan.get_by_code("35.28.08")
+            assert kec is not None
+            (service,) = uow.skm.list_services(kec.id)
+            for person in (812_001, 812_002):
+                submit_survey(
+                    uow,
+                    kecamatan_id=kec.id,
+                    telegram_id=person,
+                    survey=SurveyAnswers(
+                        service_id=service.id,
+                        jenis_kelamin="L",
+                        usia=30,
+                        pendidikan="SMA",
+                        pekerjaan="Wirausaha",
+                        answers=dict.fromkeys(UNSUR, 3),
+                        saran=None,
+                    ),
+                    secret=b"kunci",
+                    now=datetime(2026, 3, 5, 10, tzinfo=UTC),
+                )
+            uow.commit()
+            assert uow.skm.pool_sizes() == {kec.id: 2}
+        result = cli("skm", "flush")
+        assert (result.code, result.out.strip()) == (0, "2 jawaban SKM ditulis dalam urutan acak.")
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            assert uow.skm.pool_sizes() == {}
+            assert uow.skm.count_responses(service.id) == 2
+    finally:
+        engine.dispose()

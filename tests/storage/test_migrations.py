@@ -232,3 +232,63 @@ def test_the_evidence_migration_turns_known_photos_into_pending_rows_and_goes_ba
         engine.dispose()
         upgrade(database_url)
     assert is_up_to_date(database_url)
+
+
+def test_the_skm_anonymity_migration_deals_out_the_chat_answers_and_goes_back(
+    database_url: str,
+) -> None:
+    # At 0011: three chat responses (ids in the order of answering) and their hashes.
+    # After 0014 the ids and the contents are kept as sets, the hashes too; back at
+    # 0011 whatever waited in the pool is a response, and the pool is gone.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0011")
+    engine = make_engine(database_url)
+    answers = ["satu", "dua", "tiga"]
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
+                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
+            for saran in answers:
+                conn.execute(
+                    text(
+                        "INSERT INTO skm_response (kecamatan_id, survey_date, saran, source, "
+                        "created_at) VALUES (:kec, '2026-03-10', :saran, 'bot', "
+                        "CURRENT_TIMESTAMP)"
+                    ),
+                    {"kec": kec, "saran": saran},
+                )
+            for key_hash in ("cc", "aa", "bb"):
+                conn.execute(
+                    text("INSERT INTO skm_dedup (key_hash, period) VALUES (:h, '2026-S1')"),
+                    {"h": key_hash},
+                )
+            ids = conn.execute(text("SELECT id FROM skm_response")).scalars().all()
+        upgrade(database_url)
+        with engine.begin() as conn:
+            rows = conn.execute(text("SELECT id, saran FROM skm_response")).all()
+            hashes = conn.execute(text("SELECT key_hash FROM skm_dedup")).scalars().all()
+            conn.execute(
+                text(
+                    "INSERT INTO skm_pool (id, kecamatan_id, survey_date, saran) "
+                    "VALUES ('ff', :kec, '2026-03-11', 'empat')"
+                ),
+                {"kec": kec},
+            )
+        assert sorted(i for i, _ in rows) == sorted(ids)
+        assert sorted(s for _, s in rows) == sorted(answers)
+        assert sorted(hashes) == ["aa", "bb", "cc"]
+        command.downgrade(config, "0011")
+        assert "skm_pool" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT saran FROM skm_response")).scalars().all()
+        assert sorted(kept) == sorted([*answers, "empat"])
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
