@@ -65,6 +65,7 @@ from domain.models import (
     ImportBatch,
     ImportKind,
     Incident,
+    IncidentCorrection,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
@@ -171,6 +172,9 @@ class Tables:
     incident_events: dict[int, IncidentEvent] = field(default_factory=dict)
     proof_photos: dict[int, list[str]] = field(default_factory=dict)
     tracking: dict[tuple[IncidentKind, int], int] = field(default_factory=dict)
+    incident_corrections: list[tuple[int, IncidentCorrection, str, datetime]] = field(
+        default_factory=list
+    )
     nil_reports: dict[tuple[int, int, int], NilReport] = field(default_factory=dict)
     skm_services: dict[int, SkmService] = field(default_factory=dict)
     skm_responses: dict[int, SkmResponse] = field(default_factory=dict)
@@ -691,6 +695,72 @@ class InMemoryIncidentRepository(_Repo):
             photo_file_id=photo_file_id,
         )
         tables.incident_events[event.id] = event
+
+    def apply_correction(
+        self,
+        incident_id: int,
+        *,
+        corrected: Incident,
+        corrections: list[IncidentCorrection],
+        reason: str,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+    ) -> Incident | None:
+        """An admin's correction or void; None when the version moved on."""
+        current = self._read().incidents.get(incident_id)
+        if current is None or current.version != expected_version:
+            return None
+        tables = self._write()
+        _refers(tables.users, user_id, "app_user")
+        _refers(tables.desa, corrected.desa_id, "desa")
+        _refers(tables.incidents, corrected.duplicate_of_id, "incident")
+        moment = _aware(at, "at")
+        rows = list(corrections)
+        nomor = current.nomor
+        if corrected.kind is not current.kind:
+            tahun = current.received_at.astimezone(OFFICE_TZ).year
+            seq = tables.tracking.get((corrected.kind, tahun), 0) + 1
+            tables.tracking[(corrected.kind, tahun)] = seq
+            nomor = tracking_number(corrected.kind, tahun, seq)
+            rows.append(IncidentCorrection("nomor", current.nomor, nomor))
+        changed = replace(
+            current,
+            nomor=nomor,
+            kind=corrected.kind,
+            desa_id=corrected.desa_id,
+            event_date=corrected.event_date,
+            category=corrected.category,
+            category_detail=corrected.category_detail,
+            stage=corrected.stage,
+            description=corrected.description,
+            duplicate_of_id=corrected.duplicate_of_id,
+            voided_at=None if corrected.voided_at is None else _aware(corrected.voided_at, "at"),
+            void_reason=corrected.void_reason,
+            version=current.version + 1,
+        )
+        tables.incidents[incident_id] = changed
+        for row in rows:
+            tables.incident_corrections.append((incident_id, row, reason, moment))
+        self._event(
+            tables,
+            incident_id,
+            from_status=current.status,
+            to_status=current.status,
+            note=note,
+            user_id=user_id,
+            at=moment,
+        )
+        return changed
+
+    def corrections(self, incident_id: int) -> list[tuple[IncidentCorrection, str, datetime]]:
+        """An incident's corrections (with reason and time), oldest first."""
+        return [
+            (row, reason, at)
+            for owner, row, reason, at in self._read().incident_corrections
+            if owner == incident_id
+        ]
 
     def get_by_nomor(self, nomor: str) -> Incident | None:
         """By tracking number, case-insensitive."""

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from domain.models import (
     Incident,
+    IncidentCorrection,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
@@ -25,6 +26,7 @@ from domain.ports import HandlingCounts, ReceivedMark
 from storage.repositories._base import _insert_once, _Repo
 from storage.tables import (
     DesaRow,
+    IncidentCorrectionRow,
     IncidentEventRow,
     IncidentPhotoRow,
     IncidentRow,
@@ -67,6 +69,10 @@ def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
         photo_file_ids=photos,
         handled_at=row.handled_at,
         version=row.version,
+        duplicate_of_id=row.duplicate_of_id,
+        voided_at=row.voided_at,
+        void_reason=row.void_reason,
+        late_entry=bool(row.late_entry),
     )
 
 
@@ -222,6 +228,91 @@ class SqlIncidentRepository(_Repo):
         self.session.flush()
         self.session.refresh(current)
         return self._incident(current)
+
+    def apply_correction(
+        self,
+        incident_id: int,
+        *,
+        corrected: Incident,
+        corrections: list[IncidentCorrection],
+        reason: str,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+    ) -> Incident | None:
+        """An admin's correction or void; None when the version moved on."""
+        current = self.session.get(IncidentRow, incident_id)
+        if current is None:
+            return None
+        values: dict[str, Any] = {
+            "desa_id": corrected.desa_id,
+            "event_date": corrected.event_date,
+            "category": corrected.category,
+            "category_detail": corrected.category_detail,
+            "stage": None if corrected.stage is None else corrected.stage.value,
+            "description": corrected.description,
+            "duplicate_of_id": corrected.duplicate_of_id,
+            "voided_at": corrected.voided_at,
+            "void_reason": corrected.void_reason,
+            "updated_at": at,
+            "version": col(IncidentRow.version) + 1,
+        }
+        rows = list(corrections)
+        if corrected.kind.value != current.kind:
+            # The numbering series is the kind's: the next number of the new kind.
+            seq = self._next_sequence(corrected.kind, current.tahun)
+            nomor = tracking_number(corrected.kind, current.tahun, seq)
+            values.update(kind=corrected.kind.value, seq=seq, nomor=nomor)
+            rows.append(IncidentCorrection("nomor", current.nomor, nomor))
+        result = self.session.execute(
+            update(IncidentRow)
+            .where(col(IncidentRow.id) == incident_id, col(IncidentRow.version) == expected_version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        for row in rows:
+            self.session.add(
+                IncidentCorrectionRow(
+                    incident_id=incident_id,
+                    field=row.field,
+                    old_value=row.old_value,
+                    new_value=row.new_value,
+                    reason=reason,
+                    by_user_id=user_id,
+                    at=at,
+                )
+            )
+        self.session.add(
+            IncidentEventRow(
+                incident_id=incident_id,
+                from_status=current.status,
+                to_status=current.status,
+                note=note,
+                user_id=user_id,
+                created_at=at,
+            )
+        )
+        self.session.flush()
+        self.session.expire(current)
+        return self.get(incident_id)
+
+    def corrections(self, incident_id: int) -> list[tuple[IncidentCorrection, str, datetime]]:
+        """An incident's corrections (with reason and time), oldest first."""
+        found = (
+            self.session.execute(
+                select(IncidentCorrectionRow)
+                .where(col(IncidentCorrectionRow.incident_id) == incident_id)
+                .order_by(col(IncidentCorrectionRow.id))
+            )
+            .scalars()
+            .all()
+        )
+        return [
+            (IncidentCorrection(r.field, r.old_value, r.new_value), r.reason, r.at) for r in found
+        ]
 
     def get(self, incident_id: int) -> Incident | None:
         """By id."""

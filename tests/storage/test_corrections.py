@@ -1,0 +1,236 @@
+"""An admin's corrections and voids, stored on both engines (and on the fake alike).
+
+A change of kind takes the next number of the new kind and keeps the old one in the
+corrections; every change leaves correction rows, a history entry (status unchanged)
+and an audit entry; a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.corrections import Changes, correct_incident, void_duplicate
+from domain.errors import InvalidInput, NotFound
+from domain.incidents import IncidentDraft, submit_incident
+from domain.models import (
+    Desa,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    Kecamatan,
+    KonflikStage,
+    Role,
+    Seksi,
+    User,
+)
+from domain.permissions import Forbidden
+from domain.ports import UnitOfWork
+from storage.seed import packaged_kecamatan, seed_kecamatan
+from tests.factories import store_user
+from tests.fakes import InMemoryDatabase
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 3, 5, 10, 0, tzinfo=WIB)
+LATER = datetime(2026, 3, 6, 9, 0, tzinfo=WIB)
+REASON = "Pelapor salah memilih jenis kejadian"
+
+
+@pytest.fixture(params=["sql", "fake"])
+def uows(
+    request: pytest.FixtureRequest, larangan: Kecamatan, uow_factory: Callable[[], UnitOfWork]
+) -> Callable[[], UnitOfWork]:
+    """The SQL unit of work (SQLite and PostgreSQL) or the fake, seeded alike."""
+    if request.param == "sql":
+        return uow_factory
+    db = InMemoryDatabase()
+    with db.unit_of_work() as uow:
+        seed = packaged_kecamatan("35.28.08")
+        assert seed is not None
+        seed_kecamatan(uow, replace(seed, layanan_contoh=()))
+        uow.commit()
+    return db.unit_of_work
+
+
+def _setup(uows: Callable[[], UnitOfWork]) -> tuple[User, User, list[Desa]]:
+    with uows() as uow:
+        kec = uow.kecamatan.get_by_code("35.28.08")
+        assert kec is not None
+        villages = uow.desa.list_by_kecamatan(kec.id)
+    admin = store_user(uows, Role.ADMIN, telegram_id=9001, kecamatan_id=kec.id)
+    staff = store_user(
+        uows, Role.STAF_SEKSI, telegram_id=9002, kecamatan_id=kec.id, seksi=Seksi.TRANTIB
+    )
+    return admin, staff, villages
+
+
+def _report(
+    uows: Callable[[], UnitOfWork],
+    reporter: User,
+    desa: Desa,
+    kind: IncidentKind = IncidentKind.TRANTIBUM,
+    category: str = "judi",
+) -> Incident:
+    with uows() as uow:
+        incident = submit_incident(
+            uow,
+            reporter=reporter,
+            draft=IncidentDraft(
+                kind=kind,
+                desa_id=desa.id,
+                event_date=date(2026, 3, 2),
+                category=category,
+                description="Warga melaporkan perjudian di pos ronda",
+                stage=KonflikStage.POTENSI if kind is IncidentKind.KONFLIK else None,
+            ),
+            now=NOW,
+            max_age_days=30,
+        )
+        uow.commit()
+    return incident
+
+
+def test_a_kind_correction_renumbers_and_keeps_the_history(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    admin, staff, villages = _setup(uows)
+    first = _report(uows, staff, villages[0], IncidentKind.KONFLIK, "tanah")
+    report = _report(uows, staff, villages[1])
+    assert report.nomor == "TB-2026-0001"
+    with uows() as uow:
+        result = correct_incident(
+            uow,
+            admin=admin,
+            incident_id=report.id,
+            expected_version=report.version,
+            changes=Changes(
+                kind=IncidentKind.KONFLIK,
+                category="antarwarga",
+                stage=KonflikStage.TERJADI,
+                desa_id=villages[2].id,
+                event_date=date(2026, 3, 1),
+            ),
+            reason=REASON,
+            now=LATER,
+        )
+        uow.commit()
+    assert first.nomor == "KS-2026-0001"
+    assert result.incident.nomor == "KS-2026-0002"
+    assert result.seksi == (Seksi.TRANTIB, Seksi.KESBANG)
+    assert result.reporter_id == staff.id
+    with uows() as uow:
+        stored = uow.incidents.get(report.id)
+        assert stored is not None
+        assert (stored.kind, stored.category, stored.stage, stored.desa_id) == (
+            IncidentKind.KONFLIK,
+            "antarwarga",
+            KonflikStage.TERJADI,
+            villages[2].id,
+        )
+        assert stored.event_date == date(2026, 3, 1)
+        assert stored.version == report.version + 1
+        assert uow.incidents.get_by_nomor("KS-2026-0002") == stored
+        fields = [
+            (c.field, c.old_value, c.new_value) for c, _, _ in uow.incidents.corrections(report.id)
+        ]
+        history = uow.incidents.history(report.id)
+    assert fields == [
+        ("kind", "trantibum", "konflik"),
+        ("desa", str(villages[1].id), str(villages[2].id)),
+        ("event_date", "2026-03-02", "2026-03-01"),
+        ("category", "Perjudian", "Perselisihan antarwarga/kelompok"),
+        ("nomor", "TB-2026-0001", "KS-2026-0002"),
+    ]
+    assert history[-1].from_status is history[-1].to_status is IncidentStatus.BARU
+    assert history[-1].note.startswith("Dikoreksi admin (kind, desa, event_date, category)")
+    assert history[-1].user_id == admin.id
+
+
+def test_a_duplicate_is_voided_and_refusals_write_nothing(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    admin, staff, villages = _setup(uows)
+    original = _report(uows, staff, villages[0])
+    copy = _report(uows, staff, villages[0])
+    other_kind = _report(uows, staff, villages[0], IncidentKind.KONFLIK, "tanah")
+
+    def void(target: Incident, nomor: str, who: User = admin, reason: str = REASON) -> Incident:
+        with uows() as uow:
+            current = uow.incidents.get(target.id)
+            assert current is not None
+            result = void_duplicate(
+                uow,
+                admin=who,
+                incident_id=target.id,
+                expected_version=current.version,
+                original_nomor=nomor,
+                reason=reason,
+                now=LATER,
+            )
+            uow.commit()
+        return result.incident
+
+    with pytest.raises(Forbidden, match="Hanya admin"):
+        void(copy, original.nomor, who=staff)
+    with pytest.raises(InvalidInput, match="Alasan terlalu singkat"):
+        void(copy, original.nomor, reason="dobel")
+    with pytest.raises(NotFound, match="TB-2026-0099 tidak ditemukan"):
+        void(copy, "tb-2026-0099")
+    with pytest.raises(InvalidInput, match="dirinya sendiri"):
+        void(copy, copy.nomor)
+    with pytest.raises(InvalidInput, match="sejenis"):
+        void(copy, other_kind.nomor)
+    voided = void(copy, original.nomor.lower())
+    assert voided.voided
+    assert voided.duplicate_of_id == original.id
+    assert voided.void_reason == REASON
+    with pytest.raises(InvalidInput, match="sudah dibatalkan"):
+        void(original, copy.nomor)
+    with pytest.raises(InvalidInput, match="sudah dibatalkan"):
+        void(copy, original.nomor)
+    with uows() as uow:
+        corrections = uow.incidents.corrections(copy.id)
+        assert [(c.field, c.new_value) for c, _, _ in corrections] == [
+            ("duplicate_of", original.nomor)
+        ]
+        assert uow.incidents.history(copy.id)[-1].note == f"Dibatalkan sebagai duplikat: {REASON}"
+        stored_original = uow.incidents.get(original.id)
+        assert stored_original is not None
+        assert not stored_original.voided
+        assert uow.incidents.corrections(original.id) == []
+
+
+def test_correction_refusals(uows: Callable[[], UnitOfWork]) -> None:
+    admin, staff, villages = _setup(uows)
+    report = _report(uows, staff, villages[0])
+
+    def correct(changes: Changes, who: User = admin) -> None:
+        with uows() as uow:
+            correct_incident(
+                uow,
+                admin=who,
+                incident_id=report.id,
+                expected_version=report.version,
+                changes=changes,
+                reason=REASON,
+                now=LATER,
+            )
+            uow.commit()
+
+    with pytest.raises(Forbidden):
+        correct(Changes(category="miras"), who=staff)
+    with pytest.raises(InvalidInput, match="masa depan"):
+        correct(Changes(event_date=date(2026, 3, 7)))
+    with pytest.raises(InvalidInput, match="tidak berlaku untuk laporan konflik"):
+        correct(Changes(kind=IncidentKind.KONFLIK, stage=KonflikStage.POTENSI))
+    with pytest.raises(InvalidInput, match="Tidak ada yang berubah"):
+        correct(Changes(category="judi", desa_id=villages[0].id))
+    with uows() as uow:
+        assert uow.incidents.corrections(report.id) == []
+        stored = uow.incidents.get(report.id)
+        assert stored is not None
+        assert stored.version == report.version
