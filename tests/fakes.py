@@ -349,6 +349,11 @@ def _scaled_or_none(value: Decimal | None, scale: int) -> Decimal | None:
     return None if value is None else _scaled(value, scale)
 
 
+def _live(tables: Tables) -> list[Incident]:
+    """The incidents that count: a voided duplicate counts nowhere."""
+    return [i for i in tables.incidents.values() if i.voided_at is None]
+
+
 def _refers(rows: dict[int, Any], row_id: int | None, what: str) -> None:
     """A foreign key: the referenced row must exist (None is allowed)."""
     if row_id is not None and row_id not in rows:
@@ -819,7 +824,7 @@ class InMemoryIncidentRepository(_Repo):
     def _open(self, kecamatan_id: int, kind: IncidentKind | None) -> list[Incident]:
         found = [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and i.status is not IncidentStatus.TERTANGANI
             and (kind is None or i.kind is kind)
@@ -855,7 +860,7 @@ class InMemoryIncidentRepository(_Repo):
         """A desa's incidents by event date in [start, end]."""
         return sum(
             1
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.desa_id == desa_id and start <= i.event_date <= end
         )
 
@@ -882,7 +887,7 @@ class InMemoryIncidentRepository(_Repo):
     ) -> list[Incident]:
         return [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id and i.kind is kind and start <= i.event_date <= end
         ]
 
@@ -907,7 +912,7 @@ class InMemoryIncidentRepository(_Repo):
         found = sorted(
             (
                 i
-                for i in self._read().incidents.values()
+                for i in _live(self._read())
                 if i.kecamatan_id == kecamatan_id and since <= i.received_at < until
             ),
             key=lambda i: (i.received_at, i.id),
@@ -927,7 +932,7 @@ class InMemoryIncidentRepository(_Repo):
         since, until = _office_bounds(start, end)
         found = [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and i.status is IncidentStatus.TERTANGANI
             and i.handled_at is not None
@@ -940,7 +945,7 @@ class InMemoryIncidentRepository(_Repo):
         since, until = _office_bounds(start, end)
         return {
             i.desa_id
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and (start <= i.event_date <= end or since <= i.received_at < until)
         }
@@ -1531,7 +1536,7 @@ class InMemoryExportRepository(_Repo):
         found = sorted(
             (
                 i
-                for i in tables.incidents.values()
+                for i in _live(tables)
                 if i.kecamatan_id == kecamatan_id
                 and i.kind is kind
                 and start <= i.event_date <= end

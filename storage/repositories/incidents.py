@@ -46,6 +46,8 @@ _IN_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's li
 # engines could not prove that a query only wants the indexed rows (PostgreSQL's generic
 # plans of prepared statements never can) and would read every incident instead.
 _NOT_HANDLED = literal(IncidentStatus.TERTANGANI.value, literal_execute=True)
+# A voided duplicate counts nowhere: not in the IKU, the open cases, reminders or digest.
+_NOT_VOIDED = col(IncidentRow.voided_at).is_(None)
 
 
 def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
@@ -336,6 +338,7 @@ class SqlIncidentRepository(_Repo):
         conditions = [
             col(IncidentRow.kecamatan_id) == kecamatan_id,
             col(IncidentRow.status) != _NOT_HANDLED,
+            _NOT_VOIDED,
         ]
         if kind is not None:
             conditions.append(col(IncidentRow.kind) == kind.value)
@@ -380,6 +383,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.desa_id) == desa_id,
                 col(IncidentRow.event_date) >= start,
                 col(IncidentRow.event_date) <= end,
+                _NOT_VOIDED,
             )
         )
         return int(value or 0)
@@ -428,6 +432,7 @@ class SqlIncidentRepository(_Repo):
             col(IncidentRow.kind) == kind.value,
             col(IncidentRow.event_date) >= start,
             col(IncidentRow.event_date) <= end,
+            _NOT_VOIDED,
         )
 
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
@@ -444,6 +449,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
                 col(IncidentRow.received_at) >= since,
                 col(IncidentRow.received_at) < until,
+                _NOT_VOIDED,
             )
             .order_by(col(IncidentRow.received_at), col(IncidentRow.id))
         )
@@ -467,6 +473,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.status) == IncidentStatus.TERTANGANI.value,
                 col(IncidentRow.handled_at) >= since,
                 col(IncidentRow.handled_at) < until,
+                _NOT_VOIDED,
             )
             .order_by(col(IncidentRow.handled_at), col(IncidentRow.id))
         )
@@ -479,6 +486,7 @@ class SqlIncidentRepository(_Repo):
             select(col(IncidentRow.desa_id))
             .where(
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
+                _NOT_VOIDED,
                 or_(
                     and_(col(IncidentRow.event_date) >= start, col(IncidentRow.event_date) <= end),
                     and_(

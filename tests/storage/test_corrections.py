@@ -10,26 +10,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain.corrections import Changes, correct_incident, void_duplicate
 from domain.errors import InvalidInput, NotFound
-from domain.incidents import IncidentDraft, submit_incident
+from domain.incidents import IncidentDraft, follow_up, submit_incident
 from domain.models import (
     Desa,
     Incident,
     IncidentKind,
     IncidentStatus,
+    IndicatorCode,
     Kecamatan,
     KonflikStage,
     Role,
     Seksi,
     User,
 )
+from domain.period import Period
 from domain.permissions import Forbidden
 from domain.ports import UnitOfWork
+from domain.report import iku_report
 from storage.seed import packaged_kecamatan, seed_kecamatan
 from tests.factories import store_user
 from tests.fakes import InMemoryDatabase
@@ -234,3 +238,90 @@ def test_correction_refusals(uows: Callable[[], UnitOfWork]) -> None:
         stored = uow.incidents.get(report.id)
         assert stored is not None
         assert stored.version == report.version
+
+
+def _figures(uows: Callable[[], UnitOfWork]) -> dict[str, tuple[int, int, Decimal | None]]:
+    with uows() as uow:
+        report = iku_report(uow, kecamatan_code="35.28.08", period=Period.year(2026), now=LATER)
+    return {
+        detail.kind.value: (
+            detail.result.total,
+            detail.result.handled,
+            report.row(code).realisasi,
+        )
+        for detail, code in (
+            (report.konflik, IndicatorCode.KONFLIK_TERTANGANI),
+            (report.trantibum, IndicatorCode.TRANTIBUM_TERTANGANI),
+        )
+    }
+
+
+def test_a_correction_and_a_void_move_iku_3_and_4(uows: Callable[[], UnitOfWork]) -> None:
+    admin, staff, villages = _setup(uows)
+    handled = _report(uows, staff, villages[0])
+    wrong_kind = _report(uows, staff, villages[1])
+    duplicate = _report(uows, staff, villages[0])
+    conflict = _report(uows, staff, villages[2], IncidentKind.KONFLIK, "tanah")
+    for incident, who in ((handled, staff), (conflict, admin)):
+        with uows() as uow:
+            follow_up(
+                uow,
+                actor=who,
+                incident_id=incident.id,
+                expected_version=incident.version,
+                to_status=IncidentStatus.TERTANGANI,
+                note="Sudah dimediasi di balai desa",
+                now=NOW,
+            )
+            uow.commit()
+    assert _figures(uows) == {
+        "konflik": (1, 1, Decimal("100.00")),
+        "trantibum": (3, 1, Decimal("33.33")),
+    }
+    with uows() as uow:
+        correct_incident(
+            uow,
+            admin=admin,
+            incident_id=wrong_kind.id,
+            expected_version=wrong_kind.version,
+            changes=Changes(
+                kind=IncidentKind.KONFLIK, category="antarwarga", stage=KonflikStage.POTENSI
+            ),
+            reason=REASON,
+            now=LATER,
+        )
+        uow.commit()
+    assert _figures(uows) == {
+        "konflik": (2, 1, Decimal("50.00")),
+        "trantibum": (2, 1, Decimal("50.00")),
+    }
+    with uows() as uow:
+        void_duplicate(
+            uow,
+            admin=admin,
+            incident_id=duplicate.id,
+            expected_version=duplicate.version,
+            original_nomor=handled.nomor,
+            reason="Kejadian yang sama dilaporkan dua kali",
+            now=LATER,
+        )
+        uow.commit()
+    assert _figures(uows) == {
+        "konflik": (2, 1, Decimal("50.00")),
+        "trantibum": (1, 1, Decimal("100.00")),
+    }
+    with uows() as uow:
+        kec = uow.kecamatan.get_by_code("35.28.08")
+        assert kec is not None
+        open_cases = uow.incidents.list_open(kec.id)
+        assert [i.id for i in open_cases] == [wrong_kind.id]
+        assert uow.incidents.count_open(kec.id, kind=IncidentKind.TRANTIBUM) == 0
+        assert (
+            uow.incidents.count_for_desa(villages[0].id, date(2026, 1, 1), date(2026, 12, 31)) == 1
+        )
+        listed = uow.exports.incidents(
+            kec.id, IncidentKind.TRANTIBUM, date(2026, 1, 1), date(2026, 12, 31)
+        )
+        assert [r.nomor for r in listed] == [handled.nomor]
+        received = uow.incidents.received_marks(kec.id, date(2026, 3, 1), date(2026, 3, 7))
+        assert len(received) == 3
