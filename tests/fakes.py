@@ -859,9 +859,7 @@ class InMemoryIncidentRepository(_Repo):
     def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
         """A desa's incidents by event date in [start, end]."""
         return sum(
-            1
-            for i in _live(self._read())
-            if i.desa_id == desa_id and start <= i.event_date <= end
+            1 for i in _live(self._read()) if i.desa_id == desa_id and start <= i.event_date <= end
         )
 
     def history(self, incident_id: int) -> list[IncidentEvent]:
