@@ -1146,3 +1146,5 @@ BATALKAN_NOTICE: Final = (
     "Laporan {nomor} dibatalkan admin sebagai duplikat dari {original}; tidak dihitung "
     "lagi.\nAlasan: {reason}"
 )
+LATE_ENTRY_MARK: Final = "<i>Entri terlambat: dicatat admin setelah batas umur laporan.</i>"
+VOIDED_MARK: Final = "<b>Dibatalkan sebagai duplikat</b>: tidak dihitung di IKU."

@@ -152,6 +152,7 @@ class SqlIncidentRepository(_Repo):
             longitude=incident.longitude,
             status=IncidentStatus.BARU.value,
             reporter_id=incident.reporter_id,
+            late_entry=incident.late_entry,
             created_at=incident.received_at,
             updated_at=incident.received_at,
         )

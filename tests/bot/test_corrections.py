@@ -116,3 +116,34 @@ async def test_non_admins_and_unknown_numbers_are_refused(
     assert _said(harness, ADMIN, "masa depan")
     assert _totals(runtime) == (0, 1)
     assert IncidentKind.TRANTIBUM.value == "trantibum"
+
+
+async def test_an_admin_enters_an_old_report_as_a_late_entry_others_are_refused(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await harness.send(PERANGKAT, "/lapor")
+    await harness.press(PERANGKAT, "Trantibum")
+    await harness.send(PERANGKAT, "01-06-2026")
+    assert _said(harness, PERANGKAT, "mintalah admin mencatatnya sebagai entri terlambat")
+    await harness.send(PERANGKAT, "/batal")
+    await harness.send(ADMIN, "/lapor")
+    await harness.press(ADMIN, "Trantibum")
+    await harness.press(ADMIN, "Peltong")
+    await harness.send(ADMIN, "01-06-2026")
+    await harness.press(ADMIN, "Perjudian")
+    await harness.send(ADMIN, "Judi sabung ayam bulan Juni, baru diketahui kantor.")
+    await harness.press(ADMIN, "Lewati")
+    await harness.press(ADMIN, "Lewati")
+    await harness.press(ADMIN, "Kirim")
+    assert _said(harness, ADMIN, "TB-2026-0001")
+    with runtime.uow() as uow:
+        stored = uow.incidents.get_by_nomor("TB-2026-0001")
+    assert stored is not None
+    assert stored.late_entry
+    assert "Entri terlambat" in harness.last(TRANTIB).text  # the card of the new case
+    await harness.send(ADMIN, "/lapor")
+    await harness.press(ADMIN, "Trantibum")
+    await harness.press(ADMIN, "Peltong")
+    await harness.send(ADMIN, "01-01-2027")
+    assert _said(harness, ADMIN, "masa depan")
