@@ -1148,3 +1148,6 @@ BATALKAN_NOTICE: Final = (
 )
 LATE_ENTRY_MARK: Final = "<i>Entri terlambat: dicatat admin setelah batas umur laporan.</i>"
 VOIDED_MARK: Final = "<b>Dibatalkan sebagai duplikat</b>: tidak dihitung di IKU."
+DIGEST_WEEK_CORRECTIONS: Final = (
+    "Dikoreksi admin: {koreksi} laporan; dibatalkan sebagai duplikat: {batal} laporan."
+)

@@ -333,6 +333,11 @@ class IncidentRepository(Protocol):
         """An incident's corrections (with reason and time), oldest first."""
         ...
 
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports of a kecamatan corrected (not counting voids), and reports voided, on
+        office days [start, end] (Asia/Jakarta): two COUNTs."""
+        ...
+
     def list_by_reporter(self, reporter_id: int, limit: int = 20) -> list[Incident]:
         """A reporter's incidents, newest first."""
         ...

@@ -767,6 +767,26 @@ class InMemoryIncidentRepository(_Repo):
             if owner == incident_id
         ]
 
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports corrected and reports voided on office days [start, end]."""
+        since, until = _office_bounds(start, end)
+        tables = self._read()
+        corrected = {
+            owner
+            for owner, row, _, at in tables.incident_corrections
+            if row.field != "duplicate_of"
+            and since <= at < until
+            and tables.incidents[owner].kecamatan_id == kecamatan_id
+        }
+        voided = sum(
+            1
+            for i in tables.incidents.values()
+            if i.kecamatan_id == kecamatan_id
+            and i.voided_at is not None
+            and since <= i.voided_at < until
+        )
+        return len(corrected), voided
+
     def get_by_nomor(self, nomor: str) -> Incident | None:
         """By tracking number, case-insensitive."""
         wanted = nomor.strip().upper()

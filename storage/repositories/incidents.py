@@ -317,6 +317,28 @@ class SqlIncidentRepository(_Repo):
             (IncidentCorrection(r.field, r.old_value, r.new_value), r.reason, r.at) for r in found
         ]
 
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports corrected and reports voided on office days [start, end]."""
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        corrected = self.session.scalar(
+            select(func.count(func.distinct(col(IncidentCorrectionRow.incident_id))))
+            .join(IncidentRow, col(IncidentRow.id) == col(IncidentCorrectionRow.incident_id))
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentCorrectionRow.field) != "duplicate_of",
+                col(IncidentCorrectionRow.at) >= since,
+                col(IncidentCorrectionRow.at) < until,
+            )
+        )
+        voided = self.session.scalar(
+            select(func.count()).where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentRow.voided_at) >= since,
+                col(IncidentRow.voided_at) < until,
+            )
+        )
+        return int(corrected or 0), int(voided or 0)
+
     def get(self, incident_id: int) -> Incident | None:
         """By id."""
         row = self.session.get(IncidentRow, incident_id)

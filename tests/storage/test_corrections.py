@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.digest.text import digest_sections
 from domain.corrections import Changes, correct_incident, void_duplicate
+from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
 from domain.errors import InvalidInput, NotFound
 from domain.incidents import IncidentDraft, follow_up, submit_incident
 from domain.models import (
@@ -325,3 +327,55 @@ def test_a_correction_and_a_void_move_iku_3_and_4(uows: Callable[[], UnitOfWork]
         assert [r.nomor for r in listed] == [handled.nomor]
         received = uow.incidents.received_marks(kec.id, date(2026, 3, 1), date(2026, 3, 7))
         assert len(received) == 3
+
+
+def _digest_text(uows: Callable[[], UnitOfWork]) -> tuple[WeeklyDigest, str]:
+    with uows() as uow:
+        digest = weekly_digest(
+            uow,
+            kecamatan_code="35.28.08",
+            week=IsoWeek.of(date(2026, 3, 5)),
+            now=LATER,
+            overdue_days=7,
+            tz=WIB,
+        )
+    return digest, "\n\n".join(digest_sections(digest, overdue_days=7))
+
+
+def test_the_digest_counts_the_week_s_corrections_and_voids_only_when_there_were_any(
+    uows: Callable[[], UnitOfWork],
+) -> None:
+    admin, staff, villages = _setup(uows)
+    original = _report(uows, staff, villages[0])
+    duplicate = _report(uows, staff, villages[0])
+    digest, text = _digest_text(uows)
+    assert (digest.corrected, digest.voided, digest.new_trantibum) == (0, 0, 2)
+    assert "Dikoreksi admin" not in text
+    with uows() as uow:
+        correct_incident(
+            uow,
+            admin=admin,
+            incident_id=original.id,
+            expected_version=original.version,
+            changes=Changes(category="miras", description="Pesta minuman keras di pos ronda"),
+            reason=REASON,
+            now=LATER,
+        )
+        void_duplicate(
+            uow,
+            admin=admin,
+            incident_id=duplicate.id,
+            expected_version=duplicate.version,
+            original_nomor=original.nomor,
+            reason="Kejadian yang sama dilaporkan dua kali",
+            now=LATER,
+        )
+        uow.commit()
+    digest, text = _digest_text(uows)
+    assert (digest.corrected, digest.voided, digest.new_trantibum) == (1, 1, 1)
+    assert "Dikoreksi admin: 1 laporan; dibatalkan sebagai duplikat: 1 laporan." in text
+    with uows() as uow:
+        kec = uow.kecamatan.get_by_code("35.28.08")
+        assert kec is not None
+        next_week = uow.incidents.correction_counts(kec.id, date(2026, 3, 9), date(2026, 3, 15))
+    assert next_week == (0, 0)
