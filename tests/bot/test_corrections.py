@@ -147,3 +147,30 @@ async def test_an_admin_enters_an_old_report_as_a_late_entry_others_are_refused(
     await harness.press(ADMIN, "Peltong")
     await harness.send(ADMIN, "01-01-2027")
     assert _said(harness, ADMIN, "masa depan")
+
+
+async def test_a_stale_summary_button_stores_nothing(harness: Harness, runtime: Runtime) -> None:
+    _setup(runtime)
+    await _report_trantibum(harness)
+    await harness.send(ADMIN, "/batalkan TB-2026-0001")
+    await harness.send(ADMIN, "/batal")
+    await harness.send(ADMIN, "/koreksi TB-2026-0001")
+    await harness.press(ADMIN, "Kategori")
+    await harness.press(ADMIN, "Minuman keras/narkoba")
+    await harness.send(ADMIN, "Pelapor salah memilih kategori kejadian")
+    summary = harness.with_buttons(ADMIN)
+    kirim = harness.data_of(summary, "Kirim")
+    await harness.send(ADMIN, "/batal")
+    await harness.press_data(ADMIN, kirim, summary)
+    assert any("tidak berlaku" in t for t in harness.toasts())
+    with runtime.uow() as uow:
+        stored = uow.incidents.get_by_nomor("TB-2026-0001")
+        assert stored is not None
+        assert stored.category == "judi"
+        assert uow.incidents.corrections(stored.id) == []
+    await harness.send(ADMIN, "/koreksi TB-2026-0001")
+    await harness.press(ADMIN, "Kategori")
+    await harness.press(ADMIN, "Perjudian")
+    await harness.send(ADMIN, "Pelapor salah memilih kategori kejadian")
+    await harness.press(ADMIN, "Kirim")
+    assert _said(harness, ADMIN, "Tidak ada yang berubah")
