@@ -49,6 +49,8 @@ __all__ = [
     "REASON_MIN",
     "REASON_MAX",
     "FIELDS",
+    "FIELD_NAMES",
+    "field_names",
     "Changes",
     "CorrectionResult",
     "clean_reason",
@@ -60,8 +62,18 @@ __all__ = [
 REASON_MIN = 10
 REASON_MAX = 500
 
-# The fields an admin corrects, as stored in the correction rows.
+# The fields an admin corrects, as stored in the correction rows, with their names as
+# the case history and the notices show them.
 FIELDS = ("kind", "desa", "event_date", "category", "description")
+FIELD_NAMES = {
+    "kind": "jenis",
+    "desa": "desa",
+    "event_date": "tanggal kejadian",
+    "category": "kategori",
+    "description": "uraian",
+    "nomor": "nomor",
+    "duplicate_of": "duplikat dari",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +100,11 @@ class CorrectionResult:
     reason: str
     seksi: tuple[Seksi, ...]
     reporter_id: int | None
+
+
+def field_names(rows: tuple[IncidentCorrection, ...] | list[IncidentCorrection]) -> str:
+    """The changed fields in words: "jenis, kategori"."""
+    return ", ".join(FIELD_NAMES.get(r.field, r.field) for r in rows)
 
 
 def clean_reason(text: str) -> str:
@@ -278,8 +295,7 @@ def _store(
     if corrected.voided and not before.voided:
         note = f"Dibatalkan sebagai duplikat: {reason}"
     else:
-        fields = ", ".join(r.field for r in rows)
-        note = f"Dikoreksi admin ({fields}): {reason}"
+        note = f"Dikoreksi admin ({field_names(rows)}): {reason}"
     stored = uow.incidents.apply_correction(
         before.id,
         corrected=corrected,

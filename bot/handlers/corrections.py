@@ -32,6 +32,7 @@ from domain.corrections import (
     CorrectionResult,
     clean_reason,
     correct_incident,
+    field_names,
     require_admin_of,
     void_duplicate,
 )
@@ -483,7 +484,7 @@ def _tell(ctx: Ctx, result: CorrectionResult, *, voided: bool) -> None:
             reason=h(result.reason),
         )
     else:
-        changed = ", ".join(c.field for c in result.corrections)
+        changed = field_names(result.corrections)
         text = texts.KOREKSI_NOTICE.format(
             nomor=h(incident.nomor),
             old=h(result.before.nomor),

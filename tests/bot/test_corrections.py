@@ -71,6 +71,7 @@ async def test_a_kind_correction_tells_reporter_and_both_seksi_and_moves_the_iku
         notice = harness.last(person).text
         assert "dikoreksi admin" in notice
         assert "KS-2026-0001" in notice
+        assert "Bagian: jenis, kategori\n" in notice
 
 
 async def test_a_void_lowers_the_denominator(harness: Harness, runtime: Runtime) -> None:

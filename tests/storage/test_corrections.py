@@ -152,7 +152,7 @@ def test_a_kind_correction_renumbers_and_keeps_the_history(
         ("nomor", "TB-2026-0001", "KS-2026-0002"),
     ]
     assert history[-1].from_status is history[-1].to_status is IncidentStatus.BARU
-    assert history[-1].note.startswith("Dikoreksi admin (kind, desa, event_date, category)")
+    assert history[-1].note.startswith("Dikoreksi admin (jenis, desa, tanggal kejadian, kategori)")
     assert history[-1].user_id == admin.id
 
 
