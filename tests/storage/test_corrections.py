@@ -379,3 +379,22 @@ def test_the_digest_counts_the_week_s_corrections_and_voids_only_when_there_were
         assert kec is not None
         next_week = uow.incidents.correction_counts(kec.id, date(2026, 3, 9), date(2026, 3, 15))
     assert next_week == (0, 0)
+
+
+def test_a_desa_of_another_kecamatan_is_refused(
+    uow_factory: Callable[[], UnitOfWork], larangan: Kecamatan, pademawu_desa: list[Desa]
+) -> None:
+    admin, staff, villages = _setup(uow_factory)
+    report = _report(uow_factory, staff, villages[0])
+    with uow_factory() as uow, pytest.raises(InvalidInput, match="bukan desa kecamatan"):
+        correct_incident(
+            uow,
+            admin=admin,
+            incident_id=report.id,
+            expected_version=report.version,
+            changes=Changes(desa_id=pademawu_desa[0].id),
+            reason=REASON,
+            now=LATER,
+        )
+    with uow_factory() as uow:
+        assert uow.incidents.corrections(report.id) == []
