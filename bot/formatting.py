@@ -6,6 +6,7 @@ import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
 from domain.incidents import category_label
 from domain.models import Desa, Incident, IncidentEvent, IncidentStatus, Role, Seksi, User
@@ -92,6 +93,10 @@ def incident_text(
     if reporter is not None:
         lines.append(f"Pelapor: {h(reporter.nama)} ({h(reporter.jabatan)})")
     lines.append(f"Diterima: {fmt_moment(incident.received_at, tz)}")
+    if incident.late_entry:
+        lines.append(texts.LATE_ENTRY_MARK)
+    if incident.voided:
+        lines.append(texts.VOIDED_MARK)
     lines.append(f"Status: <b>{STATUS_TEXT[incident.status]}</b>")
     return "\n".join(lines)
 

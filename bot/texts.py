@@ -1103,3 +1103,51 @@ RESTORE_NEXT: Final = (
     "(migrasi yang lebih baru diterapkan saat bot mulai)."
 )
 BACKUP_NONE: Final = "tidak ada"
+
+
+# --- Koreksi dan pembatalan laporan (admin) ----------------------------------------------
+
+KOREKSI_USAGE: Final = "Tulis nomor laporan yang dikoreksi, misalnya /koreksi TB-2026-0001."
+BATALKAN_USAGE: Final = (
+    "Tulis nomor laporan duplikat yang dibatalkan, misalnya /batalkan TB-2026-0002."
+)
+CORRECTION_UNKNOWN: Final = "Laporan {nomor} tidak ditemukan di kecamatan ini."
+CORRECTION_VOIDED: Final = (
+    "Laporan {nomor} sudah dibatalkan sebagai duplikat; tidak dapat dikoreksi lagi."
+)
+KOREKSI_ASK_FIELD: Final = "Koreksi laporan <b>{nomor}</b>. Bagian mana yang dikoreksi?"
+KOREKSI_CANCELLED: Final = "Koreksi dibatalkan. Tidak ada yang diubah."
+KOREKSI_SAME_KIND: Final = "Jenis itu sama dengan yang tercatat. Pilih jenis yang lain."
+KOREKSI_ASK_DATE: Final = "Tulis tanggal kejadian yang benar (hh-bb-tttt), misalnya 05-11-2026."
+KOREKSI_ASK_REASON: Final = (
+    "Tulis alasan koreksi ini (minimal 10 karakter). Alasan dicatat di riwayat laporan."
+)
+KOREKSI_SUMMARY: Final = (
+    "<b>Periksa koreksi</b>\nLaporan: {nomor}\nBagian: {field}\nNilai baru: {value}\n"
+    "Alasan: {reason}"
+)
+KOREKSI_DONE: Final = "Koreksi laporan {nomor} tersimpan. Pelapor dan seksi terkait diberi tahu."
+KOREKSI_NOTICE: Final = (
+    "Laporan {old} dikoreksi admin (sekarang {nomor}).\nBagian: {fields}\nAlasan: {reason}"
+)
+BATALKAN_ASK_ORIGINAL: Final = (
+    "Laporan <b>{nomor}</b> akan dibatalkan sebagai duplikat. Tulis nomor laporan yang "
+    "diulanginya, misalnya TB-2026-0001."
+)
+BATALKAN_SUMMARY: Final = (
+    "<b>Periksa pembatalan</b>\nLaporan {nomor} dibatalkan sebagai duplikat dari "
+    "{original}.\nAlasan: {reason}\nLaporan yang dibatalkan tidak dihitung di IKU."
+)
+BATALKAN_DONE: Final = (
+    "Laporan {nomor} dibatalkan sebagai duplikat dari {original}. Pelapor dan seksi "
+    "terkait diberi tahu."
+)
+BATALKAN_NOTICE: Final = (
+    "Laporan {nomor} dibatalkan admin sebagai duplikat dari {original}; tidak dihitung "
+    "lagi.\nAlasan: {reason}"
+)
+LATE_ENTRY_MARK: Final = "<i>Entri terlambat: dicatat admin setelah batas umur laporan.</i>"
+VOIDED_MARK: Final = "<b>Dibatalkan sebagai duplikat</b>: tidak dihitung di IKU."
+DIGEST_WEEK_CORRECTIONS: Final = (
+    "Dikoreksi admin: {koreksi} laporan; dibatalkan sebagai duplikat: {batal} laporan."
+)

@@ -205,6 +205,8 @@ class WeeklyDigest:
     history: list[WeekPoint] = field(default_factory=list)
     open_total: int = 0
     overdue_total: int = 0
+    corrected: int = 0  # reports an admin corrected in the week
+    voided: int = 0  # duplicates voided in the week
 
     @property
     def new_konflik(self) -> int:
@@ -329,6 +331,7 @@ def weekly_digest(
     reported_ids = uow.incidents.reported_desa(kec.id, week.start, week.end)
     nil_ids = uow.incidents.nil_desa(kec.id, week.year, week.week) - reported_ids
     skm_week = uow.skm.totals(kec.id, week.start, week.end).respondents
+    corrected, voided = uow.incidents.correction_counts(kec.id, week.start, week.end)
 
     return WeeklyDigest(
         kecamatan=kec,
@@ -348,6 +351,8 @@ def weekly_digest(
         history=_history(uow, kec.id, week, history_weeks, tz),
         open_total=open_total,
         overdue_total=overdue_total,
+        corrected=corrected,
+        voided=voided,
     )
 
 

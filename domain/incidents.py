@@ -29,6 +29,7 @@ from domain.models import (
     IncidentStatus,
     KonflikStage,
     NilReport,
+    Role,
     User,
 )
 from domain.permissions import Action, Forbidden, require, require_follow_up, require_report_for
@@ -46,6 +47,7 @@ __all__ = [
     "category_label",
     "parse_date",
     "check_event_date",
+    "is_late_entry",
     "clean_description",
     "clean_category_detail",
     "clean_note",
@@ -123,14 +125,21 @@ def parse_date(text: str) -> date:
         ) from None
 
 
-def check_event_date(day: date, today: date, max_age_days: int) -> date:
-    """Not in the future and not older than ``max_age_days``."""
+def is_late_entry(day: date, today: date, max_age_days: int) -> bool:
+    """An event older than ``max_age_days``: only an admin enters it, as a late entry."""
+    return (today - day).days > max_age_days
+
+
+def check_event_date(day: date, today: date, max_age_days: int, *, admin: bool = False) -> date:
+    """Not in the future and, unless an admin enters it (a late entry), not older than
+    ``max_age_days``."""
     if day > today:
         raise InvalidInput("Tanggal kejadian tidak boleh di masa depan.")
-    if (today - day).days > max_age_days:
+    if not admin and is_late_entry(day, today, max_age_days):
         raise InvalidInput(
             f"Tanggal kejadian lebih dari {max_age_days} hari yang lalu. Laporan yang lebih "
-            "lama dicatat langsung oleh admin kecamatan."
+            "lama dicatat langsung oleh admin kecamatan: mintalah admin mencatatnya sebagai "
+            "entri terlambat."
         )
     return day
 
@@ -207,7 +216,9 @@ def submit_incident(
     if desa is None:
         raise NotFound("Desa laporan ini tidak ditemukan.")
     user = require_report_for(reporter, desa.id, desa.kecamatan_id)
-    check_event_date(draft.event_date, now.date(), max_age_days)
+    admin = user.role is Role.ADMIN
+    check_event_date(draft.event_date, now.date(), max_age_days, admin=admin)
+    late = admin and is_late_entry(draft.event_date, now.date(), max_age_days)
     if draft.category not in CATEGORIES[draft.kind]:
         raise InvalidInput("Kategori laporan tidak dikenal.")
     detail = None
@@ -241,6 +252,7 @@ def submit_incident(
             latitude=draft.latitude,
             longitude=draft.longitude,
             photo_file_ids=draft.photo_file_ids,
+            late_entry=late,
         )
     )
     # The file ids are kept as evidence to download, in this same transaction.

@@ -21,6 +21,7 @@ __all__ = [
     "IncidentStatus",
     "KonflikStage",
     "Incident",
+    "IncidentCorrection",
     "IncidentEvent",
     "NilReport",
     "SkmService",
@@ -176,6 +177,24 @@ class Incident:
     photo_file_ids: tuple[str, ...] = ()
     handled_at: datetime | None = None
     version: int = 1
+    duplicate_of_id: int | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = None
+    late_entry: bool = False
+
+    @property
+    def voided(self) -> bool:
+        """A voided report (a duplicate) counts nowhere."""
+        return self.voided_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCorrection:
+    """One field of a report changed by an admin (values as text, dates ISO)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
 
 
 @dataclass(frozen=True, slots=True)

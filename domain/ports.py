@@ -31,6 +31,7 @@ from domain.models import (
     ImportBatch,
     ImportKind,
     Incident,
+    IncidentCorrection,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
@@ -304,6 +305,37 @@ class IncidentRepository(Protocol):
 
     def get(self, incident_id: int) -> Incident | None:
         """By id."""
+        ...
+
+    def apply_correction(
+        self,
+        incident_id: int,
+        *,
+        corrected: Incident,
+        corrections: list[IncidentCorrection],
+        reason: str,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+    ) -> Incident | None:
+        """An admin's correction or void: store ``corrected``'s kind, desa, event date,
+        category (and detail, stage), description and void columns, one correction row
+        per entry of ``corrections`` and a history entry (same status) with ``note``.
+
+        A change of kind takes the next tracking number of the new kind (the old one is
+        kept as a ``nomor`` correction row). None (nothing written) when the stored
+        version is not ``expected_version``.
+        """
+        ...
+
+    def corrections(self, incident_id: int) -> list[tuple[IncidentCorrection, str, datetime]]:
+        """An incident's corrections (with reason and time), oldest first."""
+        ...
+
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports of a kecamatan corrected (not counting voids), and reports voided, on
+        office days [start, end] (Asia/Jakarta): two COUNTs."""
         ...
 
     def list_by_reporter(self, reporter_id: int, limit: int = 20) -> list[Incident]:

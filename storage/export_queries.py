@@ -61,6 +61,7 @@ class SqlExportRepository:
                 col(IncidentRow.kind) == kind.value,
                 col(IncidentRow.event_date) >= start,
                 col(IncidentRow.event_date) <= end,
+                col(IncidentRow.voided_at).is_(None),  # a voided duplicate counts nowhere
             )
             .order_by(
                 col(IncidentRow.event_date), col(IncidentRow.received_at), col(IncidentRow.id)

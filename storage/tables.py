@@ -200,8 +200,29 @@ class IncidentRow(SQLModel, table=True):
     handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reporter_id: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
+    # An admin's corrections: a duplicate points to the report it repeats and is voided
+    # (it counts nowhere); a late entry is an admin's report of an old event.
+    duplicate_of_id: int | None = Field(default=None, foreign_key="incident.id")
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    void_reason: str | None = Field(default=None, sa_type=Text)
+    late_entry: bool = _false()
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+class IncidentCorrectionRow(SQLModel, table=True):
+    """One field of a report changed by an admin: old and new value, reason, who, when."""
+
+    __tablename__ = "incident_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    field: str = Field(max_length=30)
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    at: datetime = Field(sa_type=UTCDateTime)
 
 
 class IncidentPhotoRow(SQLModel, table=True):

@@ -65,6 +65,7 @@ from domain.models import (
     ImportBatch,
     ImportKind,
     Incident,
+    IncidentCorrection,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
@@ -171,6 +172,9 @@ class Tables:
     incident_events: dict[int, IncidentEvent] = field(default_factory=dict)
     proof_photos: dict[int, list[str]] = field(default_factory=dict)
     tracking: dict[tuple[IncidentKind, int], int] = field(default_factory=dict)
+    incident_corrections: list[tuple[int, IncidentCorrection, str, datetime]] = field(
+        default_factory=list
+    )
     nil_reports: dict[tuple[int, int, int], NilReport] = field(default_factory=dict)
     skm_services: dict[int, SkmService] = field(default_factory=dict)
     skm_responses: dict[int, SkmResponse] = field(default_factory=dict)
@@ -343,6 +347,11 @@ def _scaled(value: Decimal, scale: int) -> Decimal:
 
 def _scaled_or_none(value: Decimal | None, scale: int) -> Decimal | None:
     return None if value is None else _scaled(value, scale)
+
+
+def _live(tables: Tables) -> list[Incident]:
+    """The incidents that count: a voided duplicate counts nowhere."""
+    return [i for i in tables.incidents.values() if i.voided_at is None]
 
 
 def _refers(rows: dict[int, Any], row_id: int | None, what: str) -> None:
@@ -692,6 +701,92 @@ class InMemoryIncidentRepository(_Repo):
         )
         tables.incident_events[event.id] = event
 
+    def apply_correction(
+        self,
+        incident_id: int,
+        *,
+        corrected: Incident,
+        corrections: list[IncidentCorrection],
+        reason: str,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+    ) -> Incident | None:
+        """An admin's correction or void; None when the version moved on."""
+        current = self._read().incidents.get(incident_id)
+        if current is None or current.version != expected_version:
+            return None
+        tables = self._write()
+        _refers(tables.users, user_id, "app_user")
+        _refers(tables.desa, corrected.desa_id, "desa")
+        _refers(tables.incidents, corrected.duplicate_of_id, "incident")
+        moment = _aware(at, "at")
+        rows = list(corrections)
+        nomor = current.nomor
+        if corrected.kind is not current.kind:
+            tahun = current.received_at.astimezone(OFFICE_TZ).year
+            seq = tables.tracking.get((corrected.kind, tahun), 0) + 1
+            tables.tracking[(corrected.kind, tahun)] = seq
+            nomor = tracking_number(corrected.kind, tahun, seq)
+            rows.append(IncidentCorrection("nomor", current.nomor, nomor))
+        changed = replace(
+            current,
+            nomor=nomor,
+            kind=corrected.kind,
+            desa_id=corrected.desa_id,
+            event_date=corrected.event_date,
+            category=corrected.category,
+            category_detail=corrected.category_detail,
+            stage=corrected.stage,
+            description=corrected.description,
+            duplicate_of_id=corrected.duplicate_of_id,
+            voided_at=None if corrected.voided_at is None else _aware(corrected.voided_at, "at"),
+            void_reason=corrected.void_reason,
+            version=current.version + 1,
+        )
+        tables.incidents[incident_id] = changed
+        for row in rows:
+            tables.incident_corrections.append((incident_id, row, reason, moment))
+        self._event(
+            tables,
+            incident_id,
+            from_status=current.status,
+            to_status=current.status,
+            note=note,
+            user_id=user_id,
+            at=moment,
+        )
+        return changed
+
+    def corrections(self, incident_id: int) -> list[tuple[IncidentCorrection, str, datetime]]:
+        """An incident's corrections (with reason and time), oldest first."""
+        return [
+            (row, reason, at)
+            for owner, row, reason, at in self._read().incident_corrections
+            if owner == incident_id
+        ]
+
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports corrected and reports voided on office days [start, end]."""
+        since, until = _office_bounds(start, end)
+        tables = self._read()
+        corrected = {
+            owner
+            for owner, row, _, at in tables.incident_corrections
+            if row.field != "duplicate_of"
+            and since <= at < until
+            and tables.incidents[owner].kecamatan_id == kecamatan_id
+        }
+        voided = sum(
+            1
+            for i in tables.incidents.values()
+            if i.kecamatan_id == kecamatan_id
+            and i.voided_at is not None
+            and since <= i.voided_at < until
+        )
+        return len(corrected), voided
+
     def get_by_nomor(self, nomor: str) -> Incident | None:
         """By tracking number, case-insensitive."""
         wanted = nomor.strip().upper()
@@ -749,7 +844,7 @@ class InMemoryIncidentRepository(_Repo):
     def _open(self, kecamatan_id: int, kind: IncidentKind | None) -> list[Incident]:
         found = [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and i.status is not IncidentStatus.TERTANGANI
             and (kind is None or i.kind is kind)
@@ -784,9 +879,7 @@ class InMemoryIncidentRepository(_Repo):
     def count_for_desa(self, desa_id: int, start: date, end: date) -> int:
         """A desa's incidents by event date in [start, end]."""
         return sum(
-            1
-            for i in self._read().incidents.values()
-            if i.desa_id == desa_id and start <= i.event_date <= end
+            1 for i in _live(self._read()) if i.desa_id == desa_id and start <= i.event_date <= end
         )
 
     def history(self, incident_id: int) -> list[IncidentEvent]:
@@ -812,7 +905,7 @@ class InMemoryIncidentRepository(_Repo):
     ) -> list[Incident]:
         return [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id and i.kind is kind and start <= i.event_date <= end
         ]
 
@@ -837,7 +930,7 @@ class InMemoryIncidentRepository(_Repo):
         found = sorted(
             (
                 i
-                for i in self._read().incidents.values()
+                for i in _live(self._read())
                 if i.kecamatan_id == kecamatan_id and since <= i.received_at < until
             ),
             key=lambda i: (i.received_at, i.id),
@@ -857,7 +950,7 @@ class InMemoryIncidentRepository(_Repo):
         since, until = _office_bounds(start, end)
         found = [
             i
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and i.status is IncidentStatus.TERTANGANI
             and i.handled_at is not None
@@ -870,7 +963,7 @@ class InMemoryIncidentRepository(_Repo):
         since, until = _office_bounds(start, end)
         return {
             i.desa_id
-            for i in self._read().incidents.values()
+            for i in _live(self._read())
             if i.kecamatan_id == kecamatan_id
             and (start <= i.event_date <= end or since <= i.received_at < until)
         }
@@ -1461,7 +1554,7 @@ class InMemoryExportRepository(_Repo):
         found = sorted(
             (
                 i
-                for i in tables.incidents.values()
+                for i in _live(tables)
                 if i.kecamatan_id == kecamatan_id
                 and i.kind is kind
                 and start <= i.event_date <= end

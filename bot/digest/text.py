@@ -114,6 +114,10 @@ def _week(digest: WeeklyDigest) -> str:
             konflik=digest.handled_konflik, trantibum=digest.handled_trantibum
         )
     )
+    if digest.corrected or digest.voided:
+        lines.append(
+            texts.DIGEST_WEEK_CORRECTIONS.format(koreksi=digest.corrected, batal=digest.voided)
+        )
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.conversation import Registry
 from bot.handlers import (
     common,
+    corrections,
     followup,
     groups,
     idm,
@@ -39,6 +40,7 @@ FEATURES: tuple[Feature, ...] = (
     start,  # /start first in every menu
     lapor,
     followup,
+    corrections,
     nihil,
     idm,
     tematik,

@@ -172,7 +172,9 @@ def _date_handle(ctx: Ctx, given: Input) -> None:
         day = today if given.text == "today" else today - timedelta(days=1)
     else:
         day = parse_date(given.text)
-    check_event_date(day, today, ctx.services.settings.incident_max_age_days)
+    user = ctx.user
+    admin = user is not None and user.role is Role.ADMIN  # an admin may enter a late report
+    check_event_date(day, today, ctx.services.settings.incident_max_age_days, admin=admin)
     _a(ctx).event_date = day
     ctx.next()
 

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from domain.models import (
     Incident,
+    IncidentCorrection,
     IncidentEvent,
     IncidentKind,
     IncidentStatus,
@@ -25,6 +26,7 @@ from domain.ports import HandlingCounts, ReceivedMark
 from storage.repositories._base import _insert_once, _Repo
 from storage.tables import (
     DesaRow,
+    IncidentCorrectionRow,
     IncidentEventRow,
     IncidentPhotoRow,
     IncidentRow,
@@ -44,6 +46,8 @@ _IN_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's li
 # engines could not prove that a query only wants the indexed rows (PostgreSQL's generic
 # plans of prepared statements never can) and would read every incident instead.
 _NOT_HANDLED = literal(IncidentStatus.TERTANGANI.value, literal_execute=True)
+# A voided duplicate counts nowhere: not in the IKU, the open cases, reminders or digest.
+_NOT_VOIDED = col(IncidentRow.voided_at).is_(None)
 
 
 def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
@@ -67,6 +71,10 @@ def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
         photo_file_ids=photos,
         handled_at=row.handled_at,
         version=row.version,
+        duplicate_of_id=row.duplicate_of_id,
+        voided_at=row.voided_at,
+        void_reason=row.void_reason,
+        late_entry=bool(row.late_entry),
     )
 
 
@@ -144,6 +152,7 @@ class SqlIncidentRepository(_Repo):
             longitude=incident.longitude,
             status=IncidentStatus.BARU.value,
             reporter_id=incident.reporter_id,
+            late_entry=incident.late_entry,
             created_at=incident.received_at,
             updated_at=incident.received_at,
         )
@@ -223,6 +232,113 @@ class SqlIncidentRepository(_Repo):
         self.session.refresh(current)
         return self._incident(current)
 
+    def apply_correction(
+        self,
+        incident_id: int,
+        *,
+        corrected: Incident,
+        corrections: list[IncidentCorrection],
+        reason: str,
+        note: str,
+        user_id: int | None,
+        at: datetime,
+        expected_version: int,
+    ) -> Incident | None:
+        """An admin's correction or void; None when the version moved on."""
+        current = self.session.get(IncidentRow, incident_id)
+        if current is None:
+            return None
+        values: dict[str, Any] = {
+            "desa_id": corrected.desa_id,
+            "event_date": corrected.event_date,
+            "category": corrected.category,
+            "category_detail": corrected.category_detail,
+            "stage": None if corrected.stage is None else corrected.stage.value,
+            "description": corrected.description,
+            "duplicate_of_id": corrected.duplicate_of_id,
+            "voided_at": corrected.voided_at,
+            "void_reason": corrected.void_reason,
+            "updated_at": at,
+            "version": col(IncidentRow.version) + 1,
+        }
+        rows = list(corrections)
+        if corrected.kind.value != current.kind:
+            # The numbering series is the kind's: the next number of the new kind.
+            seq = self._next_sequence(corrected.kind, current.tahun)
+            nomor = tracking_number(corrected.kind, current.tahun, seq)
+            values.update(kind=corrected.kind.value, seq=seq, nomor=nomor)
+            rows.append(IncidentCorrection("nomor", current.nomor, nomor))
+        result = self.session.execute(
+            update(IncidentRow)
+            .where(col(IncidentRow.id) == incident_id, col(IncidentRow.version) == expected_version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        for row in rows:
+            self.session.add(
+                IncidentCorrectionRow(
+                    incident_id=incident_id,
+                    field=row.field,
+                    old_value=row.old_value,
+                    new_value=row.new_value,
+                    reason=reason,
+                    by_user_id=user_id,
+                    at=at,
+                )
+            )
+        self.session.add(
+            IncidentEventRow(
+                incident_id=incident_id,
+                from_status=current.status,
+                to_status=current.status,
+                note=note,
+                user_id=user_id,
+                created_at=at,
+            )
+        )
+        self.session.flush()
+        self.session.expire(current)
+        return self.get(incident_id)
+
+    def corrections(self, incident_id: int) -> list[tuple[IncidentCorrection, str, datetime]]:
+        """An incident's corrections (with reason and time), oldest first."""
+        found = (
+            self.session.execute(
+                select(IncidentCorrectionRow)
+                .where(col(IncidentCorrectionRow.incident_id) == incident_id)
+                .order_by(col(IncidentCorrectionRow.id))
+            )
+            .scalars()
+            .all()
+        )
+        return [
+            (IncidentCorrection(r.field, r.old_value, r.new_value), r.reason, r.at) for r in found
+        ]
+
+    def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
+        """Reports corrected and reports voided on office days [start, end]."""
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        corrected = self.session.scalar(
+            select(func.count(func.distinct(col(IncidentCorrectionRow.incident_id))))
+            .join(IncidentRow, col(IncidentRow.id) == col(IncidentCorrectionRow.incident_id))
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentCorrectionRow.field) != "duplicate_of",
+                col(IncidentCorrectionRow.at) >= since,
+                col(IncidentCorrectionRow.at) < until,
+            )
+        )
+        voided = self.session.scalar(
+            select(func.count()).where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                col(IncidentRow.voided_at) >= since,
+                col(IncidentRow.voided_at) < until,
+            )
+        )
+        return int(corrected or 0), int(voided or 0)
+
     def get(self, incident_id: int) -> Incident | None:
         """By id."""
         row = self.session.get(IncidentRow, incident_id)
@@ -245,6 +361,7 @@ class SqlIncidentRepository(_Repo):
         conditions = [
             col(IncidentRow.kecamatan_id) == kecamatan_id,
             col(IncidentRow.status) != _NOT_HANDLED,
+            _NOT_VOIDED,
         ]
         if kind is not None:
             conditions.append(col(IncidentRow.kind) == kind.value)
@@ -289,6 +406,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.desa_id) == desa_id,
                 col(IncidentRow.event_date) >= start,
                 col(IncidentRow.event_date) <= end,
+                _NOT_VOIDED,
             )
         )
         return int(value or 0)
@@ -337,6 +455,7 @@ class SqlIncidentRepository(_Repo):
             col(IncidentRow.kind) == kind.value,
             col(IncidentRow.event_date) >= start,
             col(IncidentRow.event_date) <= end,
+            _NOT_VOIDED,
         )
 
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
@@ -353,6 +472,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
                 col(IncidentRow.received_at) >= since,
                 col(IncidentRow.received_at) < until,
+                _NOT_VOIDED,
             )
             .order_by(col(IncidentRow.received_at), col(IncidentRow.id))
         )
@@ -376,6 +496,7 @@ class SqlIncidentRepository(_Repo):
                 col(IncidentRow.status) == IncidentStatus.TERTANGANI.value,
                 col(IncidentRow.handled_at) >= since,
                 col(IncidentRow.handled_at) < until,
+                _NOT_VOIDED,
             )
             .order_by(col(IncidentRow.handled_at), col(IncidentRow.id))
         )
@@ -388,6 +509,7 @@ class SqlIncidentRepository(_Repo):
             select(col(IncidentRow.desa_id))
             .where(
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
+                _NOT_VOIDED,
                 or_(
                     and_(col(IncidentRow.event_date) >= start, col(IncidentRow.event_date) <= end),
                     and_(

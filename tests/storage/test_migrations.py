@@ -292,3 +292,73 @@ def test_the_skm_anonymity_migration_deals_out_the_chat_answers_and_goes_back(
         engine.dispose()
         upgrade(database_url)
     assert is_up_to_date(database_url)
+
+
+def test_the_corrections_migration_marks_no_report_and_goes_back(database_url: str) -> None:
+    # At 0014 a report (with a follow-up referring to it): after 0013 it is neither voided
+    # nor a late entry; back at 0014 the columns and the table are gone, the rows and the
+    # incident's indexes kept, and no foreign key broken.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0014")
+    engine = make_engine(database_url)
+    try:
+        indexes_before = {i["name"] for i in inspect(engine).get_indexes("incident")}
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
+                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO desa (kecamatan_id, kode, kode_bps, nama) VALUES "
+                    "(:kec, '35.28.08.2001', '3528040001', 'Larangan Luar')"
+                ),
+                {"kec": kec},
+            )
+            desa = conn.execute(text("SELECT id FROM desa")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
+                    "event_date, received_at, category, description, status, version, "
+                    "created_at, updated_at) VALUES ('TRB-2026-0001', 'trantibum', 2026, 1, "
+                    ":kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, 'judi', 'uraian kejadian', "
+                    "'baru', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"kec": kec, "desa": desa},
+            )
+            incident = conn.execute(text("SELECT id FROM incident")).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO incident_event (incident_id, from_status, to_status, note, "
+                    "created_at) VALUES (:i, NULL, 'baru', 'laporan', CURRENT_TIMESTAMP)"
+                ),
+                {"i": incident},
+            )
+        upgrade(database_url)
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT duplicate_of_id, voided_at, void_reason, late_entry FROM incident")
+            ).one()
+        assert (row[0], row[1], row[2], bool(row[3])) == (None, None, None, False)
+        assert "incident_correction" in inspect(engine).get_table_names()
+        command.downgrade(config, "0014")
+        inspector = inspect(engine)
+        assert "incident_correction" not in inspector.get_table_names()
+        columns = {c["name"] for c in inspector.get_columns("incident")}
+        assert not columns & {"duplicate_of_id", "voided_at", "void_reason", "late_entry"}
+        assert {i["name"] for i in inspector.get_indexes("incident")} == indexes_before
+        with engine.connect() as conn:
+            events = conn.execute(text("SELECT COUNT(*) FROM incident_event")).scalar_one()
+            if engine.dialect.name == "sqlite":
+                assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert events == 1
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
+    assert _diff(make_engine(database_url), metadata) == []
