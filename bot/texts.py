@@ -1103,3 +1103,38 @@ RESTORE_NEXT: Final = (
     "(migrasi yang lebih baru diterapkan saat bot mulai)."
 )
 BACKUP_NONE: Final = "tidak ada"
+
+
+# -- evidence in the workbook and the evidence ZIP (iku-bot ekspor-bukti) ---------------------
+
+WB_SHEET_BUKTI: Final = "Bukti"
+WB_TITLE_BUKTI: Final = "Berkas Bukti Kasus Kecamatan {kecamatan}"
+WB_BUKTI_NOTE: Final = (
+    "Foto dan dokumen kasus yang diterima bot, dengan SHA-256 untuk memeriksa keasliannya. "
+    "Berkasnya sendiri diekspor operator dengan 'iku-bot ekspor-bukti'."
+)
+WB_HEADERS_BUKTI: Final = (
+    "No",
+    "Nomor Laporan",
+    "Desa",
+    "Jenis Kasus",
+    "Peran",
+    "Status",
+    "SHA-256",
+    "Ukuran (byte)",
+    "Tipe",
+    "Diterima ({zona})",
+)
+WB_BUKTI_NONE: Final = "Belum ada berkas bukti pada periode ini."
+WB_BUKTI_WITHHELD: Final = (
+    "{jumlah} berkas bukti tidak dicantumkan: kasusnya tidak dapat Anda buka."
+)
+WB_BUKTI_GROUP: Final = "Versi grup: daftar berkas bukti tidak dimuat."
+EVIDENCE_ROLE_TEXT: Final = {"laporan": "laporan", "bukti": "bukti penanganan"}
+EVIDENCE_STATUS_TEXT: Final = {
+    "pending": "menunggu",
+    "stored": "tersimpan",
+    "rejected": "ditolak",
+    "failed": "gagal",
+}
+EVIDENCE_KIND_TEXT: Final = {"konflik": "Konflik", "trantibum": "Trantibum"}
