@@ -1138,3 +1138,42 @@ EVIDENCE_STATUS_TEXT: Final = {
     "failed": "gagal",
 }
 EVIDENCE_KIND_TEXT: Final = {"konflik": "Konflik", "trantibum": "Trantibum"}
+EVIDENCE_INDEX_HEADERS: Final = (
+    "nomor",
+    "desa",
+    "jenis",
+    "tanggal_kejadian",
+    "peran",
+    "berkas",
+    "sha256",
+    "ukuran",
+    "tipe",
+    "status",
+)
+EVIDENCE_ZIP_BAD_DATE: Final = "tanggal harus berformat YYYY-MM-DD: {teks!r}"
+EVIDENCE_ZIP_ORDER: Final = "--dari ({dari}) tidak boleh sesudah --sampai ({sampai})."
+EVIDENCE_ZIP_SUFFIX: Final = "Berkas --output harus berakhiran .zip: {berkas}"
+EVIDENCE_ZIP_EXISTS: Final = (
+    "Berkas {berkas} sudah ada; tidak ditimpa. Pilih nama lain atau hapus berkas itu dulu."
+)
+EVIDENCE_ZIP_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+EVIDENCE_ZIP_MISSING: Final = (
+    "Berkas bukti {berkas} ({sha256}) tidak ada di penyimpanan bukti. ZIP tidak ditulis."
+)
+EVIDENCE_ZIP_MISMATCH: Final = (
+    "Isi berkas bukti {berkas} tidak cocok dengan SHA-256 yang tercatat ({sha256}): berkas "
+    "di penyimpanan rusak atau diubah. ZIP tidak ditulis; pulihkan berkas itu dari cadangan."
+)
+EVIDENCE_ZIP_WRITTEN: Final = (
+    "Bukti Kecamatan {kecamatan} periode {mulai} s.d. {sampai} ditulis ke {berkas}: "
+    "{disimpan} berkas dari {kasus} kasus, SHA-256 setiap berkas diperiksa."
+)
+EVIDENCE_ZIP_NOT_STORED: Final = (
+    "{jumlah} berkas belum/tidak tersimpan (menunggu, ditolak, atau gagal): hanya tercantum "
+    "di indeks.csv dengan statusnya."
+)
+EVIDENCE_ZIP_EMPTY: Final = (
+    "Tidak ada berkas bukti pada periode ini; {berkas} hanya berisi indeks.csv dengan judul kolom."
+)
