@@ -33,7 +33,7 @@ Who gets what (:class:`Viewer`; the rule is the screens' rule, domain.permission
   and position) only when the viewer may open the case on screen
   (``can_view_case``: admins, the seksi that follows that kind up, the reporter
   of the case); otherwise the row says they are withheld. Follow-up notes and
-  photos are not part of the export for anyone (they are in the case's history).
+  the photos themselves are not part of the export for anyone (they are in the case's history).
 - The evidence files (photos and documents of cases) are listed by their metadata
   only (case number, desa, kind, role, status, SHA-256, size, type, received) for the
   cases whose details the viewer may open; none in a group's export. Their bytes are
