@@ -1177,3 +1177,4 @@ EVIDENCE_ZIP_NOT_STORED: Final = (
 EVIDENCE_ZIP_EMPTY: Final = (
     "Tidak ada berkas bukti pada periode ini; {berkas} hanya berisi indeks.csv dengan judul kolom."
 )
+EVIDENCE_ZIP_NO_KECAMATAN: Final = "Kecamatan dengan kode {kode} belum terdaftar."

@@ -191,7 +191,7 @@ def cmd_evidence_export(runtime: Runtime, args: argparse.Namespace) -> int:
     with runtime.uow() as uow:
         kecamatan = uow.kecamatan.get_by_code(code)
         if kecamatan is None:
-            raise NotFound(f"Kecamatan dengan kode {code} belum terdaftar.")
+            raise NotFound(texts.EVIDENCE_ZIP_NO_KECAMATAN.format(kode=code))
         files = uow.evidence.listing(kecamatan_id=kecamatan.id, start=start, end=end)
         written = _zip_atomically(target, files, store)
         record_export(

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from domain.evidence import check_file
+from domain.evidence import EvidenceStore, check_file
 from domain.models import EvidenceRole, IncidentKind
 from storage.engine import make_engine, make_session_factory
-from storage.evidence_store import LocalEvidenceStore
+from storage.evidence_store import LocalEvidenceStore, S3EvidenceStore
 from storage.uow import SqlUnitOfWork
 from tests.cli.conftest import CliRunner
 from tests.factories import make_incident
@@ -29,7 +29,7 @@ PDF = b"%PDF-1.4\n" + b"berita acara" * 20
 HEADER = "nomor,desa,jenis,tanggal_kejadian,peran,berkas,sha256,ukuran,tipe,status"
 
 
-def _seed(url: str, store: LocalEvidenceStore) -> dict[str, str]:
+def _seed_into(url: str, store: EvidenceStore) -> dict[str, str]:
     """March: a conflict with a stored photo and a pending one, a trantibum case with a
     stored proof (PDF); May: a conflict with a stored photo. Their numbers."""
     engine = make_engine(url)
@@ -87,7 +87,7 @@ def store(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> LocalEvidenceStore:
 @pytest.fixture
 def seeded(cli: CliRunner, database_url: str, store: LocalEvidenceStore) -> dict[str, str]:
     assert cli("db", "upgrade").code == 0
-    return _seed(database_url, store)
+    return _seed_into(database_url, store)
 
 
 def _index(archive: zipfile.ZipFile) -> list[list[str]]:
@@ -284,3 +284,39 @@ def test_refusals_write_nothing(
     assert texts.EVIDENCE_ZIP_EXISTS.format(berkas=target) in result.err
     assert target.read_bytes() == b"lama"
     assert _export_entries(database_url) == []
+
+
+def test_with_a_bucket_set_the_files_come_from_s3(
+    cli: CliRunner, cli_env: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("EVIDENCE_S3_BUCKET", "bukti-kantor")
+    monkeypatch.setenv("EVIDENCE_S3_PREFIX", "larangan/")
+    monkeypatch.setenv("EVIDENCE_DIR", str(cli_env / "tidak-dipakai"))
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(Bucket="bukti-kantor")
+        assert cli("db", "upgrade").code == 0
+        s3_store = S3EvidenceStore("bukti-kantor", prefix="larangan/", client=client)
+        numbers = _seed_into(database_url, s3_store)
+        target = cli_env / "s3.zip"
+        result = cli(
+            "ekspor-bukti",
+            "--dari",
+            "2026-05-01",
+            "--sampai",
+            "2026-05-31",
+            "--output",
+            str(target),
+        )
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(target) as archive:
+        assert archive.read(f"{numbers['k2']}/laporan-1.jpg") == JPEG
+    assert not (cli_env / "tidak-dipakai").exists()
