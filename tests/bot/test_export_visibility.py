@@ -8,7 +8,7 @@ nowhere in the file. On SQLite and PostgreSQL (the ``runtime`` fixture).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -523,3 +523,23 @@ async def test_a_group_export_lists_no_evidence_file(harness: Harness, runtime: 
     grouped = _audit(runtime, "export")[0]
     assert grouped.detail is not None
     assert (grouped.detail["isi"]["bukti"], grouped.detail["isi"]["bukti_ditahan"]) == (0, 4)
+
+
+async def test_a_bukti_row_holds_the_file_s_facts_with_the_office_time(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _seed(runtime)
+    numbers = _seed_evidence(runtime)
+    await harness.send(CAMAT, "/ekspor 2026")
+    sent = harness.last(CAMAT)
+    book = load_workbook(BytesIO(sent.content or b""))
+    sheet = book["Bukti"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows.index([h.format(zona="WIB") for h in texts.WB_HEADERS_BUKTI])
+    body = rows[header + 1 :]
+    assert [row[0] for row in body] == [1, 2, 3, 4]
+    (k1,) = [row for row in body if row[1] == numbers[K1]]
+    assert k1[3:9] == ["Konflik", "laporan", "tersimpan", SHA_K1, 2048, "image/jpeg"]
+    assert k1[9] == datetime(2026, 3, 10, 9, 0)  # jakarta(2026, 3, 10): 09.00 WIB
+    (t2,) = [row for row in body if row[1] == numbers[T2]]
+    assert t2[4:9] == ["bukti penanganan", "menunggu", "-", "-", "-"]
