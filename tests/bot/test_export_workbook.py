@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot import texts
 from bot.reports.workbook import SHEETS, report_workbook, workbook_name
 from bot.runtime import Runtime
 from domain.export import ExportData, Viewer, export_data
@@ -887,3 +888,14 @@ def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(
     idm = read("IDM")
     trasak = next(row for row in idm if row[3] == "Trasak")
     assert trasak[7:9] == ["0.81550000000001", "Mandiri"]
+
+
+def test_the_bukti_sheet_says_when_the_period_has_no_evidence_file(runtime: Runtime) -> None:
+    data, content = known_export(runtime)
+    assert data.evidence == []
+    assert data.contents()["bukti"] == 0
+    sheet = book_of(content)["Bukti"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert texts.WB_BUKTI_NONE in values
+    assert texts.WB_BUKTI_GROUP not in values
+    assert sheet.freeze_panes is not None
