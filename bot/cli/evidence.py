@@ -154,9 +154,12 @@ def _write_zip(
     )
 
 
-def _zip_atomically(target: Path, files: list[EvidenceListing], store: EvidenceStore) -> _Written:
-    """Write into a temporary file next to ``target``, then link it there (never over a file)."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _zip_to_temporary(
+    target: Path, files: list[EvidenceListing], store: EvidenceStore
+) -> tuple[_Written, Path]:
+    """The whole ZIP in a temporary file next to ``target`` (removed on any failure)."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as archive:
@@ -165,14 +168,11 @@ def _zip_atomically(target: Path, files: list[EvidenceListing], store: EvidenceS
             os.fsync(handle.fileno())
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        try:
-            os.link(temporary, target)  # fails when the target appeared meanwhile
-        except FileExistsError:
-            raise EvidenceExportError(texts.EVIDENCE_ZIP_EXISTS.format(berkas=target)) from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return written
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return written, temporary
 
 
 def cmd_evidence_export(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -193,22 +193,35 @@ def cmd_evidence_export(runtime: Runtime, args: argparse.Namespace) -> int:
         if kecamatan is None:
             raise NotFound(texts.EVIDENCE_ZIP_NO_KECAMATAN.format(kode=code))
         files = uow.evidence.listing(kecamatan_id=kecamatan.id, start=start, end=end)
-        written = _zip_atomically(target, files, store)
-        record_export(
-            uow,
-            user=None,
-            channel=Channel.CLI,
-            kecamatan=kecamatan,
-            period=period,
-            form=ExportForm.EVIDENCE_ZIP,
-            contents={
-                "berkas": written.stored,
-                "tidak_tersimpan": written.not_stored,
-                "kasus": written.cases,
-            },
-            at=now,
-        )
-        uow.commit()
+        written, temporary = _zip_to_temporary(target, files, store)
+        linked = False
+        try:
+            record_export(
+                uow,
+                user=None,
+                channel=Channel.CLI,
+                kecamatan=kecamatan,
+                period=period,
+                form=ExportForm.EVIDENCE_ZIP,
+                contents={
+                    "berkas": written.stored,
+                    "tidak_tersimpan": written.not_stored,
+                    "kasus": written.cases,
+                },
+                at=now,
+            )
+            try:
+                os.link(temporary, target)  # never over a file that appeared meanwhile
+            except FileExistsError:
+                raise EvidenceExportError(texts.EVIDENCE_ZIP_EXISTS.format(berkas=target)) from None
+            linked = True
+            uow.commit()  # the ZIP and its audit entry: both or neither
+        except BaseException:
+            if linked:
+                target.unlink(missing_ok=True)
+            raise
+        finally:
+            temporary.unlink(missing_ok=True)
     if not files:
         print(texts.EVIDENCE_ZIP_EMPTY.format(berkas=target))
         return EXIT_OK

@@ -11,6 +11,7 @@ import io
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -320,3 +321,38 @@ def test_with_a_bucket_set_the_files_come_from_s3(
     with zipfile.ZipFile(target) as archive:
         assert archive.read(f"{numbers['k2']}/laporan-1.jpg") == JPEG
     assert not (cli_env / "tidak-dipakai").exists()
+
+
+def test_a_zip_whose_audit_entry_cannot_be_committed_is_removed(
+    cli: CliRunner,
+    cli_env: Path,
+    seeded: dict[str, str],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.cli.evidence as command
+    from domain.audit import record_export as real
+
+    def then_fail(uow: Any, **kwargs: Any) -> None:
+        real(uow, **kwargs)
+
+        def commit() -> None:
+            raise OSError("basis data terputus")
+
+        monkeypatch.setattr(uow, "commit", commit)
+
+    monkeypatch.setattr(command, "record_export", then_fail)
+    target = cli_env / "bukti.zip"
+    with pytest.raises(OSError, match="terputus"):
+        cli(
+            "ekspor-bukti",
+            "--dari",
+            "2026-03-01",
+            "--sampai",
+            "2026-03-31",
+            "--output",
+            str(target),
+        )
+    assert not target.exists()
+    assert [p.name for p in cli_env.iterdir() if p.name.startswith(".bukti.zip")] == []
+    assert _export_entries(database_url) == []
