@@ -5,9 +5,11 @@ The ZIP holds, per case, its stored files named by role and position in the case
 listing every file of the period; a file not in the store (pending, rejected, failed)
 is listed with its status and no file name. Each file's bytes are checked against the
 SHA-256 recorded when it was stored: a mismatch (or a missing file) refuses the whole
-ZIP. The ZIP is written to a temporary file next to the target and moved into place
+ZIP. The ZIP is written to a temporary file next to the target and linked into place
 only when complete, never over an existing file; the export is audited as the
-operator's (``export_evidence_zip``).
+operator's (``export_evidence_zip``), and the ZIP is removed again when that entry
+cannot be committed. The files come from :func:`storage.evidence_store.evidence_store`
+(the folder, or the S3 bucket when one is set).
 """
 
 from __future__ import annotations
