@@ -135,7 +135,18 @@ class Settings(BaseSettings):
         default="data/bukti",
         description="Folder berkas bukti (foto), disusun menurut isinya (SHA-256).",
     )
-    evidence_s3_bucket: str | None = None
+    evidence_s3_bucket: str | None = Field(
+        default=None,
+        description="Bucket S3 (atau yang kompatibel) untuk berkas bukti; kosong: EVIDENCE_DIR.",
+    )
+    evidence_s3_endpoint_url: str | None = Field(
+        default=None,
+        description="Alamat layanan S3-kompatibel (MinIO dll.); kosong: AWS S3.",
+    )
+    evidence_s3_prefix: str = Field(
+        default="bukti/",
+        description="Awalan nama objek bukti di bucket.",
+    )
     pg_bin_dir: str | None = Field(
         default=None,
         description="Folder pg_dump dan pg_restore bila tidak ditemukan di PATH.",

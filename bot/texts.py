@@ -1151,3 +1151,77 @@ VOIDED_MARK: Final = "<b>Dibatalkan sebagai duplikat</b>: tidak dihitung di IKU.
 DIGEST_WEEK_CORRECTIONS: Final = (
     "Dikoreksi admin: {koreksi} laporan; dibatalkan sebagai duplikat: {batal} laporan."
 )
+
+# -- evidence in the workbook and the evidence ZIP (iku-bot ekspor-bukti) ---------------------
+
+WB_SHEET_BUKTI: Final = "Bukti"
+WB_TITLE_BUKTI: Final = "Berkas Bukti Kasus Kecamatan {kecamatan}"
+WB_BUKTI_NOTE: Final = (
+    "Foto dan dokumen kasus yang diterima bot, dengan SHA-256 untuk memeriksa keasliannya. "
+    "Berkasnya sendiri diekspor operator dengan 'iku-bot ekspor-bukti'."
+)
+WB_HEADERS_BUKTI: Final = (
+    "No",
+    "Nomor Laporan",
+    "Desa",
+    "Jenis Kasus",
+    "Peran",
+    "Status",
+    "SHA-256",
+    "Ukuran (byte)",
+    "Tipe",
+    "Diterima ({zona})",
+)
+WB_BUKTI_NONE: Final = "Belum ada berkas bukti pada periode ini."
+WB_BUKTI_WITHHELD: Final = (
+    "{jumlah} berkas bukti tidak dicantumkan: kasusnya tidak dapat Anda buka."
+)
+WB_BUKTI_GROUP: Final = "Versi grup: daftar berkas bukti tidak dimuat."
+EVIDENCE_ROLE_TEXT: Final = {"laporan": "laporan", "bukti": "bukti penanganan"}
+EVIDENCE_STATUS_TEXT: Final = {
+    "pending": "menunggu",
+    "stored": "tersimpan",
+    "rejected": "ditolak",
+    "failed": "gagal",
+}
+EVIDENCE_KIND_TEXT: Final = {"konflik": "Konflik", "trantibum": "Trantibum"}
+EVIDENCE_INDEX_HEADERS: Final = (
+    "nomor",
+    "desa",
+    "jenis",
+    "tanggal_kejadian",
+    "peran",
+    "berkas",
+    "sha256",
+    "ukuran",
+    "tipe",
+    "status",
+)
+EVIDENCE_ZIP_BAD_DATE: Final = "tanggal harus berformat YYYY-MM-DD: {teks!r}"
+EVIDENCE_ZIP_ORDER: Final = "--dari ({dari}) tidak boleh sesudah --sampai ({sampai})."
+EVIDENCE_ZIP_SUFFIX: Final = "Berkas --output harus berakhiran .zip: {berkas}"
+EVIDENCE_ZIP_EXISTS: Final = (
+    "Berkas {berkas} sudah ada; tidak ditimpa. Pilih nama lain atau hapus berkas itu dulu."
+)
+EVIDENCE_ZIP_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+EVIDENCE_ZIP_MISSING: Final = (
+    "Berkas bukti {berkas} ({sha256}) tidak ada di penyimpanan bukti. ZIP tidak ditulis."
+)
+EVIDENCE_ZIP_MISMATCH: Final = (
+    "Isi berkas bukti {berkas} tidak cocok dengan SHA-256 yang tercatat ({sha256}): berkas "
+    "di penyimpanan rusak atau diubah. ZIP tidak ditulis; pulihkan berkas itu dari cadangan."
+)
+EVIDENCE_ZIP_WRITTEN: Final = (
+    "Bukti Kecamatan {kecamatan} periode {mulai} s.d. {sampai} ditulis ke {berkas}: "
+    "{disimpan} berkas dari {kasus} kasus, SHA-256 setiap berkas diperiksa."
+)
+EVIDENCE_ZIP_NOT_STORED: Final = (
+    "{jumlah} berkas belum/tidak tersimpan (menunggu, ditolak, atau gagal): hanya tercantum "
+    "di indeks.csv dengan statusnya."
+)
+EVIDENCE_ZIP_EMPTY: Final = (
+    "Tidak ada berkas bukti pada periode ini; {berkas} hanya berisi indeks.csv dengan judul kolom."
+)
+EVIDENCE_ZIP_NO_KECAMATAN: Final = "Kecamatan dengan kode {kode} belum terdaftar."

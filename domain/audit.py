@@ -69,12 +69,14 @@ class ExportForm(enum.StrEnum):
     XLSX = "xlsx"
     TABLE = "tabel"
     JSON = "json"
+    EVIDENCE_ZIP = "zip_bukti"
 
 
 _EXPORT_ACTIONS: Final = {
     ExportForm.XLSX: "export_xlsx",
     ExportForm.TABLE: "export_table",
     ExportForm.JSON: "export_json",
+    ExportForm.EVIDENCE_ZIP: "export_evidence_zip",
 }
 
 

@@ -33,7 +33,11 @@ Who gets what (:class:`Viewer`; the rule is the screens' rule, domain.permission
   and position) only when the viewer may open the case on screen
   (``can_view_case``: admins, the seksi that follows that kind up, the reporter
   of the case); otherwise the row says they are withheld. Follow-up notes and
-  photos are not part of the export for anyone (they are in the case's history).
+  the photos themselves are not part of the export for anyone (they are in the case's history).
+- The evidence files (photos and documents of cases) are listed by their metadata
+  only (case number, desa, kind, role, status, SHA-256, size, type, received) for the
+  cases whose details the viewer may open; none in a group's export. Their bytes are
+  only in ``iku-bot ekspor-bukti`` (the operator's).
 - The SKM suggestions (citizens' free text, shown on no screen) go to admins and
   Seksi Pelayanan, who run the survey (``can_read_suggestions``); others see how
   many there are.
@@ -73,7 +77,7 @@ from domain.permissions import (
     can_view_case,
     require,
 )
-from domain.ports import IncidentRecord, SkmSuggestion, UnitOfWork
+from domain.ports import EvidenceListing, IncidentRecord, SkmSuggestion, UnitOfWork
 from domain.report import IkuReport, SkmServiceDetail, iku_report
 from domain.rounding import round_half_up
 from domain.skm import (
@@ -280,6 +284,8 @@ class ExportData:
     disclosure: Disclosure
     konflik_counts: list[CaseCount]
     trantibum_counts: list[CaseCount]
+    evidence: list[EvidenceListing] = dataclasses.field(default_factory=list)
+    evidence_withheld: int = 0
 
     def contents(self) -> dict[str, Any]:
         """What this export included, for its audit entry (counts, never the content)."""
@@ -303,6 +309,8 @@ class ExportData:
             "saran": len(self.suggestions),
             "saran_ditahan": shown.suggestions_withheld,
             "teks_desa_tematik": shown.typed_texts,
+            "bukti": len(self.evidence),
+            "bukti_ditahan": self.evidence_withheld,
         }
 
 
@@ -470,6 +478,8 @@ def export_data(
         return [_without_details(r) if r.nomor in withheld else r for r in records]
 
     readable = viewer.may_read_suggestions(kec_id)
+    files = uow.evidence.listing(kecamatan_id=kec_id, start=start, end=end)
+    evidence = [f for f in files if lists and f.nomor not in withheld]
     return ExportData(
         report=report,
         konflik=shown(konflik),
@@ -488,6 +498,8 @@ def export_data(
         ),
         konflik_counts=case_counts(konflik),
         trantibum_counts=case_counts(trantibum),
+        evidence=evidence,
+        evidence_withheld=len(files) - len(evidence),
     )
 
 

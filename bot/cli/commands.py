@@ -18,6 +18,7 @@ from bot.cli import imports
 from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
+from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     dig.add_argument("--chart", type=Path, metavar="BERKAS.png", help="menulis grafiknya ke sini")
     _kecamatan_option(dig)
     add_audit_parser(sub)
+    add_evidence_parser(sub)
     return parser
 
 
@@ -634,6 +636,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "report": cmd_report,
     "digest": cmd_digest,
     "audit": cmd_audit,
+    "ekspor-bukti": cmd_evidence_export,
 }
 
 

@@ -16,7 +16,9 @@ stays frozen while scrolling, set column widths and wrapped long text:
 - ``SKM Saran``: the suggestions with their day and service only (for those who may
   read them; others see how many there are);
 - ``IDM``: every desa with IKS, IKE, IKL, the stored score and status, counts per status;
-- ``Desa Tematik``: the active designations of the year.
+- ``Desa Tematik``: the active designations of the year;
+- ``Bukti``: the evidence files of the cases the viewer may open (metadata and SHA-256,
+  never the bytes); in a group's workbook a note instead.
 
 Numbers stay numbers with a number format, so that the office can compute with them:
 percentages are fractions shown as ``0.00%`` (50% is 0.5), NIK ``0.00``, NRR and IKM
@@ -98,6 +100,7 @@ SHEETS: tuple[str, ...] = (
     texts.WB_SHEET_SARAN,
     texts.WB_SHEET_IDM,
     texts.WB_SHEET_TEMATIK,
+    texts.WB_SHEET_BUKTI,
 )
 
 Value = str | int | float | date | datetime | None
@@ -654,6 +657,44 @@ def _tematik_sheet(
         out.line([Cell(number), desa.kode, desa.nama, tema, Cell(item.tahun), referensi])
 
 
+def _bukti_sheet(sheet: Worksheet, data: ExportData, styles: _Styles, tz: tzinfo) -> None:
+    report = data.report
+    zona = report.generated_at.astimezone(tz).tzname() or str(tz)
+    widths = (5, 17, 20, 12, 17, 12, 66, 14, 17, 17)
+    columns = [
+        Column(h.format(zona=zona), w) for h, w in zip(texts.WB_HEADERS_BUKTI, widths, strict=True)
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    out.titles(_titles(report, texts.WB_TITLE_BUKTI.format(kecamatan=report.kecamatan.nama)))
+    out.note(texts.WB_BUKTI_NOTE)
+    shown = data.disclosure
+    if not shown.case_lists:
+        out.note(texts.WB_BUKTI_GROUP)
+        return
+    if data.evidence_withheld:
+        out.note(texts.WB_BUKTI_WITHHELD.format(jumlah=data.evidence_withheld))
+    out.skip()
+    out.header(freeze=True)
+    if not data.evidence:
+        out.note(texts.WB_BUKTI_NONE)
+    for number, item in enumerate(data.evidence, start=1):
+        file = item.file
+        out.line(
+            [
+                Cell(number),
+                item.nomor,
+                item.desa_nama,
+                texts.EVIDENCE_KIND_TEXT[item.kind.value],
+                texts.EVIDENCE_ROLE_TEXT[file.role.value],
+                texts.EVIDENCE_STATUS_TEXT[file.status.value],
+                file.sha256 or _MISSING,
+                _count(file.size),
+                file.content_type or _MISSING,
+                Cell(_local(file.received_at, tz), DATETIME),
+            ]
+        )
+
+
 def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
     """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``."""
     from openpyxl import Workbook
@@ -693,6 +734,7 @@ def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
     _saran_sheet(sheets[texts.WB_SHEET_SARAN], data, styles)
     _idm_sheet(sheets[texts.WB_SHEET_IDM], report, styles)
     _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles, typed_texts=shown.typed_texts)
+    _bukti_sheet(sheets[texts.WB_SHEET_BUKTI], data, styles, tz)
     workbook.active = 0
     workbook.properties.creator = "iku-bot"
     workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)

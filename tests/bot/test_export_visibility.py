@@ -8,7 +8,7 @@ nowhere in the file. On SQLite and PostgreSQL (the ``runtime`` fixture).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -18,7 +18,9 @@ from telegram import Chat
 from bot import texts
 from bot.runtime import Runtime
 from domain.models import (
+    CheckedFile,
     DesaTematik,
+    EvidenceRole,
     IncidentKind,
     IncidentStatus,
     Role,
@@ -274,6 +276,8 @@ async def test_a_private_export_is_audited_with_what_it_held(
             "saran": 0,
             "saran_ditahan": 1,
             "teks_desa_tematik": True,
+            "bukti": 0,
+            "bukti_ditahan": 0,
         },
     }
     assert second.user_id == camat.id
@@ -447,3 +451,95 @@ def test_export_data_refuses_who_may_not_read_the_summary(runtime: Runtime) -> N
                     period=Period.year(2026),
                     now=jakarta(2026, 11, 25, 10),
                 )
+
+
+SHA_K1 = "a1" * 32
+
+
+def _seed_evidence(runtime: Runtime) -> dict[Case, str]:
+    """One evidence file per case (K1's stored, T2's a proof of handling); their numbers."""
+    kec = runtime.kecamatan()
+    numbers: dict[Case, str] = {}
+    with runtime.uow() as uow:
+        for kind in IncidentKind:
+            for record in uow.exports.incidents(kec.id, kind, date(2026, 1, 1), date(2026, 12, 31)):
+                case = next(c for c in CASES if c.description == record.description)
+                incident = uow.incidents.get_by_nomor(record.nomor)
+                assert incident is not None
+                numbers[case] = record.nomor
+                role = EvidenceRole.PROOF if case is T2 else EvidenceRole.REPORT
+                file = uow.evidence.add_pending(
+                    incident_id=incident.id,
+                    role=role,
+                    telegram_file_id=f"file-{record.nomor}",
+                    received_at=jakarta(2026, 3, 10),
+                )
+                if case is K1:
+                    uow.evidence.mark_stored(
+                        file.id,
+                        checked=CheckedFile(sha256=SHA_K1, size=2048, content_type="image/jpeg"),
+                        store_key=f"a1/{SHA_K1}",
+                        at=jakarta(2026, 3, 10),
+                    )
+        uow.commit()
+    return numbers
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+async def test_the_bukti_sheet_lists_the_files_of_the_cases_the_viewer_may_open(
+    harness: Harness, runtime: Runtime, role: str
+) -> None:
+    _seed(runtime)
+    numbers = _seed_evidence(runtime)
+    person, opens, _ = EXPECTED[role]
+    book = await _export(harness, person, "2026")
+    bukti = book["Bukti"]
+    for case, nomor in numbers.items():
+        assert (nomor in bukti) is (case in opens), (role, case)
+    assert (SHA_K1 in bukti) is (K1 in opens)
+    hidden = 4 - len(opens)
+    assert (texts.WB_BUKTI_WITHHELD.format(jumlah=hidden) in bukti) is (hidden > 0)
+    if not opens:
+        assert texts.WB_BUKTI_NONE in bukti
+    if K1 in opens:
+        assert {"tersimpan", "laporan", "image/jpeg", "2048"} <= set(bukti)
+    if T2 in opens:
+        assert "bukti penanganan" in bukti
+    (entry,) = _audit(runtime, "export")
+    assert entry.detail is not None
+    assert entry.detail["isi"]["bukti"] == len(opens)
+    assert entry.detail["isi"]["bukti_ditahan"] == hidden
+
+
+async def test_a_group_export_lists_no_evidence_file(harness: Harness, runtime: Runtime) -> None:
+    _seed(runtime)
+    numbers = _seed_evidence(runtime)
+    await harness.send(CAMAT, "/ekspor@iku_test_bot 2026", chat=GROUP)
+    document, _ = harness.api.to_chat(GROUP.id)
+    bukti = _cells(document.content)["Bukti"]
+    assert texts.WB_BUKTI_GROUP in bukti
+    assert not [n for n in numbers.values() if n in bukti]
+    assert SHA_K1 not in bukti
+    grouped = _audit(runtime, "export")[0]
+    assert grouped.detail is not None
+    assert (grouped.detail["isi"]["bukti"], grouped.detail["isi"]["bukti_ditahan"]) == (0, 4)
+
+
+async def test_a_bukti_row_holds_the_file_s_facts_with_the_office_time(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _seed(runtime)
+    numbers = _seed_evidence(runtime)
+    await harness.send(CAMAT, "/ekspor 2026")
+    sent = harness.last(CAMAT)
+    book = load_workbook(BytesIO(sent.content or b""))
+    sheet = book["Bukti"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows.index([h.format(zona="WIB") for h in texts.WB_HEADERS_BUKTI])
+    body = rows[header + 1 :]
+    assert [row[0] for row in body] == [1, 2, 3, 4]
+    (k1,) = [row for row in body if row[1] == numbers[K1]]
+    assert k1[3:9] == ["Konflik", "laporan", "tersimpan", SHA_K1, 2048, "image/jpeg"]
+    assert k1[9] == datetime(2026, 3, 10, 9, 0)  # jakarta(2026, 3, 10): 09.00 WIB
+    (t2,) = [row for row in body if row[1] == numbers[T2]]
+    assert t2[4:9] == ["bukti penanganan", "menunggu", "-", "-", "-"]

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot import texts
 from bot.reports.workbook import SHEETS, report_workbook, workbook_name
 from bot.runtime import Runtime
 from domain.export import ExportData, Viewer, export_data
@@ -339,7 +340,7 @@ def book_of(content: bytes) -> Workbook:
     return load_workbook(BytesIO(content))
 
 
-def test_the_workbook_has_the_eight_sheets_in_order(runtime: Runtime) -> None:
+def test_the_workbook_has_the_nine_sheets_in_order(runtime: Runtime) -> None:
     data, content = known_export(runtime)
     book = book_of(content)
     assert book.sheetnames == [
@@ -351,6 +352,7 @@ def test_the_workbook_has_the_eight_sheets_in_order(runtime: Runtime) -> None:
         "SKM Saran",
         "IDM",
         "Desa Tematik",
+        "Bukti",
     ]
     assert list(SHEETS) == book.sheetnames
     assert all(len(name) <= 31 for name in book.sheetnames)
@@ -742,7 +744,7 @@ def test_text_from_users_never_becomes_a_formula(runtime: Runtime) -> None:
     _, content = known_export(runtime)
     with zipfile.ZipFile(BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 8
+        assert len(sheets) == 9
         for name in sheets:
             assert b"<f>" not in archive.read(name), name
     book = book_of(content)
@@ -886,3 +888,14 @@ def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(
     idm = read("IDM")
     trasak = next(row for row in idm if row[3] == "Trasak")
     assert trasak[7:9] == ["0.81550000000001", "Mandiri"]
+
+
+def test_the_bukti_sheet_says_when_the_period_has_no_evidence_file(runtime: Runtime) -> None:
+    data, content = known_export(runtime)
+    assert data.evidence == []
+    assert data.contents()["bukti"] == 0
+    sheet = book_of(content)["Bukti"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert texts.WB_BUKTI_NONE in values
+    assert texts.WB_BUKTI_GROUP not in values
+    assert sheet.freeze_panes is not None

@@ -237,6 +237,7 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
         "SKM Saran",
         "IDM",
         "Desa Tematik",
+        "Bukti",
     ]
     sheet = book["IKU"]
     assert sheet["A1"].value == "Indikator Kinerja Utama (IKU) Kecamatan Larangan"
