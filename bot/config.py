@@ -129,6 +129,12 @@ class Settings(BaseSettings):
         description="Folder berkas bukti (foto), disusun menurut isinya (SHA-256).",
     )
     evidence_s3_bucket: str | None = None
+    evidence_max_mb: int = Field(
+        default=20,
+        ge=1,
+        le=2000,
+        description="Ukuran terbesar satu berkas bukti (MB); yang lebih besar ditolak.",
+    )
     pg_bin_dir: str | None = Field(
         default=None,
         description="Folder pg_dump dan pg_restore bila tidak ditemukan di PATH.",
