@@ -128,10 +128,12 @@ def build_application(
         max_age=timedelta(hours=settings.outbox_max_age_hours),
     )
     engine = Engine(rt, registry, services, pool=pool, outbox=sender)
+    evidence_store = LocalEvidenceStore(settings.evidence_dir)
+    services.evidence_store = evidence_store
     fetcher = EvidenceFetcher(
         rt,
         pool,
-        LocalEvidenceStore(settings.evidence_dir),
+        evidence_store,
         max_bytes=settings.evidence_max_mb * 1024 * 1024,
         secrets=(settings.telegram_bot_token.get_secret_value(),),
     )

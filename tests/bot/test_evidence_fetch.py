@@ -14,7 +14,7 @@ from domain.models import EvidenceFile, EvidenceRole, EvidenceStatus
 from storage.evidence_store import LocalEvidenceStore
 from tests.bot.conftest import Clock
 from tests.bot.harness import TOKEN, Harness
-from tests.bot.test_incidents import PERANGKAT, _incidents, _report_konflik, _setup
+from tests.bot.test_incidents import KESBANG, PERANGKAT, _incidents, _report_konflik, _setup
 
 # A small JPEG (the first bytes are what makes it one) and bytes of no kept type.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
@@ -125,3 +125,16 @@ async def test_after_a_restart_pending_files_are_fetched(
     [file] = _evidence(runtime)
     assert file.status is EvidenceStatus.STORED
     assert any(call.method == "getFile" for call in harness.api.calls)
+
+
+async def test_the_case_photo_is_shown_from_the_store_once_stored(
+    harness: Harness, runtime: Runtime
+) -> None:
+    harness.api.files["photo-1"] = JPEG
+    await _reported(harness, runtime)
+    await _fetcher(harness).fetch_due()
+    card = harness.with_buttons(KESBANG)
+    await harness.press(KESBANG, "Lihat foto/lokasi", message=card)
+    await harness.settle()
+    [photo] = [m for m in harness.api.messages if m.chat_id == KESBANG.id and m.kind == "photo"]
+    assert photo.content == JPEG  # the stored bytes were uploaded, not the file id
