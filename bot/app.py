@@ -28,6 +28,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -37,6 +38,7 @@ from bot.config import Settings
 from bot.conversation import Registry, Services
 from bot.conversation.engine import Engine
 from bot.conversation.telegram import TelegramAdapter
+from bot.delivery.evidence import EvidenceFetcher
 from bot.delivery.outbox import OutboxSender
 from bot.delivery.updates import ChatOrderedProcessor
 from bot.digest.reminders import ReminderService
@@ -44,6 +46,7 @@ from bot.digest.sender import DigestService
 from bot.handlers import build_registry
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
+from storage.evidence_store import evidence_store as make_evidence_store
 
 __all__ = [
     "build_application",
@@ -63,6 +66,7 @@ ENGINE_KEY = "engine"
 DIGEST_KEY = "digest"
 REMINDER_KEY = "reminders"
 OUTBOX_KEY = "outbox"
+EVIDENCE_KEY = "evidence"
 
 
 def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
@@ -124,6 +128,15 @@ def build_application(
         max_age=timedelta(hours=settings.outbox_max_age_hours),
     )
     engine = Engine(rt, registry, services, pool=pool, outbox=sender)
+    evidence_store = make_evidence_store(settings)  # S3 when EVIDENCE_S3_BUCKET is set
+    services.evidence_store = evidence_store
+    fetcher = EvidenceFetcher(
+        rt,
+        pool,
+        evidence_store,
+        max_bytes=settings.evidence_max_mb * 1024 * 1024,
+        secrets=(settings.telegram_bot_token.get_secret_value(),),
+    )
     telegram = TelegramAdapter(engine)
     digests = DigestService(rt, settings, pool)
     reminders = ReminderService(rt, settings, sender, pool)
@@ -134,6 +147,7 @@ def build_application(
         services.bot_username = me.username or services.bot_username
         # What was committed but not delivered before a restart goes out first.
         await sender.start(app.bot)
+        await fetcher.start(app.bot)
         try:
             await set_scope_menus(app.bot, registry)
         except TelegramError as error:
@@ -185,6 +199,7 @@ def build_application(
     async def post_shutdown(_: Application) -> None:  # type: ignore[type-arg]
         for task in list(background):
             task.cancel()
+        await fetcher.stop()
         await sender.stop()
         pool.shutdown(wait=True)  # transactions under way finish (or roll back) first
         if owns_runtime:
@@ -213,6 +228,7 @@ def build_application(
     app.bot_data[DIGEST_KEY] = digests
     app.bot_data[REMINDER_KEY] = reminders
     app.bot_data[OUTBOX_KEY] = sender
+    app.bot_data[EVIDENCE_KEY] = fetcher
     # Commands (in any chat), answers in private chats, button presses.
     app.add_handler(MessageHandler(filters.COMMAND, telegram.on_command))
     app.add_handler(
@@ -224,6 +240,12 @@ def build_application(
     app.add_handler(CallbackQueryHandler(telegram.on_callback))
     app.add_handler(ChatMemberHandler(digests.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
+
+    async def wake_fetcher(_: object, __: ContextTypes.DEFAULT_TYPE) -> None:
+        # After every update (a report or follow-up may have recorded evidence).
+        fetcher.wake()
+
+    app.add_handler(TypeHandler(Update, wake_fetcher), group=1)
     if app.job_queue is not None:
         schedule_jobs(app, engine, digests, reminders)
     return app

@@ -33,7 +33,14 @@ from domain.incidents import (
     follow_up,
     is_overdue,
 )
-from domain.models import Incident, IncidentKind, IncidentStatus, Role, UserStatus
+from domain.models import (
+    EvidenceStatus,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    Role,
+    UserStatus,
+)
 from domain.permissions import (
     Action,
     can_follow_up,
@@ -199,12 +206,35 @@ def _press_media(ctx: Ctx, pressed: MediaButton) -> None:
     """Lihat foto dan lokasi."""
     incident = _get_incident(ctx, pressed.incident_id)
     _view(ctx, incident, CaseView.MEDIA)
+    stored = _stored_photos(ctx, incident.id)
     for number, file_id in enumerate(incident.photo_file_ids, start=1):
         message = ctx.say(texts.PHOTO_CAPTION.format(nomor=h(incident.nomor), number=number))
-        message.photo_file_id = file_id
+        content = stored.get(file_id)
+        if content is not None:
+            message.photo = content  # from the office's store (the file id may be gone)
+        else:
+            message.photo_file_id = file_id
     if incident.latitude is not None and incident.longitude is not None:
         message = ctx.say(texts.LOCATION_CAPTION.format(nomor=h(incident.nomor)))
         message.location = (incident.latitude, incident.longitude)
+
+
+def _stored_photos(ctx: Ctx, incident_id: int) -> dict[str, bytes]:
+    """The stored bytes of a case's photos by Telegram file id (those in the store)."""
+    store = ctx.services.evidence_store
+    if store is None:
+        return {}
+    found: dict[str, bytes] = {}
+    for file in ctx.uow.evidence.for_incident(incident_id):
+        if file.status is not EvidenceStatus.STORED or file.store_key is None:
+            continue
+        if file.content_type not in {"image/jpeg", "image/png", "image/webp"}:
+            continue  # Telegram shows these as photos; others go by their file id
+        try:
+            found[file.telegram_file_id] = store.get(file.store_key)
+        except (KeyError, OSError):
+            continue
+    return found
 
 
 def _press_card(ctx: Ctx, pressed: CardButton) -> None:
