@@ -28,7 +28,6 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -138,6 +137,7 @@ def build_application(
         secrets=(settings.telegram_bot_token.get_secret_value(),),
     )
     telegram = TelegramAdapter(engine)
+    telegram.on_evidence = fetcher.wake  # after a report or follow-up with photos
     digests = DigestService(rt, settings, pool)
     reminders = ReminderService(rt, settings, sender, pool)
     background: set[asyncio.Task[None]] = set()
@@ -240,12 +240,6 @@ def build_application(
     app.add_handler(CallbackQueryHandler(telegram.on_callback))
     app.add_handler(ChatMemberHandler(digests.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
-
-    async def wake_fetcher(_: object, __: ContextTypes.DEFAULT_TYPE) -> None:
-        # After every update (a report or follow-up may have recorded evidence).
-        fetcher.wake()
-
-    app.add_handler(TypeHandler(Update, wake_fetcher), group=1)
     if app.job_queue is not None:
         schedule_jobs(app, engine, digests, reminders)
     return app

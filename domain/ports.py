@@ -873,6 +873,9 @@ class EvidenceListing:
 class EvidenceRepository(Protocol):
     """The photos and documents of cases and where their bytes are."""
 
+    # How many pending files this unit of work added (the fetcher is woken after them).
+    added: int
+
     def add_pending(
         self,
         *,

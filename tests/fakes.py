@@ -1696,6 +1696,8 @@ class InMemoryUpdateLogRepository:
 class InMemoryEvidenceRepository(_Repo):
     """The photos and documents of cases and where their bytes are."""
 
+    added = 0  # pending rows added in this unit of work
+
     def add_pending(
         self,
         *,
@@ -1725,6 +1727,7 @@ class InMemoryEvidenceRepository(_Repo):
             next_attempt_at=moment,
         )
         tables.evidence[stored.id] = stored
+        self.added += 1
         return stored
 
     def get(self, evidence_id: int) -> EvidenceFile | None:

@@ -78,6 +78,8 @@ class TelegramAdapter:
         self.registry = engine.registry
         self.services = engine.services
         self.on_menus: Callable[[Bot, list[int]], Awaitable[None]] | None = None
+        # Called after a transaction that committed pending evidence files.
+        self.on_evidence: Callable[[], None] | None = None
         token = engine.services.settings.telegram_bot_token
         prefix = token.get_secret_value().split(":", 1)[0] if token is not None else "0"
         self.bot_id = int(prefix) if prefix.isdigit() else 0
@@ -211,6 +213,8 @@ class TelegramAdapter:
             return
         # The change is committed: from here on nothing may tell the person it failed.
         engine.outbox.submit(outcome.queued)
+        if outcome.evidence and self.on_evidence is not None:
+            self.on_evidence()
         reply = outcome.ctx.reply
         if query is not None:
             await self._answer(query, reply.toast)

@@ -14,7 +14,6 @@ before a restart is fetched after it. Errors are recorded without the bot token.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -26,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.delivery.waiting import wait_event
 from bot.runtime import Runtime
 from domain.evidence import (
     DEFAULT_MAX_BYTES,
@@ -90,11 +90,16 @@ class EvidenceFetcher:
             self._main = asyncio.get_running_loop().create_task(self._run(), name="evidence")
 
     async def stop(self) -> None:
-        """Stop; what is not fetched stays pending for the next start."""
-        if self._main is not None:
-            self._main.cancel()
-            await asyncio.gather(self._main, return_exceptions=True)
-            self._main = None
+        """Stop; what is not fetched stays pending for the next start.
+
+        A download under way is abandoned (its row stays pending, tried again after the
+        next start); a transaction under way finishes in the pool, which the application
+        shuts down after this.
+        """
+        main, self._main = self._main, None
+        if main is not None:
+            main.cancel()
+            await asyncio.gather(main, return_exceptions=True)
 
     def wake(self) -> None:
         """Look for due files now (after an update that may have recorded some)."""
@@ -106,8 +111,13 @@ class EvidenceFetcher:
                 await self.fetch_due()
             except SQLAlchemyError as error:
                 log.warning("Bukti belum dapat diambil (basis data): %s", safe_error(error))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.sweep_seconds)
+            except Exception as error:  # the worker must outlive any one bad pass
+                log.error(
+                    "Pengambilan bukti gagal: %s",
+                    safe_error(error, *self.secrets),
+                    exc_info=log.isEnabledFor(logging.DEBUG),
+                )
+            await wait_event(self._wake, self.sweep_seconds)
             self._wake.clear()
 
     # -- work -----------------------------------------------------------------------

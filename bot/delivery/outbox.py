@@ -49,6 +49,7 @@ from telegram.error import (
 from bot import failpoints
 from bot.conversation.context import CHOICE_PREFIX, Keyboard, Outgoing
 from bot.delivery.flood import retry_after_seconds
+from bot.delivery.waiting import wait_event
 from bot.runtime import Runtime
 from domain.models import OutboxMessage
 
@@ -324,8 +325,7 @@ class OutboxSender:
     async def _run(self) -> None:
         while True:
             await self._sweep()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.sweep_seconds)
+            await wait_event(self._wake, self.sweep_seconds)
             self._wake.clear()
 
     async def sweep(self) -> int:

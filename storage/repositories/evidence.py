@@ -40,6 +40,8 @@ def _file(row: EvidenceFileRow) -> EvidenceFile:
 class SqlEvidenceRepository(_Repo):
     """The evidence_file table."""
 
+    added = 0  # pending rows added in this unit of work
+
     def add_pending(
         self,
         *,
@@ -64,6 +66,7 @@ class SqlEvidenceRepository(_Repo):
         )
         self.session.add(row)
         self.session.flush()
+        self.added += 1
         return _file(row)
 
     def get(self, evidence_id: int) -> EvidenceFile | None:

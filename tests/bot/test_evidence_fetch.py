@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -138,3 +139,54 @@ async def test_the_case_photo_is_shown_from_the_store_once_stored(
     await harness.settle()
     [photo] = [m for m in harness.api.messages if m.chat_id == KESBANG.id and m.kind == "photo"]
     assert photo.content == JPEG  # the stored bytes were uploaded, not the file id
+
+
+async def _until_stored(runtime: Runtime) -> list[EvidenceFile]:
+    async with asyncio.timeout(10):
+        while True:
+            files = _evidence(runtime)
+            if files and all(f.status is EvidenceStatus.STORED for f in files):
+                return files
+            await asyncio.sleep(0.02)
+
+
+async def test_the_running_bot_fetches_a_report_photo_without_being_asked(
+    harness: Harness, runtime: Runtime
+) -> None:
+    # Woken by the transaction that committed the evidence row, not by a sweep a minute on.
+    harness.api.files["photo-1"] = JPEG
+    await _reported(harness, runtime)
+    [file] = await _until_stored(runtime)
+    assert file.sha256 == hashlib.sha256(JPEG).hexdigest()
+    assert _fetcher(harness).stored == 1
+
+
+async def test_only_a_transaction_that_recorded_evidence_wakes_the_fetcher(
+    harness: Harness, runtime: Runtime
+) -> None:
+    woken: list[bool] = []
+
+    class Recording(asyncio.Event):
+        def set(self) -> None:
+            woken.append(True)
+            super().set()
+
+    _fetcher(harness)._wake = Recording()
+    _setup(runtime)
+    await harness.send(PERANGKAT, "/bantuan")
+    await harness.send(PERANGKAT, "/kasus")
+    assert woken == []  # no query of the evidence table on an ordinary update
+    await _report_konflik(harness)
+    assert woken == []  # the photo is in the draft; nothing is recorded before "Kirim"
+    await harness.press(PERANGKAT, "Kirim")
+    assert woken == [True]  # the report's submission, with its photo
+
+
+async def test_a_stop_right_after_a_wake_ends(harness: Harness, runtime: Runtime) -> None:
+    # A wake and a cancel in the same step once left the loop running for ever (stop hung).
+    for _ in range(20):
+        fetcher = _fetcher(harness)
+        fetcher.wake()
+        async with asyncio.timeout(10):
+            await harness.stop()
+        await harness.start()
