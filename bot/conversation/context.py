@@ -84,6 +84,7 @@ class Outgoing:
     photo: bytes | None = None
     photo_file_id: str | None = None
     document: tuple[str, bytes] | None = None
+    document_file_id: str | None = None  # a document Telegram already has
     location: tuple[float, float] | None = None
     token: str | None = None
     step: str | None = None

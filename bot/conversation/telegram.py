@@ -52,7 +52,12 @@ def to_input(message: Message) -> Input:
         return Input(InputKind.LOCATION, latitude=loc.latitude, longitude=loc.longitude)
     if message.photo:
         best = message.photo[-1]
-        return Input(InputKind.PHOTO, text=message.caption or "", file_id=best.file_id)
+        return Input(
+            InputKind.PHOTO,
+            text=message.caption or "",
+            file_id=best.file_id,
+            file_unique_id=best.file_unique_id,
+        )
     if message.document is not None:
         doc = message.document
         return Input(
@@ -61,6 +66,8 @@ def to_input(message: Message) -> Input:
             file_id=doc.file_id,
             file_name=doc.file_name,
             file_size=doc.file_size,
+            file_unique_id=doc.file_unique_id,
+            mime_type=doc.mime_type,
         )
     if message.text is not None:
         return Input(InputKind.TEXT, text=message.text)

@@ -173,6 +173,9 @@ def encode(message: Outgoing, chat_id: int, *, source: str | None = None) -> lis
         media_kind = DOCUMENT
         name, content = message.document
         media = {"file_id": None, "file_name": name}
+    elif message.document_file_id is not None:
+        media_kind = DOCUMENT
+        media = {"file_id": message.document_file_id, "file_name": None}
     if media_kind is not None:
         fits = len(message.text) <= MAX_CAPTION
         payload = {

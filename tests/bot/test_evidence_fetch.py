@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.app import EVIDENCE_KEY
 from bot.config import Settings
 from bot.delivery.evidence import EvidenceFetcher
 from bot.runtime import Runtime
-from domain.models import EvidenceFile, EvidenceRole, EvidenceStatus
+from domain.models import EvidenceFile, EvidenceMedia, EvidenceRole, EvidenceStatus
 from storage.evidence_store import LocalEvidenceStore
 from tests.bot.conftest import Clock
 from tests.bot.harness import TOKEN, Harness
@@ -190,3 +193,109 @@ async def test_a_stop_right_after_a_wake_ends(harness: Harness, runtime: Runtime
         async with asyncio.timeout(10):
             await harness.stop()
         await harness.start()
+
+
+# -- documents --------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+async def _report_with(harness: Harness, send: Callable[[], Awaitable[None]]) -> None:
+    await harness.send(PERANGKAT, "/lapor")
+    await harness.press(PERANGKAT, "Konflik sosial")
+    await harness.press(PERANGKAT, "Kemarin")
+    await harness.press(PERANGKAT, "Potensi konflik")
+    await harness.press(PERANGKAT, "Sengketa tanah/batas")
+    await harness.send(PERANGKAT, "Dua keluarga berselisih soal batas tanah tegalan.")
+    await harness.press(PERANGKAT, "Lewati")  # no location
+    await send()
+
+
+async def test_a_pdf_sent_with_a_report_is_kept_as_a_document_and_shown_as_one(
+    harness: Harness, runtime: Runtime, clock: Clock
+) -> None:
+    _setup(runtime)
+
+    async def send() -> None:
+        await harness.send_document(PERANGKAT, "berita-acara.pdf", PDF, file_id="doc-ba")
+
+    await _report_with(harness, send)
+    assert "Berkas ke-1 (berita-acara.pdf) diterima" in harness.last(PERANGKAT).text
+    del harness.api.files["doc-ba"]  # Telegram does not serve it yet: it stays pending
+    await harness.send_photo(PERANGKAT, "photo-1")
+    await harness.press(PERANGKAT, "Selesai")
+    await harness.press(PERANGKAT, "Kirim")
+    await harness.settle()
+    # Before the download: the document goes by its file id, as a document.
+    card = harness.with_buttons(KESBANG)
+    await harness.press(KESBANG, "Lihat foto/lokasi", message=card)
+    await harness.settle()
+    shown = [m for m in harness.api.messages if m.chat_id == KESBANG.id and m.kind != "text"]
+    assert [m.kind for m in shown] == ["document", "photo"]
+    assert shown[0].content is None
+    harness.api.files["photo-1"] = JPEG
+    harness.api.files["doc-ba"] = PDF
+    clock.now += timedelta(minutes=5)  # past the pause after the failed first try
+    await _fetcher(harness).fetch_due()
+    document, photo = await _until_stored(runtime)
+    assert document.media is EvidenceMedia.DOCUMENT
+    assert document.file_name == "berita-acara.pdf"
+    assert document.telegram_file_unique_id == "doc-ba-u"
+    assert document.content_type == "application/pdf"
+    assert document.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert photo.media is EvidenceMedia.PHOTO
+    assert photo.telegram_file_unique_id == "photo-1-u"
+    # Once stored: uploaded from the store, the PDF as a document under its own name.
+    before = len(harness.api.messages)
+    await harness.press(KESBANG, "Lihat foto/lokasi", message=card)
+    await harness.settle()
+    again = [m for m in harness.api.messages[before:] if m.chat_id == KESBANG.id]
+    files = [m for m in again if m.kind != "text"]
+    assert [(m.kind, m.content) for m in files] == [("document", PDF), ("photo", JPEG)]
+    assert files[0].file_name == "berita-acara.pdf"
+    assert "KS-2026-0001 - berkas 1: berita-acara.pdf" in [m.text for m in again]
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "said"),
+    [
+        ("laporan.docx", 2000, "tidak dapat menjadi bukti"),
+        ("rekaman.mp4", 2000, "tidak dapat menjadi bukti"),
+        ("scan.pdf", 25 * 1024 * 1024, "Berkas terlalu besar (25,0 MB, maksimal 20,0 MB)"),
+    ],
+)
+async def test_a_document_that_cannot_be_evidence_is_refused_in_words(
+    harness: Harness, runtime: Runtime, name: str, size: int, said: str
+) -> None:
+    _setup(runtime)
+
+    async def send() -> None:
+        await harness.send_document(PERANGKAT, name, b"%PDF" + b"\0" * (size - 4))
+
+    await _report_with(harness, send)
+    assert said in harness.texts(PERANGKAT)[-2]
+    assert "Kirim foto kejadian" in harness.last(PERANGKAT).text  # asked again, none kept
+    await harness.press(PERANGKAT, "Lewati")
+    await harness.press(PERANGKAT, "Kirim")
+    [incident] = _incidents(runtime)
+    assert incident.photo_file_ids == ()
+    assert _evidence(runtime) == []
+
+
+async def test_a_pdf_proof_of_handling_is_recorded_with_the_follow_up(
+    harness: Harness, runtime: Runtime
+) -> None:
+    harness.api.files["photo-1"] = JPEG
+    harness.api.files["doc-proof"] = PDF
+    await _reported(harness, runtime)
+    card = harness.with_buttons(KESBANG)
+    await harness.press(KESBANG, "Tertangani", message=card)
+    await harness.send(KESBANG, "Dimediasi di balai desa, kedua pihak sepakat.")
+    await harness.send_document(KESBANG, "berita acara.pdf", PDF, file_id="doc-proof")
+    assert "Tertangani" in harness.texts(KESBANG)[-1]
+    files = await _until_stored(runtime)
+    proof = next(f for f in files if f.role is EvidenceRole.PROOF)
+    assert proof.media is EvidenceMedia.DOCUMENT
+    assert proof.file_name == "berita acara.pdf"
+    assert proof.event_id is not None
+    assert proof.sha256 == hashlib.sha256(PDF).hexdigest()
