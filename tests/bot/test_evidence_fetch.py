@@ -144,13 +144,22 @@ async def test_the_case_photo_is_shown_from_the_store_once_stored(
     assert photo.content == JPEG  # the stored bytes were uploaded, not the file id
 
 
-async def _until_stored(runtime: Runtime) -> list[EvidenceFile]:
+async def _until(
+    runtime: Runtime, done: Callable[[list[EvidenceFile]], bool]
+) -> list[EvidenceFile]:
+    """The case's files once ``done`` holds for them (the running fetcher is at work)."""
     async with asyncio.timeout(10):
         while True:
             files = _evidence(runtime)
-            if files and all(f.status is EvidenceStatus.STORED for f in files):
+            if files and done(files):
                 return files
             await asyncio.sleep(0.02)
+
+
+async def _until_stored(runtime: Runtime) -> list[EvidenceFile]:
+    return await _until(
+        runtime, lambda files: all(f.status is EvidenceStatus.STORED for f in files)
+    )
 
 
 async def test_the_running_bot_fetches_a_report_photo_without_being_asked(
@@ -226,6 +235,7 @@ async def test_a_pdf_sent_with_a_report_is_kept_as_a_document_and_shown_as_one(
     await harness.press(PERANGKAT, "Selesai")
     await harness.press(PERANGKAT, "Kirim")
     await harness.settle()
+    await _until(runtime, lambda files: all(f.attempts == 1 for f in files))  # tried, failed
     # Before the download: the document goes by its file id, as a document.
     card = harness.with_buttons(KESBANG)
     await harness.press(KESBANG, "Lihat foto/lokasi", message=card)
