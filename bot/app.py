@@ -37,6 +37,7 @@ from bot.config import Settings
 from bot.conversation import Registry, Services
 from bot.conversation.engine import Engine
 from bot.conversation.telegram import TelegramAdapter
+from bot.delivery.evidence import EvidenceFetcher
 from bot.delivery.outbox import OutboxSender
 from bot.delivery.updates import ChatOrderedProcessor
 from bot.digest.reminders import ReminderService
@@ -44,6 +45,7 @@ from bot.digest.sender import DigestService
 from bot.handlers import build_registry
 from bot.runtime import Runtime, open_runtime
 from domain.models import User, UserStatus
+from storage.evidence_store import evidence_store as make_evidence_store
 
 __all__ = [
     "build_application",
@@ -63,6 +65,7 @@ ENGINE_KEY = "engine"
 DIGEST_KEY = "digest"
 REMINDER_KEY = "reminders"
 OUTBOX_KEY = "outbox"
+EVIDENCE_KEY = "evidence"
 
 
 def _commands(registry: Registry, user: User | None, *, group: bool = False) -> list[BotCommand]:
@@ -124,7 +127,17 @@ def build_application(
         max_age=timedelta(hours=settings.outbox_max_age_hours),
     )
     engine = Engine(rt, registry, services, pool=pool, outbox=sender)
+    evidence_store = make_evidence_store(settings)  # S3 when EVIDENCE_S3_BUCKET is set
+    services.evidence_store = evidence_store
+    fetcher = EvidenceFetcher(
+        rt,
+        pool,
+        evidence_store,
+        max_bytes=settings.evidence_max_mb * 1024 * 1024,
+        secrets=(settings.telegram_bot_token.get_secret_value(),),
+    )
     telegram = TelegramAdapter(engine)
+    telegram.on_evidence = fetcher.wake  # after a report or follow-up with photos
     digests = DigestService(rt, settings, pool)
     reminders = ReminderService(rt, settings, sender, pool)
     background: set[asyncio.Task[None]] = set()
@@ -134,6 +147,7 @@ def build_application(
         services.bot_username = me.username or services.bot_username
         # What was committed but not delivered before a restart goes out first.
         await sender.start(app.bot)
+        await fetcher.start(app.bot)
         try:
             await set_scope_menus(app.bot, registry)
         except TelegramError as error:
@@ -185,6 +199,7 @@ def build_application(
     async def post_shutdown(_: Application) -> None:  # type: ignore[type-arg]
         for task in list(background):
             task.cancel()
+        await fetcher.stop()
         await sender.stop()
         pool.shutdown(wait=True)  # transactions under way finish (or roll back) first
         if owns_runtime:
@@ -213,6 +228,7 @@ def build_application(
     app.bot_data[DIGEST_KEY] = digests
     app.bot_data[REMINDER_KEY] = reminders
     app.bot_data[OUTBOX_KEY] = sender
+    app.bot_data[EVIDENCE_KEY] = fetcher
     # Commands (in any chat), answers in private chats, button presses.
     app.add_handler(MessageHandler(filters.COMMAND, telegram.on_command))
     app.add_handler(

@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         default="bukti/",
         description="Awalan nama objek bukti di bucket.",
     )
+    evidence_max_mb: int = Field(
+        default=20,
+        ge=1,
+        le=2000,
+        description="Ukuran terbesar satu berkas bukti (MB); yang lebih besar ditolak.",
+    )
     pg_bin_dir: str | None = Field(
         default=None,
         description="Folder pg_dump dan pg_restore bila tidak ditemukan di PATH.",

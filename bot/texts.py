@@ -435,12 +435,18 @@ LAPOR_ASK_LOCATION: Final = (
     "Bila ada, kirim lokasi kejadian: tombol lampiran (📎) > Lokasi. Atau pilih Lewati."
 )
 LAPOR_LOCATION_HINT: Final = "Kirim lokasi lewat tombol lampiran (📎) > Lokasi, atau pilih Lewati."
-LAPOR_ASK_PHOTOS: Final = "Kirim foto kejadian bila ada (paling banyak {max}), atau pilih Lewati."
+LAPOR_ASK_PHOTOS: Final = (
+    "Kirim foto kejadian bila ada (paling banyak {max}; dokumen PDF juga boleh), atau pilih Lewati."
+)
 LAPOR_MORE_PHOTOS: Final = (
     "Foto ke-{count} diterima. Kirim foto lain (paling banyak {max}) atau pilih Selesai."
 )
-LAPOR_TOO_MANY_PHOTOS: Final = "Paling banyak {max} foto per laporan."
-LAPOR_PHOTO_HINT: Final = "Kirim foto (bukan berkas), atau pilih Selesai."
+LAPOR_MORE_FILES: Final = (
+    "Berkas ke-{count} ({name}) diterima. Kirim foto atau berkas lain (paling banyak {max}) "
+    "atau pilih Selesai."
+)
+LAPOR_TOO_MANY_PHOTOS: Final = "Paling banyak {max} foto atau berkas per laporan."
+LAPOR_PHOTO_HINT: Final = "Kirim foto atau dokumen PDF, atau pilih Selesai."
 LAPOR_SUMMARY_HEADER: Final = "<b>Periksa laporan Anda</b>"
 LAPOR_ASK_WHICH: Final = "Bagian mana yang ingin diubah?"
 LAPOR_SENT: Final = (
@@ -460,6 +466,7 @@ NOMOR_NOT_FOUND: Final = (
     "ketik /tindaklanjut saja untuk daftar kasus terbuka."
 )
 PHOTO_CAPTION: Final = "{nomor} - foto {number}"
+DOCUMENT_CAPTION: Final = "{nomor} - berkas {number}: {name}"
 LOCATION_CAPTION: Final = "Lokasi kejadian {nomor}:"
 FOLLOW_ASK_NOTE: Final = (
     "Tindak lanjut {nomor} menjadi <b>{status}</b>. Tulis catatannya: apa yang sudah "
@@ -468,8 +475,10 @@ FOLLOW_ASK_NOTE: Final = (
 FOLLOW_ASK_REASON: Final = (
     "Membuka kembali {nomor} (status menjadi <b>{status}</b>). Tulis alasannya (5-1000 karakter)."
 )
-FOLLOW_ASK_PROOF: Final = "Kirim foto bukti bila ada, atau pilih Lewati."
-FOLLOW_PROOF_HINT: Final = "Kirim foto bukti (bukan berkas), atau pilih Lewati."
+FOLLOW_ASK_PROOF: Final = (
+    "Kirim foto bukti bila ada (atau dokumennya, misalnya berita acara PDF), atau pilih Lewati."
+)
+FOLLOW_PROOF_HINT: Final = "Kirim foto atau dokumen PDF sebagai bukti, atau pilih Lewati."
 FOLLOW_DONE: Final = "Status {nomor} sekarang <b>{status}</b>. Pelapor sudah diberi tahu."
 FOLLOW_NOTICE: Final = "Laporan Anda {nomor} sekarang berstatus <b>{status}</b>.\nCatatan: {note}"
 FOLLOW_STAFF_NOTICE: Final = (

@@ -18,12 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.errors import DomainError
-from domain.models import CheckedFile, EvidenceFile, EvidenceRole, EvidenceStatus
+from domain.errors import DomainError, InvalidInput
+from domain.models import (
+    CheckedFile,
+    EvidenceFile,
+    EvidenceMedia,
+    EvidenceRole,
+    EvidenceStatus,
+    ReceivedFile,
+)
 from domain.ports import UnitOfWork
 
 __all__ = [
@@ -41,6 +49,9 @@ __all__ = [
     "extension_of",
     "safe_error",
     "record_received",
+    "accept_document",
+    "EvidenceMedia",
+    "ReceivedFile",
     "record_stored",
     "record_rejected",
     "record_fetch_error",
@@ -172,21 +183,60 @@ def record_received(
     *,
     incident_id: int,
     role: EvidenceRole,
-    file_ids: tuple[str, ...],
+    files: Sequence[ReceivedFile],
     at: datetime,
     event_id: int | None = None,
 ) -> list[EvidenceFile]:
-    """Pending evidence rows for file ids just received (in the caller's transaction)."""
+    """Pending evidence rows for files just received (in the caller's transaction)."""
     return [
         uow.evidence.add_pending(
             incident_id=incident_id,
             role=role,
-            telegram_file_id=file_id,
+            telegram_file_id=file.file_id,
             received_at=at,
             event_id=event_id,
+            telegram_file_unique_id=file.unique_id,
+            media=file.media,
+            file_name=None if file.file_name is None else _clean_name(file.file_name),
         )
-        for file_id in file_ids
+        for file in files
     ]
+
+
+# What a document sent as evidence may be called (its content is checked again once
+# downloaded: the name and the declared type are only what the sender's phone said).
+_DOCUMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+_DOCUMENT_TYPES = {*_EXTENSIONS, "image/heif"}
+
+
+def accept_document(
+    file_name: str | None,
+    mime_type: str | None,
+    size: int | None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> None:
+    """Refuse, in words, a document that cannot be evidence (before it is downloaded)."""
+    name = (file_name or "").lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    declared = (mime_type or "").lower()
+    if suffix not in _DOCUMENT_SUFFIXES and declared not in _DOCUMENT_TYPES:
+        raise InvalidInput(
+            "Berkas ini tidak dapat menjadi bukti. Kirim foto, atau dokumen PDF, JPG, PNG, "
+            "WebP atau HEIC."
+        )
+    if size is not None and size > max_bytes:
+        raise InvalidInput(
+            f"Berkas terlalu besar ({_megabytes(size)} MB, maksimal {_megabytes(max_bytes)} MB). "
+            "Kirim berkas yang lebih kecil atau foto biasa."
+        )
+
+
+def _clean_name(name: str) -> str:
+    """A file name as sent, without control characters or folders, at most 255 long."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in base if ch.isprintable()).strip()
+    return kept[:255] or "berkas"
 
 
 def record_stored(

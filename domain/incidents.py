@@ -29,6 +29,7 @@ from domain.models import (
     IncidentStatus,
     KonflikStage,
     NilReport,
+    ReceivedFile,
     Role,
     User,
 )
@@ -198,6 +199,8 @@ class IncidentDraft:
     latitude: float | None = None
     longitude: float | None = None
     photo_file_ids: tuple[str, ...] = ()
+    # What is known of those files beyond their ids (a document, its name, its unique id).
+    files: tuple[ReceivedFile, ...] = ()
 
 
 def submit_incident(
@@ -255,12 +258,13 @@ def submit_incident(
             late_entry=late,
         )
     )
-    # The file ids are kept as evidence to download, in this same transaction.
+    # The files are kept as evidence to download, in this same transaction.
+    known = {file.file_id: file for file in draft.files}
     record_received(
         uow,
         incident_id=incident.id,
         role=EvidenceRole.REPORT,
-        file_ids=draft.photo_file_ids,
+        files=[known.get(file_id, ReceivedFile(file_id)) for file_id in draft.photo_file_ids],
         at=now,
     )
     uow.audit.record(
@@ -292,9 +296,9 @@ def follow_up(
     to_status: IncidentStatus,
     note: str,
     now: datetime,
-    photo_file_id: str | None = None,
+    proof: ReceivedFile | None = None,
 ) -> Incident:
-    """Change a case's status with a note; refused when the case changed in the meantime.
+    """Change a case's status with a note (and a proof); refused when the case changed.
 
     The caller commits. A refusal (:class:`StaleIncident`) writes nothing.
     """
@@ -316,17 +320,17 @@ def follow_up(
         user_id=user.id,
         at=now,
         expected_version=expected_version,
-        photo_file_id=photo_file_id,
+        photo_file_id=None if proof is None else proof.file_id,
     )
     if changed is None:  # the conditional UPDATE wrote nothing: nothing to roll back
         raise StaleIncident(uow.incidents.get(incident_id) or incident)
-    if photo_file_id is not None:
+    if proof is not None:
         event = uow.incidents.history(incident_id)[-1]  # the follow-up just written
         record_received(
             uow,
             incident_id=incident_id,
             role=EvidenceRole.PROOF,
-            file_ids=(photo_file_id,),
+            files=(proof,),
             at=now,
             event_id=event.id,
         )

@@ -34,6 +34,8 @@ __all__ = [
     "Target",
     "EvidenceStatus",
     "EvidenceRole",
+    "EvidenceMedia",
+    "ReceivedFile",
     "EvidenceFile",
     "CheckedFile",
 ]
@@ -541,6 +543,23 @@ class EvidenceRole(enum.StrEnum):
     PROOF = "bukti"
 
 
+class EvidenceMedia(enum.StrEnum):
+    """How the file came in Telegram (and how it is sent again by its file id)."""
+
+    PHOTO = "foto"
+    DOCUMENT = "dokumen"  # a PDF, or a picture sent as a file
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedFile:
+    """A photo or document just received in a chat, before it is downloaded."""
+
+    file_id: str
+    unique_id: str | None = None
+    media: EvidenceMedia = EvidenceMedia.PHOTO
+    file_name: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceFile:
     """One photo or document of a case, with where its bytes are."""
@@ -561,6 +580,8 @@ class EvidenceFile:
     next_attempt_at: datetime | None = None
     last_error: str | None = None
     stored_at: datetime | None = None
+    media: EvidenceMedia = EvidenceMedia.PHOTO
+    file_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from domain.models import (
     DigestLog,
     Draft,
     EvidenceFile,
+    EvidenceMedia,
     EvidenceRole,
     EvidenceStatus,
     IdmChange,
@@ -873,6 +874,9 @@ class EvidenceListing:
 class EvidenceRepository(Protocol):
     """The photos and documents of cases and where their bytes are."""
 
+    # How many pending files this unit of work added (the fetcher is woken after them).
+    added: int
+
     def add_pending(
         self,
         *,
@@ -882,6 +886,8 @@ class EvidenceRepository(Protocol):
         received_at: datetime,
         event_id: int | None = None,
         telegram_file_unique_id: str | None = None,
+        media: EvidenceMedia = EvidenceMedia.PHOTO,
+        file_name: str | None = None,
     ) -> EvidenceFile:
         """A file id just received: status pending, due at once."""
         ...

@@ -675,6 +675,9 @@ class EvidenceFileRow(SQLModel, table=True):
     role: str = Field(max_length=20)  # laporan, bukti
     telegram_file_id: str = Field(max_length=200)
     telegram_file_unique_id: str | None = Field(default=None, max_length=100)
+    # How it came (foto, dokumen): a document is sent again as one; its name as sent.
+    media: str = Field(default="foto", max_length=20, sa_column_kwargs={"server_default": "foto"})
+    file_name: str | None = Field(default=None, max_length=255)
     status: str = Field(default="pending", max_length=20)  # pending, stored, rejected, failed
     sha256: str | None = Field(default=None, max_length=64)
     size: int | None = Field(default=None, sa_type=BigInteger)

@@ -57,6 +57,7 @@ from domain.models import (
     DigestStatus,
     Draft,
     EvidenceFile,
+    EvidenceMedia,
     EvidenceRole,
     EvidenceStatus,
     IdmChange,
@@ -1696,6 +1697,8 @@ class InMemoryUpdateLogRepository:
 class InMemoryEvidenceRepository(_Repo):
     """The photos and documents of cases and where their bytes are."""
 
+    added = 0  # pending rows added in this unit of work
+
     def add_pending(
         self,
         *,
@@ -1705,6 +1708,8 @@ class InMemoryEvidenceRepository(_Repo):
         received_at: datetime,
         event_id: int | None = None,
         telegram_file_unique_id: str | None = None,
+        media: EvidenceMedia = EvidenceMedia.PHOTO,
+        file_name: str | None = None,
     ) -> EvidenceFile:
         """A file id just received: status pending, due at once."""
         tables = self._write()
@@ -1723,8 +1728,11 @@ class InMemoryEvidenceRepository(_Repo):
             event_id=event_id,
             telegram_file_unique_id=telegram_file_unique_id,
             next_attempt_at=moment,
+            media=media,
+            file_name=file_name,
         )
         tables.evidence[stored.id] = stored
+        self.added += 1
         return stored
 
     def get(self, evidence_id: int) -> EvidenceFile | None:

@@ -152,13 +152,22 @@ class _Console:
     def _save(self, sent: SentMessage) -> str:
         """Write a photo or document the bot sent; say where it is.
 
-        A photo sent again by its file id (an incident's evidence) is the file this
-        console sent earlier: it is saved as well, under its own name.
+        A photo sent again (an incident's evidence, by its file id or from the office's
+        store) is the file this console sent earlier: it is saved under its own name.
         """
         content = sent.content
         known = self.names.get(sent.file_name or "")
         if content is None and known is not None:
             content = self.api.files.get(sent.file_name or "")
+        if content is not None and known is None:
+            known = next(
+                (
+                    self.names[fid]
+                    for fid, data in self.api.files.items()
+                    if fid in self.names and data == content
+                ),
+                None,
+            )
         if content is None:
             return texts.CONSOLE_PHOTO_ID.format(file_id=sent.file_name or "-")
         if sent.kind == "photo":

@@ -26,6 +26,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation.flow import Flow, dump_answers, load_answers
 from domain.errors import InvalidInput
+from domain.evidence import EvidenceStore
 from domain.importing import Table
 from domain.models import Draft, Kecamatan, User
 from domain.ports import UnitOfWork
@@ -83,6 +84,7 @@ class Outgoing:
     photo: bytes | None = None
     photo_file_id: str | None = None
     document: tuple[str, bytes] | None = None
+    document_file_id: str | None = None  # a document Telegram already has
     location: tuple[float, float] | None = None
     token: str | None = None
     step: str | None = None
@@ -97,6 +99,8 @@ class Services:
     bot_username: str = "iku_bot"
     # The first sheet of an XLSX file's bytes (storage's reader, given by the application).
     read_xlsx: Callable[[bytes, str], Table] | None = None
+    # The office's evidence store: case photos are shown from it once stored.
+    evidence_store: EvidenceStore | None = None
 
 
 class StaleDraft(Exception):

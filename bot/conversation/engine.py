@@ -100,6 +100,7 @@ class Outcome:
     ctx: Ctx
     queued: list[OutboxMessage] = field(default_factory=list)
     duplicate: bool = False  # handled before (a redelivery): nothing done, nothing sent
+    evidence: bool = False  # pending evidence files were committed (the fetcher is woken)
 
 
 class Engine:
@@ -232,7 +233,8 @@ class Engine:
             failpoints.hit(f"before_commit:{what}")
             uow.commit()
             failpoints.hit(f"after_commit:{what}")
-        return Outcome(ctx, queued)
+            evidence = uow.evidence.added > 0
+        return Outcome(ctx, queued, evidence=evidence)
 
     def _conversation(self, uow: UnitOfWork, request: Request) -> Conversation:
         draft = uow.drafts.get(request.chat_id, request.telegram_id)

@@ -66,6 +66,8 @@ class Input:
     file_id: str | None = None
     file_name: str | None = None
     file_size: int | None = None
+    file_unique_id: str | None = None  # the same file in every bot's eyes
+    mime_type: str | None = None  # what the sender's phone says a DOCUMENT is
     content: bytes | None = None  # a DOCUMENT's bytes, downloaded when at most MAX_DOCUMENT
     what: str = ""  # for OTHER: "stiker", "pesan suara", ...
 

@@ -52,7 +52,12 @@ def to_input(message: Message) -> Input:
         return Input(InputKind.LOCATION, latitude=loc.latitude, longitude=loc.longitude)
     if message.photo:
         best = message.photo[-1]
-        return Input(InputKind.PHOTO, text=message.caption or "", file_id=best.file_id)
+        return Input(
+            InputKind.PHOTO,
+            text=message.caption or "",
+            file_id=best.file_id,
+            file_unique_id=best.file_unique_id,
+        )
     if message.document is not None:
         doc = message.document
         return Input(
@@ -61,6 +66,8 @@ def to_input(message: Message) -> Input:
             file_id=doc.file_id,
             file_name=doc.file_name,
             file_size=doc.file_size,
+            file_unique_id=doc.file_unique_id,
+            mime_type=doc.mime_type,
         )
     if message.text is not None:
         return Input(InputKind.TEXT, text=message.text)
@@ -78,6 +85,8 @@ class TelegramAdapter:
         self.registry = engine.registry
         self.services = engine.services
         self.on_menus: Callable[[Bot, list[int]], Awaitable[None]] | None = None
+        # Called after a transaction that committed pending evidence files.
+        self.on_evidence: Callable[[], None] | None = None
         token = engine.services.settings.telegram_bot_token
         prefix = token.get_secret_value().split(":", 1)[0] if token is not None else "0"
         self.bot_id = int(prefix) if prefix.isdigit() else 0
@@ -211,6 +220,8 @@ class TelegramAdapter:
             return
         # The change is committed: from here on nothing may tell the person it failed.
         engine.outbox.submit(outcome.queued)
+        if outcome.evidence and self.on_evidence is not None:
+            self.on_evidence()
         reply = outcome.ctx.reply
         if query is not None:
             await self._answer(query, reply.toast)

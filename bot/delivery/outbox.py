@@ -49,6 +49,7 @@ from telegram.error import (
 from bot import failpoints
 from bot.conversation.context import CHOICE_PREFIX, Keyboard, Outgoing
 from bot.delivery.flood import retry_after_seconds
+from bot.delivery.waiting import wait_event
 from bot.runtime import Runtime
 from domain.models import OutboxMessage
 
@@ -172,6 +173,9 @@ def encode(message: Outgoing, chat_id: int, *, source: str | None = None) -> lis
         media_kind = DOCUMENT
         name, content = message.document
         media = {"file_id": None, "file_name": name}
+    elif message.document_file_id is not None:
+        media_kind = DOCUMENT
+        media = {"file_id": message.document_file_id, "file_name": None}
     if media_kind is not None:
         fits = len(message.text) <= MAX_CAPTION
         payload = {
@@ -324,8 +328,7 @@ class OutboxSender:
     async def _run(self) -> None:
         while True:
             await self._sweep()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.sweep_seconds)
+            await wait_event(self._wake, self.sweep_seconds)
             self._wake.clear()
 
     async def sweep(self) -> int:

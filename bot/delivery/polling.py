@@ -24,6 +24,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.delivery.waiting import wait_event
+
 __all__ = ["DurablePoller"]
 
 log = logging.getLogger(__name__)
@@ -89,8 +91,7 @@ class DurablePoller:
         while True:
             busy = bool(self._in_flight)
             if busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), IN_FLIGHT_WAIT)
+                await wait_event(self._changed, IN_FLIGHT_WAIT)
                 self._changed.clear()
                 await asyncio.sleep(MIN_INTERVAL)
             try:

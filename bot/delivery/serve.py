@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.delivery.polling import DurablePoller
 from bot.delivery.updates import ChatOrderedProcessor
+from bot.delivery.waiting import wait_event
 from bot.runtime import Runtime, open_runtime
 
 __all__ = ["serve", "Stopped", "with_retries", "MAX_PAUSE"]
@@ -68,8 +69,7 @@ async def with_retries(
                 pause,
             )
             log.debug("Rincian kegagalan %s", what, exc_info=error)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), pause)
+        await wait_event(stop, pause)
         if stop.is_set():
             raise Stopped
         pause = min(pause * 2, MAX_PAUSE)

@@ -23,8 +23,10 @@ from bot.conversation import (
     rows,
 )
 from bot.formatting import STATUS_TEXT, fmt_day, h, history_text, incident_text
+from bot.handlers.evidence_input import received_file
 from domain.audit import CaseView, Channel, view_case
 from domain.errors import InvalidInput, NotFound
+from domain.evidence import extension_of
 from domain.incidents import (
     StaleIncident,
     allowed_transitions,
@@ -33,7 +35,16 @@ from domain.incidents import (
     follow_up,
     is_overdue,
 )
-from domain.models import Incident, IncidentKind, IncidentStatus, Role, UserStatus
+from domain.models import (
+    EvidenceFile,
+    EvidenceMedia,
+    EvidenceStatus,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    Role,
+    UserStatus,
+)
 from domain.permissions import (
     Action,
     can_follow_up,
@@ -199,12 +210,62 @@ def _press_media(ctx: Ctx, pressed: MediaButton) -> None:
     """Lihat foto dan lokasi."""
     incident = _get_incident(ctx, pressed.incident_id)
     _view(ctx, incident, CaseView.MEDIA)
+    files = {file.telegram_file_id: file for file in ctx.uow.evidence.for_incident(incident.id)}
     for number, file_id in enumerate(incident.photo_file_ids, start=1):
-        message = ctx.say(texts.PHOTO_CAPTION.format(nomor=h(incident.nomor), number=number))
-        message.photo_file_id = file_id
+        _show_file(ctx, incident.nomor, number, file_id, files.get(file_id))
     if incident.latitude is not None and incident.longitude is not None:
         message = ctx.say(texts.LOCATION_CAPTION.format(nomor=h(incident.nomor)))
         message.location = (incident.latitude, incident.longitude)
+
+
+# What Telegram shows as a photo when uploaded; other stored types are sent as documents.
+_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def _show_file(ctx: Ctx, nomor: str, number: int, file_id: str, file: EvidenceFile | None) -> None:
+    """One of a case's files: from the office's store once there, else by its file id."""
+    document = file is not None and file.media is EvidenceMedia.DOCUMENT
+    name = (file.file_name if file is not None else None) or "berkas"
+    if document:
+        caption = texts.DOCUMENT_CAPTION.format(nomor=h(nomor), number=number, name=h(name))
+    else:
+        caption = texts.PHOTO_CAPTION.format(nomor=h(nomor), number=number)
+    message = ctx.say(caption)
+    content = _stored_bytes(ctx, file)
+    if content is not None and file is not None:
+        # From the office's store: the file id may no longer open anything.
+        if not document and file.content_type in _PHOTO_TYPES:
+            message.photo = content
+        else:
+            message.document = (_stored_name(name, file), content)
+    elif document:
+        message.document_file_id = file_id
+    else:
+        message.photo_file_id = file_id
+
+
+def _stored_bytes(ctx: Ctx, file: EvidenceFile | None) -> bytes | None:
+    store = ctx.services.evidence_store
+    if store is None or file is None:
+        return None
+    if file.status is not EvidenceStatus.STORED or file.store_key is None:
+        return None
+    try:
+        return store.get(file.store_key)
+    except (KeyError, OSError):
+        return None
+
+
+def _stored_name(name: str, file: EvidenceFile) -> str:
+    """The name to send a stored file under (with the extension of what it is)."""
+    extension = extension_of(file.content_type)
+    if name.lower().endswith("." + extension) or (
+        extension == "jpg" and name.lower().endswith(".jpeg")
+    ):
+        return name
+    if file.media is EvidenceMedia.PHOTO:
+        return f"foto.{extension}"
+    return f"{name}.{extension}"
 
 
 def _press_card(ctx: Ctx, pressed: CardButton) -> None:
@@ -261,10 +322,8 @@ def _proof_prompt(ctx: Ctx) -> None:
 
 def _proof_handle(ctx: Ctx, given: Input) -> None:
     """Store the change with or without the photo; tell the reporter."""
-    photo = None
-    if given.kind is InputKind.PHOTO:
-        photo = given.file_id
-    elif given.text != "skip":
+    proof = received_file(ctx, given)
+    if proof is None and given.text != "skip":
         raise InvalidInput(texts.CHOOSE_BUTTON)
     a = _f(ctx)
     if a.incident_id is None or a.version is None or a.to is None or a.note is None:
@@ -279,7 +338,7 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
             to_status=a.to,
             note=a.note,
             now=ctx.now,
-            photo_file_id=photo,
+            proof=proof,
         )
     except StaleIncident as stale:
         # Nothing was written; the conversation ends (committed by the engine) and the
@@ -324,7 +383,7 @@ TINDAK_LANJUT: Flow[FollowStep, FollowAnswers] = Flow(
         FollowStep.PROOF: Step(
             _proof_prompt,
             _proof_handle,
-            frozenset({InputKind.CHOICE, InputKind.PHOTO}),
+            frozenset({InputKind.CHOICE, InputKind.PHOTO, InputKind.DOCUMENT}),
             hint=texts.FOLLOW_PROOF_HINT,
         ),
     },

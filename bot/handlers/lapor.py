@@ -25,6 +25,7 @@ from bot.conversation import (
     rows,
 )
 from bot.formatting import fmt_day, h
+from bot.handlers.evidence_input import dump_received, load_received, received_file
 from bot.handlers.followup import send_cards
 from domain.errors import InvalidInput
 from domain.incidents import (
@@ -39,7 +40,7 @@ from domain.incidents import (
     parse_date,
     submit_incident,
 )
-from domain.models import IncidentKind, KonflikStage, Role
+from domain.models import EvidenceMedia, IncidentKind, KonflikStage, Role
 from domain.permissions import Action, require
 
 __all__ = ["register", "LAPOR", "LaporStep", "LaporAnswers"]
@@ -72,6 +73,8 @@ class LaporAnswers:
     description: str | None = None
     location: list[float] | None = None  # [latitude, longitude]
     photos: list[str] = field(default_factory=list)  # Telegram file ids
+    # What is known of each: [file id, unique id, foto/dokumen, file name] (evidence_input).
+    files: list[list[str]] = field(default_factory=list)
 
 
 def _a(ctx: Ctx) -> LaporAnswers:
@@ -108,6 +111,7 @@ def _incident_draft(ctx: Ctx) -> IncidentDraft:
         latitude=a.location[0] if a.location else None,
         longitude=a.location[1] if a.location else None,
         photo_file_ids=tuple(a.photos),
+        files=tuple(load_received(stored) for stored in a.files),
     )
 
 
@@ -265,10 +269,19 @@ def _location_handle(ctx: Ctx, given: Input) -> None:
 
 
 def _photos_prompt(ctx: Ctx) -> None:
-    """Up to three photos, then Selesai."""
-    count = len(_a(ctx).photos)
+    """Up to three photos or documents, then Selesai."""
+    a = _a(ctx)
+    count = len(a.photos)
+    last = load_received(a.files[-1]) if a.files else None
     if count == 0:
         ctx.say(texts.LAPOR_ASK_PHOTOS.format(max=MAX_PHOTOS), [[Button(texts.SKIP, "done")]])
+    elif last is not None and last.media is EvidenceMedia.DOCUMENT:
+        ctx.say(
+            texts.LAPOR_MORE_FILES.format(
+                count=count, name=h(last.file_name or "berkas"), max=MAX_PHOTOS
+            ),
+            [[Button(texts.DONE, "done")]],
+        )
     else:
         ctx.say(
             texts.LAPOR_MORE_PHOTOS.format(count=count, max=MAX_PHOTOS),
@@ -277,12 +290,14 @@ def _photos_prompt(ctx: Ctx) -> None:
 
 
 def _photos_handle(ctx: Ctx, given: Input) -> None:
-    """Add a photo (at most three), or finish."""
+    """Add a photo or document (at most three), or finish."""
     a = _a(ctx)
-    if given.kind is InputKind.PHOTO and given.file_id:
+    file = received_file(ctx, given)
+    if file is not None:
         if len(a.photos) >= MAX_PHOTOS:
             raise InvalidInput(texts.LAPOR_TOO_MANY_PHOTOS.format(max=MAX_PHOTOS))
-        a.photos.append(given.file_id)
+        a.photos.append(file.file_id)
+        a.files.append(dump_received(file))
         if len(a.photos) >= MAX_PHOTOS:
             ctx.to_summary()
         else:
@@ -352,6 +367,7 @@ def _which_handle(ctx: Ctx, given: Input) -> None:
     ctx.change(given.text)
     if given.text == LaporStep.PHOTOS:
         _a(ctx).photos = []
+        _a(ctx).files = []
 
 
 _CHOICE_TEXT = frozenset({InputKind.CHOICE, InputKind.TEXT})
@@ -427,7 +443,7 @@ LAPOR: Flow[LaporStep, LaporAnswers] = Flow(
         LaporStep.PHOTOS: Step(
             _photos_prompt,
             _photos_handle,
-            frozenset({InputKind.CHOICE, InputKind.PHOTO}),
+            frozenset({InputKind.CHOICE, InputKind.PHOTO, InputKind.DOCUMENT}),
             hint=texts.LAPOR_PHOTO_HINT,
             label="Foto",
         ),

@@ -7,7 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, update
 from sqlmodel import col
 
-from domain.models import CheckedFile, EvidenceFile, EvidenceRole, EvidenceStatus, IncidentKind
+from domain.models import (
+    CheckedFile,
+    EvidenceFile,
+    EvidenceMedia,
+    EvidenceRole,
+    EvidenceStatus,
+    IncidentKind,
+)
 from domain.ports import EvidenceListing
 from storage.repositories._base import _Repo
 from storage.tables import DesaRow, EvidenceFileRow, IncidentRow
@@ -34,11 +41,15 @@ def _file(row: EvidenceFileRow) -> EvidenceFile:
         next_attempt_at=row.next_attempt_at,
         last_error=row.last_error,
         stored_at=row.stored_at,
+        media=EvidenceMedia(row.media),
+        file_name=row.file_name,
     )
 
 
 class SqlEvidenceRepository(_Repo):
     """The evidence_file table."""
+
+    added = 0  # pending rows added in this unit of work
 
     def add_pending(
         self,
@@ -49,6 +60,8 @@ class SqlEvidenceRepository(_Repo):
         received_at: datetime,
         event_id: int | None = None,
         telegram_file_unique_id: str | None = None,
+        media: EvidenceMedia = EvidenceMedia.PHOTO,
+        file_name: str | None = None,
     ) -> EvidenceFile:
         """A file id just received: status pending, due at once."""
         row = EvidenceFileRow(
@@ -57,6 +70,8 @@ class SqlEvidenceRepository(_Repo):
             role=role.value,
             telegram_file_id=telegram_file_id,
             telegram_file_unique_id=telegram_file_unique_id,
+            media=media.value,
+            file_name=file_name,
             status=EvidenceStatus.PENDING.value,
             attempts=0,
             next_attempt_at=received_at,
@@ -64,6 +79,7 @@ class SqlEvidenceRepository(_Repo):
         )
         self.session.add(row)
         self.session.flush()
+        self.added += 1
         return _file(row)
 
     def get(self, evidence_id: int) -> EvidenceFile | None:

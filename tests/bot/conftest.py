@@ -49,6 +49,7 @@ def settings(bot_database_url: str, tmp_path: Path) -> Settings:
         admin_telegram_ids=str(ADMIN.id),
         skm_secret="test-secret-0123456789abcdef0123456789abcdef",
         skm_secret_file=str(tmp_path / "skm.key"),
+        evidence_dir=str(tmp_path / "bukti"),
     )
 
 

@@ -5,17 +5,24 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
+from domain.errors import InvalidInput
 from domain.evidence import (
     EvidenceRefused,
     FetchPolicy,
+    accept_document,
     check_file,
+    record_received,
     safe_error,
     sniff,
     store_key,
 )
+from domain.models import EvidenceMedia, EvidenceRole, ReceivedFile
+from domain.ports import UnitOfWork
 from storage.evidence_store import LocalEvidenceStore
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
@@ -87,3 +94,75 @@ def test_the_local_store_keeps_the_same_bytes_once_under_their_hash(tmp_path: Pa
         store.get(store_key("0" * 64))
     with pytest.raises(ValueError, match="SHA-256"):
         store.get("../etc/passwd")
+
+
+# -- documents offered as evidence ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("berita-acara.pdf", None),
+        ("FOTO.JPG", None),
+        ("scan", "application/pdf"),
+        ("IMG_0001.HEIC", "image/heif"),
+        (None, "image/png"),
+    ],
+)
+def test_a_picture_or_pdf_sent_as_a_file_may_be_evidence(
+    name: str | None, mime: str | None
+) -> None:
+    accept_document(name, mime, 1000)  # no refusal
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("laporan.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("video.mp4", "video/mp4"),
+        (None, None),
+        ("tanpa-titik", "application/octet-stream"),
+    ],
+)
+def test_other_documents_are_refused_in_words(name: str | None, mime: str | None) -> None:
+    with pytest.raises(InvalidInput, match="tidak dapat menjadi bukti"):
+        accept_document(name, mime, 1000)
+
+
+def test_a_document_over_the_limit_is_refused_before_it_is_downloaded() -> None:
+    accept_document("scan.pdf", None, 5 * 1024 * 1024, max_bytes=5 * 1024 * 1024)
+    with pytest.raises(InvalidInput, match=r"terlalu besar \(5,0 MB, maksimal 5,0 MB\)"):
+        accept_document("scan.pdf", None, 5 * 1024 * 1024 + 1, max_bytes=5 * 1024 * 1024)
+
+
+class _Recording:
+    """The evidence repository as record_received sees it: what it was handed."""
+
+    def __init__(self) -> None:
+        self.added: list[dict[str, Any]] = []
+
+    def add_pending(self, **values: Any) -> Any:
+        self.added.append(values)
+        return values
+
+
+def test_a_received_name_keeps_no_folder_and_no_control_characters() -> None:
+    evidence = _Recording()
+    uow = cast(UnitOfWork, SimpleNamespace(evidence=evidence))
+    record_received(
+        uow,
+        incident_id=7,
+        role=EvidenceRole.REPORT,
+        files=[
+            ReceivedFile("doc-1", "u-1", EvidenceMedia.DOCUMENT, "../../etc/\x00passwd\n.pdf"),
+            ReceivedFile("photo-1", "u-2"),
+            ReceivedFile("doc-2", None, EvidenceMedia.DOCUMENT, "\n"),
+        ],
+        at=NOW,
+    )
+    assert [(a["telegram_file_id"], a["media"], a["file_name"]) for a in evidence.added] == [
+        ("doc-1", EvidenceMedia.DOCUMENT, "passwd.pdf"),
+        ("photo-1", EvidenceMedia.PHOTO, None),
+        ("doc-2", EvidenceMedia.DOCUMENT, "berkas"),
+    ]
+    assert [a["telegram_file_unique_id"] for a in evidence.added] == ["u-1", "u-2", None]

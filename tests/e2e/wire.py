@@ -16,6 +16,11 @@ except where the emulator is not faithful to Telegram:
   ``[lokasi]``) and a ``media`` field, and answered with a Message carrying the photo,
   document or location, so that a sender which retries server errors is not stuck.
 
+- ``getFile`` (the emulator has none) answers from the files the test registered with
+  ``add_file`` (``400 wrong file_id`` for any other), and ``/file/bot<token>/<path>``
+  serves their bytes, as Telegram's file server does; a photo a user "sent" can thus be
+  downloaded by the bot's evidence fetcher. Downloads are counted (``downloads``).
+
 On command from the test it injects faults (``inject``): for a method and optionally a
 chat id, the next calls answer 502 Bad Gateway, or 429 with ``retry_after``, or hang
 longer than the bot's read timeout (``deliver=True``: the emulator got the call first,
@@ -229,6 +234,28 @@ class _ApiHandler(RequestHandler):
         return True
 
 
+def _file_path(file_id: str) -> str:
+    return f"photos/{file_id}.jpg"
+
+
+class _FileHandler(RequestHandler):
+    """``/file/bot<token>/<path>``: the bytes of a registered file, as Telegram serves them."""
+
+    wire: WireServer
+
+    def initialize(self, wire: WireServer) -> None:
+        self.wire = wire
+
+    async def get(self, token: str, path: str) -> None:
+        content = self.wire.download(path)
+        if content is None:
+            self.set_status(404)
+            await self.finish(b"Not Found")
+            return
+        self.set_header("Content-Type", "application/octet-stream")
+        await self.finish(content)
+
+
 class WireServer:
     """The layer: start it, point the bot at ``api_url``, inspect and steer it from tests."""
 
@@ -245,6 +272,8 @@ class WireServer:
         self._stop: asyncio.Event | None = None
         self._http: httpx.AsyncClient | None = None
         self._error: BaseException | None = None
+        self._files: dict[str, bytes] = {}  # file id -> content (getFile and downloads)
+        self._downloads: Counter[str] = Counter()  # file path -> downloads
 
     # -- life cycle (test side) ------------------------------------------------------------
 
@@ -283,7 +312,10 @@ class WireServer:
         sockets = bind_sockets(0, "127.0.0.1")
         self.port = int(sockets[0].getsockname()[1])
         app = Application(
-            [(r"/bot([^/]+)/([A-Za-z]+)", _ApiHandler, {"wire": self})],
+            [
+                (r"/bot([^/]+)/([A-Za-z]+)", _ApiHandler, {"wire": self}),
+                (r"/file/bot([^/]+)/(.+)", _FileHandler, {"wire": self}),
+            ],
             log_function=lambda _handler: None,
         )
         server = HTTPServer(app)
@@ -330,6 +362,16 @@ class WireServer:
     def clear_faults(self, token: str) -> None:
         with self._lock:
             self._state(token).faults.clear()
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """Register a file a user sent: getFile and the file server give it to the bot."""
+        with self._lock:
+            self._files[file_id] = content
+
+    def downloads(self, file_id: str) -> int:
+        """How often the bot downloaded the file ``file_id``."""
+        with self._lock:
+            return self._downloads[_file_path(file_id)]
 
     def redeliver(self, token: str, update_id: int) -> None:
         """Deliver an update the bot already had once more (as after a lost confirmation)."""
@@ -485,6 +527,8 @@ class WireServer:
         kind = _MEDIA.get(method)
         if kind is not None:
             return await self._media(token, kind, parameters)
+        if method == "getFile":
+            return self._get_file(parameters)
         headers = {}
         content_type = handler.request.headers.get("Content-Type")
         if content_type:
@@ -493,6 +537,30 @@ class WireServer:
             f"/bot{token}/{method}", content=handler.request.body, headers=headers
         )
         return repair(method, parameters, response.status_code, response.content, self.fake_ok)
+
+    def _get_file(self, parameters: dict[str, Any]) -> tuple[int, bytes]:
+        """Telegram's File object of a registered file (its path: ``photos/<id>.jpg``)."""
+        file_id = str(parameters.get("file_id") or "")
+        with self._lock:
+            content = self._files.get(file_id)
+        if content is None:
+            body = {"ok": False, "error_code": 400, "description": "Bad Request: wrong file_id"}
+            return 400, json.dumps(body).encode()
+        result = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(content),
+            "file_path": _file_path(file_id),
+        }
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def download(self, path: str) -> bytes | None:
+        """The bytes served at ``path`` of the file server (None: no such file)."""
+        with self._lock:
+            found = next((c for i, c in self._files.items() if _file_path(i) == path), None)
+            if found is not None:
+                self._downloads[path] += 1
+            return found
 
     async def _media(self, token: str, kind: str, parameters: dict[str, Any]) -> tuple[int, bytes]:
         """A photo, document or location stored as a message (the emulator has no media)."""

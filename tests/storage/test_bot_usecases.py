@@ -37,6 +37,7 @@ from domain.models import (
     IncidentStatus,
     Kecamatan,
     KonflikStage,
+    ReceivedFile,
     Role,
     Seksi,
     SkmService,
@@ -768,7 +769,7 @@ def _follow(
             to_status=to_status,
             note=note,
             now=at,
-            photo_file_id=photo,
+            proof=None if photo is None else ReceivedFile(photo),
         )
         uow.commit()
         return result

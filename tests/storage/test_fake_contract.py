@@ -61,6 +61,7 @@ from domain.models import (
     IndicatorCode,
     Kecamatan,
     KonflikStage,
+    ReceivedFile,
     Role,
     Seksi,
     SkmResponse,
@@ -311,7 +312,7 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
                 to_status=to,
                 note="Ditindaklanjuti oleh seksi",
                 now=at,
-                photo_file_id=photo,
+                proof=None if photo is None else ReceivedFile(photo),
             ),
         )
 
@@ -1120,7 +1121,7 @@ def evidence(factory: UowFactory) -> dict[str, Any]:
             to_status=IncidentStatus.TERTANGANI,
             note="Sudah ditangani bersama polsek",
             now=NOW,
-            photo_file_id="proof-1",
+            proof=ReceivedFile("proof-1"),
         ),
     )
     policy = FetchPolicy(max_attempts=2, first_delay=timedelta(minutes=1))

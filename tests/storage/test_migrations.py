@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, text
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from storage.engine import make_engine
@@ -26,6 +26,39 @@ def _diff(engine: Engine, target: MetaData) -> list[object]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, target))
+
+
+def _seed_report(conn: Connection, *, status: str, version: int) -> int:
+    """A kecamatan, a desa and a trantibum report in raw SQL (the schema of an old
+    revision, not the models of today); the report's id."""
+    conn.execute(
+        text(
+            "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
+            " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
+            "CURRENT_TIMESTAMP)"
+        )
+    )
+    kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
+    conn.execute(
+        text(
+            "INSERT INTO desa (kecamatan_id, kode, kode_bps, nama) VALUES "
+            "(:kec, '35.28.08.2001', '3528040001', 'Larangan Luar')"
+        ),
+        {"kec": kec},
+    )
+    desa = conn.execute(text("SELECT id FROM desa")).scalar_one()
+    conn.execute(
+        text(
+            "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
+            "event_date, received_at, category, description, status, version, "
+            "created_at, updated_at) VALUES ('TRB-2026-0001', 'trantibum', 2026, 1, "
+            ":kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, 'judi', 'uraian kejadian', "
+            ":status, :version, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"kec": kec, "desa": desa, "status": status, "version": version},
+    )
+    incident: int = conn.execute(text("SELECT id FROM incident")).scalar_one()
+    return incident
 
 
 def test_a_migrated_database_is_at_head(database_url: str) -> None:
@@ -167,33 +200,7 @@ def test_the_evidence_migration_turns_known_photos_into_pending_rows_and_goes_ba
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
-                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
-                    "CURRENT_TIMESTAMP)"
-                )
-            )
-            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
-            conn.execute(
-                text(
-                    "INSERT INTO desa (kecamatan_id, kode, kode_bps, nama) VALUES "
-                    "(:kec, '35.28.08.2001', '3528040001', 'Larangan Luar')"
-                ),
-                {"kec": kec},
-            )
-            desa = conn.execute(text("SELECT id FROM desa")).scalar_one()
-            conn.execute(
-                text(
-                    "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
-                    "event_date, received_at, category, description, status, version, "
-                    "created_at, updated_at) VALUES ('TRB-2026-0001', 'trantibum', 2026, 1, "
-                    ":kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, 'judi', 'uraian kejadian', "
-                    "'tertangani', 2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                ),
-                {"kec": kec, "desa": desa},
-            )
-            incident = conn.execute(text("SELECT id FROM incident")).scalar_one()
+            incident = _seed_report(conn, status="tertangani", version=2)
             conn.execute(
                 text(
                     "INSERT INTO incident_photo (incident_id, file_id, purpose, created_at) "
@@ -304,33 +311,7 @@ def test_the_corrections_migration_marks_no_report_and_goes_back(database_url: s
     try:
         indexes_before = {i["name"] for i in inspect(engine).get_indexes("incident")}
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, created_at)"
-                    " VALUES ('35.28.08', '3528040', 'Larangan', 'Pamekasan', 'Jawa Timur', "
-                    "CURRENT_TIMESTAMP)"
-                )
-            )
-            kec = conn.execute(text("SELECT id FROM kecamatan")).scalar_one()
-            conn.execute(
-                text(
-                    "INSERT INTO desa (kecamatan_id, kode, kode_bps, nama) VALUES "
-                    "(:kec, '35.28.08.2001', '3528040001', 'Larangan Luar')"
-                ),
-                {"kec": kec},
-            )
-            desa = conn.execute(text("SELECT id FROM desa")).scalar_one()
-            conn.execute(
-                text(
-                    "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
-                    "event_date, received_at, category, description, status, version, "
-                    "created_at, updated_at) VALUES ('TRB-2026-0001', 'trantibum', 2026, 1, "
-                    ":kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, 'judi', 'uraian kejadian', "
-                    "'baru', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                ),
-                {"kec": kec, "desa": desa},
-            )
-            incident = conn.execute(text("SELECT id FROM incident")).scalar_one()
+            incident = _seed_report(conn, status="baru", version=1)
             conn.execute(
                 text(
                     "INSERT INTO incident_event (incident_id, from_status, to_status, note, "
@@ -362,3 +343,38 @@ def test_the_corrections_migration_marks_no_report_and_goes_back(database_url: s
         upgrade(database_url)
     assert is_up_to_date(database_url)
     assert _diff(make_engine(database_url), metadata) == []
+
+
+def test_the_evidence_media_migration_calls_every_known_file_a_photo_and_goes_back(
+    database_url: str,
+) -> None:
+    # At 0013 a pending evidence row: after 0015 it came as a photo (no name); back at 0013
+    # the columns are gone and the row is kept.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0013")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            incident = _seed_report(conn, status="baru", version=1)
+            conn.execute(
+                text(
+                    "INSERT INTO evidence_file (incident_id, role, telegram_file_id, status, "
+                    "attempts, received_at) VALUES (:i, 'laporan', 'report-1', 'pending', 0, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"i": incident},
+            )
+        upgrade(database_url)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT media, file_name FROM evidence_file")).one()
+        assert tuple(row) == ("foto", None)
+        command.downgrade(config, "0013")
+        columns = {c["name"] for c in inspect(engine).get_columns("evidence_file")}
+        assert not columns & {"media", "file_name"}
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT telegram_file_id FROM evidence_file")).all()
+        assert [tuple(r) for r in kept] == [("report-1",)]
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
