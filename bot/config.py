@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.digest.schedule import Schedule, ScheduleError, parse_schedule
+from domain.documents import format_nip
+from domain.errors import InvalidInput
 from domain.survey import SKM_BATCH_SIZE
 
 __all__ = ["Settings", "SettingsError", "load_settings", "DEFAULT_DATABASE_URL"]
@@ -153,10 +155,43 @@ class Settings(BaseSettings):
         le=2000,
         description="Ukuran terbesar satu berkas bukti (MB); yang lebih besar ditolak.",
     )
+    paper_size: Literal["A4", "F4"] = Field(
+        default="A4", description="Kertas dokumen cetak (Excel, laporan SKM, poster): A4 atau F4."
+    )
+    sign_place: str | None = Field(
+        default=None, description="Tempat di atas tanda tangan; kosong: nama kabupaten."
+    )
+    signer_jabatan: str | None = Field(
+        default=None, description="Jabatan penanda tangan; kosong: CAMAT <NAMA KECAMATAN>."
+    )
+    signer_nama: str | None = Field(
+        default=None, description="Nama penanda tangan (dengan gelar); kosong: titik-titik."
+    )
+    signer_pangkat: str | None = Field(
+        default=None, description="Pangkat/golongan penanda tangan, mis. Pembina Tk. I (IV/b)."
+    )
+    signer_nip: str | None = Field(
+        default=None, description="NIP penanda tangan (18 angka); kosong: titik-titik."
+    )
     pg_bin_dir: str | None = Field(
         default=None,
         description="Folder pg_dump dan pg_restore bila tidak ditemukan di PATH.",
     )
+
+    @field_validator("signer_nip")
+    @classmethod
+    def _check_nip(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return format_nip(value)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+
+    @field_validator("paper_size", mode="before")
+    @classmethod
+    def _paper_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("digest_schedule", "reminder_schedule")
     @classmethod

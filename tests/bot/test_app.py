@@ -144,3 +144,13 @@ def test_a_start_logs_no_scheduler_chatter(
     # Its problems still reach the operator.
     logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
     assert "Run time of job was missed" in capsys.readouterr().err
+
+
+def test_the_signatory_settings_are_checked_and_the_nip_printed_in_groups() -> None:
+    settings = load_settings(signer_nip="197006091993021001", paper_size="f4")
+    assert settings.signer_nip == "19700609 199302 1 001"
+    assert settings.paper_size == "F4"
+    with pytest.raises(SettingsError, match=r"SIGNER_NIP.*18 angka"):
+        load_settings(signer_nip="19700609 1993")
+    with pytest.raises(SettingsError, match="PAPER_SIZE"):
+        load_settings(paper_size="letter")
