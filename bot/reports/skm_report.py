@@ -126,9 +126,9 @@ def unsur_chart(key: str, counts: dict[int, int]) -> bytes:
 def nrr_chart(lines: Sequence[UnsurLine], period_label: str) -> bytes:
     """Horizontal bars of the NRR of the unsur answered (scale 1-4)."""
     shown = [line for line in lines if line.nrr is not None]
-    figure = _figure(6.3, 3.4)
+    figure = _figure(6.3, 3.8)
     axes = figure.add_subplot()
-    labels = [f"U{line.number} {textwrap.shorten(line.name, 28)}" for line in shown]
+    labels = [f"U{line.number} {textwrap.fill(line.name, 30)}" for line in shown]
     values = [float(line.nrr or 0) for line in shown]
     bars = axes.barh(labels, values, color="#3f8f5f")
     axes.bar_label(bars, labels=[fmt_decimal(line.nrr, 4) for line in shown], fontsize=7)
@@ -143,17 +143,30 @@ def nrr_chart(lines: Sequence[UnsurLine], period_label: str) -> bytes:
 # --- document -------------------------------------------------------------------------
 
 
-def _table(document: Any, head: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
-    table = document.add_table(rows=1, cols=len(head))
+def _table(
+    document: Any,
+    head: Sequence[str] | None,
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float] | None = None,
+) -> Any:
+    """A grid table (``head`` in bold; None: no header row), column widths in cm."""
+    table = document.add_table(rows=0, cols=len(head) if head else len(rows[0]))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+    if head:
+        for cell, text in zip(table.add_row().cells, head, strict=True):
             cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    if widths is not None:
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)  # the grid LibreOffice lays out by
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -173,7 +186,7 @@ def _profile(document: Any, table: ProfileTable) -> None:
         (line.label or texts.SKMR_PROFILE_BLANK, str(line.count), _percent(line.share))
         for line in table.lines
     ]
-    _table(document, texts.SKMR_PROFILE_HEAD, rows)
+    _table(document, texts.SKMR_PROFILE_HEAD, rows, (8, 3, 3))
 
 
 def _date(value: date | None) -> str:
@@ -286,6 +299,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
             )
             for line in data.export.unsur
         ],
+        (1.2, 6.3, 2.2, 2.0, 2.1, 2.2),
     )
     if result is None:
         reason = texts.SKMR_NO_RESPONDENTS if skm.respondents == 0 else texts.SKMR_UNANSWERED
@@ -297,7 +311,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
             result.mutu,
             result.kinerja,
         )
-        _table(document, ("", ""), list(zip(texts.SKMR_IKM_ROWS, values, strict=True)))
+        _table(document, None, list(zip(texts.SKMR_IKM_ROWS, values, strict=True)), (8, 5))
     document.add_heading(texts.SKMR_CHARTS, level=2)
     grid = document.add_table(rows=0, cols=2)
     cells: list[Any] = []
@@ -332,6 +346,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
                 )
                 for item in data.services
             ],
+            (5.5, 2.2, 2.2, 2.1, 2.0, 2.0),
         )
     else:
         document.add_paragraph(texts.SKMR_LAYANAN_NONE)
@@ -369,6 +384,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
                 )
                 for number, item in enumerate(items, start=1)
             ],
+            (0.8, 3.0, 4.2, 2.2, 2.2, 1.6, 2.0),
         )
     if not proposed:
         summary = rtl_summary(items)
