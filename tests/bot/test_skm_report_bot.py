@@ -10,13 +10,17 @@ from docx import Document
 
 from bot import texts
 from bot.handlers.skm_report import report_period
+from bot.reports.skm_report import skm_docx
 from bot.runtime import Runtime
+from domain.documents import PAPER_SIZES, signatory
 from domain.errors import InvalidInput
+from domain.export import Viewer
 from domain.models import Role, Seksi
 from domain.period import Period
+from domain.skm_report import RtlItem, skm_report_data
 from tests.bot.conftest import ADMIN, add_user
 from tests.bot.harness import Harness, Person
-from tests.bot.test_export_workbook import seed_known_year
+from tests.bot.test_export_workbook import NOW, seed_known_year
 
 DEWI = Person(720001, "Dewi Pelayanan")
 STRANGER = Person(720002, "Orang Asing")
@@ -91,3 +95,66 @@ def test_report_period_reads_year_semester_and_quarter() -> None:
     assert report_period(["TW3"], today) == Period.quarter(2026, 3)
     with pytest.raises(InvalidInput, match="Tidak dimengerti: S0"):
         report_period(["2026", "S0"], today)
+
+
+def test_confirmed_rtl_items_are_printed_with_what_is_done_and_on_time(runtime: Runtime) -> None:
+    """Two confirmed items, one done before its deadline: 50,00% done, 50,00% on time; the
+    proposed items are not shown then."""
+    seed_known_year(runtime.uow)
+    items = [
+        RtlItem(
+            "waktu",
+            "Memasang papan waktu layanan",
+            "Seksi Pelayanan",
+            date(2026, 8, 31),
+            "selesai",
+            date(2026, 8, 20),
+        ),
+        RtlItem("sarana", "Memperbaiki kursi tunggu", "Sekcam", date(2026, 9, 30), "berjalan"),
+    ]
+    with runtime.uow() as uow:
+        data = skm_report_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=Period.semester(2026, 1),
+            now=NOW,
+            rtl=items,
+        )
+    content = skm_docx(
+        data,
+        signer=signatory("Larangan", "Pamekasan", nama="Drs. Hasan", nip="197006091993021001"),
+        paper=PAPER_SIZES["F4"],
+        signed_on=date(2026, 7, 6),
+    )
+    docx = Document(BytesIO(content))
+    rtl = next(t for t in docx.tables if [c.text for c in t.rows[0].cells][2:3] == ["Kegiatan"])
+    rows = [[cell.text for cell in row.cells] for row in rtl.rows[1:]]
+    assert rows == [
+        [
+            "1",
+            "U3 Waktu Penyelesaian",
+            "Memasang papan waktu layanan",
+            "Seksi Pelayanan",
+            "31 Agustus 2026",
+            "selesai",
+            "20 Agustus 2026",
+        ],
+        [
+            "2",
+            "U9 Sarana dan Prasarana",
+            "Memperbaiki kursi tunggu",
+            "Sekcam",
+            "30 September 2026",
+            "berjalan",
+            "-",
+        ],
+    ]
+    paragraphs = [p.text for p in docx.paragraphs]
+    assert "RTL selesai: 1 dari 2 (50,00%); selesai tepat waktu: 1 dari 2 (50,00%)." in paragraphs
+    assert texts.SKMR_RTL_PROPOSED not in paragraphs
+    assert "Pamekasan, 6 Juli 2026" in paragraphs
+    assert "NIP. 19700609 199302 1 001" in paragraphs
+    section = docx.sections[0]
+    assert section.page_height is not None
+    assert round(section.page_height.mm) == 330
