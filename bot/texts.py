@@ -1388,6 +1388,10 @@ SKMR_NO_SOFFICE: Final = (
     "Writer (paket libreoffice-writer-nogui), atau tulis berkas .docx."
 )
 SKMR_PDF_FAILED: Final = "LibreOffice gagal mengubah laporan menjadi PDF: {alasan}"
+SKMR_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+SKMR_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/skm.docx."
 SKMR_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
 SKMR_COMMAND: Final = "Laporan SKM (DOCX) satu periode"
 SKMR_CAPTION: Final = (

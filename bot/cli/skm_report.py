@@ -34,7 +34,9 @@ EXIT_USAGE = 2
 
 def add_skm_report_parser(report: argparse.ArgumentParser) -> None:
     """``report skm --year Y [--semester N | --quarter N] --output FILE.docx|.pdf``."""
-    kinds = report.add_subparsers(dest="report_kind", metavar="JENIS")
+    kinds = report.add_subparsers(
+        dest="report_kind", metavar="JENIS", help="skm; tanpa JENIS: tabel IKU seperti di atas"
+    )
     skm = kinds.add_parser(
         "skm", help="laporan SKM (PermenPAN-RB 14/2017) satu periode sebagai .docx atau .pdf"
     )
@@ -76,15 +78,10 @@ def _period(args: argparse.Namespace, year: int) -> Period:
 
 
 def _target(output: Path) -> Path:
-    folder = output.parent
-    if not folder.is_dir():
-        raise InvalidInput(
-            f"Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
-        )
+    if not output.parent.is_dir():
+        raise InvalidInput(texts.SKMR_NO_FOLDER.format(folder=output.parent))
     if output.is_dir():
-        raise InvalidInput(
-            f"{output} adalah folder. Tulis nama berkas, misalnya {output}/skm.docx."
-        )
+        raise InvalidInput(texts.SKMR_IS_FOLDER.format(berkas=output))
     return output
 
 

@@ -49,6 +49,17 @@ def _seed(url: str) -> None:
         engine.dispose()
 
 
+def _exports(url: str) -> list[tuple[str, str, str | None]]:
+    """The export entries of the audit log: action, entity, entity id (newest first)."""
+    engine = make_engine(url)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            entries = uow.audit.entries(action_prefix="export_")
+    finally:
+        engine.dispose()
+    return [(e.action, e.entity, e.entity_id) for e in entries]
+
+
 def _soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
@@ -82,6 +93,9 @@ def test_docx_of_the_first_semester_holds_chapters_tables_charts_and_signature(
         f"ditulis ke {target}.\n"
     )
     assert [p.name for p in target.parent.iterdir()] == ["skm-2026-s1.docx"]  # no temp file
+    assert _exports(database_url) == [
+        ("export_docx", "laporan_skm", "35.28.08/2026-01-01/2026-06-30")
+    ]
     document = Document(BytesIO(target.read_bytes()))
     headings = [
         p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
@@ -215,6 +229,7 @@ def test_pdf_of_the_first_semester_on_a4_prints_the_figures_and_the_signature(
         width, height = pdf[index].get_size()
         assert abs(width - 595) <= 1
         assert abs(height - 842) <= 1
+    assert [action for action, _, _ in _exports(database_url)] == ["export_pdf"]
     text = _all_text(pdf)
     for figure in ("3,6590", "91,48", "Sangat baik", "3,6207", "3,9655", "29 orang"):
         assert figure in text, figure
@@ -312,7 +327,7 @@ def test_an_unknown_extension_a_missing_folder_and_an_unwritable_file_are_refuse
 
 @known_year_setup
 def test_pdf_without_libreoffice_is_explained_and_writes_nothing(
-    cli: CliRunner, cli_env: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, cli_env: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert cli("db", "upgrade").code == 0
     monkeypatch.setattr(shutil, "which", lambda _name: None)
@@ -322,4 +337,6 @@ def test_pdf_without_libreoffice_is_explained_and_writes_nothing(
     assert "LibreOffice (soffice) tidak ditemukan: PDF tidak dapat dibuat." in result.err
     assert "Traceback" not in result.err
     assert [p.name for p in cli_env.iterdir() if "skm" in p.name] == []
+    assert _exports(database_url) == []  # nothing handed out, nothing audited
     assert cli("report", "skm", "--year", "2026", "--output", str(cli_env / "skm.docx")).code == 0
+    assert [action for action, _, _ in _exports(database_url)] == ["export_docx"]
