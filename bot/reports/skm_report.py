@@ -26,7 +26,8 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Mm, Pt
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from bot import texts
 from bot.reports.iku import fmt_date_id, fmt_decimal
@@ -125,6 +126,8 @@ def unsur_chart(key: str, counts: dict[int, int]) -> bytes:
 
 def nrr_chart(lines: Sequence[UnsurLine], period_label: str) -> bytes:
     """Horizontal bars of the NRR of the unsur answered (scale 1-4)."""
+    from matplotlib.ticker import FuncFormatter
+
     shown = [line for line in lines if line.nrr is not None]
     figure = _figure(6.3, 3.8)
     axes = figure.add_subplot()
@@ -134,6 +137,8 @@ def nrr_chart(lines: Sequence[UnsurLine], period_label: str) -> bytes:
     axes.bar_label(bars, labels=[fmt_decimal(line.nrr, 4) for line in shown], fontsize=7)
     axes.invert_yaxis()
     axes.set_xlim(1, 4.4)
+    # Decimal comma on the axis too, as in the tables (1,5 not 1.5).
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.1f}".replace(".", ",")))
     axes.set_xlabel(texts.SKMR_NRR_CHART_X, fontsize=8)
     axes.set_title(texts.SKMR_NRR_CHART_TITLE.format(periode=period_label), fontsize=9)
     axes.tick_params(labelsize=7)
@@ -230,6 +235,15 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(12)
+    for name, size in (("Heading 1", 14), ("Heading 2", 12)):
+        heading = document.styles[name]
+        heading.font.name = "Times New Roman"  # as the body: an office letter, not a theme
+        heading.font.size = Pt(size)
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        fonts = heading.element.rPr.rFonts if heading.element.rPr is not None else None
+        if fonts is not None:  # the theme's font would win over the name otherwise
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attribute), None)
     document.core_properties.title = texts.SKMR_TITLE
     document.core_properties.author = f"Kecamatan {kec.nama}"
     words = {"kecamatan": kec.nama, "kabupaten": kec.kabupaten}
@@ -384,7 +398,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
                 )
                 for number, item in enumerate(items, start=1)
             ],
-            (0.8, 3.0, 4.2, 2.2, 2.2, 1.6, 2.0),
+            (1.0, 3.0, 3.8, 2.6, 2.4, 1.6, 1.6),
         )
     if not proposed:
         summary = rtl_summary(items)
