@@ -158,3 +158,17 @@ def test_confirmed_rtl_items_are_printed_with_what_is_done_and_on_time(runtime: 
     section = docx.sections[0]
     assert section.page_height is not None
     assert round(section.page_height.mm) == 330
+
+
+def test_score_counts_give_the_distribution_the_charts_draw(runtime: Runtime) -> None:
+    """seed_known_year, first semester: persyaratan 18 fours (105 - 87) and 11 threes,
+    biaya 29 fours; the response of 31 December 2025 (all 1) is outside."""
+    seed_known_year(runtime.uow)
+    kec = runtime.kecamatan()
+    with runtime.uow() as uow:
+        counts = uow.skm.score_counts(kec.id, date(2026, 1, 1), date(2026, 6, 30))
+        before = uow.skm.score_counts(kec.id, date(2025, 7, 1), date(2025, 12, 31))
+    assert counts["persyaratan"] == {1: 0, 2: 0, 3: 11, 4: 18}
+    assert counts["biaya"] == {1: 0, 2: 0, 3: 0, 4: 29}
+    assert all(sum(per.values()) == 29 for per in counts.values())
+    assert before["sarana"] == {1: 1, 2: 0, 3: 0, 4: 0}
