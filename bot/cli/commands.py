@@ -22,6 +22,7 @@ from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
+from bot.reports.printing import setup_for
 from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.audit import Channel, ExportForm, record_export
@@ -473,7 +474,8 @@ def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
             data = export_report(
                 uow, viewer=Viewer.operator(), kecamatan_code=code, period=period, now=now
             )
-            _write_atomically(target, report_workbook(data, runtime.settings.tz))
+            setup = setup_for(runtime.settings, data.report.kecamatan)
+            _write_atomically(target, report_workbook(data, runtime.settings.tz, setup))
             uow.commit()
         print(
             f"Laporan IKU Kecamatan {data.report.kecamatan.nama} periode "

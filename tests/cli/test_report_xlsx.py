@@ -52,16 +52,17 @@ def test_xlsx_report_has_the_same_figures_as_the_json_report(
     )
     assert sorted(p.name for p in target.parent.iterdir()) == ["iku-2026.xlsx"]  # no temp file
     rows = _rows(target, "IKU")
-    assert [row[5] for row in rows[5:10]] == [2, 2, 0.5, 0.6667, 91.48]
-    assert [row[6] for row in rows[5:10]] == [0.4, 0.5, 0.5, 0.6667, 1.0359]
+    # Data from row 7 (two header rows); target, realisasi and capaian in columns F, I, J.
+    assert [row[8] for row in rows[6:11]] == [2, 2, 0.5, 0.6667, 91.48]
+    assert [row[9] for row in rows[6:11]] == [0.4, 0.5, 0.5, 0.6667, 1.0359]
 
     report = cli("report", "--year", "2026", "--format", "json").json()
-    for row, item in zip(rows[5:10], report["indicators"], strict=True):
+    for row, item in zip(rows[6:11], report["indicators"], strict=True):
         assert row[2] == item["indikator"]
-        assert row[8] == item["penanggung_jawab"]
+        assert row[12] == item["penanggung_jawab"]
         scale = 100 if item["satuan"] == "%" else 1
-        assert row[5] * scale == pytest.approx(item["realisasi"])
-        assert row[6] * 100 == pytest.approx(item["capaian"])
+        assert row[8] * scale == pytest.approx(item["realisasi"])
+        assert row[9] * 100 == pytest.approx(item["capaian"])
     konflik = _rows(target, "Konflik")
     assert [row[3] for row in konflik[4:6]] == [2, 1]
     assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
@@ -82,7 +83,7 @@ def test_xlsx_report_of_a_quarter_and_over_an_existing_file(
     assert result.code == 0, result.err
     rows = _rows(target, "IKU")
     assert rows[1][0] == "Periode: 1 Januari 2026 s.d. 31 Maret 2026"
-    assert rows[8][5:7] == [1, 1]  # 2 of 2: 100%, capaian 100%
+    assert rows[9][8:10] == [1, 1]  # 2 of 2: 100%, capaian 100%
     trantibum = _rows(target, "Trantibum")
     assert [row[1] for row in trantibum[11:]] == ["TB-2026-0001", "TB-2026-0002"]
 
