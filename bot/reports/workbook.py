@@ -727,7 +727,7 @@ def _skm_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
 def _profile_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
     report = data.report
     columns = [
-        Column(h, w) for h, w in zip(texts.WB_HEADERS_PROFILE, (16, 26, 10, 12), strict=True)
+        Column(h, w) for h, w in zip(texts.WB_HEADERS_PROFILE, (28, 26, 10, 12), strict=True)
     ]
     out = _SheetWriter(sheet, columns, styles)
     out.titles(_titles(report, texts.WB_TITLE_PROFILE.format(kecamatan=report.kecamatan.nama)))
