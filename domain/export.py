@@ -524,6 +524,7 @@ def export_report(
     period: Period,
     now: datetime,
     requested_in: Channel | None = None,
+    form: ExportForm = ExportForm.XLSX,
 ) -> ExportData:
     """:func:`export_data` for a workbook that is handed out, with its audit entry.
 
@@ -536,7 +537,7 @@ def export_report(
         channel=viewer.channel,
         kecamatan=data.report.kecamatan,
         period=period,
-        form=ExportForm.XLSX,
+        form=form,
         contents=data.contents(),
         at=now,
         requested_in=requested_in,

@@ -35,7 +35,7 @@ openpyxl is imported when a workbook is written, not when the bot or the CLI sta
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
@@ -887,13 +887,23 @@ def _default_font(workbook: Workbook) -> None:
 _PORTRAIT = frozenset({texts.WB_SHEET_SKM, texts.WB_SHEET_PROFILE})
 
 
-def report_workbook(data: ExportData, tz: tzinfo, setup: PrintSetup | None = None) -> bytes:
+def report_workbook(
+    data: ExportData,
+    tz: tzinfo,
+    setup: PrintSetup | None = None,
+    *,
+    sheets: Sequence[str] = SHEETS,
+) -> bytes:
     """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``.
 
-    ``setup`` gives the paper and the signatory (bawaan: A4, the Camat with dotted lines).
+    ``setup`` gives the paper and the signatory (bawaan: A4, the Camat with dotted lines);
+    ``sheets`` which sheets, in the order of :data:`SHEETS` (the IKU table alone to sign).
     """
     from openpyxl import Workbook
 
+    unknown = set(sheets) - set(SHEETS)
+    if unknown or not sheets:
+        raise ValueError(f"lembar tidak dikenal: {sorted(unknown)}")
     report = data.report
     setup = setup or print_setup(report.kecamatan)
     workbook = Workbook()
@@ -901,38 +911,45 @@ def report_workbook(data: ExportData, tz: tzinfo, setup: PrintSetup | None = Non
     first = workbook.active
     assert first is not None
     workbook.remove(first)
-    sheets = {title: workbook.create_sheet(title) for title in SHEETS}
     styles = _Styles(workbook)
     shown = data.disclosure
     group_note = texts.WB_GROUP_NOTE if shown.channel is Channel.GROUP else None
-    _iku_sheet(sheets[texts.WB_SHEET_IKU], data, styles, setup, group_note)
-    _incident_sheet(
-        sheets[texts.WB_SHEET_KONFLIK],
-        styles,
-        report,
-        report.konflik,
-        data.konflik,
-        tz,
-        shown,
-        data.konflik_counts,
-    )
-    _incident_sheet(
-        sheets[texts.WB_SHEET_TRANTIBUM],
-        styles,
-        report,
-        report.trantibum,
-        data.trantibum,
-        tz,
-        shown,
-        data.trantibum_counts,
-    )
-    _skm_sheet(sheets[texts.WB_SHEET_SKM], data, styles)
-    _profile_sheet(sheets[texts.WB_SHEET_PROFILE], data, styles)
-    _saran_sheet(sheets[texts.WB_SHEET_SARAN], data, styles)
-    _idm_sheet(sheets[texts.WB_SHEET_IDM], report, styles)
-    _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles, typed_texts=shown.typed_texts)
-    _bukti_sheet(sheets[texts.WB_SHEET_BUKTI], data, styles, tz)
-    for title, sheet in sheets.items():
+    writers: dict[str, Callable[[Worksheet], None]] = {
+        texts.WB_SHEET_IKU: lambda sheet: _iku_sheet(sheet, data, styles, setup, group_note),
+        texts.WB_SHEET_KONFLIK: lambda sheet: _incident_sheet(
+            sheet,
+            styles,
+            report,
+            report.konflik,
+            data.konflik,
+            tz,
+            shown,
+            data.konflik_counts,
+        ),
+        texts.WB_SHEET_TRANTIBUM: lambda sheet: _incident_sheet(
+            sheet,
+            styles,
+            report,
+            report.trantibum,
+            data.trantibum,
+            tz,
+            shown,
+            data.trantibum_counts,
+        ),
+        texts.WB_SHEET_SKM: lambda sheet: _skm_sheet(sheet, data, styles),
+        texts.WB_SHEET_PROFILE: lambda sheet: _profile_sheet(sheet, data, styles),
+        texts.WB_SHEET_SARAN: lambda sheet: _saran_sheet(sheet, data, styles),
+        texts.WB_SHEET_IDM: lambda sheet: _idm_sheet(sheet, report, styles),
+        texts.WB_SHEET_TEMATIK: lambda sheet: _tematik_sheet(
+            sheet, report, styles, typed_texts=shown.typed_texts
+        ),
+        texts.WB_SHEET_BUKTI: lambda sheet: _bukti_sheet(sheet, data, styles, tz),
+    }
+    for title in SHEETS:
+        if title not in sheets:
+            continue
+        sheet = workbook.create_sheet(title)
+        writers[title](sheet)
         if title != texts.WB_SHEET_IKU:  # set up with its signature block
             setup_page(
                 sheet, setup.paper, landscape=title not in _PORTRAIT, title_rows=_header_of(sheet)
