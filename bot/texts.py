@@ -594,14 +594,27 @@ WB_HEADERS_IKU: Final = (
     "No",
     "Kinerja Utama",
     "Indikator Kinerja",
+    "Satuan",
     "Formula",
-    "Target",
+    "Target {tahun}",
     "Realisasi",
-    "Capaian",
+    "Capaian {tahun}",
+    "Kategori Capaian",
     "Sumber Data",
     "Penanggung Jawab",
     "Keterangan",
 )
+WB_IKU_REALISASI_OF: Final = "Realisasi"  # the header over the years' realisasi
+WB_SATUAN: Final = {"desa": "Desa", "%": "%", "NIK": "Nilai (NIK)"}
+WB_CAPAIAN_NOTE: Final = (
+    "Capaian = realisasi / target x 100%. Kategori capaian (Permendagri 86/2017): "
+    "Sangat Tinggi >= 91%, Tinggi 76 - <91%, Sedang 66 - <76%, Rendah 51 - <66%, "
+    "Sangat Rendah < 51%."
+)
+WB_SIGN_DATE: Final = "{tempat}, {tanggal}"
+WB_SIGN_BLANK_NAME: Final = "(................................................)"
+WB_SIGN_NIP: Final = "NIP. {nip}"
+WB_SIGN_BLANK_NIP: Final = "NIP. ........................................"
 
 WB_TITLE_KONFLIK: Final = "Potensi dan Konflik Sosial Kecamatan {kecamatan} (IKU 3)"
 WB_TITLE_TRANTIBUM: Final = "Pelanggaran Trantibum Kecamatan {kecamatan} (IKU 4)"

@@ -70,6 +70,7 @@ class ExportForm(enum.StrEnum):
     TABLE = "tabel"
     JSON = "json"
     EVIDENCE_ZIP = "zip_bukti"
+    PDF = "pdf"  # the IKU table to sign
 
 
 _EXPORT_ACTIONS: Final = {
@@ -77,6 +78,7 @@ _EXPORT_ACTIONS: Final = {
     ExportForm.TABLE: "export_table",
     ExportForm.JSON: "export_json",
     ExportForm.EVIDENCE_ZIP: "export_evidence_zip",
+    ExportForm.PDF: "export_pdf",
 }
 
 

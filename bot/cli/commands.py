@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from bot import texts
 from bot.cli import imports
 from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
@@ -22,6 +23,8 @@ from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
+from bot.reports.office import to_pdf
+from bot.reports.printing import setup_for
 from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.audit import Channel, ExportForm, record_export
@@ -193,12 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument(
         "--format",
-        choices=["table", "json", "xlsx"],
+        choices=["table", "json", "xlsx", "pdf"],
         default="table",
-        help="table (bawaan), json, atau xlsx (laporan Excel lengkap, perlu --output)",
+        help="table (bawaan), json, xlsx (laporan Excel lengkap) atau pdf (tabel IKU "
+        "bertanda tangan, siap cetak; perlu LibreOffice); xlsx dan pdf perlu --output",
     )
     rep.add_argument(
-        "--output", type=Path, metavar="BERKAS", help="berkas .xlsx yang ditulis (--format xlsx)"
+        "--output",
+        type=Path,
+        metavar="BERKAS",
+        help="berkas .xlsx atau .pdf yang ditulis (--format xlsx/pdf)",
     )
     _kecamatan_option(rep)
 
@@ -457,13 +464,14 @@ def _write_atomically(path: Path, content: bytes) -> None:
 def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     """Print the IKU table of a period, or write the full report as an Excel workbook."""
     output: Path | None = args.output
-    if args.format == "xlsx":
+    if args.format in ("xlsx", "pdf"):
+        suffix = f".{args.format}"
         if output is None:
-            return _report_usage_error("--format xlsx memerlukan --output BERKAS.xlsx")
-        if output.suffix.lower() != ".xlsx":
-            return _report_usage_error(f"berkas --output harus berakhiran .xlsx: {output}")
+            return _report_usage_error(f"--format {args.format} memerlukan --output BERKAS{suffix}")
+        if output.suffix.lower() != suffix:
+            return _report_usage_error(f"berkas --output harus berakhiran {suffix}: {output}")
     elif output is not None:
-        return _report_usage_error("--output hanya dipakai bersama --format xlsx")
+        return _report_usage_error("--output hanya dipakai bersama --format xlsx atau pdf")
     now = runtime.now()
     period = _period(args, now.date())
     code = args.kecamatan or runtime.settings.kecamatan
@@ -471,12 +479,27 @@ def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
         target = _xlsx_target(output)
         with runtime.uow() as uow:  # the operator's export, audited once it is written
             data = export_report(
-                uow, viewer=Viewer.operator(), kecamatan_code=code, period=period, now=now
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=code,
+                period=period,
+                now=now,
+                form=ExportForm.PDF if args.format == "pdf" else ExportForm.XLSX,
             )
-            _write_atomically(target, report_workbook(data, runtime.settings.tz))
+            setup = setup_for(runtime.settings, data.report.kecamatan)
+            if args.format == "pdf":
+                # The IKU table alone, as signed: one page (A4 or F4, landscape).
+                iku_only = report_workbook(
+                    data, runtime.settings.tz, setup, sheets=(texts.WB_SHEET_IKU,)
+                )
+                content = to_pdf(iku_only, ".xlsx")
+            else:
+                content = report_workbook(data, runtime.settings.tz, setup)
+            _write_atomically(target, content)
             uow.commit()
+        what = "Tabel IKU" if args.format == "pdf" else "Laporan IKU"
         print(
-            f"Laporan IKU Kecamatan {data.report.kecamatan.nama} periode "
+            f"{what} Kecamatan {data.report.kecamatan.nama} periode "
             f"{fmt_date_id(period.start)} s.d. {fmt_date_id(period.end)} ditulis ke {target}."
         )
         return EXIT_OK

@@ -31,6 +31,7 @@ from bot import texts
 from bot.conversation import Button, CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
+from bot.reports.printing import setup_for
 from bot.reports.workbook import no_events, report_workbook, workbook_name
 from domain.audit import Channel
 from domain.errors import InvalidInput
@@ -165,7 +166,9 @@ async def private_reach(bot: Bot, chat_id: int, sender_id: int) -> PrivateReach:
 def _attach(ctx: Ctx, data: ExportData, chat_id: int | None, text: str, name: str) -> None:
     """The workbook of ``data`` as a document here (``chat_id`` None) or to another chat."""
     message = ctx.say(text) if chat_id is None else ctx.notify(chat_id, text)
-    message.document = (name, report_workbook(data, ctx.services.settings.tz))
+    settings = ctx.services.settings
+    setup = setup_for(settings, data.report.kecamatan)
+    message.document = (name, report_workbook(data, settings.tz, setup))
 
 
 def _period_texts(data: ExportData) -> dict[str, str]:

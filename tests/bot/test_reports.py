@@ -250,37 +250,46 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
         "No",
         "Kinerja Utama",
         "Indikator Kinerja",
+        "Satuan",
         "Formula",
-        "Target",
+        "Target 2026 s.d. 25 November",
         "Realisasi",
-        "Capaian",
+        None,
+        None,
+        "Capaian 2026 s.d. 25 November",
+        "Kategori Capaian",
         "Sumber Data",
         "Penanggung Jawab",
         "Keterangan",
     ]
-    assert rows[5][:3] == [1, KINERJA_DESA, "Jumlah Desa Mandiri"]
-    assert [row[4:7] for row in rows[5:10]] == [
+    assert rows[5][6:9] == ["2024", "2025", "2026 s.d. 25 November"]
+    assert rows[6][:3] == [1, KINERJA_DESA, "Jumlah Desa Mandiri"]
+    assert [[row[5], row[8], row[9]] for row in rows[6:11]] == [
         [5, 3, 0.6],
         [4, 2, 0.5],
         [1, 0.5, 0.5],
         [1, "tidak ada kejadian", "-"],
         [88.31, 100, 1.1324],
     ]
-    assert [row[9] for row in rows[5:10]] == [
+    assert [row[13] for row in rows[6:11]] == [
         "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.",
         None,
         "1 dari 2 tertangani.",
         "Tidak ada kejadian trantibum pada periode ini.",
         "Mutu A (Sangat baik), 1 responden.",
     ]
-    assert rows[7][1] == KINERJA_TRANTIB
-    assert rows[9][1] == KINERJA_LAYANAN
-    assert rows[7][8] == "Seksi Kesatuan Bangsa"
-    assert len(rows) == 10
-    assert sheet["E6"].number_format == "0"
-    assert sheet["G6"].number_format == "0.00%"
-    assert sheet["F8"].number_format == "0.00%"
-    assert sheet["F10"].number_format == "0.00"
+    assert rows[8][1] == KINERJA_TRANTIB
+    assert rows[9][1] is None  # merged with the row above: one kinerja, two indicators
+    assert rows[10][1] == KINERJA_LAYANAN
+    assert rows[8][12] == "Seksi Kesatuan Bangsa"
+    assert rows[12][0] == texts.WB_CAPAIAN_NOTE  # then the signature block
+    signature = [row[10] for row in rows[14:]]
+    assert signature[:2] == ["Pamekasan, 25 November 2026", "CAMAT LARANGAN"]
+    assert signature[-2:] == [texts.WB_SIGN_BLANK_NAME, texts.WB_SIGN_BLANK_NIP]
+    assert sheet["F7"].number_format == "0"
+    assert sheet["J7"].number_format == "0.00%"
+    assert sheet["I9"].number_format == "0.00%"
+    assert sheet["I11"].number_format == "0.00"
     # The conflict of 2025 is not listed; the two of 2026 are.
     konflik = [[cell.value for cell in row] for row in book["Konflik"].iter_rows()]
     assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
@@ -292,14 +301,14 @@ async def test_ekspor_without_data_writes_dashes_and_tidak_ada_kejadian(
 ) -> None:
     await harness.send(ADMIN, "/ekspor")
     rows = _workbook_rows(harness.last(ADMIN).content)
-    assert [row[4:7] for row in rows[5:10]] == [
+    assert [[row[5], row[8], row[9]] for row in rows[6:11]] == [
         ["-", "-", "-"],
         ["-", 0, "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "-", "-"],
     ]
-    assert rows[7][9] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
+    assert rows[8][13] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
 
 
 @pytest.mark.parametrize(
@@ -340,8 +349,8 @@ async def test_ekspor_of_the_second_semester_counts_only_its_conflict(
     _known_data(runtime)
     await harness.send(ADMIN, "/ekspor 2026 semester 2")
     rows = _workbook_rows(harness.last(ADMIN).content)
-    assert rows[7][4:7] == [1, 0, 0]
-    assert rows[7][9] == "0 dari 1 tertangani."
+    assert [rows[8][5], rows[8][8], rows[8][9]] == [1, 0, 0]
+    assert rows[8][13] == "0 dari 1 tertangani."
 
 
 @pytest.mark.parametrize(
