@@ -547,7 +547,14 @@ SKM_NOT_OPEN_HINT: Final = "Tambahkan layanan yang dapat dinilai warga dengan /l
 # /ekspor [tahun] [semester|triwulan] and `iku-bot report --format xlsx`. Replaces the
 # one-sheet XLSX_* texts above (kept while anything else still uses them).
 
-EXPORT_FULL_COMMAND: Final = "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
+EXPORT_FULL_COMMAND: Final = (
+    "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1; tabel IKU bertanda "
+    "tangan sebagai PDF: /ekspor 2026 pdf)"
+)
+EXPORT_PDF_CAPTION: Final = (
+    "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}, siap dicetak dan "
+    "ditandatangani (PDF, satu halaman)."
+)
 EXPORT_FULL_CAPTION: Final = (
     "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}, beserta rinciannya: "
     "konflik, trantibum, SKM, IDM dan desa tematik."

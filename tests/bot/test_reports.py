@@ -27,6 +27,7 @@ from domain.models import (
 from domain.skm import UNSUR
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
+from tests.bot.test_export_workbook import _soffice
 from tests.factories import make_incident
 from tests.storage.builders import jakarta
 
@@ -446,3 +447,59 @@ async def test_ringkasan_mid_conversation_keeps_the_conversation(harness: Harnes
     assert "Ringkasan IKU" in harness.last(ADMIN).text
     await harness.press(ADMIN, "Perangkat desa")
     assert "Untuk perangkat desa mana?" in harness.last(ADMIN).text
+
+
+# -- the IKU table as PDF ---------------------------------------------------------------------
+
+
+async def test_ekspor_pdf_sends_the_signed_iku_table_as_one_page(
+    harness: Harness, runtime: Runtime
+) -> None:
+    """The IKU table alone through LibreOffice: one landscape page, audited as a PDF export."""
+    import pypdfium2 as pdfium
+
+    _soffice()
+    _known_data(runtime)
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor 2026 PDF")
+    [document] = harness.api.to_chat(DEWI.id)
+    assert document.kind == "document"
+    assert document.file_name == "IKU-Larangan-2026.pdf"
+    assert document.content is not None
+    assert document.content.startswith(b"%PDF")
+    assert "siap dicetak dan ditandatangani" in document.text
+    pdf = pdfium.PdfDocument(document.content)
+    try:
+        assert len(pdf) == 1
+        width, height = pdf[0].get_size()
+        text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    finally:
+        pdf.close()
+    assert width > height  # landscape
+    assert "CAMAT LARANGAN" in text
+    assert "Kategori Capaian" in text
+    with runtime.uow() as uow:
+        actions = [entry.action for entry in uow.audit.entries(action_prefix="export")]
+    assert actions == ["export_pdf"]
+
+
+async def test_ekspor_pdf_without_libreoffice_is_explained_and_not_audited(
+    harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFFICE", "soffice-yang-tidak-ada")
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor pdf")
+    [reply] = harness.api.to_chat(DEWI.id)
+    assert reply.kind == "text"
+    assert "PDF memerlukan LibreOffice" in reply.text
+    with runtime.uow() as uow:
+        assert uow.audit.entries(action_prefix="export") == []
+
+
+async def test_ekspor_pdf_with_a_bad_period_says_what_is_wrong(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor 2026 semester 3 pdf")
+    assert "semester" in harness.last(DEWI).text.lower()
+    assert all(m.kind == "text" for m in harness.api.to_chat(DEWI.id))
