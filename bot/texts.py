@@ -1240,6 +1240,7 @@ EVIDENCE_ZIP_NO_KECAMATAN: Final = "Kecamatan dengan kode {kode} belum terdaftar
 
 INFO_TITLE: Final = "HASIL SURVEI KEPUASAN MASYARAKAT"
 INFO_OFFICE: Final = "Kecamatan {kecamatan}, {kabupaten}"
+INFO_KABUPATEN: Final = "Kabupaten {kabupaten}"
 INFO_PERIOD_YEAR: Final = "Tahun {tahun}"
 INFO_PERIOD_SEMESTER: Final = "Semester {romawi} {tahun}"
 INFO_PERIOD_QUARTER: Final = "Triwulan {romawi} {tahun}"

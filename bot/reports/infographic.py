@@ -120,8 +120,16 @@ def _kinerja(text: str) -> str:
     return " ".join(word.capitalize() for word in text.split())
 
 
+def _kabupaten(kecamatan: Kecamatan) -> str:
+    """'Kabupaten Pamekasan' (the data names it 'Pamekasan'); a 'Kota ...' as it is."""
+    name = kecamatan.kabupaten.strip()
+    if name.startswith(("Kabupaten ", "Kota ")):
+        return name
+    return texts.INFO_KABUPATEN.format(kabupaten=name)
+
+
 def _office(kecamatan: Kecamatan) -> str:
-    return texts.INFO_OFFICE.format(kecamatan=kecamatan.nama, kabupaten=kecamatan.kabupaten)
+    return texts.INFO_OFFICE.format(kecamatan=kecamatan.nama, kabupaten=_kabupaten(kecamatan))
 
 
 # -- the infographic --------------------------------------------------------------------------
@@ -415,7 +423,7 @@ def _poster_figure(page: PosterPage, size: PaperSize) -> Figure:
     figure.text(
         0.5,
         0.895,
-        page.kecamatan.kabupaten,
+        _kabupaten(page.kecamatan),
         ha="center",
         va="center",
         fontsize=15 * scale,

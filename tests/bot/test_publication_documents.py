@@ -37,7 +37,8 @@ from domain.publication import SkmPublication
 from domain.skm import UNSUR, UNSUR_INFO, UnsurTotal, skm_from_totals
 
 WIB = ZoneInfo("Asia/Jakarta")
-LARANGAN = Kecamatan(1, "35.28.08", "3528040", "Larangan", "Kabupaten Pamekasan", "Jawa Timur")
+# As the packaged data names it: "Pamekasan", printed "Kabupaten Pamekasan".
+LARANGAN = Kecamatan(1, "35.28.08", "3528040", "Larangan", "Pamekasan", "Jawa Timur")
 KTP = SkmService(1, 1, "ktp", "Rekomendasi KTP-el", 30)
 # domain.md's worked check: 29 respondents, NIK 91.48, mutu A.
 WORKED = (105, 101, 100, 116, 102, 105, 106, 105, 115)
