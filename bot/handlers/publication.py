@@ -30,6 +30,7 @@ from bot.reports.infographic import (
     posters,
 )
 from bot.reports.qr import survey_link
+from domain.errors import InvalidInput
 from domain.models import SkmService
 from domain.permissions import Action, require
 from domain.publication import poster_services, skm_publication
@@ -75,7 +76,10 @@ def _poster(ctx: Ctx, args: list[str]) -> None:
 def _infografis(ctx: Ctx, args: list[str]) -> None:
     """The infographic of a period as a photo."""
     require(ctx.user, Action.MANAGE_SERVICES)
-    period = export_period(args, ctx.now.date())
+    try:
+        period = export_period(args, ctx.now.date())
+    except InvalidInput as error:  # the same periods as /ekspor; its examples, for this command
+        raise InvalidInput(str(error).replace("/ekspor", "/infografis")) from None
     data = skm_publication(ctx.uow, kecamatan=ctx.kecamatan, period=period, now=ctx.now)
     png = infographic(data, size=paper(ctx.services.settings.paper_size), form="png", dpi=PNG_DPI)
     words = period_words(period)

@@ -127,12 +127,16 @@ async def test_infografis_reads_the_period_like_ekspor_and_refuses_a_bad_one(
     await harness.send(ADMIN, "/infografis")  # the year to date (the clock: 25 November)
     assert "1 Januari – 25 November 2026" in harness.last(ADMIN).text
     photos = len([m for m in harness.api.to_chat(ADMIN.id) if m.kind == "photo"])
-    for bad in (
-        "/infografis 26",
-        "/infografis 2026 S3",
-        "/infografis 2026 minggu",
-        "/infografis 2027",
+    for bad, said in (
+        ("/infografis 26", 'Tahun "26" tidak dikenali'),
+        ("/infografis 2026 S3", "Semester hanya 1 atau 2"),
+        ("/infografis 2026 minggu", 'Bagian periode "minggu" tidak dikenali'),
+        ("/infografis 2027", "Periode itu baru dimulai 1 Januari 2027"),
     ):
         await harness.send(ADMIN, bad)
-        assert harness.last(ADMIN).kind == "text"
+        reply = harness.last(ADMIN)
+        assert reply.kind == "text"
+        assert said in reply.text
+        assert "/infografis 2026 s1" in reply.text
+        assert "/ekspor" not in reply.text
     assert len([m for m in harness.api.to_chat(ADMIN.id) if m.kind == "photo"]) == photos
