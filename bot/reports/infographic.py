@@ -449,13 +449,16 @@ def _poster_figure(page: PosterPage, size: PaperSize) -> Figure:
         fontsize=13 * scale,
         color="#333333",
     )
+    lines = textwrap.wrap(service, 30)
+    if len(lines) > 2:  # a long name in smaller letters, so that it stays above the code
+        lines = textwrap.wrap(service, 42)
     figure.text(
         0.5,
-        0.73,
-        "\n".join(textwrap.wrap(service, 30)),
+        0.755,
+        "\n".join(lines),
         ha="center",
-        va="center",
-        fontsize=21 * scale,
+        va="top",
+        fontsize=(21 if len(lines) <= 2 else 15) * scale,
         weight="bold",
         color="#111111",
         linespacing=1.2,

@@ -329,3 +329,14 @@ def test_the_qr_read_back_differs_for_another_link() -> None:
     content = posters([PosterPage(LARANGAN, KTP, link)], size=POSTER_SIZES["A4"], form="pdf")
     with pytest.raises(AssertionError):
         assert_qr_is(pdf_page_image(content), POSTER_SIZES["A4"], survey_link("x_bot", "kk"))
+
+
+def test_a_service_name_of_the_longest_length_is_printed_whole_above_the_code() -> None:
+    name = ("Rekomendasi Izin Keramaian dan Pertunjukan Rakyat untuk Kegiatan Desa " * 2)[:120]
+    service = SkmService(3, 1, "keramaian", name.strip(), None)
+    link = survey_link("iku_larangan_bot", "keramaian")
+    for size in POSTER_SIZES.values():
+        content = posters([PosterPage(LARANGAN, service, link)], size=size, form="pdf")
+        [(_, text)] = pdf_pages(content)
+        assert " ".join(name.split()) in " ".join(text.split())
+        assert_qr_is(pdf_page_image(content, scale=3.0), size, link)
