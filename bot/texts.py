@@ -1254,3 +1254,79 @@ EVIDENCE_ZIP_EMPTY: Final = (
     "Tidak ada berkas bukti pada periode ini; {berkas} hanya berisi indeks.csv dengan judul kolom."
 )
 EVIDENCE_ZIP_NO_KECAMATAN: Final = "Kecamatan dengan kode {kode} belum terdaftar."
+
+# -- Publikasi hasil SKM: infografis per periode dan poster kode QR ---------------------------
+# (bot/reports/infographic.py, bot/cli/publication.py, bot/handlers/publication.py)
+
+INFO_TITLE: Final = "HASIL SURVEI KEPUASAN MASYARAKAT"
+INFO_OFFICE: Final = "Kecamatan {kecamatan}, {kabupaten}"
+INFO_KABUPATEN: Final = "Kabupaten {kabupaten}"
+INFO_PERIOD_YEAR: Final = "Tahun {tahun}"
+INFO_PERIOD_SEMESTER: Final = "Semester {romawi} {tahun}"
+INFO_PERIOD_QUARTER: Final = "Triwulan {romawi} {tahun}"
+INFO_PERIOD_WORDS: Final = "{nama} ({mulai} – {sampai})"
+INFO_NIK_LABEL: Final = "Nilai IKM (skala 25–100)"
+INFO_MUTU: Final = "Mutu {mutu}"
+INFO_KINERJA: Final = "Kinerja unit pelayanan: {kinerja}"
+INFO_IKM: Final = "IKM {ikm} (skala 1–4), bobot tiap unsur 1/9"
+INFO_BARS_TITLE: Final = "Nilai rata-rata per unsur (NRR, skala 1–4)"
+INFO_RESPONDENTS: Final = "Jumlah responden: {jumlah} orang"
+INFO_SAMPLE: Final = (
+    "Sampel minimal (Krejcie-Morgan, populasi {populasi}): {minimal} orang — {status}"
+)
+INFO_SAMPLE_OK: Final = "cukup"
+INFO_SAMPLE_SHORT: Final = "belum cukup"
+INFO_SAMPLE_UNKNOWN: Final = "Sampel minimal belum dapat dihitung: populasi layanan belum diisi."
+INFO_NO_RESPONSES: Final = "Belum ada responden SKM pada periode ini."
+INFO_NO_RESULT: Final = (
+    "Nilai IKM belum dapat dihitung: ada unsur yang belum dijawab satu responden pun."
+)
+INFO_METHOD: Final = "Metode: PermenPAN-RB No. 14 Tahun 2017. Jawaban responden tanpa nama."
+INFO_MADE: Final = "Dibuat {tanggal}"
+POSTER_HEADING: Final = "SURVEI KEPUASAN MASYARAKAT"
+POSTER_OFFICE: Final = "KECAMATAN {kecamatan}"
+POSTER_ALL_SERVICES: Final = "Semua layanan"
+POSTER_SERVICE_LABEL: Final = "Layanan:"
+POSTER_INSTRUCTION: Final = (
+    "Pindai kode ini dengan kamera HP untuk mengisi Survei Kepuasan Masyarakat; "
+    "tanpa nama, 2 menit."
+)
+POSTER_THANKS: Final = "Terima kasih atas penilaian Anda."
+# CLI
+PUB_BAD_SUFFIX: Final = "Berkas --output harus berakhiran .png atau .pdf: {berkas}"
+PUB_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+PUB_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/{contoh}."
+PUB_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
+PUB_PNG_ONE_PAGE: Final = (
+    "PNG hanya satu halaman, sedangkan ada {jumlah} poster. Pakai berkas .pdf untuk "
+    "--semua, atau pilih satu layanan dengan --layanan KODE."
+)
+PUB_BAD_USERNAME: Final = (
+    "Nama pengguna bot tidak sah: {teks!r}. Tulis seperti di Telegram, mis. "
+    "iku_larangan_bot (5-32 huruf, angka atau _, berakhiran bot)."
+)
+PUB_NEED_USERNAME: Final = (
+    "Poster perlu nama pengguna bot untuk tautannya: berikan --bot-username NAMA_bot "
+    "(atau atur BOT_USERNAME)."
+)
+PUB_BAD_DPI: Final = "--dpi harus bilangan bulat 150 sampai 300: {teks!r}"
+PUB_INFO_WRITTEN: Final = (
+    "Infografis SKM Kecamatan {kecamatan} {periode} ditulis ke {berkas} "
+    "({halaman} halaman {kertas})."
+)
+PUB_POSTER_WRITTEN: Final = "{jumlah} poster {kertas} ditulis ke {berkas}: {isi}."
+# Bot
+POSTER_COMMAND: Final = "Poster kode QR survei (PDF untuk dicetak)"
+INFO_COMMAND: Final = "Infografis hasil SKM satu periode"
+POSTER_NONE: Final = (
+    "Belum ada layanan aktif, jadi belum ada poster. Tambahkan layanan dengan /layanan."
+)
+POSTER_CAPTION: Final = (
+    "Poster A4 kode QR survei: <b>{layanan}</b>. Cetak dan tempel di meja layanan."
+)
+INFO_CAPTION: Final = (
+    "Infografis SKM Kecamatan {kecamatan}, {periode}. Cetak atau unggah di media kantor "
+    "(PEKPPP menilai publikasi hasil SKM). Versi PDF: iku-bot skm infografis."
+)

@@ -20,6 +20,7 @@ from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
+from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     skm_sub.add_parser(
         "flush", help="menulis semua jawaban yang menunggu dalam urutan acak (README)"
     )
+    add_publication_parsers(skm_sub)
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
     rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = rep.add_mutually_exclusive_group()
@@ -637,6 +639,8 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_skm(runtime: Runtime, args: argparse.Namespace) -> int:
     """``skm flush``: the pooled answers written now in a random order."""
+    if args.skm_command in PUBLICATION_COMMANDS:
+        return cmd_publication(runtime, args)
     assert args.skm_command == "flush"
     with runtime.uow() as uow:
         moved = flush_survey_pool(uow)
