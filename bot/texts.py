@@ -1298,7 +1298,7 @@ PUB_NO_FOLDER: Final = (
     "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
 )
 PUB_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/{contoh}."
-PUB_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
+FILE_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
 PUB_PNG_ONE_PAGE: Final = (
     "PNG hanya satu halaman, sedangkan ada {jumlah} poster. Pakai berkas .pdf untuk "
     "--semua, atau pilih satu layanan dengan --layanan KODE."

@@ -9,12 +9,10 @@ Nothing is stored: the figures are the published aggregates of IKU 5.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from datetime import date
 from pathlib import Path
 
 from bot import texts
+from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.reports.infographic import (
     POSTER_SIZES,
     Format,
@@ -27,7 +25,6 @@ from bot.reports.infographic import (
 from bot.reports.qr import bot_username, survey_link
 from bot.runtime import Runtime
 from domain.errors import InvalidInput
-from domain.period import Period
 from domain.publication import poster_services, skm_publication
 
 __all__ = ["PUBLICATION_COMMANDS", "add_publication_parsers", "cmd_publication"]
@@ -42,7 +39,7 @@ def add_publication_parsers(skm_sub: argparse._SubParsersAction) -> None:  # typ
         "infografis",
         help="infografis hasil SKM satu periode (PNG atau PDF, satu halaman kertas PAPER_SIZE)",
     )
-    info.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
+    info.add_argument("--year", type=year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = info.add_mutually_exclusive_group()
     part.add_argument("--semester", type=int, choices=[1, 2], metavar="N", help="1 atau 2")
     part.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], metavar="N", help="1 sampai 4")
@@ -56,7 +53,7 @@ def add_publication_parsers(skm_sub: argparse._SubParsersAction) -> None:  # typ
         metavar="N",
         help=f"resolusi PNG, 150 sampai 300 (bawaan: {DPI_DEFAULT})",
     )
-    _kecamatan_option(info)
+    kecamatan_option(info)
 
     poster = skm_sub.add_parser(
         "poster", help="poster kode QR survei untuk meja layanan (PDF atau PNG, A4 atau A5)"
@@ -93,25 +90,7 @@ def add_publication_parsers(skm_sub: argparse._SubParsersAction) -> None:  # typ
         metavar="N",
         help=f"resolusi PNG, 150 sampai 300 (bawaan: {DPI_DEFAULT})",
     )
-    _kecamatan_option(poster)
-
-
-def _kecamatan_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--kecamatan",
-        metavar="KODE",
-        help="kode Kemendagri atau BPS kecamatan (bawaan: KECAMATAN dari pengaturan)",
-    )
-
-
-def _year(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"tahun harus angka 4 digit: {text!r}") from None
-    if not 2000 <= value <= 2100:
-        raise argparse.ArgumentTypeError(f"tahun di luar 2000-2100: {value}")
-    return value
+    kecamatan_option(poster)
 
 
 def _dpi(text: str) -> int:
@@ -143,42 +122,6 @@ def _target(output: Path, example: str) -> tuple[Path, Format]:
     return output, "png" if suffix == ".png" else "pdf"
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """A temporary file next to ``path``, renamed over it; InvalidInput when not writable."""
-    try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise InvalidInput(
-            texts.PUB_NOT_WRITABLE.format(berkas=path, alasan=error.strerror or error)
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InvalidInput(
-            texts.PUB_NOT_WRITABLE.format(berkas=path, alasan=error.strerror or error)
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _period(args: argparse.Namespace, today: date) -> Period:
-    year = args.year if args.year is not None else today.year
-    if args.semester is not None:
-        return Period.semester(year, args.semester)
-    if args.quarter is not None:
-        return Period.quarter(year, args.quarter)
-    return Period.year(year)
-
-
 def cmd_publication(runtime: Runtime, args: argparse.Namespace) -> int:
     """``skm infografis`` or ``skm poster``; 0 once the file is written."""
     if args.skm_command == "infografis":
@@ -189,7 +132,7 @@ def cmd_publication(runtime: Runtime, args: argparse.Namespace) -> int:
 def _infografis(runtime: Runtime, args: argparse.Namespace) -> int:
     target, form = _target(args.output, "skm.pdf")
     now = runtime.now()
-    period = _period(args, now.date())
+    period = period_of(args, now.date())
     kec = runtime.kecamatan(args.kecamatan)
     with runtime.uow() as uow:
         data = skm_publication(uow, kecamatan=kec, period=period, now=now)

@@ -148,9 +148,12 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
     def broken_replace(source: str | os.PathLike[str], destination: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("bot.cli.commands.os.replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
-        cli("report", "--format", "xlsx", "--output", str(target))
+    monkeypatch.setattr("bot.cli.options.os.replace", broken_replace)
+    result = cli("report", "--format", "xlsx", "--output", str(target))
+    assert result.code == 1
+    assert result.err.endswith(
+        f"Gagal: Berkas {target} tidak dapat ditulis: No space left on device\n"
+    )
     assert target.read_bytes() == b"laporan lama"
     assert sorted(p.name for p in cli_env.iterdir() if not p.name.endswith(".db")) == ["iku.xlsx"]
 
