@@ -1298,7 +1298,7 @@ def rtl(factory: UowFactory) -> dict[str, Any]:
                 factory, lambda uow: overdue_rtl(uow, kec.id, date(2026, 3, 6))
             ).items()
         },
-        "created_at": _run(factory, lambda uow: uow.rtl.get(waktu.id)).created_at.astimezone(UTC),
+        "created_at": waktu.created_at.astimezone(UTC),
     }
 
 
