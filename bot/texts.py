@@ -1317,4 +1317,13 @@ RTL_REMINDER_HEADER: Final = (
 )
 RTL_REMINDER_LINE: Final = "• {unsur} ({periode}): {kegiatan} · batas {batas}"
 RTL_REMINDER_FOOTER: Final = "Laporkan kemajuan atau penyelesaiannya dengan /rtl."
+RTL_CANCEL_BUTTON: Final = "Batalkan {unsur}"
+RTL_ASK_CANCEL: Final = (
+    "Tulis alasan pembatalan RTL unsur {unsur} ({min}-{max} karakter). RTL yang dibatalkan "
+    "tidak dihitung sebagai rencana."
+)
+RTL_CANCELLED: Final = "RTL unsur {unsur} dibatalkan; penanggung jawabnya diberi tahu."
+RTL_OWNER_CANCELLED: Final = (
+    "RTL unsur {unsur} ({periode}) yang Anda pegang dibatalkan admin: {alasan}"
+)
 DIGEST_RTL: Final = "RTL SKM {periode}: {ringkas}"

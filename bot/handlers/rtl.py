@@ -39,6 +39,7 @@ from domain.rtl import (
     RtlItem,
     SkmPeriod,
     StaleRtl,
+    cancel_rtl,
     check_due,
     clean_kegiatan,
     clean_rtl_note,
@@ -57,6 +58,7 @@ __all__ = ["register", "RTL_PLAN", "RTL_NOTE", "ProposalButton", "ItemButton", "
 class ItemAct(enum.StrEnum):
     PROGRESS = "p"
     DONE = "d"
+    CANCEL = "c"  # an admin cancels the item (with a reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,15 @@ def _admin_view(ctx: Ctx, period: SkmPeriod) -> None:
             )
     else:
         lines.append(texts.RTL_ITEMS_NONE)
-    keyboard: Keyboard = []
+    keyboard: Keyboard = [
+        [
+            ItemButton(item.id, item.version, ItemAct.CANCEL).button(
+                texts.RTL_CANCEL_BUTTON.format(unsur=unsur_label(item.unsur))
+            )
+        ]
+        for item in items
+        if item.is_open
+    ]
     today = _today(ctx)
     if today <= period.period.end:
         lines.append(texts.RTL_PROPOSALS_NOT_YET.format(akhir=fmt_day(period.period.end)))
@@ -402,7 +412,10 @@ def _press_item(ctx: Ctx, pressed: ItemButton) -> None:
     item = ctx.uow.rtl.get(pressed.item_id)
     if item is None or item.kecamatan_id != user.kecamatan_id:
         raise _stale(ctx, None)
-    if item.owner_id != user.id:
+    if pressed.act is ItemAct.CANCEL:
+        if not _is_admin(user):
+            raise Forbidden(texts.RTL_ADMIN_ONLY)
+    elif item.owner_id != user.id:
         raise Forbidden(texts.RTL_NOT_OWNER)
     if item.version != pressed.version or not item.is_open:
         raise _stale(ctx, item)
@@ -416,7 +429,11 @@ def _note_prompt(ctx: Ctx) -> None:
         ctx.end()
         ctx.say(texts.RTL_STALE)
         return
-    template = texts.RTL_ASK_DONE if a.act is ItemAct.DONE else texts.RTL_ASK_PROGRESS
+    template = {
+        ItemAct.DONE: texts.RTL_ASK_DONE,
+        ItemAct.PROGRESS: texts.RTL_ASK_PROGRESS,
+        ItemAct.CANCEL: texts.RTL_ASK_CANCEL,
+    }[needed(a.act)]
     ctx.say(template.format(unsur=h(unsur_label(item.unsur)), min=NOTE_MIN, max=NOTE_MAX))
 
 
@@ -449,6 +466,10 @@ def _note(ctx: Ctx, given: Input) -> None:
                 today=today,
                 now=ctx.now,
             )
+        elif act is ItemAct.CANCEL:
+            item = cancel_rtl(
+                ctx.uow, user=user, item_id=item_id, version=version, reason=note, now=ctx.now
+            )
         else:
             item = report_progress(
                 ctx.uow, user=user, item_id=item_id, version=version, note=note, now=ctx.now
@@ -458,6 +479,15 @@ def _note(ctx: Ctx, given: Input) -> None:
         return
     label = h(unsur_label(item.unsur))
     period = h(item.skm_period.label)
+    if act is ItemAct.CANCEL:
+        ctx.say(texts.RTL_CANCELLED.format(unsur=label))
+        owner = ctx.uow.users.get(item.owner_id)
+        if owner is not None and owner.id != user.id and owner.status is UserStatus.ACTIVE:
+            ctx.notify(
+                owner.telegram_id,
+                texts.RTL_OWNER_CANCELLED.format(unsur=label, periode=period, alasan=h(note)),
+            )
+        return
     if act is ItemAct.DONE:
         done_on = needed(item.done_on)
         tepat = (

@@ -237,3 +237,27 @@ async def test_the_digest_has_one_rtl_line_once_an_item_exists(
     with runtime.uow() as uow:
         [item] = uow.rtl.list_for_period(kec.id, 2026, "S1")
     assert item.status is RtlStatus.DIRENCANAKAN
+
+
+async def test_an_admin_cancels_with_a_reason_the_owner_is_told_and_the_unsur_is_proposed_again(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _plan_waktu(harness)
+    await harness.send(PELAYANAN, "/rtl")
+    card = harness.with_buttons(PELAYANAN)
+    await harness.send(ADMIN, "/rtl 2026 S1")
+    await harness.press(ADMIN, "Batalkan U3 Waktu Penyelesaian")
+    await harness.send(ADMIN, "Diganti dengan antrean daring")
+    assert "dibatalkan" in _last_text(harness, ADMIN)
+    assert "Diganti dengan antrean daring" in _last_text(harness, PELAYANAN)
+    assert _report(runtime) == (
+        [("U3 Waktu Penyelesaian", PELAYANAN.name, "Dibatalkan: Diganti dengan antrean daring")],
+        RtlFigures(0, 0, 0),
+    )
+    # The owner's card is stale now; the unsur may be planned again.
+    await harness.press_data(PELAYANAN, harness.data_of(card, "Selesai"), card)
+    assert "sudah ditutup" in _last_text(harness, PELAYANAN)
+    await harness.send(ADMIN, "/rtl 2026 S1")
+    assert "Tetapkan U3 Waktu Penyelesaian" in harness.last(ADMIN).labels()
+    assert "Capaian: belum ada RTL" in harness.last(ADMIN).text
