@@ -941,8 +941,9 @@ __all__ += ["EvidenceListing", "EvidenceRepository"]
 class RtlRepository(Protocol):
     """The SKM follow-up plan: items and their dated notes."""
 
-    def add(self, item: RtlItem) -> RtlItem:
-        """Store a new item (its id is given by storage)."""
+    def add(self, item: RtlItem) -> RtlItem | None:
+        """Store a new item (its id is given by storage); None when the period already has
+        an item for the unsur that is not cancelled (also between two writers at once)."""
         ...
 
     def get(self, item_id: int) -> RtlItem | None:

@@ -369,7 +369,7 @@ def confirm_rtl(
     if owner is None or owner.kecamatan_id != kecamatan_id or owner.status is not UserStatus.ACTIVE:
         raise InvalidInput("Penanggung jawab harus pengguna aktif kecamatan ini.")
     check_due(due, skm_period, today)
-    item = uow.rtl.add(
+    added = uow.rtl.add(
         RtlItem(
             id=0,
             kecamatan_id=kecamatan_id,
@@ -384,6 +384,9 @@ def confirm_rtl(
             created_at=now,
         )
     )
+    if added is None:  # planned by someone else at the same moment
+        raise StaleRtl(None)
+    item = added
     _audit(uow, actor, "rtl_confirm", item, now, owner=owner.id, due=due.isoformat())
     return item
 

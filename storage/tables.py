@@ -695,6 +695,9 @@ class EvidenceFileRow(SQLModel, table=True):
 # -- the SKM follow-up plan (RTL) -----------------------------------------------------------
 
 
+RTL_LIVE = text("status != 'dibatalkan'")
+
+
 class RtlItemRow(SQLModel, table=True):
     """An RTL item of an SKM period: one unsur, a kegiatan, an owner and a due date."""
 
@@ -702,6 +705,17 @@ class RtlItemRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_rtl_item_period", "kecamatan_id", "tahun", "bagian"),
         Index("ix_rtl_item_owner", "owner_id", "status"),
+        # One live (not cancelled) item per unsur and period, also between two writers.
+        Index(
+            "uq_rtl_item_live_unsur",
+            "kecamatan_id",
+            "tahun",
+            "bagian",
+            "unsur",
+            unique=True,
+            sqlite_where=RTL_LIVE,
+            postgresql_where=RTL_LIVE,
+        ),
         CheckConstraint("status IN ('direncanakan', 'selesai', 'dibatalkan')", name="status"),
     )
 

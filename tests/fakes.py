@@ -1851,10 +1851,16 @@ class InMemoryEvidenceRepository(_Repo):
 class InMemoryRtlRepository(_Repo):
     """RTL items and their notes."""
 
-    def add(self, item: RtlItem) -> RtlItem:
-        """Store a new item with a new id (a proposal is never stored)."""
+    def add(self, item: RtlItem) -> RtlItem | None:
+        """Store a new item with a new id (a proposal is never stored); None when the
+        period has a live item for the unsur (the partial unique index)."""
         if item.status is RtlStatus.USULAN:
             raise ValueError("a proposal is not stored")
+        key = (item.kecamatan_id, item.tahun, item.bagian, item.unsur)
+        for other in self._read().rtl_items.values():
+            live = other.status is not RtlStatus.DIBATALKAN
+            if live and (other.kecamatan_id, other.tahun, other.bagian, other.unsur) == key:
+                return None
         tables = self._write()
         _refers(tables.kecamatan, item.kecamatan_id, "kecamatan")
         _refers(tables.users, item.owner_id, "app_user")

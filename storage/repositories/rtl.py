@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from domain.rtl import RtlItem, RtlProgress, RtlStatus
@@ -47,28 +49,37 @@ def _progress(row: RtlProgressRow) -> RtlProgress:
 class SqlRtlRepository(_Repo):
     """RTL items and their notes."""
 
-    def add(self, item: RtlItem) -> RtlItem:
-        """Store a new item."""
+    def add(self, item: RtlItem) -> RtlItem | None:
+        """INSERT ... ON CONFLICT DO NOTHING: the partial unique index on the live items
+        decides, also between two writers at once."""
         if item.status is RtlStatus.USULAN:
             raise ValueError("a proposal is not stored")
-        row = RtlItemRow(
-            kecamatan_id=item.kecamatan_id,
-            tahun=item.tahun,
-            bagian=item.bagian,
-            unsur=item.unsur,
-            kegiatan=item.kegiatan,
-            owner_id=item.owner_id,
-            due=item.due,
-            status=item.status.value,
-            version=item.version,
-            done_on=item.done_on,
-            cancel_reason=item.cancel_reason,
-            created_by=item.created_by,
-            created_at=item.created_at,
+        dialect = self.session.get_bind().dialect.name
+        make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        now = utcnow()
+        statement = (
+            make_insert(RtlItemRow)
+            .values(
+                kecamatan_id=item.kecamatan_id,
+                tahun=item.tahun,
+                bagian=item.bagian,
+                unsur=item.unsur,
+                kegiatan=item.kegiatan,
+                owner_id=item.owner_id,
+                due=item.due,
+                status=item.status.value,
+                version=item.version,
+                done_on=item.done_on,
+                cancel_reason=item.cancel_reason,
+                created_by=item.created_by,
+                created_at=item.created_at,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(col(RtlItemRow.id))
         )
-        self.session.add(row)
-        self.session.flush()
-        return _item(row)
+        item_id = self._core(statement).scalar_one_or_none()
+        return None if item_id is None else self.get(int(item_id))
 
     def get(self, item_id: int) -> RtlItem | None:
         """One item by id."""

@@ -1273,7 +1273,7 @@ def rtl(factory: UowFactory) -> dict[str, Any]:
     def strip(item: Any) -> Any:
         return replace(item, created_at=None)
 
-    return {
+    result = {
         "proposed": [(p.unsur, p.nrr) for p in proposed],
         "items": [strip(i) for i in (waktu, biaya, sarana, moved, done, cancelled)],
         "stale": stale,
@@ -1300,6 +1300,15 @@ def rtl(factory: UowFactory) -> dict[str, Any]:
         },
         "created_at": waktu.created_at.astimezone(UTC),
     }
+
+    # Last (a refused INSERT may use up an id on PostgreSQL): a second live item for an
+    # unsur is refused by the partial unique index, a cancelled one's unsur may be planned.
+    duplicate = _run(factory, lambda uow: uow.rtl.add(replace(biaya, id=0)))
+    again = _run(factory, lambda uow: uow.rtl.add(replace(sarana, id=0)))
+    assert again is not None
+    result["duplicate"] = duplicate
+    result["again"] = (again.unsur, again.status, again.version)
+    return result
 
 
 SCENARIOS = [

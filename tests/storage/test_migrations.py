@@ -422,6 +422,11 @@ def test_the_rtl_migration_adds_the_two_tables_and_goes_back(database_url: str) 
             )
         with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as conn:
             conn.execute(insert, {"k": kec, "u": user, "s": "usulan"})
+        # One live item per unsur and period; a cancelled one does not count.
+        with pytest.raises(Exception, match=r"(?i)unique"), engine.begin() as conn:
+            conn.execute(insert, {"k": kec, "u": user, "s": "selesai"})
+        with engine.begin() as conn:
+            conn.execute(insert, {"k": kec, "u": user, "s": "dibatalkan"})
         command.downgrade(config, "0015")
         assert not {"rtl_item", "rtl_progress"} & set(inspect(engine).get_table_names())
         with engine.connect() as conn:

@@ -2,7 +2,8 @@
 
 rtl_item holds an SKM period's follow-up actions (kecamatan, tahun and bagian of the
 period, unsur, kegiatan, owner, due date, status direncanakan/selesai/dibatalkan,
-version, done date, cancellation reason); rtl_progress the dated notes on them. No
+version, done date, cancellation reason; one live item per unsur and period, by a
+partial unique index); rtl_progress the dated notes on them. No
 existing row changes. A downgrade drops both tables.
 
 Revision ID: 0016
@@ -22,6 +23,8 @@ revision: str = '0016'
 down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+LIVE = sa.text("status != 'dibatalkan'")
 
 
 def upgrade() -> None:
@@ -59,6 +62,14 @@ def upgrade() -> None:
     )
     op.create_index('ix_rtl_item_owner', 'rtl_item', ['owner_id', 'status'], unique=False)
     op.create_index(
+        'uq_rtl_item_live_unsur',
+        'rtl_item',
+        ['kecamatan_id', 'tahun', 'bagian', 'unsur'],
+        unique=True,
+        sqlite_where=LIVE,
+        postgresql_where=LIVE,
+    )
+    op.create_index(
         'ix_rtl_item_period', 'rtl_item', ['kecamatan_id', 'tahun', 'bagian'], unique=False
     )
     op.create_table(
@@ -86,5 +97,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_rtl_progress_item_id'), table_name='rtl_progress')
     op.drop_table('rtl_progress')
     op.drop_index('ix_rtl_item_period', table_name='rtl_item')
+    op.drop_index('uq_rtl_item_live_unsur', table_name='rtl_item')
     op.drop_index('ix_rtl_item_owner', table_name='rtl_item')
     op.drop_table('rtl_item')
