@@ -261,3 +261,23 @@ async def test_an_admin_cancels_with_a_reason_the_owner_is_told_and_the_unsur_is
     await harness.send(ADMIN, "/rtl 2026 S1")
     assert "Tetapkan U3 Waktu Penyelesaian" in harness.last(ADMIN).labels()
     assert "Capaian: belum ada RTL" in harness.last(ADMIN).text
+
+
+async def test_an_item_cancelled_while_its_owner_writes_the_note_stores_nothing(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _setup(runtime)
+    await _plan_waktu(harness)
+    await harness.send(PELAYANAN, "/rtl")
+    await harness.press(PELAYANAN, "Selesai")  # asks for the note
+    await harness.send(ADMIN, "/rtl 2026 S1")
+    await harness.press(ADMIN, "Batalkan U3 Waktu Penyelesaian")
+    await harness.send(ADMIN, "Anggaran tidak tersedia tahun ini")
+    await harness.send(PELAYANAN, "Loket kedua sudah melayani warga")
+    assert "sudah berubah atau sudah ditutup" in _last_text(harness, PELAYANAN)
+    kec = runtime.kecamatan()
+    with runtime.uow() as uow:
+        [item] = uow.rtl.list_for_period(kec.id, 2026, "S1")
+        notes = uow.rtl.progress(item.id)
+    assert (item.status, item.done_on) == (RtlStatus.DIBATALKAN, None)
+    assert [n.status for n in notes] == [RtlStatus.DIBATALKAN]
