@@ -562,7 +562,7 @@ def rtl_report(uow: UnitOfWork, *, kecamatan_id: int, skm_period: SkmPeriod) -> 
 
 
 def latest_rtl_figures(uow: UnitOfWork, kecamatan_id: int) -> tuple[SkmPeriod, RtlFigures] | None:
-    """The latest period (by its end, then its length) that has items, and its figures."""
+    """The latest period that has items (the last to end; on a tie, the last to begin)."""
     periods = [SkmPeriod(tahun, bagian) for tahun, bagian in uow.rtl.periods(kecamatan_id)]
     if not periods:
         return None

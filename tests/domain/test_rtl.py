@@ -145,6 +145,15 @@ def test_an_ended_period_proposes_its_lowest_unsur_and_drops_the_planned_ones(
         return [p.unsur for p in found]
 
     assert proposals() == ["waktu", "biaya", "sarana"]
+    # Only the period's answers: July's response (4 for waktu) would make waktu's NRR 2.
+    first = committed(
+        db, lambda uow: open_proposals(uow, kecamatan_id=kec.id, skm_period=S1, today=TODAY)
+    )
+    assert [(p.unsur, p.nrr) for p in first] == [
+        ("waktu", Fraction(1)),
+        ("biaya", Fraction(2)),
+        ("sarana", Fraction(2)),
+    ]
     _confirm(db, kec, admin, owner, "waktu")
     assert proposals() == ["biaya", "sarana"]
     # Before the end of the period there is nothing to propose yet.
@@ -394,3 +403,35 @@ def test_the_report_rows_and_the_latest_period_and_the_overdue(
     overdue = committed(db, lambda uow: overdue_rtl(uow, kec.id, date(2026, 9, 1)))
     assert {k: [i.id for i in v] for k, v in overdue.items()} == {owner.id: [sarana.id]}
     assert committed(db, lambda uow: overdue_rtl(uow, kec.id, date(2026, 8, 31))) == {}
+
+
+def test_the_latest_period_with_items_is_the_one_ending_last(
+    db: InMemoryDatabase, kec: Kecamatan, admin: User, owner: User
+) -> None:
+    def add(tahun: int, bagian: str) -> None:
+        def work(uow: UnitOfWork) -> None:
+            item = RtlItem(
+                0,
+                kec.id,
+                tahun,
+                bagian,
+                "waktu",
+                "Kegiatan uji coba",
+                owner.id,
+                date(2027, 3, 1),
+                RtlStatus.DIRENCANAKAN,
+                admin.id,
+                NOW,
+            )
+            assert uow.rtl.add(item) is not None
+
+        committed(db, work)
+
+    assert committed(db, lambda uow: latest_rtl_figures(uow, kec.id)) is None
+    add(2026, "TW2")
+    add(2025, "TAHUN")
+    add(2026, "S1")  # ends with TW2; of the two, the one that began later is the latest
+    latest = committed(db, lambda uow: latest_rtl_figures(uow, kec.id))
+    assert latest is not None
+    assert latest[0] == SkmPeriod(2026, "TW2")
+    assert latest[1] == RtlFigures(1, 0, 0)
