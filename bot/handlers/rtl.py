@@ -51,6 +51,7 @@ from domain.rtl import (
     rtl_figures,
     unsur_label,
 )
+from domain.skm import UNSUR_INFO
 
 __all__ = ["register", "RTL_PLAN", "RTL_NOTE", "ProposalButton", "ItemButton", "ItemAct"]
 
@@ -248,7 +249,12 @@ def _press_proposal(ctx: Ctx, pressed: ProposalButton) -> None:
     user = _active(ctx)
     if not _is_admin(user):
         raise Forbidden(texts.RTL_ADMIN_ONLY)
-    period = SkmPeriod(pressed.tahun, pressed.bagian)
+    try:
+        period = SkmPeriod(pressed.tahun, pressed.bagian)
+    except ValueError:  # not a period this bot makes buttons for
+        raise StaleButton from None
+    if pressed.unsur not in UNSUR_INFO:
+        raise StaleButton
     proposed = open_proposals(
         ctx.uow, kecamatan_id=ctx.kecamatan.id, skm_period=period, today=_today(ctx)
     )

@@ -281,3 +281,13 @@ async def test_an_item_cancelled_while_its_owner_writes_the_note_stores_nothing(
         notes = uow.rtl.progress(item.id)
     assert (item.status, item.done_on) == (RtlStatus.DIBATALKAN, None)
     assert [n.status for n in notes] == [RtlStatus.DIBATALKAN]
+
+
+async def test_a_forged_proposal_button_is_stale(harness: Harness, runtime: Runtime) -> None:
+    _setup(runtime)
+    await harness.send(ADMIN, "/rtl 2026 S1")
+    listing = harness.last(ADMIN)
+    for data in ("r:rtp:2026:S9:waktu", "r:rtp:2026:S1:rasa", "r:rtp:1999:S1:waktu"):
+        await harness.press_data(ADMIN, data, listing)
+    assert _report(runtime)[1] == RtlFigures(0, 0, 0)
+    assert harness.last(ADMIN).text == listing.text  # nothing new was said
