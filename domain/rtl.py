@@ -131,6 +131,19 @@ class SkmPeriod:
         return str(self.tahun) if self.bagian == "TAHUN" else f"{self.tahun}-{self.bagian}"
 
     @classmethod
+    def of(cls, period: Period) -> SkmPeriod | None:
+        """The SKM period covering exactly ``period`` (a year, semester or quarter), or None."""
+        year = period.start.year
+        if not 2000 <= year <= 2100:
+            return None
+        for bagian in ("TAHUN", "S1", "S2", "TW1", "TW2", "TW3", "TW4"):
+            candidate = cls(year, bagian)
+            found = candidate.period
+            if (found.start, found.end) == (period.start, period.end):
+                return candidate
+        return None
+
+    @classmethod
     def parse(cls, args: Sequence[str], today: date) -> SkmPeriod:
         """``[TAHUN] [S1|S2|TW1..TW4]``; no arguments: the last semester that has ended."""
         if not args:

@@ -14,6 +14,7 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.models import Kecamatan, Role, SkmResponse, User, UserStatus
+from domain.period import Period
 from domain.permissions import Forbidden
 from domain.ports import UnitOfWork
 from domain.rtl import (
@@ -435,3 +436,10 @@ def test_the_latest_period_with_items_is_the_one_ending_last(
     assert latest is not None
     assert latest[0] == SkmPeriod(2026, "TW2")
     assert latest[1] == RtlFigures(1, 0, 0)
+
+
+def test_a_report_period_maps_to_its_skm_period_when_it_is_one() -> None:
+    assert SkmPeriod.of(Period.semester(2026, 2)) == SkmPeriod(2026, "S2")
+    assert SkmPeriod.of(Period.quarter(2026, 3)) == SkmPeriod(2026, "TW3")
+    assert SkmPeriod.of(Period.year(2025)) == SkmPeriod(2025, "TAHUN")
+    assert SkmPeriod.of(Period.between(date(2026, 1, 1), date(2026, 2, 1))) is None
