@@ -1330,3 +1330,96 @@ INFO_CAPTION: Final = (
     "Infografis SKM Kecamatan {kecamatan}, {periode}. Cetak atau unggah di media kantor "
     "(PEKPPP menilai publikasi hasil SKM). Versi PDF: iku-bot skm infografis."
 )
+
+# -- Rencana tindak lanjut SKM (RTL) -------------------------------------------------------
+RTL_TITLE: Final = "rencana tindak lanjut SKM"
+RTL_DESCRIPTION: Final = "Rencana tindak lanjut SKM (RTL): usulan, penetapan, kemajuan"
+RTL_UNREGISTERED: Final = (
+    "Fitur RTL hanya untuk pengguna terdaftar yang aktif. Daftar dengan /daftar atau minta "
+    "tautan undangan kepada admin kecamatan."
+)
+RTL_ADMIN_ONLY: Final = "Maaf, rencana tindak lanjut SKM ditetapkan oleh admin kecamatan."
+RTL_HEADER: Final = "<b>Rencana tindak lanjut SKM {periode}</b>"
+RTL_FIGURES: Final = "Capaian: {ringkas}"
+RTL_ITEMS_HEADER: Final = "\n<b>RTL yang ditetapkan</b>"
+RTL_ITEM_LINE: Final = (
+    "{n}. {unsur}: {kegiatan}\n   Penanggung jawab: {pj} · batas {batas} · {status}"
+)
+RTL_ITEMS_NONE: Final = "\nBelum ada RTL yang ditetapkan untuk periode ini."
+RTL_PROPOSALS_HEADER: Final = (
+    "\n<b>Usulan</b> (unsur dengan nilai rata-rata terendah; tekan Tetapkan untuk "
+    "menetapkan kegiatan, penanggung jawab, dan batas waktunya)"
+)
+RTL_PROPOSAL_LINE: Final = "• {unsur}: NRR {nrr}"
+RTL_PROPOSALS_NOT_YET: Final = "\nUsulan RTL dibuat sesudah periode berakhir ({akhir})."
+RTL_PROPOSALS_NONE: Final = (
+    "\nTidak ada usulan lagi (semua unsur terendah sudah ditetapkan, atau belum ada jawaban "
+    "SKM pada periode ini)."
+)
+RTL_SET_BUTTON: Final = "Tetapkan {unsur}"
+RTL_ASK_KEGIATAN: Final = (
+    "RTL untuk unsur <b>{unsur}</b> ({periode}).\nTulis kegiatan yang akan dilakukan "
+    "({min}-{max} karakter), misalnya: Menambah kursi dan kipas di ruang tunggu."
+)
+RTL_ASK_OWNER: Final = "Siapa penanggung jawabnya?"
+RTL_NO_OWNER: Final = (
+    "Belum ada pengguna aktif di kecamatan ini yang dapat menjadi penanggung jawab."
+)
+RTL_ASK_DUE: Final = (
+    "Batas waktu penyelesaian? Tulis tanggal hh-bb-tttt, misalnya {contoh} (sesudah "
+    "{akhir}, dan tidak di masa lalu)."
+)
+RTL_SUMMARY: Final = (
+    "<b>Periksa RTL</b>\nPeriode: {periode}\nUnsur: {unsur}\nKegiatan: {kegiatan}\n"
+    "Penanggung jawab: {pj}\nBatas waktu: {batas}"
+)
+RTL_SAVED: Final = "RTL unsur {unsur} ditetapkan; {pj} diberi tahu."
+RTL_SAVED_SELF: Final = "RTL unsur {unsur} ditetapkan dengan Anda sebagai penanggung jawab."
+RTL_ALREADY_SET: Final = (
+    "Unsur {unsur} sudah tidak dapat ditetapkan (sudah ditetapkan, atau usulan periode ini "
+    "berubah). Tidak ada yang disimpan. Lihat lagi dengan /rtl."
+)
+RTL_OWNER_TOLD: Final = (
+    "Anda ditunjuk sebagai penanggung jawab rencana tindak lanjut SKM {periode}:\n"
+    "Unsur: {unsur}\nKegiatan: {kegiatan}\nBatas waktu: {batas}\n"
+    "Laporkan kemajuan dan penyelesaiannya dengan /rtl."
+)
+RTL_MINE_HEADER: Final = "<b>RTL yang Anda pegang</b>"
+RTL_MINE_NONE: Final = "Anda tidak memegang RTL yang masih berjalan."
+RTL_MINE_ITEM: Final = "<b>{unsur}</b> ({periode})\n{kegiatan}\nBatas waktu: {batas}{terlambat}"
+RTL_MINE_LATE: Final = " (<b>lewat batas waktu</b>)"
+RTL_PROGRESS_BUTTON: Final = "Laporkan kemajuan"
+RTL_DONE_BUTTON: Final = "Selesai"
+RTL_ASK_PROGRESS: Final = "Tulis kemajuan RTL unsur {unsur} ({min}-{max} karakter)."
+RTL_ASK_DONE: Final = (
+    "Tulis catatan penyelesaian RTL unsur {unsur} ({min}-{max} karakter); tanggal selesai "
+    "dicatat hari ini."
+)
+RTL_PROGRESS_SAVED: Final = "Kemajuan RTL unsur {unsur} dicatat."
+RTL_DONE_SAVED: Final = "RTL unsur {unsur} dicatat selesai pada {tanggal}{tepat}."
+RTL_DONE_ON_TIME: Final = ", tepat waktu"
+RTL_DONE_LATE: Final = ", melewati batas waktu {batas}"
+RTL_ADMIN_PROGRESS: Final = "Kemajuan RTL unsur {unsur} ({periode}) dari {nama}:\n{catatan}"
+RTL_ADMIN_DONE: Final = (
+    "RTL unsur {unsur} ({periode}) diselesaikan oleh {nama} pada {tanggal}:\n{catatan}"
+)
+RTL_STALE: Final = (
+    "RTL ini sudah berubah atau sudah ditutup sejak pesan itu dikirim; tidak ada yang "
+    "disimpan. Lihat keadaannya sekarang dengan /rtl."
+)
+RTL_NOT_OWNER: Final = "Maaf, kemajuan RTL ini dilaporkan oleh penanggung jawabnya."
+RTL_REMINDER_HEADER: Final = (
+    "Pengingat RTL SKM, {nama}: {jumlah} rencana tindak lanjut lewat batas waktu dan belum selesai:"
+)
+RTL_REMINDER_LINE: Final = "• {unsur} ({periode}): {kegiatan} · batas {batas}"
+RTL_REMINDER_FOOTER: Final = "Laporkan kemajuan atau penyelesaiannya dengan /rtl."
+RTL_CANCEL_BUTTON: Final = "Batalkan {unsur}"
+RTL_ASK_CANCEL: Final = (
+    "Tulis alasan pembatalan RTL unsur {unsur} ({min}-{max} karakter). RTL yang dibatalkan "
+    "tidak dihitung sebagai rencana."
+)
+RTL_CANCELLED: Final = "RTL unsur {unsur} dibatalkan; penanggung jawabnya diberi tahu."
+RTL_OWNER_CANCELLED: Final = (
+    "RTL unsur {unsur} ({periode}) yang Anda pegang dibatalkan admin: {alasan}"
+)
+DIGEST_RTL: Final = "RTL SKM {periode}: {ringkas}"
