@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from bench.bench_report import RESULTS, fill, timed
-from bot.digest.chart import incidents_chart
+from bot.digest.chart import digest_chart
 from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
 from domain.period import Period
 from domain.report import IkuReport, iku_report
@@ -86,7 +86,7 @@ def main() -> None:
             report, base_s, base_mem = timed(baseline, args.repeat)
             composed, digest_s, digest_mem = timed(digest, args.repeat)
             png, chart_s, _ = timed(
-                lambda: incidents_chart(composed.history, "Larangan"), args.repeat
+                lambda: digest_chart(composed.history, composed.report, "Larangan"), args.repeat
             )
         finally:
             engine.dispose()

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import texts
 from bot.digest.schedule import Schedule, ScheduleError, parse_schedule
+from bot.reports.qr import bot_username
 from domain.documents import format_nip
 from domain.errors import InvalidInput
 from domain.survey import SKM_BATCH_SIZE
@@ -155,6 +157,11 @@ class Settings(BaseSettings):
         le=2000,
         description="Ukuran terbesar satu berkas bukti (MB); yang lebih besar ditolak.",
     )
+    bot_username: str | None = Field(
+        default=None,
+        description="Nama pengguna bot (tanpa @) untuk tautan poster QR dari CLI; bot yang "
+        "berjalan memakai namanya dari Telegram.",
+    )
     paper_size: Literal["A4", "F4"] = Field(
         default="A4", description="Kertas dokumen cetak (Excel, laporan SKM, poster): A4 atau F4."
     )
@@ -187,6 +194,16 @@ class Settings(BaseSettings):
             return format_nip(value)
         except InvalidInput as error:
             raise ValueError(str(error)) from None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        name = bot_username(value)
+        if name is None:
+            raise ValueError(texts.PUB_BAD_USERNAME.format(teks=value))
+        return name
 
     @field_validator("paper_size", mode="before")
     @classmethod

@@ -547,7 +547,14 @@ SKM_NOT_OPEN_HINT: Final = "Tambahkan layanan yang dapat dinilai warga dengan /l
 # /ekspor [tahun] [semester|triwulan] and `iku-bot report --format xlsx`. Replaces the
 # one-sheet XLSX_* texts above (kept while anything else still uses them).
 
-EXPORT_FULL_COMMAND: Final = "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
+EXPORT_FULL_COMMAND: Final = (
+    "Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1; tabel IKU bertanda "
+    "tangan sebagai PDF: /ekspor 2026 pdf)"
+)
+EXPORT_PDF_CAPTION: Final = (
+    "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}, siap dicetak dan "
+    "ditandatangani (PDF, satu halaman)."
+)
 EXPORT_FULL_CAPTION: Final = (
     "Tabel IKU Kecamatan {kecamatan}, periode {mulai} s.d. {sampai}, beserta rinciannya: "
     "konflik, trantibum, SKM, IDM dan desa tematik."
@@ -594,14 +601,27 @@ WB_HEADERS_IKU: Final = (
     "No",
     "Kinerja Utama",
     "Indikator Kinerja",
+    "Satuan",
     "Formula",
-    "Target",
+    "Target {tahun}",
     "Realisasi",
-    "Capaian",
+    "Capaian {tahun}",
+    "Kategori Capaian",
     "Sumber Data",
     "Penanggung Jawab",
     "Keterangan",
 )
+WB_IKU_REALISASI_OF: Final = "Realisasi"  # the header over the years' realisasi
+WB_SATUAN: Final = {"desa": "Desa", "%": "%", "NIK": "Nilai (NIK)"}
+WB_CAPAIAN_NOTE: Final = (
+    "Capaian = realisasi / target x 100%. Kategori capaian (Permendagri 86/2017): "
+    "Sangat Tinggi >= 91%, Tinggi 76 - <91%, Sedang 66 - <76%, Rendah 51 - <66%, "
+    "Sangat Rendah < 51%."
+)
+WB_SIGN_DATE: Final = "{tempat}, {tanggal}"
+WB_SIGN_BLANK_NAME: Final = "(................................................)"
+WB_SIGN_NIP: Final = "NIP. {nip}"
+WB_SIGN_BLANK_NIP: Final = "NIP. ........................................"
 
 WB_TITLE_KONFLIK: Final = "Potensi dan Konflik Sosial Kecamatan {kecamatan} (IKU 3)"
 WB_TITLE_TRANTIBUM: Final = "Pelanggaran Trantibum Kecamatan {kecamatan} (IKU 4)"
@@ -1235,6 +1255,174 @@ EVIDENCE_ZIP_EMPTY: Final = (
 )
 EVIDENCE_ZIP_NO_KECAMATAN: Final = "Kecamatan dengan kode {kode} belum terdaftar."
 
+# -- Publikasi hasil SKM: infografis per periode dan poster kode QR ---------------------------
+# (bot/reports/infographic.py, bot/cli/publication.py, bot/handlers/publication.py)
+
+INFO_TITLE: Final = "HASIL SURVEI KEPUASAN MASYARAKAT"
+INFO_OFFICE: Final = "Kecamatan {kecamatan}, {kabupaten}"
+INFO_KABUPATEN: Final = "Kabupaten {kabupaten}"
+INFO_PERIOD_YEAR: Final = "Tahun {tahun}"
+INFO_PERIOD_SEMESTER: Final = "Semester {romawi} {tahun}"
+INFO_PERIOD_QUARTER: Final = "Triwulan {romawi} {tahun}"
+INFO_PERIOD_WORDS: Final = "{nama} ({mulai} – {sampai})"
+INFO_NIK_LABEL: Final = "Nilai IKM (skala 25–100)"
+INFO_MUTU: Final = "Mutu {mutu}"
+INFO_KINERJA: Final = "Kinerja unit pelayanan: {kinerja}"
+INFO_IKM: Final = "IKM {ikm} (skala 1–4), bobot tiap unsur 1/9"
+INFO_BARS_TITLE: Final = "Nilai rata-rata per unsur (NRR, skala 1–4)"
+INFO_RESPONDENTS: Final = "Jumlah responden: {jumlah} orang"
+INFO_SAMPLE: Final = (
+    "Sampel minimal (Krejcie-Morgan, populasi {populasi}): {minimal} orang — {status}"
+)
+INFO_SAMPLE_OK: Final = "cukup"
+INFO_SAMPLE_SHORT: Final = "belum cukup"
+INFO_SAMPLE_UNKNOWN: Final = "Sampel minimal belum dapat dihitung: populasi layanan belum diisi."
+INFO_NO_RESPONSES: Final = "Belum ada responden SKM pada periode ini."
+INFO_NO_RESULT: Final = (
+    "Nilai IKM belum dapat dihitung: ada unsur yang belum dijawab satu responden pun."
+)
+INFO_METHOD: Final = "Metode: PermenPAN-RB No. 14 Tahun 2017. Jawaban responden tanpa nama."
+INFO_MADE: Final = "Dibuat {tanggal}"
+POSTER_HEADING: Final = "SURVEI KEPUASAN MASYARAKAT"
+POSTER_OFFICE: Final = "KECAMATAN {kecamatan}"
+POSTER_ALL_SERVICES: Final = "Semua layanan"
+POSTER_SERVICE_LABEL: Final = "Layanan:"
+POSTER_INSTRUCTION: Final = (
+    "Pindai kode ini dengan kamera HP untuk mengisi Survei Kepuasan Masyarakat; "
+    "tanpa nama, 2 menit."
+)
+POSTER_THANKS: Final = "Terima kasih atas penilaian Anda."
+# CLI
+PUB_BAD_SUFFIX: Final = "Berkas --output harus berakhiran .png atau .pdf: {berkas}"
+PUB_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+PUB_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/{contoh}."
+FILE_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
+PUB_PNG_ONE_PAGE: Final = (
+    "PNG hanya satu halaman, sedangkan ada {jumlah} poster. Pakai berkas .pdf untuk "
+    "--semua, atau pilih satu layanan dengan --layanan KODE."
+)
+PUB_BAD_USERNAME: Final = (
+    "Nama pengguna bot tidak sah: {teks!r}. Tulis seperti di Telegram, mis. "
+    "iku_larangan_bot (5-32 huruf, angka atau _, berakhiran bot)."
+)
+PUB_NEED_USERNAME: Final = (
+    "Poster perlu nama pengguna bot untuk tautannya: berikan --bot-username NAMA_bot "
+    "(atau atur BOT_USERNAME)."
+)
+PUB_BAD_DPI: Final = "--dpi harus bilangan bulat 150 sampai 300: {teks!r}"
+PUB_INFO_WRITTEN: Final = (
+    "Infografis SKM Kecamatan {kecamatan} {periode} ditulis ke {berkas} "
+    "({halaman} halaman {kertas})."
+)
+PUB_POSTER_WRITTEN: Final = "{jumlah} poster {kertas} ditulis ke {berkas}: {isi}."
+# Bot
+POSTER_COMMAND: Final = "Poster kode QR survei (PDF untuk dicetak)"
+INFO_COMMAND: Final = "Infografis hasil SKM satu periode"
+POSTER_NONE: Final = (
+    "Belum ada layanan aktif, jadi belum ada poster. Tambahkan layanan dengan /layanan."
+)
+POSTER_CAPTION: Final = (
+    "Poster A4 kode QR survei: <b>{layanan}</b>. Cetak dan tempel di meja layanan."
+)
+INFO_CAPTION: Final = (
+    "Infografis SKM Kecamatan {kecamatan}, {periode}. Cetak atau unggah di media kantor "
+    "(PEKPPP menilai publikasi hasil SKM). Versi PDF: iku-bot skm infografis."
+)
+
+# -- Rencana tindak lanjut SKM (RTL) -------------------------------------------------------
+RTL_TITLE: Final = "rencana tindak lanjut SKM"
+RTL_DESCRIPTION: Final = "Rencana tindak lanjut SKM (RTL): usulan, penetapan, kemajuan"
+RTL_UNREGISTERED: Final = (
+    "Fitur RTL hanya untuk pengguna terdaftar yang aktif. Daftar dengan /daftar atau minta "
+    "tautan undangan kepada admin kecamatan."
+)
+RTL_ADMIN_ONLY: Final = "Maaf, rencana tindak lanjut SKM ditetapkan oleh admin kecamatan."
+RTL_HEADER: Final = "<b>Rencana tindak lanjut SKM {periode}</b>"
+RTL_FIGURES: Final = "Capaian: {ringkas}"
+RTL_ITEMS_HEADER: Final = "\n<b>RTL yang ditetapkan</b>"
+RTL_ITEM_LINE: Final = (
+    "{n}. {unsur}: {kegiatan}\n   Penanggung jawab: {pj} · batas {batas} · {status}"
+)
+RTL_ITEMS_NONE: Final = "\nBelum ada RTL yang ditetapkan untuk periode ini."
+RTL_PROPOSALS_HEADER: Final = (
+    "\n<b>Usulan</b> (unsur dengan nilai rata-rata terendah; tekan Tetapkan untuk "
+    "menetapkan kegiatan, penanggung jawab, dan batas waktunya)"
+)
+RTL_PROPOSAL_LINE: Final = "• {unsur}: NRR {nrr}"
+RTL_PROPOSALS_NOT_YET: Final = "\nUsulan RTL dibuat sesudah periode berakhir ({akhir})."
+RTL_PROPOSALS_NONE: Final = (
+    "\nTidak ada usulan lagi (semua unsur terendah sudah ditetapkan, atau belum ada jawaban "
+    "SKM pada periode ini)."
+)
+RTL_SET_BUTTON: Final = "Tetapkan {unsur}"
+RTL_ASK_KEGIATAN: Final = (
+    "RTL untuk unsur <b>{unsur}</b> ({periode}).\nTulis kegiatan yang akan dilakukan "
+    "({min}-{max} karakter), misalnya: Menambah kursi dan kipas di ruang tunggu."
+)
+RTL_ASK_OWNER: Final = "Siapa penanggung jawabnya?"
+RTL_NO_OWNER: Final = (
+    "Belum ada pengguna aktif di kecamatan ini yang dapat menjadi penanggung jawab."
+)
+RTL_ASK_DUE: Final = (
+    "Batas waktu penyelesaian? Tulis tanggal hh-bb-tttt, misalnya {contoh} (sesudah "
+    "{akhir}, dan tidak di masa lalu)."
+)
+RTL_SUMMARY: Final = (
+    "<b>Periksa RTL</b>\nPeriode: {periode}\nUnsur: {unsur}\nKegiatan: {kegiatan}\n"
+    "Penanggung jawab: {pj}\nBatas waktu: {batas}"
+)
+RTL_SAVED: Final = "RTL unsur {unsur} ditetapkan; {pj} diberi tahu."
+RTL_SAVED_SELF: Final = "RTL unsur {unsur} ditetapkan dengan Anda sebagai penanggung jawab."
+RTL_ALREADY_SET: Final = (
+    "Unsur {unsur} sudah tidak dapat ditetapkan (sudah ditetapkan, atau usulan periode ini "
+    "berubah). Tidak ada yang disimpan. Lihat lagi dengan /rtl."
+)
+RTL_OWNER_TOLD: Final = (
+    "Anda ditunjuk sebagai penanggung jawab rencana tindak lanjut SKM {periode}:\n"
+    "Unsur: {unsur}\nKegiatan: {kegiatan}\nBatas waktu: {batas}\n"
+    "Laporkan kemajuan dan penyelesaiannya dengan /rtl."
+)
+RTL_MINE_HEADER: Final = "<b>RTL yang Anda pegang</b>"
+RTL_MINE_NONE: Final = "Anda tidak memegang RTL yang masih berjalan."
+RTL_MINE_ITEM: Final = "<b>{unsur}</b> ({periode})\n{kegiatan}\nBatas waktu: {batas}{terlambat}"
+RTL_MINE_LATE: Final = " (<b>lewat batas waktu</b>)"
+RTL_PROGRESS_BUTTON: Final = "Laporkan kemajuan"
+RTL_DONE_BUTTON: Final = "Selesai"
+RTL_ASK_PROGRESS: Final = "Tulis kemajuan RTL unsur {unsur} ({min}-{max} karakter)."
+RTL_ASK_DONE: Final = (
+    "Tulis catatan penyelesaian RTL unsur {unsur} ({min}-{max} karakter); tanggal selesai "
+    "dicatat hari ini."
+)
+RTL_PROGRESS_SAVED: Final = "Kemajuan RTL unsur {unsur} dicatat."
+RTL_DONE_SAVED: Final = "RTL unsur {unsur} dicatat selesai pada {tanggal}{tepat}."
+RTL_DONE_ON_TIME: Final = ", tepat waktu"
+RTL_DONE_LATE: Final = ", melewati batas waktu {batas}"
+RTL_ADMIN_PROGRESS: Final = "Kemajuan RTL unsur {unsur} ({periode}) dari {nama}:\n{catatan}"
+RTL_ADMIN_DONE: Final = (
+    "RTL unsur {unsur} ({periode}) diselesaikan oleh {nama} pada {tanggal}:\n{catatan}"
+)
+RTL_STALE: Final = (
+    "RTL ini sudah berubah atau sudah ditutup sejak pesan itu dikirim; tidak ada yang "
+    "disimpan. Lihat keadaannya sekarang dengan /rtl."
+)
+RTL_NOT_OWNER: Final = "Maaf, kemajuan RTL ini dilaporkan oleh penanggung jawabnya."
+RTL_REMINDER_HEADER: Final = (
+    "Pengingat RTL SKM, {nama}: {jumlah} rencana tindak lanjut lewat batas waktu dan belum selesai:"
+)
+RTL_REMINDER_LINE: Final = "• {unsur} ({periode}): {kegiatan} · batas {batas}"
+RTL_REMINDER_FOOTER: Final = "Laporkan kemajuan atau penyelesaiannya dengan /rtl."
+RTL_CANCEL_BUTTON: Final = "Batalkan {unsur}"
+RTL_ASK_CANCEL: Final = (
+    "Tulis alasan pembatalan RTL unsur {unsur} ({min}-{max} karakter). RTL yang dibatalkan "
+    "tidak dihitung sebagai rencana."
+)
+RTL_CANCELLED: Final = "RTL unsur {unsur} dibatalkan; penanggung jawabnya diberi tahu."
+RTL_OWNER_CANCELLED: Final = (
+    "RTL unsur {unsur} ({periode}) yang Anda pegang dibatalkan admin: {alasan}"
+)
+DIGEST_RTL: Final = "RTL SKM {periode}: {ringkas}"
 # --- Laporan SKM (DOCX/PDF): iku-bot report skm, /laporanskm ------------------------------
 SKMR_TITLE: Final = "LAPORAN SURVEI KEPUASAN MASYARAKAT (SKM)"
 SKMR_SUBTITLE: Final = "KECAMATAN {kecamatan} KABUPATEN {kabupaten}"

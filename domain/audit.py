@@ -70,8 +70,8 @@ class ExportForm(enum.StrEnum):
     TABLE = "tabel"
     JSON = "json"
     EVIDENCE_ZIP = "zip_bukti"
-    DOCX = "docx"
-    PDF = "pdf"
+    DOCX = "docx"  # the SKM report, to edit
+    PDF = "pdf"  # the IKU table to sign, the SKM report to print
 
 
 _EXPORT_ACTIONS: Final = {

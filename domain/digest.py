@@ -36,6 +36,7 @@ from domain.period import Period
 from domain.ports import UnitOfWork
 from domain.report import IkuReport, IkuRow, iku_report
 from domain.rounding import round_half_up
+from domain.rtl import RtlFigures, SkmPeriod, latest_rtl_figures
 
 __all__ = [
     "IsoWeek",
@@ -207,6 +208,8 @@ class WeeklyDigest:
     overdue_total: int = 0
     corrected: int = 0  # reports an admin corrected in the week
     voided: int = 0  # duplicates voided in the week
+    # The SKM follow-up plan of the latest period that has items, and its figures.
+    rtl: tuple[SkmPeriod, RtlFigures] | None = None
 
     @property
     def new_konflik(self) -> int:
@@ -353,6 +356,7 @@ def weekly_digest(
         overdue_total=overdue_total,
         corrected=corrected,
         voided=voided,
+        rtl=latest_rtl_figures(uow, kec.id),
     )
 
 

@@ -112,7 +112,11 @@ __all__ = [
     "case_counts",
     "export_data",
     "export_report",
+    "EARLIER_YEARS",
 ]
+
+EARLIER_YEARS: Final = 2  # realisasi of the two years before, beside this year's
+FIRST_YEAR: Final = 2000  # the first year a period can have (domain.period)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +290,9 @@ class ExportData:
     trantibum_counts: list[CaseCount]
     evidence: list[EvidenceListing] = dataclasses.field(default_factory=list)
     evidence_withheld: int = 0
+    # The whole years before the period's year (oldest first), for the realisasi of earlier
+    # years beside this one in the IKU table (LKjIP tables show them).
+    earlier: tuple[IkuReport, ...] = ()
 
     def contents(self) -> dict[str, Any]:
         """What this export included, for its audit entry (counts, never the content)."""
@@ -479,6 +486,11 @@ def export_data(
 
     readable = viewer.may_read_suggestions(kec_id)
     files = uow.evidence.listing(kecamatan_id=kec_id, start=start, end=end)
+    earlier = tuple(
+        iku_report(uow, kecamatan_code=kecamatan_code, period=Period.year(year), now=now)
+        for year in range(period.year_of_record - EARLIER_YEARS, period.year_of_record)
+        if year >= FIRST_YEAR
+    )
     evidence = [f for f in files if lists and f.nomor not in withheld]
     return ExportData(
         report=report,
@@ -500,6 +512,7 @@ def export_data(
         trantibum_counts=case_counts(trantibum),
         evidence=evidence,
         evidence_withheld=len(files) - len(evidence),
+        earlier=earlier,
     )
 
 
@@ -511,6 +524,7 @@ def export_report(
     period: Period,
     now: datetime,
     requested_in: Channel | None = None,
+    form: ExportForm = ExportForm.XLSX,
 ) -> ExportData:
     """:func:`export_data` for a workbook that is handed out, with its audit entry.
 
@@ -523,7 +537,7 @@ def export_report(
         channel=viewer.channel,
         kecamatan=data.report.kecamatan,
         period=period,
-        form=ExportForm.XLSX,
+        form=form,
         contents=data.contents(),
         at=now,
         requested_in=requested_in,

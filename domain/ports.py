@@ -50,6 +50,7 @@ from domain.models import (
     User,
     UserStatus,
 )
+from domain.rtl import RtlItem, RtlProgress
 from domain.skm import UnsurTotal
 
 __all__ = [
@@ -941,6 +942,51 @@ class EvidenceRepository(Protocol):
 __all__ += ["EvidenceListing", "EvidenceRepository"]
 
 
+class RtlRepository(Protocol):
+    """The SKM follow-up plan: items and their dated notes."""
+
+    def add(self, item: RtlItem) -> RtlItem | None:
+        """Store a new item (its id is given by storage); None when the period already has
+        an item for the unsur that is not cancelled (also between two writers at once)."""
+        ...
+
+    def get(self, item_id: int) -> RtlItem | None:
+        """One item by id."""
+        ...
+
+    def update(self, item: RtlItem, *, expected_version: int) -> RtlItem | None:
+        """Store the item's status, version, done date and reason if it is still at
+        ``expected_version`` (a conditional UPDATE); None when it was not."""
+        ...
+
+    def add_progress(self, progress: RtlProgress) -> RtlProgress:
+        """Append a note to an item."""
+        ...
+
+    def progress(self, item_id: int) -> list[RtlProgress]:
+        """An item's notes, oldest first."""
+        ...
+
+    def list_for_period(self, kecamatan_id: int, tahun: int, bagian: str) -> list[RtlItem]:
+        """A period's items (every status), by id."""
+        ...
+
+    def list_for_owner(self, owner_id: int) -> list[RtlItem]:
+        """Every item of an owner, by due date and id."""
+        ...
+
+    def list_open(self, kecamatan_id: int) -> list[RtlItem]:
+        """The kecamatan's items still planned (not done, not cancelled), by due date and id."""
+        ...
+
+    def periods(self, kecamatan_id: int) -> list[tuple[int, str]]:
+        """The distinct (tahun, bagian) that have items."""
+        ...
+
+
+__all__ += ["RtlRepository"]
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; rolls back unless ``commit()`` is called.
 
@@ -968,6 +1014,7 @@ class UnitOfWork(Protocol):
     updates: UpdateLogRepository
     imports: ImportBatchRepository
     evidence: EvidenceRepository
+    rtl: RtlRepository
 
     def __enter__(self) -> Self: ...
 

@@ -50,6 +50,7 @@ class ReminderKind(enum.StrEnum):
 
     NIHIL = "nihil"  # the desa has neither a report nor a nil report this week
     TERLAMBAT = "terlambat"  # the person has overdue cases to follow up
+    RTL = "rtl"  # the person owns SKM follow-up items past their due date
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ __all__ = [
     "SkmDetail",
     "IkuReport",
     "iku_report",
+    "skm_detail",
 ]
 
 
@@ -177,6 +178,11 @@ def _skm(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
         min_sample=min_sample(population) if known else None,
         services=services,
     )
+
+
+def skm_detail(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
+    """The SKM of a period alone, as IKU 5 of :func:`iku_report` computes it (read-only)."""
+    return _skm(uow, kec, period)
 
 
 def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: datetime) -> IkuReport:

@@ -49,6 +49,8 @@ __all__ = [
     "DraftRow",
     "OutboxRow",
     "HandledUpdateRow",
+    "RtlItemRow",
+    "RtlProgressRow",
     "ImportBatchRow",
     "IdmImportChangeRow",
     "EvidenceFileRow",
@@ -688,3 +690,60 @@ class EvidenceFileRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     received_at: datetime = Field(sa_type=UTCDateTime)
     stored_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# -- the SKM follow-up plan (RTL) -----------------------------------------------------------
+
+
+RTL_LIVE = text("status != 'dibatalkan'")
+
+
+class RtlItemRow(SQLModel, table=True):
+    """An RTL item of an SKM period: one unsur, a kegiatan, an owner and a due date."""
+
+    __tablename__ = "rtl_item"
+    __table_args__ = (
+        Index("ix_rtl_item_period", "kecamatan_id", "tahun", "bagian"),
+        Index("ix_rtl_item_owner", "owner_id", "status"),
+        # One live (not cancelled) item per unsur and period, also between two writers.
+        Index(
+            "uq_rtl_item_live_unsur",
+            "kecamatan_id",
+            "tahun",
+            "bagian",
+            "unsur",
+            unique=True,
+            sqlite_where=RTL_LIVE,
+            postgresql_where=RTL_LIVE,
+        ),
+        CheckConstraint("status IN ('direncanakan', 'selesai', 'dibatalkan')", name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key="kecamatan.id")
+    tahun: int
+    bagian: str = Field(max_length=5)  # TAHUN, S1, S2, TW1..TW4
+    unsur: str = Field(max_length=20)
+    kegiatan: str = Field(max_length=300)
+    owner_id: int = Field(foreign_key="app_user.id")
+    due: date
+    status: str = Field(max_length=20)
+    version: int = 1
+    done_on: date | None = None
+    cancel_reason: str | None = Field(default=None, max_length=1000)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class RtlProgressRow(SQLModel, table=True):
+    """A dated note on an RTL item (progress, completion, cancellation)."""
+
+    __tablename__ = "rtl_progress"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="rtl_item.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    note: str = Field(max_length=1000)
+    status: str = Field(max_length=20)
+    at: datetime = Field(sa_type=UTCDateTime)

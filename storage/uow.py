@@ -19,6 +19,7 @@ from domain.ports import (
     InviteRepository,
     KecamatanRepository,
     OutboxRepository,
+    RtlRepository,
     SkmRepository,
     TargetRepository,
     TematikRepository,
@@ -36,6 +37,7 @@ from storage.repositories.imports import SqlImportBatchRepository
 from storage.repositories.incidents import SqlIncidentRepository
 from storage.repositories.invites import SqlInviteRepository
 from storage.repositories.places import SqlDesaRepository, SqlKecamatanRepository
+from storage.repositories.rtl import SqlRtlRepository
 from storage.repositories.skm import SqlSkmRepository
 from storage.repositories.targets import SqlTargetRepository
 from storage.repositories.tematik import SqlTematikRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     updates: UpdateLogRepository
     imports: ImportBatchRepository
     evidence: EvidenceRepository
+    rtl: RtlRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.updates = SqlUpdateLogRepository(session)
         self.imports = SqlImportBatchRepository(session)
         self.evidence = SqlEvidenceRepository(session)
+        self.rtl = SqlRtlRepository(session)
         return self
 
     def __exit__(

@@ -105,6 +105,7 @@ from domain.ports import (
     KecamatanSeed,
     OutboxRepository,
     ReceivedMark,
+    RtlRepository,
     SkmProfileCounts,
     SkmRepository,
     SkmSuggestion,
@@ -115,6 +116,7 @@ from domain.ports import (
     UpdateLogRepository,
     UserRepository,
 )
+from domain.rtl import RtlItem, RtlProgress, RtlStatus
 from domain.skm import UNSUR, UnsurTotal
 
 __all__ = [
@@ -191,6 +193,8 @@ class Tables:
     import_batches: dict[int, ImportBatch] = field(default_factory=dict)
     idm_changes: dict[tuple[int, int, int], IdmChange] = field(default_factory=dict)
     evidence: dict[int, EvidenceFile] = field(default_factory=dict)
+    rtl_items: dict[int, RtlItem] = field(default_factory=dict)
+    rtl_progress: dict[int, RtlProgress] = field(default_factory=dict)
 
 
 class InMemoryDatabase:
@@ -251,6 +255,7 @@ class InMemoryUnitOfWork:
     updates: UpdateLogRepository
     imports: ImportBatchRepository
     evidence: EvidenceRepository
+    rtl: RtlRepository
 
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database if database is not None else InMemoryDatabase()
@@ -274,6 +279,7 @@ class InMemoryUnitOfWork:
         self.updates = InMemoryUpdateLogRepository()
         self.imports = InMemoryImportBatchRepository(self)
         self.evidence = InMemoryEvidenceRepository(self)
+        self.rtl = InMemoryRtlRepository(self)
 
     def __enter__(self) -> Self:
         self._begin()
@@ -1850,3 +1856,98 @@ class InMemoryEvidenceRepository(_Repo):
         """How many files are in each status."""
         counted = Counter(f.status for f in self._read().evidence.values())
         return {status: counted.get(status, 0) for status in EvidenceStatus}
+
+
+# --- the SKM follow-up plan (RTL) -------------------------------------------------------------
+
+
+class InMemoryRtlRepository(_Repo):
+    """RTL items and their notes."""
+
+    def add(self, item: RtlItem) -> RtlItem | None:
+        """Store a new item with a new id (a proposal is never stored); None when the
+        period has a live item for the unsur (the partial unique index)."""
+        if item.status is RtlStatus.USULAN:
+            raise ValueError("a proposal is not stored")
+        key = (item.kecamatan_id, item.tahun, item.bagian, item.unsur)
+        for other in self._read().rtl_items.values():
+            live = other.status is not RtlStatus.DIBATALKAN
+            if live and (other.kecamatan_id, other.tahun, other.bagian, other.unsur) == key:
+                return None
+        tables = self._write()
+        _refers(tables.kecamatan, item.kecamatan_id, "kecamatan")
+        _refers(tables.users, item.owner_id, "app_user")
+        _refers(tables.users, item.created_by, "app_user")
+        stored = replace(
+            item, id=self._uow.next_id("rtl_item"), created_at=_aware(item.created_at, "created_at")
+        )
+        tables.rtl_items[stored.id] = stored
+        return stored
+
+    def get(self, item_id: int) -> RtlItem | None:
+        """One item by id."""
+        return self._read().rtl_items.get(item_id)
+
+    def update(self, item: RtlItem, *, expected_version: int) -> RtlItem | None:
+        """Status, version, done date and reason, if still at ``expected_version``."""
+        current = self._read().rtl_items.get(item.id)
+        if current is None or current.version != expected_version:
+            return None
+        stored = replace(
+            current,
+            status=item.status,
+            version=item.version,
+            done_on=item.done_on,
+            cancel_reason=item.cancel_reason,
+        )
+        self._write().rtl_items[item.id] = stored
+        return stored
+
+    def add_progress(self, progress: RtlProgress) -> RtlProgress:
+        """Append a note."""
+        tables = self._write()
+        _refers(tables.rtl_items, progress.item_id, "rtl_item")
+        _refers(tables.users, progress.user_id, "app_user")
+        stored = replace(
+            progress, id=self._uow.next_id("rtl_progress"), at=_aware(progress.at, "at")
+        )
+        tables.rtl_progress[stored.id] = stored
+        return stored
+
+    def progress(self, item_id: int) -> list[RtlProgress]:
+        """An item's notes, oldest first."""
+        found = [p for p in self._read().rtl_progress.values() if p.item_id == item_id]
+        return sorted(found, key=lambda p: (p.at, p.id))
+
+    def list_for_period(self, kecamatan_id: int, tahun: int, bagian: str) -> list[RtlItem]:
+        """A period's items, by id."""
+        found = [
+            i
+            for i in self._read().rtl_items.values()
+            if (i.kecamatan_id, i.tahun, i.bagian) == (kecamatan_id, tahun, bagian)
+        ]
+        return sorted(found, key=lambda i: i.id)
+
+    def list_for_owner(self, owner_id: int) -> list[RtlItem]:
+        """An owner's items, by due date and id."""
+        found = [i for i in self._read().rtl_items.values() if i.owner_id == owner_id]
+        return sorted(found, key=lambda i: (i.due, i.id))
+
+    def list_open(self, kecamatan_id: int) -> list[RtlItem]:
+        """The kecamatan's planned items, by due date and id."""
+        found = [
+            i
+            for i in self._read().rtl_items.values()
+            if i.kecamatan_id == kecamatan_id and i.status is RtlStatus.DIRENCANAKAN
+        ]
+        return sorted(found, key=lambda i: (i.due, i.id))
+
+    def periods(self, kecamatan_id: int) -> list[tuple[int, str]]:
+        """The distinct (tahun, bagian) with items, in order."""
+        return sorted(
+            {
+                (i.tahun, i.bagian)
+                for i in self._read().rtl_items.values()
+                if i.kecamatan_id == kecamatan_id
+            }
+        )

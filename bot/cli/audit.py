@@ -244,9 +244,9 @@ def cmd_audit(runtime: Runtime, args: argparse.Namespace) -> int:
         print(audit_table(listing, query, tz), end="")
         return 0
     # Imported here: bot.cli.commands imports this module to register the command.
-    from bot.cli.commands import _write_atomically
+    from bot.cli.options import write_atomically
 
-    _write_atomically(target, audit_csv(listing, tz))
+    write_atomically(target, audit_csv(listing, tz))
     more = " (masih ada entri lain: perbesar --batas)" if listing.more else ""
     print(f"{len(listing.entries)} entri log audit ditulis ke {target}{more}.")
     return 0

@@ -6,24 +6,27 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from bot import texts
 from bot.cli import imports
 from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
+from bot.cli.options import kecamatan_option, period_of, write_atomically, year
+from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
 from bot.cli.skm_report import COMMAND as REPORT_SKM
 from bot.cli.skm_report import add_skm_report_parser, cmd_report_skm
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
+from bot.reports.office import to_pdf
+from bot.reports.printing import setup_for
 from bot.reports.workbook import report_workbook
 from bot.runtime import Runtime, open_runtime
 from domain.audit import Channel, ExportForm, record_export
@@ -32,7 +35,6 @@ from domain.errors import DomainError, InvalidInput
 from domain.export import Viewer, export_report
 from domain.indicators import INDICATORS
 from domain.models import IndicatorCode, SkmService
-from domain.period import Period
 from domain.report import iku_report
 from domain.survey import flush_survey_pool
 from domain.usecases import (
@@ -100,12 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     idm.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _ganti_option(idm)
-    _kecamatan_option(idm)
+    kecamatan_option(idm)
 
     skm = sub.add_parser("import-skm", help="impor kuesioner SKM kertas (CSV atau XLSX)")
     skm.add_argument("file", type=Path, metavar="BERKAS")
     _ganti_option(skm)
-    _kecamatan_option(skm)
+    kecamatan_option(skm)
 
     imp = sub.add_parser("import", help="batch impor: daftar dan pembatalan")
     imp_sub = imp.add_subparsers(dest="import_command", metavar="AKSI", required=True)
@@ -118,12 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"paling banyak N batch (bawaan: {imports.LIST_LIMIT})",
     )
-    _kecamatan_option(ilist)
+    kecamatan_option(ilist)
     iundo = imp_sub.add_parser(
         "undo", help="membatalkan satu batch (SKM: respondennya dihapus; IDM: nilai lama kembali)"
     )
     iundo.add_argument("id", type=imports.batch_id, metavar="ID", help="nomor batch, mis. 7")
-    _kecamatan_option(iundo)
+    kecamatan_option(iundo)
 
     target = sub.add_parser("target", help="target tahunan indikator")
     target_sub = target.add_subparsers(dest="target_command", metavar="AKSI", required=True)
@@ -135,14 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="INDIKATOR",
         help=f"kode indikator: {codes}".replace("%", "%%"),
     )
-    tset.add_argument("year", type=_year, metavar="TAHUN", help="tahun target, mis. 2026")
+    tset.add_argument("year", type=year, metavar="TAHUN", help="tahun target, mis. 2026")
     tset.add_argument(
         "value", type=_decimal, metavar="NILAI", help="nilai target dalam satuannya, mis. 77 atau 3"
     )
-    _kecamatan_option(tset)
+    kecamatan_option(tset)
     tlist = target_sub.add_parser("list", help="menampilkan target satu tahun")
-    tlist.add_argument("year", type=_year, metavar="TAHUN")
-    _kecamatan_option(tlist)
+    tlist.add_argument("year", type=year, metavar="TAHUN")
+    kecamatan_option(tlist)
 
     lay = sub.add_parser("layanan", help="layanan SKM kantor (untuk kuesioner dan sampel minimal)")
     lay_sub = lay.add_subparsers(dest="layanan_command", metavar="AKSI", required=True)
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     ladd.add_argument(
         "--populasi", type=_population, metavar="N", help="jumlah orang dilayani per tahun"
     )
-    _kecamatan_option(ladd)
+    kecamatan_option(ladd)
     lupd = lay_sub.add_parser("update", help="mengubah nama, populasi, atau status layanan")
     lupd.add_argument("kode", metavar="KODE")
     lupd.add_argument("--nama", metavar="NAMA")
@@ -160,29 +162,30 @@ def build_parser() -> argparse.ArgumentParser:
     state = lupd.add_mutually_exclusive_group()
     state.add_argument("--aktif", dest="active", action="store_true", default=None)
     state.add_argument("--nonaktif", dest="active", action="store_false")
-    _kecamatan_option(lupd)
+    kecamatan_option(lupd)
     llist = lay_sub.add_parser("list", help="menampilkan layanan")
-    _kecamatan_option(llist)
+    kecamatan_option(llist)
     lconf = lay_sub.add_parser(
         "confirm", help="mengonfirmasi layanan contoh sebagai layanan kantor"
     )
     lconf.add_argument("kode", metavar="KODE", help="kode layanan contoh, mis. ktp")
-    _kecamatan_option(lconf)
+    kecamatan_option(lconf)
     lrem = lay_sub.add_parser(
         "remove",
         help="menghapus layanan contoh (yang sudah punya tanggapan dinonaktifkan, "
         "tanggapannya tetap tersimpan)",
     )
     lrem.add_argument("kode", metavar="KODE", help="kode layanan contoh, mis. pbg")
-    _kecamatan_option(lrem)
+    kecamatan_option(lrem)
 
     skm_cmd = sub.add_parser("skm", help="jawaban survei kepuasan (SKM)")
     skm_sub = skm_cmd.add_subparsers(dest="skm_command", metavar="AKSI", required=True)
     skm_sub.add_parser(
         "flush", help="menulis semua jawaban yang menunggu dalam urutan acak (README)"
     )
+    add_publication_parsers(skm_sub)
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
-    rep.add_argument("--year", type=_year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
+    rep.add_argument("--year", type=year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = rep.add_mutually_exclusive_group()
     part.add_argument("--semester", type=int, choices=[1, 2], metavar="N")
     part.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], metavar="N")
@@ -195,14 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument(
         "--format",
-        choices=["table", "json", "xlsx"],
+        choices=["table", "json", "xlsx", "pdf"],
         default="table",
-        help="table (bawaan), json, atau xlsx (laporan Excel lengkap, perlu --output)",
+        help="table (bawaan), json, xlsx (laporan Excel lengkap) atau pdf (tabel IKU "
+        "bertanda tangan, siap cetak; perlu LibreOffice); xlsx dan pdf perlu --output",
     )
     rep.add_argument(
-        "--output", type=Path, metavar="BERKAS", help="berkas .xlsx yang ditulis (--format xlsx)"
+        "--output",
+        type=Path,
+        metavar="BERKAS",
+        help="berkas .xlsx atau .pdf yang ditulis (--format xlsx/pdf)",
     )
-    _kecamatan_option(rep)
+    kecamatan_option(rep)
     add_skm_report_parser(rep)
 
     dig = sub.add_parser(
@@ -220,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="minggu ISO, mis. 2026-W47 (bawaan: minggu terakhir yang sudah lewat)",
     )
     dig.add_argument("--chart", type=Path, metavar="BERKAS.png", help="menulis grafiknya ke sini")
-    _kecamatan_option(dig)
+    kecamatan_option(dig)
     add_audit_parser(sub)
     add_evidence_parser(sub)
     return parser
@@ -232,24 +239,6 @@ def _ganti_option(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="berkas yang sama sudah pernah diimpor: batch lamanya dibatalkan dan diganti",
     )
-
-
-def _kecamatan_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--kecamatan",
-        metavar="KODE",
-        help="kode Kemendagri atau BPS kecamatan (bawaan: KECAMATAN dari pengaturan)",
-    )
-
-
-def _year(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"tahun harus angka 4 digit: {text!r}") from None
-    if not 2000 <= value <= 2100:
-        raise argparse.ArgumentTypeError(f"tahun di luar 2000-2100: {value}")
-    return value
 
 
 def _telegram_id(text: str) -> int:
@@ -403,23 +392,6 @@ def _population_text(service: SkmService) -> str:
     return "-" if service.population is None else str(service.population)
 
 
-def _period(args: argparse.Namespace, today: date) -> Period:
-    if args.range is not None:
-        start, end = args.range
-        if args.year is not None and (start.year != args.year or end.year != args.year):
-            raise InvalidInput("--range harus berada di dalam --year bila keduanya diberikan.")
-        try:
-            return Period.between(start, end)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
-    year = args.year if args.year is not None else today.year
-    if args.semester is not None:
-        return Period.semester(year, args.semester)
-    if args.quarter is not None:
-        return Period.quarter(year, args.quarter)
-    return Period.year(year)
-
-
 def _report_usage_error(message: str) -> int:
     """A wrong combination of ``report`` options: the same line and code as argparse's."""
     print(f"iku-bot report: kesalahan perintah: {message}", file=sys.stderr)
@@ -440,46 +412,45 @@ def _xlsx_target(output: Path) -> Path:
     return output
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write a temporary file next to ``path`` and rename it over: never a half-written file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     """Print the IKU table of a period, or write the full report as an Excel workbook."""
     output: Path | None = args.output
-    if args.format == "xlsx":
+    if args.format in ("xlsx", "pdf"):
+        suffix = f".{args.format}"
         if output is None:
-            return _report_usage_error("--format xlsx memerlukan --output BERKAS.xlsx")
-        if output.suffix.lower() != ".xlsx":
-            return _report_usage_error(f"berkas --output harus berakhiran .xlsx: {output}")
+            return _report_usage_error(f"--format {args.format} memerlukan --output BERKAS{suffix}")
+        if output.suffix.lower() != suffix:
+            return _report_usage_error(f"berkas --output harus berakhiran {suffix}: {output}")
     elif output is not None:
-        return _report_usage_error("--output hanya dipakai bersama --format xlsx")
+        return _report_usage_error("--output hanya dipakai bersama --format xlsx atau pdf")
     now = runtime.now()
-    period = _period(args, now.date())
+    period = period_of(args, now.date())
     code = args.kecamatan or runtime.settings.kecamatan
     if output is not None:
         target = _xlsx_target(output)
         with runtime.uow() as uow:  # the operator's export, audited once it is written
             data = export_report(
-                uow, viewer=Viewer.operator(), kecamatan_code=code, period=period, now=now
+                uow,
+                viewer=Viewer.operator(),
+                kecamatan_code=code,
+                period=period,
+                now=now,
+                form=ExportForm.PDF if args.format == "pdf" else ExportForm.XLSX,
             )
-            _write_atomically(target, report_workbook(data, runtime.settings.tz))
+            setup = setup_for(runtime.settings, data.report.kecamatan)
+            if args.format == "pdf":
+                # The IKU table alone, as signed: one page (A4 or F4, landscape).
+                iku_only = report_workbook(
+                    data, runtime.settings.tz, setup, sheets=(texts.WB_SHEET_IKU,)
+                )
+                content = to_pdf(iku_only, ".xlsx")
+            else:
+                content = report_workbook(data, runtime.settings.tz, setup)
+            write_atomically(target, content)
             uow.commit()
+        what = "Tabel IKU" if args.format == "pdf" else "Laporan IKU"
         print(
-            f"Laporan IKU Kecamatan {data.report.kecamatan.nama} periode "
+            f"{what} Kecamatan {data.report.kecamatan.nama} periode "
             f"{fmt_date_id(period.start)} s.d. {fmt_date_id(period.end)} ditulis ke {target}."
         )
         return EXIT_OK
@@ -542,7 +513,7 @@ def cmd_digest(runtime: Runtime, args: argparse.Namespace) -> int:
     else:
         print(f"--- grafik: {composed.caption} ---")
         if chart_path is not None:
-            _write_atomically(chart_path, composed.chart)
+            write_atomically(chart_path, composed.chart)
             print(f"Grafik ditulis ke {chart_path} ({len(composed.chart)} bita).")
     return EXIT_OK
 
@@ -617,6 +588,8 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_skm(runtime: Runtime, args: argparse.Namespace) -> int:
     """``skm flush``: the pooled answers written now in a random order."""
+    if args.skm_command in PUBLICATION_COMMANDS:
+        return cmd_publication(runtime, args)
     assert args.skm_command == "flush"
     with runtime.uow() as uow:
         moved = flush_survey_pool(uow)

@@ -27,7 +27,7 @@ from bot.formatting import STATUS_TEXT, fmt_day, h
 from bot.handlers.nihil import nihil_data
 from bot.runtime import Runtime
 from domain.digest import IsoWeek
-from domain.models import IncidentKind, Kecamatan, OutboxMessage
+from domain.models import IncidentKind, Kecamatan, OutboxMessage, User, UserStatus
 from domain.reminders import (
     NihilReminder,
     OverdueReminder,
@@ -35,8 +35,9 @@ from domain.reminders import (
     due_week,
     reminders_for,
 )
+from domain.rtl import RtlItem, overdue_rtl, unsur_label
 
-__all__ = ["ReminderService", "Reminder", "nihil_text", "overdue_text"]
+__all__ = ["ReminderService", "Reminder", "nihil_text", "overdue_text", "rtl_text"]
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,22 @@ def overdue_text(reminder: OverdueReminder, overdue_days: int) -> str:
         if len(cases) > MAX_CASES_PER_KIND:
             lines.append(texts.REMINDER_OVERDUE_MORE.format(count=len(cases) - MAX_CASES_PER_KIND))
     lines += ["", texts.REMINDER_OVERDUE_FOOTER.format(example=h(reminder.cases[0].incident.nomor))]
+    return "\n".join(lines)
+
+
+def rtl_text(user: User, items: list[RtlItem]) -> str:
+    """The SKM follow-up items of one owner that are past their due date."""
+    lines = [texts.RTL_REMINDER_HEADER.format(nama=h(user.nama), jumlah=len(items))]
+    for item in items[:MAX_CASES_PER_KIND]:
+        lines.append(
+            texts.RTL_REMINDER_LINE.format(
+                unsur=h(unsur_label(item.unsur)),
+                periode=h(item.skm_period.label),
+                kegiatan=h(item.kegiatan),
+                batas=fmt_day(item.due),
+            )
+        )
+    lines += ["", texts.RTL_REMINDER_FOOTER]
     return "\n".join(lines)
 
 
@@ -173,6 +190,17 @@ class ReminderService:
                             week,
                             overdue_text(late, overdue_days),
                         )
+                    )
+            # The owners of SKM follow-up items past their due date (office clock), once a
+            # week each, claimed in the same log as the other reminders.
+            today = now.astimezone(self.settings.tz).date()
+            for owner_id, items in overdue_rtl(uow, kecamatan.id, today).items():
+                owner = uow.users.get(owner_id)
+                if owner is None or owner.status is not UserStatus.ACTIVE:
+                    continue
+                if uow.digests.claim_reminder(owner.id, week.key, ReminderKind.RTL, now):
+                    claimed.append(
+                        Reminder(owner.telegram_id, ReminderKind.RTL, week, rtl_text(owner, items))
                     )
             rows: list[OutboxMessage] = []
             for reminder in claimed:

@@ -34,7 +34,7 @@ from telegram.ext import ContextTypes
 from bot import failpoints, texts
 from bot.config import Settings
 from bot.delivery.flood import send_patiently
-from bot.digest.chart import incidents_chart
+from bot.digest.chart import digest_chart
 from bot.digest.schedule import Schedule
 from bot.digest.text import MAX_OPEN_LISTED, chart_caption, digest_messages
 from bot.formatting import h
@@ -113,7 +113,7 @@ class DigestService:
         messages = digest_messages(digest, overdue_days=self.settings.overdue_days)
         chart: bytes | None
         try:
-            chart = incidents_chart(digest.history, digest.kecamatan.nama)
+            chart = digest_chart(digest.history, digest.report, digest.kecamatan.nama)
         except Exception:  # the chart is a bonus: the text goes out without it
             log.exception("Grafik ringkasan %s tidak dapat dibuat", week.key)
             chart = None

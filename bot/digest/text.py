@@ -208,6 +208,9 @@ def _skm_idm(digest: WeeklyDigest) -> str:
                 sampel=sample,
             )
         )
+    if digest.rtl is not None:
+        rtl_period, figures = digest.rtl
+        lines.append(texts.DIGEST_RTL.format(periode=h(rtl_period.label), ringkas=h(figures.text)))
     idm = report.idm
     lines += ["", texts.DIGEST_IDM_HEADER.format(tahun=idm.tahun)]
     if idm.with_data == 0:

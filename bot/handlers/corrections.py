@@ -22,11 +22,10 @@ from bot.conversation import (
     back_row,
     confirm_keyboard,
     confirmed,
-    desa_buttons,
-    desa_choice,
     rows,
 )
 from bot.formatting import fmt_day, h
+from bot.handlers.incident_steps import IncidentSteps
 from domain.corrections import (
     Changes,
     CorrectionResult,
@@ -38,11 +37,8 @@ from domain.corrections import (
 )
 from domain.errors import InvalidInput, NotFound
 from domain.incidents import (
-    CATEGORIES,
     LAINNYA,
     category_label,
-    clean_category_detail,
-    clean_description,
     parse_date,
 )
 from domain.models import Incident, IncidentKind, KonflikStage, Role, UserStatus
@@ -114,6 +110,10 @@ def _kind(ctx: Ctx) -> IncidentKind:
     return a.kind or _incident(ctx, a.incident_id).kind
 
 
+# The questions of /lapor, on the correction's answers.
+_SHARED: IncidentSteps[KoreksiAnswers] = IncidentSteps(_a, _kind, KoreksiStep.DETAIL)
+
+
 def _field_prompt(ctx: Ctx) -> None:
     incident = _incident(ctx, _a(ctx).incident_id)
     choices = [Button(label, f.value) for f, label in _FIELD_LABELS.items()]
@@ -158,19 +158,6 @@ def _kind_handle(ctx: Ctx, given: Input) -> None:
     ctx.next()
 
 
-def _desa_prompt(ctx: Ctx) -> None:
-    desa = ctx.uow.desa.list_by_kecamatan(ctx.kecamatan.id)
-    ctx.say(texts.LAPOR_ASK_DESA, [*desa_buttons(desa), back_row()])
-
-
-def _desa_handle(ctx: Ctx, given: Input) -> None:
-    if given.text == "back":
-        ctx.back()
-        return
-    _a(ctx).desa_id = desa_choice(ctx, given).id
-    ctx.next()
-
-
 def _date_prompt(ctx: Ctx) -> None:
     ctx.say(texts.KOREKSI_ASK_DATE, [back_row()])
 
@@ -185,62 +172,6 @@ def _date_handle(ctx: Ctx, given: Input) -> None:
     if day > ctx.now.date():
         raise InvalidInput("Tanggal kejadian tidak boleh di masa depan.")
     _a(ctx).event_date = day
-    ctx.next()
-
-
-def _stage_prompt(ctx: Ctx) -> None:
-    ctx.say(
-        texts.LAPOR_ASK_STAGE,
-        [
-            [Button(texts.STAGE_POTENSI, KonflikStage.POTENSI.value)],
-            [Button(texts.STAGE_TERJADI, KonflikStage.TERJADI.value)],
-            back_row(),
-        ],
-    )
-
-
-def _stage_handle(ctx: Ctx, given: Input) -> None:
-    if given.text == "back":
-        ctx.back()
-        return
-    if given.text not in set(KonflikStage):
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    _a(ctx).stage = KonflikStage(given.text)
-    ctx.next()
-
-
-def _category_prompt(ctx: Ctx) -> None:
-    choices = [Button(label, code) for code, label in CATEGORIES[_kind(ctx)].items()]
-    ctx.say(texts.LAPOR_ASK_CATEGORY, [*rows(choices, 1), back_row()])
-
-
-def _category_handle(ctx: Ctx, given: Input) -> None:
-    if given.text == "back":
-        ctx.back()
-        return
-    if given.text not in CATEGORIES[_kind(ctx)]:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    a = _a(ctx)
-    a.category = given.text
-    a.category_detail = None
-    ctx.next()
-
-
-def _detail_prompt(ctx: Ctx) -> None:
-    ctx.say(texts.LAPOR_ASK_DETAIL)
-
-
-def _detail_handle(ctx: Ctx, given: Input) -> None:
-    _a(ctx).category_detail = clean_category_detail(given.text)
-    ctx.next()
-
-
-def _desc_prompt(ctx: Ctx) -> None:
-    ctx.say(texts.LAPOR_ASK_DESC)
-
-
-def _desc_handle(ctx: Ctx, given: Input) -> None:
-    _a(ctx).description = clean_description(given.text)
     ctx.next()
 
 
@@ -346,7 +277,9 @@ KOREKSI: Flow[KoreksiStep, KoreksiAnswers] = Flow(
             _kind_prompt, _kind_handle, applies=lambda ctx: _a(ctx).field is Field.KIND
         ),
         KoreksiStep.DESA: Step(
-            _desa_prompt, _desa_handle, applies=lambda ctx: _a(ctx).field is Field.DESA
+            _SHARED.desa_prompt,
+            _SHARED.desa_handle,
+            applies=lambda ctx: _a(ctx).field is Field.DESA,
         ),
         KoreksiStep.DATE: Step(
             _date_prompt,
@@ -354,21 +287,21 @@ KOREKSI: Flow[KoreksiStep, KoreksiAnswers] = Flow(
             frozenset({InputKind.CHOICE, InputKind.TEXT}),
             applies=lambda ctx: _a(ctx).field is Field.DATE,
         ),
-        KoreksiStep.STAGE: Step(_stage_prompt, _stage_handle, applies=_stage_applies),
+        KoreksiStep.STAGE: Step(_SHARED.stage_prompt, _SHARED.stage_handle, applies=_stage_applies),
         KoreksiStep.CATEGORY: Step(
-            _category_prompt,
-            _category_handle,
+            _SHARED.category_prompt,
+            _SHARED.category_handle,
             applies=lambda ctx: _a(ctx).field in (Field.KIND, Field.CATEGORY),
         ),
         KoreksiStep.DETAIL: Step(
-            _detail_prompt,
-            _detail_handle,
+            _SHARED.detail_prompt,
+            _SHARED.detail_handle,
             frozenset({InputKind.TEXT}),
             applies=lambda ctx: _a(ctx).category == LAINNYA,
         ),
         KoreksiStep.DESC: Step(
-            _desc_prompt,
-            _desc_handle,
+            _SHARED.desc_prompt,
+            _SHARED.desc_handle,
             frozenset({InputKind.TEXT}),
             applies=lambda ctx: _a(ctx).field is Field.DESC,
         ),

@@ -20,23 +20,19 @@ from bot.conversation import (
     back_row,
     confirm_keyboard,
     confirmed,
-    desa_buttons,
-    desa_choice,
     rows,
 )
 from bot.formatting import fmt_day, h
 from bot.handlers.evidence_input import dump_received, load_received, received_file
 from bot.handlers.followup import send_cards
+from bot.handlers.incident_steps import IncidentSteps
 from domain.errors import InvalidInput
 from domain.incidents import (
-    CATEGORIES,
     LAINNYA,
     MAX_PHOTOS,
     IncidentDraft,
     category_label,
     check_event_date,
-    clean_category_detail,
-    clean_description,
     parse_date,
     submit_incident,
 )
@@ -94,6 +90,10 @@ def _kind(ctx: Ctx) -> IncidentKind:
     return kind
 
 
+# The questions /koreksi asks too.
+_SHARED: IncidentSteps[LaporAnswers] = IncidentSteps(_a, _kind, LaporStep.DETAIL)
+
+
 def _incident_draft(ctx: Ctx) -> IncidentDraft:
     a = _a(ctx)
     if a.kind is None or a.desa_id is None or a.event_date is None:
@@ -141,21 +141,6 @@ def _kind_handle(ctx: Ctx, given: Input) -> None:
     ctx.next()
 
 
-def _desa_prompt(ctx: Ctx) -> None:
-    """Which desa of the kecamatan."""
-    desa = ctx.uow.desa.list_by_kecamatan(ctx.kecamatan.id)
-    ctx.say(texts.LAPOR_ASK_DESA, [*desa_buttons(desa), back_row()])
-
-
-def _desa_handle(ctx: Ctx, given: Input) -> None:
-    """Keep a desa of this kecamatan."""
-    if given.text == "back":
-        ctx.back()
-        return
-    _a(ctx).desa_id = desa_choice(ctx, given).id
-    ctx.next()
-
-
 def _date_prompt(ctx: Ctx) -> None:
     """Hari ini, kemarin, or a typed date."""
     ctx.say(
@@ -180,73 +165,6 @@ def _date_handle(ctx: Ctx, given: Input) -> None:
     admin = user is not None and user.role is Role.ADMIN  # an admin may enter a late report
     check_event_date(day, today, ctx.services.settings.incident_max_age_days, admin=admin)
     _a(ctx).event_date = day
-    ctx.next()
-
-
-def _stage_prompt(ctx: Ctx) -> None:
-    """Potensi or terjadi (asked of conflicts only)."""
-    ctx.say(
-        texts.LAPOR_ASK_STAGE,
-        [
-            [Button(texts.STAGE_POTENSI, KonflikStage.POTENSI.value)],
-            [Button(texts.STAGE_TERJADI, KonflikStage.TERJADI.value)],
-            back_row(),
-        ],
-    )
-
-
-def _stage_handle(ctx: Ctx, given: Input) -> None:
-    """Keep the stage."""
-    if given.text == "back":
-        ctx.back()
-        return
-    if given.text not in set(KonflikStage):
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    _a(ctx).stage = KonflikStage(given.text)
-    ctx.next()
-
-
-def _category_prompt(ctx: Ctx) -> None:
-    """The categories of the kind, with Lainnya."""
-    choices = [Button(label, code) for code, label in CATEGORIES[_kind(ctx)].items()]
-    ctx.say(texts.LAPOR_ASK_CATEGORY, [*rows(choices, 1), back_row()])
-
-
-def _category_handle(ctx: Ctx, given: Input) -> None:
-    """Keep the category; Lainnya asks for its name (again, when it is changed)."""
-    if given.text == "back":
-        ctx.back()
-        return
-    if given.text not in CATEGORIES[_kind(ctx)]:
-        raise InvalidInput(texts.CHOOSE_BUTTON)
-    a = _a(ctx)
-    a.category = given.text
-    if given.text == LAINNYA:
-        ctx.goto(LaporStep.DETAIL)
-        return
-    a.category_detail = None
-    ctx.next()
-
-
-def _detail_prompt(ctx: Ctx) -> None:
-    """The name of a category outside the list."""
-    ctx.say(texts.LAPOR_ASK_DETAIL)
-
-
-def _detail_handle(ctx: Ctx, given: Input) -> None:
-    """Keep the category's text."""
-    _a(ctx).category_detail = clean_category_detail(given.text)
-    ctx.next()
-
-
-def _desc_prompt(ctx: Ctx) -> None:
-    """What happened."""
-    ctx.say(texts.LAPOR_ASK_DESC)
-
-
-def _desc_handle(ctx: Ctx, given: Input) -> None:
-    """Keep the description (15-1000 characters)."""
-    _a(ctx).description = clean_description(given.text)
     ctx.next()
 
 
@@ -392,8 +310,8 @@ LAPOR: Flow[LaporStep, LaporAnswers] = Flow(
             _kind_prompt, _kind_handle, label="Jenis", answered=lambda a: a.kind is not None
         ),
         LaporStep.DESA: Step(
-            _desa_prompt,
-            _desa_handle,
+            _SHARED.desa_prompt,
+            _SHARED.desa_handle,
             label="Desa",
             applies=lambda ctx: not _own_desa(ctx),
             answered=lambda a: a.desa_id is not None,
@@ -406,28 +324,28 @@ LAPOR: Flow[LaporStep, LaporAnswers] = Flow(
             answered=lambda a: a.event_date is not None,
         ),
         LaporStep.STAGE: Step(
-            _stage_prompt,
-            _stage_handle,
+            _SHARED.stage_prompt,
+            _SHARED.stage_handle,
             label="Tahap",
             applies=lambda ctx: _a(ctx).kind is IncidentKind.KONFLIK,
             answered=lambda a: a.stage is not None,
         ),
         LaporStep.CATEGORY: Step(
-            _category_prompt,
-            _category_handle,
+            _SHARED.category_prompt,
+            _SHARED.category_handle,
             label="Kategori",
             answered=lambda a: a.category is not None,
         ),
         LaporStep.DETAIL: Step(
-            _detail_prompt,
-            _detail_handle,
+            _SHARED.detail_prompt,
+            _SHARED.detail_handle,
             frozenset({InputKind.TEXT}),
             applies=lambda ctx: _a(ctx).category == LAINNYA,
             answered=lambda a: a.category_detail is not None,
         ),
         LaporStep.DESC: Step(
-            _desc_prompt,
-            _desc_handle,
+            _SHARED.desc_prompt,
+            _SHARED.desc_handle,
             frozenset({InputKind.TEXT}),
             hint=texts.LAPOR_DESC_HINT,
             label="Uraian",

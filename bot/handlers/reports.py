@@ -31,8 +31,10 @@ from bot import texts
 from bot.conversation import Button, CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
+from bot.reports.office import to_pdf
+from bot.reports.printing import setup_for
 from bot.reports.workbook import no_events, report_workbook, workbook_name
-from domain.audit import Channel
+from domain.audit import Channel, ExportForm
 from domain.errors import InvalidInput
 from domain.export import ExportData, Viewer, export_report
 from domain.period import Period
@@ -165,7 +167,19 @@ async def private_reach(bot: Bot, chat_id: int, sender_id: int) -> PrivateReach:
 def _attach(ctx: Ctx, data: ExportData, chat_id: int | None, text: str, name: str) -> None:
     """The workbook of ``data`` as a document here (``chat_id`` None) or to another chat."""
     message = ctx.say(text) if chat_id is None else ctx.notify(chat_id, text)
-    message.document = (name, report_workbook(data, ctx.services.settings.tz))
+    settings = ctx.services.settings
+    setup = setup_for(settings, data.report.kecamatan)
+    message.document = (name, report_workbook(data, settings.tz, setup))
+
+
+def _attach_pdf(ctx: Ctx, data: ExportData) -> None:
+    """The signed IKU table of ``data`` as a one-page PDF (LibreOffice; else said in words)."""
+    settings = ctx.services.settings
+    setup = setup_for(settings, data.report.kecamatan)
+    sheet = report_workbook(data, settings.tz, setup, sheets=(texts.WB_SHEET_IKU,))
+    content = to_pdf(sheet, ".xlsx")  # OfficeUnavailable: explained, nothing committed
+    message = ctx.say(texts.EXPORT_PDF_CAPTION.format(**_period_texts(data)))
+    message.document = (workbook_name(data.report).removesuffix(".xlsx") + ".pdf", content)
 
 
 def _period_texts(data: ExportData) -> dict[str, str]:
@@ -181,7 +195,8 @@ def _ekspor(ctx: Ctx, args: list[str]) -> None:
     """The full IKU report of a period (year to date by default) as an Excel document."""
     user = require(ctx.user, Action.VIEW_SUMMARY)
     assert user is not None
-    period = export_period(args, ctx.now.date())
+    pdf = bool(args) and args[-1].lower() == "pdf"
+    period = export_period(args[:-1] if pdf else args, ctx.now.date())
     incoming = ctx.request.incoming
 
     def export(viewer: Viewer, requested_in: Channel | None = None) -> ExportData:
@@ -192,7 +207,13 @@ def _ekspor(ctx: Ctx, args: list[str]) -> None:
             period=period,
             now=ctx.now,
             requested_in=requested_in,
+            form=ExportForm.PDF if pdf else ExportForm.XLSX,
         )
+
+    if pdf:  # the IKU table alone (aggregates only): here, in a group too
+        data = export(Viewer.person(user, in_group=incoming.in_group))
+        _attach_pdf(ctx, data)
+        return
 
     if not incoming.in_group:
         data = export(Viewer.person(user, in_group=False))

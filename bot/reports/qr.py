@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 
-__all__ = ["qr_png", "survey_link"]
+__all__ = ["qr_png", "survey_link", "bot_username"]
+
+# Telegram usernames of bots: 5-32 letters, digits or underscores, ending in "bot".
+_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,29}[Bb][Oo][Tt]")
+
+
+def bot_username(text: str) -> str | None:
+    """A bot's username as typed (with or without "@"); None when it cannot be one."""
+    name = text.strip().removeprefix("@")
+    return name if _BOT_USERNAME.fullmatch(name) else None
 
 
 def survey_link(bot_username: str, kode: str | None = None) -> str:

@@ -35,17 +35,19 @@ openpyxl is imported when a workbook is written, not when the bot or the CLI sta
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
+from bot.reports.printing import LINE_POINTS, PrintSetup, lines_needed, print_setup, setup_page
 from domain.audit import Channel
+from domain.documents import Signatory, capaian_category
 from domain.export import (
     PROFILE_QUESTIONS,
     CaseCount,
@@ -84,6 +86,9 @@ DATETIME = "dd-mm-yyyy hh:mm"
 # The IDM score as stored (14 decimals): at least 4 shown, every further digit kept.
 SCORE = "0.0000##########"
 _FORMATS = {"%": PERCENT, "NIK": NIK, "desa": INTEGER}
+# Arial (Liberation Sans where LibreOffice prints it: the same widths), 10 pt.
+FONT = "Arial"
+FONT_SIZE = 10
 _MISSING = texts.WB_MISSING
 _STAGES = {
     KonflikStage.POTENSI.value: texts.STAGE_POTENSI,
@@ -177,7 +182,7 @@ class _Styles:
             from openpyxl.styles import Alignment, Font, NamedStyle
 
             style = NamedStyle(name=name)
-            style.font = Font(bold=bold)
+            style.font = Font(name=FONT, size=FONT_SIZE, bold=bold)
             style.border = self.border
             style.alignment = Alignment(
                 vertical="top", wrap_text=wrap, horizontal="right" if right else None
@@ -205,6 +210,7 @@ class _SheetWriter:
         self.columns = list(columns)
         self.styles = styles
         self.row = 1
+        self.header_rows: tuple[int, int] | None = None  # the first table header's rows
         for number, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
 
@@ -229,13 +235,15 @@ class _SheetWriter:
         if cell_value.fmt is not None and style is None:
             cell.number_format = cell_value.fmt
         if bold:
-            cell.font = self._font(bold=True)
+            cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
 
     def titles(self, lines: Sequence[str]) -> None:
         """Title rows (the first one larger and bold), then an empty row."""
         for number, line in enumerate(lines):
             self.put(1, line)
-            self.sheet.cell(row=self.row, column=1).font = self._font(bold=number == 0, size=13)
+            self.sheet.cell(row=self.row, column=1).font = self._font(
+                name=FONT, bold=number == 0, size=13 if number == 0 else FONT_SIZE
+            )
             self.row += 1
         self.row += 1
 
@@ -252,19 +260,45 @@ class _SheetWriter:
 
     def header(self, headers: Sequence[str] | None = None, first: int = 1, *, freeze: bool) -> None:
         """A bold, filled header row; with ``freeze`` everything above the next row stays."""
-        for offset, text in enumerate(headers or [c.header for c in self.columns]):
-            self.put(first + offset, text)
-            cell = self.sheet.cell(row=self.row, column=first + offset)
-            cell.font = self._font(bold=True)
-            cell.fill = self.styles.header_fill
-            cell.alignment = self._alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = self.styles.border
+        shown = list(headers or [c.header for c in self.columns])
+        for offset, text in enumerate(shown):
+            self.header_cell(self.row, first + offset, text)
+        self.fit_height(self.row, {first + offset: text for offset, text in enumerate(shown)})
         if freeze:
             self.sheet.freeze_panes = f"A{self.row + 1}"
+        if self.header_rows is None:
+            self.header_rows = (self.row, self.row)
         self.row += 1
 
-    def line(self, cells: Sequence[Cell | Value], first: int = 1, *, bold: bool = False) -> None:
-        """A table row with borders; long-text columns wrap."""
+    def header_cell(self, row: int, column: int, text: str) -> None:
+        """One bold, filled, centred header cell with borders."""
+        cell = self.sheet.cell(row=row, column=column)
+        cell.value = text
+        cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
+        cell.fill = self.styles.header_fill
+        cell.alignment = self._alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = self.styles.border
+
+    def fit_height(self, row: int, texts_by_column: dict[int, object]) -> None:
+        """Make ``row`` tall enough for its wrapped texts (not every program does it)."""
+        needed = 1
+        for column, value in texts_by_column.items():
+            if not isinstance(value, str) or column > len(self.columns):
+                continue
+            needed = max(needed, lines_needed(value, self.columns[column - 1].width))
+        if needed > 1:
+            self.sheet.row_dimensions[row].height = needed * LINE_POINTS
+
+    def line(
+        self,
+        cells: Sequence[Cell | Value],
+        first: int = 1,
+        *,
+        bold: bool = False,
+        unfitted: frozenset[int] = frozenset(),
+    ) -> None:
+        """A table row with borders; long-text columns wrap (the row grows to show them)."""
+        wrapped: dict[int, object] = {}
         for offset, item in enumerate(cells):
             column = first + offset
             spec = self.columns[column - 1] if column <= len(self.columns) else None
@@ -275,17 +309,31 @@ class _SheetWriter:
                 right=spec is not None and spec.right,
             )
             self.put(column, item, style=style)
+            if spec is not None and spec.wrap and column not in unfitted:
+                wrapped[column] = item.value if isinstance(item, Cell) else item
+        self.fit_height(self.row, wrapped)
         self.row += 1
 
     def note(self, text: str) -> None:
         """A line of explanation (not part of any table)."""
         self.put(1, text)
-        self.sheet.cell(row=self.row, column=1).font = self._font(italic=True)
+        self.sheet.cell(row=self.row, column=1).font = self._font(
+            name=FONT, size=FONT_SIZE, italic=True
+        )
         self.row += 1
 
     def skip(self) -> None:
         """An empty row."""
         self.row += 1
+
+
+def _header_of(sheet: Worksheet) -> tuple[int, int] | None:
+    """The header row of a sheet's table: the row above where it is frozen."""
+    frozen = sheet.freeze_panes
+    if not frozen:
+        return None
+    row = int("".join(ch for ch in frozen if ch.isdigit()))
+    return (row - 1, row - 1) if row > 1 else None
 
 
 def workbook_name(report: IkuReport) -> str:
@@ -353,42 +401,173 @@ def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
+def _year_label(period: Period) -> str:
+    """The period's year as a column header: '2026', or the part of it ('2026 S1')."""
+    tag = _period_tag(period)
+    year = str(period.year_of_record)
+    if tag == year:
+        return year
+    if "-" in tag and tag.startswith(year + "-"):
+        return f"{year} {tag.removeprefix(year + '-')}"
+    if period.start == date(period.end.year, 1, 1):  # the year so far
+        return f"{year} s.d. {fmt_date_id(period.end).rsplit(' ', 1)[0]}"
+    return f"{fmt_date_id(period.start)} - {fmt_date_id(period.end)}"
+
+
+def _realisasi(report: IkuReport, row: IkuRow) -> Cell:
+    if no_events(report, row):
+        return Cell(texts.SUMMARY_NO_EVENTS)
+    return _amount(row.realisasi, row.definition.satuan)
+
+
 def _iku_sheet(
-    sheet: Worksheet, report: IkuReport, styles: _Styles, note: str | None = None
+    sheet: Worksheet,
+    data: ExportData,
+    styles: _Styles,
+    setup: PrintSetup,
+    note: str | None = None,
 ) -> None:
-    widths = (5, 34, 34, 44, 11, 17, 11, 22, 30, 44)
-    wraps = (False, True, True, True, False, False, False, True, True, True)
-    columns = [
-        Column(h, w, wrap, right=number in (5, 6, 7))  # target, realisasi, capaian
-        for number, (h, w, wrap) in enumerate(
-            zip(texts.WB_HEADERS_IKU, widths, wraps, strict=True), start=1
-        )
+    """The signed table as the LKjIP prints it: earlier years beside this one, signed."""
+    report = data.report
+    earlier = list(data.earlier)
+    tahun = _year_label(report.period)
+    years = [str(r.period.year_of_record) for r in earlier] + [tahun]
+    # No, kinerja utama, indikator, satuan, formula, target, realisasi per year, capaian,
+    # kategori, sumber data, penanggung jawab, keterangan.
+    heads = texts.WB_HEADERS_IKU
+    spec: list[tuple[str, float, bool, bool]] = [
+        (heads[0], 5, False, False),
+        (heads[1], 22, True, False),
+        (heads[2], 26, True, False),
+        (heads[3], 9, True, False),
+        (heads[4], 34, True, False),
+        (heads[5].format(tahun=tahun), 10, True, True),
+        *[(year, 11, True, True) for year in years],
+        (heads[7].format(tahun=tahun), 10, True, True),
+        (heads[8], 11, True, False),
+        (heads[9], 14, True, False),
+        (heads[10], 20, True, False),
+        (heads[11], 28, True, False),
     ]
+    columns = [Column(h, w, wrap, right) for h, w, wrap, right in spec]
     out = _SheetWriter(sheet, columns, styles)
     titles = _titles(report, texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama))
     out.titles(titles if note is None else [*titles, note])
-    out.header(freeze=True)
+    # Two header rows: "Realisasi" over the years; every other header spans both rows.
+    top = out.row
+    first_year = 7
+    last_year = first_year + len(years) - 1
+    for number, column in enumerate(columns, start=1):
+        if first_year <= number <= last_year:
+            out.header_cell(top + 1, number, column.header)
+            continue
+        out.header_cell(top, number, column.header)
+        out.header_cell(top + 1, number, "")
+        sheet.merge_cells(start_row=top, start_column=number, end_row=top + 1, end_column=number)
+    out.header_cell(top, first_year, texts.WB_IKU_REALISASI_OF)
+    for number in range(first_year + 1, last_year + 1):
+        out.header_cell(top, number, "")
+    if last_year > first_year:
+        sheet.merge_cells(start_row=top, start_column=first_year, end_row=top, end_column=last_year)
+    out.fit_height(top, {n: c.header for n, c in enumerate(columns, start=1)})
+    out.header_rows = (top, top + 1)
+    out.row = top + 2
+    sheet.freeze_panes = f"A{out.row}"
+    groups: list[tuple[int, int, str]] = []  # first row, last row, kinerja utama
     for row in report.rows:
         definition = row.definition
-        realisasi = (
-            Cell(texts.SUMMARY_NO_EVENTS)
-            if no_events(report, row)
-            else _amount(row.realisasi, definition.satuan)
-        )
+        before = [_earlier_realisasi(r, row) for r in earlier]
+        category = capaian_category(row.capaian)
+        line = out.row
         out.line(
             [
                 Cell(definition.number),
                 row.kinerja_utama,
                 definition.indikator,
+                texts.WB_SATUAN.get(definition.satuan, definition.satuan),
                 definition.formula,
                 _amount(row.target, definition.satuan),
-                realisasi,
+                *before,
+                _realisasi(report, row),
                 _percent(row.capaian),
+                category or _MISSING,
                 definition.sumber_data,
                 definition.owner.full_name,
                 row.keterangan,
-            ]
+            ],
+            unfitted=frozenset({2}),  # "Kinerja Utama" is merged over its rows: fitted below
         )
+        if groups and groups[-1][2] == row.kinerja_utama and groups[-1][1] == line - 1:
+            groups[-1] = (groups[-1][0], line, row.kinerja_utama)
+        else:
+            groups.append((line, line, row.kinerja_utama))
+    for first, last, text in groups:
+        if last > first:  # "Kinerja Utama" once over its indicators
+            sheet.merge_cells(start_row=first, start_column=2, end_row=last, end_column=2)
+        _fit_merged(out, first, last, lines_needed(text, columns[1].width))
+    out.skip()
+    out.note(texts.WB_CAPAIAN_NOTE)
+    _signature(out, setup.signer, report, first_column=len(columns) - 3, last_column=len(columns))
+    setup_page(sheet, setup.paper, title_rows=out.header_rows)
+
+
+def _earlier_realisasi(earlier: IkuReport, row: IkuRow) -> Cell:
+    """The realisasi of the same indicator in an earlier year's report."""
+    for other in earlier.rows:
+        if other.code is row.code:
+            return _realisasi(earlier, other)
+    return _missing()
+
+
+def _fit_merged(out: _SheetWriter, first: int, last: int, lines: int) -> None:
+    """Give a merged cell's rows together the height its text needs (the last row grows)."""
+    dimensions = out.sheet.row_dimensions
+    heights = [dimensions[r].height or LINE_POINTS for r in range(first, last + 1)]
+    missing = lines * LINE_POINTS - sum(heights)
+    if missing > 0:
+        dimensions[last].height = heights[-1] + missing
+
+
+def _signature(
+    out: _SheetWriter,
+    signer: Signatory,
+    report: IkuReport,
+    *,
+    first_column: int,
+    last_column: int,
+) -> None:
+    """Place and date, jabatan, room to sign, name, pangkat and NIP, on the right."""
+    from openpyxl.styles import Alignment, Font
+
+    day = report.generated_at.date()
+    plain = Font(name=FONT, size=FONT_SIZE)
+    lines: list[tuple[str, Font]] = [
+        (texts.WB_SIGN_DATE.format(tempat=signer.place, tanggal=fmt_date_id(day)), plain),
+        (signer.jabatan, Font(name=FONT, size=FONT_SIZE, bold=True)),
+        ("", plain),
+        ("", plain),
+        ("", plain),
+        (
+            signer.nama or texts.WB_SIGN_BLANK_NAME,
+            Font(name=FONT, size=FONT_SIZE, bold=True, underline="single"),
+        ),
+    ]
+    if signer.pangkat:
+        lines.append((signer.pangkat, plain))
+    nip = texts.WB_SIGN_NIP.format(nip=signer.nip) if signer.nip else texts.WB_SIGN_BLANK_NIP
+    lines.append((nip, plain))
+    out.skip()
+    sheet = out.sheet
+    for text, font in lines:
+        cell = sheet.cell(row=out.row, column=first_column)
+        if text:
+            out.put(first_column, text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center")
+        sheet.merge_cells(
+            start_row=out.row, start_column=first_column, end_row=out.row, end_column=last_column
+        )
+        out.row += 1
 
 
 def _count_table(out: _SheetWriter, counts: list[CaseCount]) -> None:
@@ -548,7 +727,7 @@ def _skm_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
 def _profile_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
     report = data.report
     columns = [
-        Column(h, w) for h, w in zip(texts.WB_HEADERS_PROFILE, (16, 26, 10, 12), strict=True)
+        Column(h, w) for h, w in zip(texts.WB_HEADERS_PROFILE, (28, 26, 10, 12), strict=True)
     ]
     out = _SheetWriter(sheet, columns, styles)
     out.titles(_titles(report, texts.WB_TITLE_PROFILE.format(kecamatan=report.kecamatan.nama)))
@@ -695,46 +874,86 @@ def _bukti_sheet(sheet: Worksheet, data: ExportData, styles: _Styles, tz: tzinfo
         )
 
 
-def report_workbook(data: ExportData, tz: tzinfo) -> bytes:
-    """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``."""
+def _default_font(workbook: Workbook) -> None:
+    """Arial 10 for every cell without a font of its own (openpyxl's default is Calibri 11)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    # The first font of the workbook is the Normal style's (openpyxl has no setter for it).
+    cast(Any, workbook)._fonts = IndexedList([Font(name=FONT, size=FONT_SIZE, family=2)])
+
+
+# Sheets narrow enough to print upright; the others print landscape.
+_PORTRAIT = frozenset({texts.WB_SHEET_SKM, texts.WB_SHEET_PROFILE})
+
+
+def report_workbook(
+    data: ExportData,
+    tz: tzinfo,
+    setup: PrintSetup | None = None,
+    *,
+    sheets: Sequence[str] = SHEETS,
+) -> bytes:
+    """The full report as the bytes of an .xlsx file; instants shown on clock ``tz``.
+
+    ``setup`` gives the paper and the signatory (bawaan: A4, the Camat with dotted lines);
+    ``sheets`` which sheets, in the order of :data:`SHEETS` (the IKU table alone to sign).
+    """
     from openpyxl import Workbook
 
+    unknown = set(sheets) - set(SHEETS)
+    if unknown or not sheets:
+        raise ValueError(f"lembar tidak dikenal: {sorted(unknown)}")
     report = data.report
+    setup = setup or print_setup(report.kecamatan)
     workbook = Workbook()
+    _default_font(workbook)
     first = workbook.active
     assert first is not None
     workbook.remove(first)
-    sheets = {title: workbook.create_sheet(title) for title in SHEETS}
     styles = _Styles(workbook)
     shown = data.disclosure
     group_note = texts.WB_GROUP_NOTE if shown.channel is Channel.GROUP else None
-    _iku_sheet(sheets[texts.WB_SHEET_IKU], report, styles, group_note)
-    _incident_sheet(
-        sheets[texts.WB_SHEET_KONFLIK],
-        styles,
-        report,
-        report.konflik,
-        data.konflik,
-        tz,
-        shown,
-        data.konflik_counts,
-    )
-    _incident_sheet(
-        sheets[texts.WB_SHEET_TRANTIBUM],
-        styles,
-        report,
-        report.trantibum,
-        data.trantibum,
-        tz,
-        shown,
-        data.trantibum_counts,
-    )
-    _skm_sheet(sheets[texts.WB_SHEET_SKM], data, styles)
-    _profile_sheet(sheets[texts.WB_SHEET_PROFILE], data, styles)
-    _saran_sheet(sheets[texts.WB_SHEET_SARAN], data, styles)
-    _idm_sheet(sheets[texts.WB_SHEET_IDM], report, styles)
-    _tematik_sheet(sheets[texts.WB_SHEET_TEMATIK], report, styles, typed_texts=shown.typed_texts)
-    _bukti_sheet(sheets[texts.WB_SHEET_BUKTI], data, styles, tz)
+    writers: dict[str, Callable[[Worksheet], None]] = {
+        texts.WB_SHEET_IKU: lambda sheet: _iku_sheet(sheet, data, styles, setup, group_note),
+        texts.WB_SHEET_KONFLIK: lambda sheet: _incident_sheet(
+            sheet,
+            styles,
+            report,
+            report.konflik,
+            data.konflik,
+            tz,
+            shown,
+            data.konflik_counts,
+        ),
+        texts.WB_SHEET_TRANTIBUM: lambda sheet: _incident_sheet(
+            sheet,
+            styles,
+            report,
+            report.trantibum,
+            data.trantibum,
+            tz,
+            shown,
+            data.trantibum_counts,
+        ),
+        texts.WB_SHEET_SKM: lambda sheet: _skm_sheet(sheet, data, styles),
+        texts.WB_SHEET_PROFILE: lambda sheet: _profile_sheet(sheet, data, styles),
+        texts.WB_SHEET_SARAN: lambda sheet: _saran_sheet(sheet, data, styles),
+        texts.WB_SHEET_IDM: lambda sheet: _idm_sheet(sheet, report, styles),
+        texts.WB_SHEET_TEMATIK: lambda sheet: _tematik_sheet(
+            sheet, report, styles, typed_texts=shown.typed_texts
+        ),
+        texts.WB_SHEET_BUKTI: lambda sheet: _bukti_sheet(sheet, data, styles, tz),
+    }
+    for title in SHEETS:
+        if title not in sheets:
+            continue
+        sheet = workbook.create_sheet(title)
+        writers[title](sheet)
+        if title != texts.WB_SHEET_IKU:  # set up with its signature block
+            setup_page(
+                sheet, setup.paper, landscape=title not in _PORTRAIT, title_rows=_header_of(sheet)
+            )
     workbook.active = 0
     workbook.properties.creator = "iku-bot"
     workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)

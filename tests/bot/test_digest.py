@@ -590,7 +590,7 @@ async def test_a_chart_that_cannot_be_made_leaves_the_text(
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(digest_module, "incidents_chart", broken)
+    monkeypatch.setattr(digest_module, "digest_chart", broken)
     _bind(runtime)
     clock.now = MONDAY
     assert await _tick(harness) == 1

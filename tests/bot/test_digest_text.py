@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from bot.digest.chart import incidents_chart
+from bot.digest.chart import NO_INCIDENTS, capaian_bars, digest_chart, digest_figure, week_label
 from bot.digest.text import (
     MAX_OPEN_LISTED,
     chart_caption,
@@ -141,11 +142,70 @@ def test_pack_joins_small_sections_and_splits_only_between_them() -> None:
 
 def test_the_chart_is_a_png_with_content() -> None:
     digest = _digest([_desa(1, "Peltong")])
-    png = incidents_chart(digest.history, "Larangan")
+    png = digest_chart(digest.history, digest.report, "Larangan")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 10_000
+
+
+def test_weeks_are_labelled_by_their_dates() -> None:
+    assert week_label(IsoWeek(2026, 48)) == "23-29 Nov"
+    assert week_label(IsoWeek(2026, 49)) == "30 Nov-6 Des"
+    assert week_label(IsoWeek(2026, 53)) == "28 Des-3 Jan"  # 2026 has 53 ISO weeks
+
+
+def _texts(figure: Any) -> list[str]:
+    found = [t.get_text() for t in figure.texts]
+    for axes in figure.axes:
+        found += [t.get_text() for t in axes.texts]
+        found += [t.get_text() for t in axes.get_xticklabels() + axes.get_yticklabels()]
+        found += [axes.get_ylabel(), axes.get_xlabel(), axes.get_title()]
+    return found
+
+
+def test_the_weeks_panel_has_dates_and_two_axes_that_cannot_be_confused() -> None:
+    digest = _digest([_desa(1, "Peltong")])
+    figure = digest_figure(digest.history, digest.report, "Larangan")
+    weeks, capaian, share = figure.axes  # the twin axis of the handled share comes last
+    labels = [t.get_text() for t in weeks.get_xticklabels()]
+    assert len(labels) == len(digest.history)
+    last = digest.history[-1].week
+    assert labels[-1] == f"{week_label(last)} (W{last.week:02d})"
+    assert weeks.get_ylabel() == "Jumlah kejadian diterima"
+    assert share.get_ylabel() == "Persentase tertangani"
+    assert share.yaxis.label.get_color() == share.get_lines()[0].get_color()  # line and axis
+    assert share.get_ylim() == (0, 110)
+    assert capaian.get_xlabel() == "Capaian (realisasi / target, %)"
+
+
+def test_a_period_without_incidents_says_so_instead_of_an_empty_plot() -> None:
+    digest = _digest([_desa(1, "Peltong")])
     empty = [replace(p, konflik=0, trantibum=0, handled=0) for p in digest.history]
-    assert incidents_chart(empty, "Larangan").startswith(b"\x89PNG")
+    figure = digest_figure(empty, digest.report, "Larangan")
+    weeks = figure.axes[0]
+    assert NO_INCIDENTS.format(weeks=len(empty)) in [t.get_text() for t in weeks.texts]
+    assert len(weeks.patches) == 0  # no bars
+    assert len(figure.axes) == 2  # no handled-share axis either
+    assert digest_chart(empty, digest.report, "Larangan").startswith(b"\x89PNG")
+
+
+def test_the_capaian_panel_shows_each_indicator_or_says_why_not() -> None:
+    digest = _digest([_desa(1, "Peltong")])
+    bars = capaian_bars(digest.report)
+    assert [b.label for b in bars] == [
+        "1. Desa mandiri",
+        "2. Desa tematik",
+        "3. Konflik tertangani",
+        "4. Trantibum tertangani",
+        "5. Kepuasan masyarakat (SKM)",
+    ]
+    for bar, row in zip(bars, digest.report.rows, strict=True):
+        assert bar.capaian == row.capaian
+        assert (bar.note is None) == (row.capaian is not None)
+    figure = digest_figure(digest.history, digest.report, "Larangan")
+    shown = _texts(figure)
+    for bar in bars:
+        expected = bar.note if bar.capaian is None else f"{bar.capaian:.2f}%".replace(".", ",")
+        assert expected in shown
 
 
 def test_the_caption_fits_telegram() -> None:

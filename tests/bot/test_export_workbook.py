@@ -336,6 +336,22 @@ def table(sheet: Worksheet, first_header: str) -> tuple[int, list[list[Any]]]:
     raise AssertionError(f"no header {first_header!r} in {sheet.title}")
 
 
+# The IKU sheet's columns: the realisasi of the two years before beside this year's.
+TARGET, REAL_2024, REAL_2025, REAL, CAPAIAN, KATEGORI, SUMBER, PJ, KET = range(5, 14)
+
+
+def iku_table(sheet: Worksheet) -> list[list[Any]]:
+    """The indicator rows of the IKU sheet (below its two header rows, above the notes)."""
+    header_row, rows = table(sheet, "No")
+    assert rows_of(sheet)[header_row][0] is None  # the second header row (the years)
+    found = []
+    for row in rows[1:]:
+        if not isinstance(row[0], int):
+            break
+        found.append(row)
+    return found
+
+
 def book_of(content: bytes) -> Workbook:
     return load_workbook(BytesIO(content))
 
@@ -371,55 +387,83 @@ def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> N
     assert sheet["A3"].value == (
         "Kabupaten Pamekasan, Provinsi Jawa Timur. Dibuat 25 November 2026 10.00 WIB."
     )
-    header_row, rows = table(sheet, "No")
+    header_row, _ = table(sheet, "No")
     assert header_row == 5
     assert rows_of(sheet)[4] == [
         "No",
         "Kinerja Utama",
         "Indikator Kinerja",
+        "Satuan",
         "Formula",
-        "Target",
+        "Target 2026",
         "Realisasi",
-        "Capaian",
+        None,  # "Realisasi" is merged over the three years below it
+        None,
+        "Capaian 2026",
+        "Kategori Capaian",
         "Sumber Data",
         "Penanggung Jawab",
         "Keterangan",
     ]
+    assert rows_of(sheet)[5][REAL_2024 : REAL + 1] == ["2024", "2025", "2026"]
+    rows = iku_table(sheet)
     assert len(rows) == 5
-    numbers = [row[4:7] for row in rows]
+    numbers = [[row[TARGET], row[REAL], row[CAPAIAN], row[KATEGORI]] for row in rows]
     assert numbers == [
-        [5, 2, 0.4],
-        [4, 2, 0.5],
-        [1, 0.5, 0.5],
-        [1, 0.6667, 0.6667],
-        [88.31, 91.48, 1.0359],
+        [5, 2, 0.4, "Sangat Rendah"],
+        [4, 2, 0.5, "Sangat Rendah"],
+        [1, 0.5, 0.5, "Sangat Rendah"],
+        [1, 0.6667, 0.6667, "Sedang"],
+        [88.31, 91.48, 1.0359, "Sangat Tinggi"],
     ]
-    assert rows[3][:4] == [
-        4,
+    # 2025: one tematik desa (2025's designation), one conflict not handled, one SKM
+    # respondent answering 1 everywhere (NIK 25);
+    # 2024: nothing recorded.
+    assert [[row[REAL_2024], row[REAL_2025]] for row in rows] == [
+        ["-", "-"],
+        [0, 1],
+        ["tidak ada kejadian", 0],  # KS-2025-0001, not handled: 0 of 1
+        ["tidak ada kejadian", "tidak ada kejadian"],
+        ["-", 25.0],
+    ]
+    assert [row[3] for row in rows] == ["Desa", "Desa", "%", "%", "Nilai (NIK)"]
+    # "Kinerja Utama" once over its indicators: the conflict and trantibum rows share it.
+    assert [row[1] for row in rows] == [
+        rows[0][1],
+        None,
         KINERJA_TRANTIB,
+        None,
+        rows[4][1],
+    ]
+    assert {"B7:B8", "B9:B10"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert rows[3][2:5] == [
         "Persentase jumlah pelanggaran trantibum tertangani",
+        "%",
         "Jumlah penyelenggaraan trantibum yang difasilitasi / jumlah seluruh "
         "penyelenggaraan trantibum x 100%",
     ]
-    assert [row[7] for row in rows] == ["IDM (Indeks Desa Membangun)"] + ["Laporan Kecamatan"] * 4
-    assert [row[8] for row in rows] == [
+    assert [row[SUMBER] for row in rows] == ["IDM (Indeks Desa Membangun)"] + [
+        "Laporan Kecamatan"
+    ] * 4
+    assert [row[PJ] for row in rows] == [
         "Seksi Pembinaan dan Pengawasan Pemerintahan Desa",
         "Seksi Pemberdayaan Masyarakat Desa dan Kelurahan",
         "Seksi Kesatuan Bangsa",
         "Seksi Ketenteraman dan Ketertiban Umum",
         "Seksi Pemerintahan dan Pelayanan Publik",
     ]
-    assert rows[0][9] == "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa."
-    assert rows[4][9] == "Mutu A (Sangat baik), 29 responden dari sampel minimal 28."
-    # Numbers are numbers with the decided formats.
-    assert [sheet.cell(row=6, column=c).number_format for c in (5, 6, 7)] == ["0", "0", "0.00%"]
-    assert [sheet.cell(row=8, column=c).number_format for c in (5, 6, 7)] == ["0.00%"] * 3
-    assert [sheet.cell(row=10, column=c).number_format for c in (5, 6, 7)] == [
+    assert rows[0][KET] == "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa."
+    assert rows[4][KET] == "Mutu A (Sangat baik), 29 responden dari sampel minimal 28."
+    # Numbers are numbers with the decided formats (target, realisasi, capaian).
+    columns = (TARGET + 1, REAL + 1, CAPAIAN + 1)
+    assert [sheet.cell(row=7, column=c).number_format for c in columns] == ["0", "0", "0.00%"]
+    assert [sheet.cell(row=9, column=c).number_format for c in columns] == ["0.00%"] * 3
+    assert [sheet.cell(row=11, column=c).number_format for c in columns] == [
         "0.00",
         "0.00",
         "0.00%",
     ]
-    assert isinstance(sheet["F9"].value, float)
+    assert isinstance(sheet["I10"].value, float)  # this year's realisasi of trantibum
 
 
 def test_every_sheet_has_a_frozen_bold_filled_header_and_column_widths(runtime: Runtime) -> None:
@@ -438,7 +482,8 @@ def test_every_sheet_has_a_frozen_bold_filled_header_and_column_widths(runtime: 
     for name, first in first_headers.items():
         sheet = book[name]
         header_row, _ = table(sheet, first)
-        assert sheet.freeze_panes == f"A{header_row + 1}", name
+        header_rows = 2 if name == "IKU" else 1  # the years under "Realisasi"
+        assert sheet.freeze_panes == f"A{header_row + header_rows}", name
         for cell in sheet[header_row]:
             if cell.value is None:
                 continue
@@ -771,8 +816,8 @@ def test_a_semester_workbook_counts_only_its_months(runtime: Runtime) -> None:
     data, content = known_export(runtime, Period.semester(2026, 1))
     assert workbook_name(data.report) == "IKU-Larangan-2026-S1.xlsx"
     book = book_of(content)
-    _, iku = table(book["IKU"], "No")
-    assert [row[5] for row in iku] == [2, 2, 1, 1, 91.48]
+    iku = iku_table(book["IKU"])
+    assert [row[REAL] for row in iku] == [2, 2, 1, 1, 91.48]
     _, konflik = table(book["Konflik"], "No")
     assert [row[1] for row in konflik] == ["KS-2026-0001"]
     _, trantibum = table(book["Trantibum"], "No")
@@ -796,8 +841,8 @@ def test_an_empty_period_says_so_on_every_sheet(runtime: Runtime) -> None:
         "Tertangani": 0,
         "Persentase tertangani": "tidak ada kejadian",
     }
-    _, iku = table(book["IKU"], "No")
-    assert [row[4:7] for row in iku] == [
+    iku = iku_table(book["IKU"])
+    assert [[row[TARGET], row[REAL], row[CAPAIAN]] for row in iku] == [
         ["-", "-", "-"],
         ["-", 0, "-"],
         ["-", "tidak ada kejadian", "-"],
@@ -867,7 +912,7 @@ def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(
 
     iku = read("IKU")
     assert iku[4][:3] == ["No", "Kinerja Utama", "Indikator Kinerja"]
-    assert [row[4:7] for row in iku[5:10]] == [
+    assert [[row[TARGET], row[REAL], row[CAPAIAN]] for row in iku[6:11]] == [
         ["5", "2", "40.00%"],
         ["4", "2", "50.00%"],
         ["100.00%", "50.00%", "50.00%"],

@@ -27,6 +27,7 @@ from domain.models import (
 from domain.skm import UNSUR
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
+from tests.bot.test_export_workbook import _soffice
 from tests.factories import make_incident
 from tests.storage.builders import jakarta
 
@@ -250,37 +251,46 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
         "No",
         "Kinerja Utama",
         "Indikator Kinerja",
+        "Satuan",
         "Formula",
-        "Target",
+        "Target 2026 s.d. 25 November",
         "Realisasi",
-        "Capaian",
+        None,
+        None,
+        "Capaian 2026 s.d. 25 November",
+        "Kategori Capaian",
         "Sumber Data",
         "Penanggung Jawab",
         "Keterangan",
     ]
-    assert rows[5][:3] == [1, KINERJA_DESA, "Jumlah Desa Mandiri"]
-    assert [row[4:7] for row in rows[5:10]] == [
+    assert rows[5][6:9] == ["2024", "2025", "2026 s.d. 25 November"]
+    assert rows[6][:3] == [1, KINERJA_DESA, "Jumlah Desa Mandiri"]
+    assert [[row[5], row[8], row[9]] for row in rows[6:11]] == [
         [5, 3, 0.6],
         [4, 2, 0.5],
         [1, 0.5, 0.5],
         [1, "tidak ada kejadian", "-"],
         [88.31, 100, 1.1324],
     ]
-    assert [row[9] for row in rows[5:10]] == [
+    assert [row[13] for row in rows[6:11]] == [
         "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.",
         None,
         "1 dari 2 tertangani.",
         "Tidak ada kejadian trantibum pada periode ini.",
         "Mutu A (Sangat baik), 1 responden.",
     ]
-    assert rows[7][1] == KINERJA_TRANTIB
-    assert rows[9][1] == KINERJA_LAYANAN
-    assert rows[7][8] == "Seksi Kesatuan Bangsa"
-    assert len(rows) == 10
-    assert sheet["E6"].number_format == "0"
-    assert sheet["G6"].number_format == "0.00%"
-    assert sheet["F8"].number_format == "0.00%"
-    assert sheet["F10"].number_format == "0.00"
+    assert rows[8][1] == KINERJA_TRANTIB
+    assert rows[9][1] is None  # merged with the row above: one kinerja, two indicators
+    assert rows[10][1] == KINERJA_LAYANAN
+    assert rows[8][12] == "Seksi Kesatuan Bangsa"
+    assert rows[12][0] == texts.WB_CAPAIAN_NOTE  # then the signature block
+    signature = [row[10] for row in rows[14:]]
+    assert signature[:2] == ["Pamekasan, 25 November 2026", "CAMAT LARANGAN"]
+    assert signature[-2:] == [texts.WB_SIGN_BLANK_NAME, texts.WB_SIGN_BLANK_NIP]
+    assert sheet["F7"].number_format == "0"
+    assert sheet["J7"].number_format == "0.00%"
+    assert sheet["I9"].number_format == "0.00%"
+    assert sheet["I11"].number_format == "0.00"
     # The conflict of 2025 is not listed; the two of 2026 are.
     konflik = [[cell.value for cell in row] for row in book["Konflik"].iter_rows()]
     assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
@@ -292,14 +302,14 @@ async def test_ekspor_without_data_writes_dashes_and_tidak_ada_kejadian(
 ) -> None:
     await harness.send(ADMIN, "/ekspor")
     rows = _workbook_rows(harness.last(ADMIN).content)
-    assert [row[4:7] for row in rows[5:10]] == [
+    assert [[row[5], row[8], row[9]] for row in rows[6:11]] == [
         ["-", "-", "-"],
         ["-", 0, "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "tidak ada kejadian", "-"],
         ["-", "-", "-"],
     ]
-    assert rows[7][9] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
+    assert rows[8][13] == "Tidak ada konflik sosial pada periode ini. Target belum ditetapkan."
 
 
 @pytest.mark.parametrize(
@@ -340,8 +350,8 @@ async def test_ekspor_of_the_second_semester_counts_only_its_conflict(
     _known_data(runtime)
     await harness.send(ADMIN, "/ekspor 2026 semester 2")
     rows = _workbook_rows(harness.last(ADMIN).content)
-    assert rows[7][4:7] == [1, 0, 0]
-    assert rows[7][9] == "0 dari 1 tertangani."
+    assert [rows[8][5], rows[8][8], rows[8][9]] == [1, 0, 0]
+    assert rows[8][13] == "0 dari 1 tertangani."
 
 
 @pytest.mark.parametrize(
@@ -437,3 +447,59 @@ async def test_ringkasan_mid_conversation_keeps_the_conversation(harness: Harnes
     assert "Ringkasan IKU" in harness.last(ADMIN).text
     await harness.press(ADMIN, "Perangkat desa")
     assert "Untuk perangkat desa mana?" in harness.last(ADMIN).text
+
+
+# -- the IKU table as PDF ---------------------------------------------------------------------
+
+
+async def test_ekspor_pdf_sends_the_signed_iku_table_as_one_page(
+    harness: Harness, runtime: Runtime
+) -> None:
+    """The IKU table alone through LibreOffice: one landscape page, audited as a PDF export."""
+    import pypdfium2 as pdfium
+
+    _soffice()
+    _known_data(runtime)
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor 2026 PDF")
+    [document] = harness.api.to_chat(DEWI.id)
+    assert document.kind == "document"
+    assert document.file_name == "IKU-Larangan-2026.pdf"
+    assert document.content is not None
+    assert document.content.startswith(b"%PDF")
+    assert "siap dicetak dan ditandatangani" in document.text
+    pdf = pdfium.PdfDocument(document.content)
+    try:
+        assert len(pdf) == 1
+        width, height = pdf[0].get_size()
+        text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    finally:
+        pdf.close()
+    assert width > height  # landscape
+    assert "CAMAT LARANGAN" in text
+    assert "Kategori Capaian" in text
+    with runtime.uow() as uow:
+        actions = [entry.action for entry in uow.audit.entries(action_prefix="export")]
+    assert actions == ["export_pdf"]
+
+
+async def test_ekspor_pdf_without_libreoffice_is_explained_and_not_audited(
+    harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFFICE", "soffice-yang-tidak-ada")
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor pdf")
+    [reply] = harness.api.to_chat(DEWI.id)
+    assert reply.kind == "text"
+    assert "PDF memerlukan LibreOffice" in reply.text
+    with runtime.uow() as uow:
+        assert uow.audit.entries(action_prefix="export") == []
+
+
+async def test_ekspor_pdf_with_a_bad_period_says_what_is_wrong(
+    harness: Harness, runtime: Runtime
+) -> None:
+    _staf(runtime)
+    await harness.send(DEWI, "/ekspor 2026 semester 3 pdf")
+    assert "semester" in harness.last(DEWI).text.lower()
+    assert all(m.kind == "text" for m in harness.api.to_chat(DEWI.id))

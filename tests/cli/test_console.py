@@ -143,7 +143,7 @@ async def test_an_admin_gets_the_excel_file_written_to_the_console_folder(
     assert f"[berkas disimpan di data/konsol/{files[0].name}]" in out
     sheet = load_workbook(files[0])["IKU"]
     assert sheet["A5"].value == "No"
-    assert sheet["C6"].value == "Jumlah Desa Mandiri"
+    assert sheet["C7"].value == "Jumlah Desa Mandiri"  # below the two header rows
 
 
 async def test_an_admin_approves_a_registration_made_in_another_session(

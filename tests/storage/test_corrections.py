@@ -210,36 +210,56 @@ def test_a_duplicate_is_voided_and_refusals_write_nothing(
         assert uow.incidents.corrections(original.id) == []
 
 
-def test_correction_refusals(uows: Callable[[], UnitOfWork]) -> None:
+@pytest.mark.parametrize(
+    ("changes", "by_staff", "error", "match"),
+    [
+        (lambda _: Changes(category="miras"), True, Forbidden, "Hanya admin"),
+        (lambda _: Changes(event_date=date(2026, 3, 7)), False, InvalidInput, "masa depan"),
+        (
+            lambda _: Changes(kind=IncidentKind.KONFLIK, stage=KonflikStage.POTENSI),
+            False,
+            InvalidInput,
+            "tidak berlaku untuk laporan konflik",
+        ),
+        # The report's own category and desa: nothing changes at all.
+        (
+            lambda villages: Changes(category="judi", desa_id=villages[0].id),
+            False,
+            InvalidInput,
+            "Tidak ada yang berubah",
+        ),
+    ],
+    ids=["not-an-admin", "future-date", "kind-without-its-category", "nothing-changes"],
+)
+def test_a_refused_correction_writes_nothing(
+    uows: Callable[[], UnitOfWork],
+    changes: Callable[[list[Desa]], Changes],
+    by_staff: bool,
+    error: type[Exception],
+    match: str,
+) -> None:
     admin, staff, villages = _setup(uows)
     report = _report(uows, staff, villages[0])
-
-    def correct(changes: Changes, who: User = admin) -> None:
-        with uows() as uow:
-            correct_incident(
-                uow,
-                admin=who,
-                incident_id=report.id,
-                expected_version=report.version,
-                changes=changes,
-                reason=REASON,
-                now=LATER,
-            )
-            uow.commit()
-
-    with pytest.raises(Forbidden):
-        correct(Changes(category="miras"), who=staff)
-    with pytest.raises(InvalidInput, match="masa depan"):
-        correct(Changes(event_date=date(2026, 3, 7)))
-    with pytest.raises(InvalidInput, match="tidak berlaku untuk laporan konflik"):
-        correct(Changes(kind=IncidentKind.KONFLIK, stage=KonflikStage.POTENSI))
-    with pytest.raises(InvalidInput, match="Tidak ada yang berubah"):
-        correct(Changes(category="judi", desa_id=villages[0].id))
+    with uows() as uow, pytest.raises(error, match=match):
+        correct_incident(
+            uow,
+            admin=staff if by_staff else admin,
+            incident_id=report.id,
+            expected_version=report.version,
+            changes=changes(villages),
+            reason=REASON,
+            now=LATER,
+        )
     with uows() as uow:
         assert uow.incidents.corrections(report.id) == []
         stored = uow.incidents.get(report.id)
         assert stored is not None
         assert stored.version == report.version
+        assert (stored.category, stored.desa_id, stored.kind) == (
+            report.category,
+            report.desa_id,
+            report.kind,
+        )
 
 
 def _figures(uows: Callable[[], UnitOfWork]) -> dict[str, tuple[int, int, Decimal | None]]:

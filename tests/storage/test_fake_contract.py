@@ -82,6 +82,18 @@ from domain.registration import (
 )
 from domain.reminders import reminders_for
 from domain.report import iku_report
+from domain.rtl import (
+    SkmPeriod,
+    StaleRtl,
+    cancel_rtl,
+    complete_rtl,
+    confirm_rtl,
+    latest_rtl_figures,
+    open_proposals,
+    overdue_rtl,
+    report_progress,
+    rtl_report,
+)
 from domain.skm import UNSUR
 from domain.survey import SurveyAnswers, flush_survey_pool, submit_survey
 from domain.usecases import (
@@ -1191,6 +1203,117 @@ def evidence(factory: UowFactory) -> dict[str, Any]:
     }
 
 
+def rtl(factory: UowFactory) -> dict[str, Any]:
+    """The SKM follow-up plan: proposals, confirmation, notes, a stale change, figures."""
+    kec, _ = _larangan(factory)
+    admin = store_user(factory, Role.ADMIN, telegram_id=90, nama="Camat", kecamatan_id=kec.id)
+    owner = _staff(factory, kec, 91, Seksi.PELAYANAN, "Kasi Pelayanan")
+    period = SkmPeriod(2025, "S2")
+    low = {"waktu": 1, "sarana": 2, "biaya": 2}
+
+    def answers(uow: UnitOfWork) -> None:
+        for day in (date(2025, 8, 1), date(2025, 11, 30)):
+            uow.skm.add_response(SkmResponse(kec.id, day, {key: low.get(key, 4) for key in UNSUR}))
+
+    _run(factory, answers)
+    proposed = _run(
+        factory,
+        lambda uow: open_proposals(uow, kecamatan_id=kec.id, skm_period=period, today=NOW.date()),
+    )
+
+    def confirm(unsur: str, due: date) -> Any:
+        return _run(
+            factory,
+            lambda uow: confirm_rtl(
+                uow,
+                user=admin,
+                kecamatan_id=kec.id,
+                skm_period=period,
+                unsur=unsur,
+                kegiatan=f"Perbaikan unsur {unsur} di loket",
+                owner_id=owner.id,
+                due=due,
+                today=NOW.date(),
+                now=NOW,
+            ),
+        )
+
+    waktu = confirm("waktu", date(2026, 3, 31))
+    biaya = confirm("biaya", date(2026, 3, 5))
+    sarana = confirm("sarana", date(2026, 4, 30))
+    moved = _run(
+        factory,
+        lambda uow: report_progress(
+            uow, user=owner, item_id=waktu.id, version=1, note="Loket kedua dipasang", now=NOW
+        ),
+    )
+    stale = _refusal(
+        factory,
+        lambda uow: report_progress(
+            uow, user=owner, item_id=waktu.id, version=1, note="Catatan basi", now=NOW
+        ),
+    )
+    done = _run(
+        factory,
+        lambda uow: complete_rtl(
+            uow,
+            user=owner,
+            item_id=waktu.id,
+            version=moved.version,
+            note="Selesai",
+            today=NOW.date(),
+            now=NOW,
+        ),
+    )
+    cancelled = _run(
+        factory,
+        lambda uow: cancel_rtl(
+            uow, user=admin, item_id=sarana.id, version=1, reason="Diganti kegiatan lain", now=NOW
+        ),
+    )
+    report = _run(factory, lambda uow: rtl_report(uow, kecamatan_id=kec.id, skm_period=period))
+
+    def strip(item: Any) -> Any:
+        return replace(item, created_at=None)
+
+    result = {
+        "proposed": [(p.unsur, p.nrr) for p in proposed],
+        "items": [strip(i) for i in (waktu, biaya, sarana, moved, done, cancelled)],
+        "stale": stale,
+        "stale_type": StaleRtl.__name__,
+        "notes": [
+            (n.item_id, n.user_id, n.note, n.status, n.at)
+            for n in _run(factory, lambda uow: uow.rtl.progress(waktu.id))
+        ],
+        "period": [
+            strip(i) for i in _run(factory, lambda uow: uow.rtl.list_for_period(kec.id, 2025, "S2"))
+        ],
+        "owner": [i.id for i in _run(factory, lambda uow: uow.rtl.list_for_owner(owner.id))],
+        "open": [i.id for i in _run(factory, lambda uow: uow.rtl.list_open(kec.id))],
+        "periods": _run(factory, lambda uow: uow.rtl.periods(kec.id)),
+        "other_kec": _run(factory, lambda uow: uow.rtl.periods(kec.id + 1)),
+        "missing": _run(factory, lambda uow: uow.rtl.get(999)),
+        "report": report,
+        "latest": _run(factory, lambda uow: latest_rtl_figures(uow, kec.id)),
+        "overdue": {
+            k: [i.id for i in v]
+            for k, v in _run(
+                factory, lambda uow: overdue_rtl(uow, kec.id, date(2026, 3, 6))
+            ).items()
+        },
+        "created_at": waktu.created_at.astimezone(UTC),
+    }
+
+    # Last (a refused INSERT may use up an id on PostgreSQL): a second live item for an
+    # unsur is refused by the partial unique index, a cancelled one's unsur may be planned.
+    duplicate = _run(factory, lambda uow: uow.rtl.add(replace(biaya, id=0)))
+    again = _run(factory, lambda uow: uow.rtl.add(replace(sarana, id=0)))
+    assert again is not None
+    result["duplicate"] = duplicate
+    result["again"] = (again.unsur, again.status, again.version)
+    return result
+
+
 SCENARIOS = [
     registration,
     incidents,
@@ -1202,6 +1325,7 @@ SCENARIOS = [
     exports_and_views,
     import_batches,
     evidence,
+    rtl,
 ]
 
 

@@ -378,3 +378,61 @@ def test_the_evidence_media_migration_calls_every_known_file_a_photo_and_goes_ba
         engine.dispose()
         upgrade(database_url)
     assert is_up_to_date(database_url)
+
+
+def test_the_rtl_migration_adds_the_two_tables_and_goes_back(database_url: str) -> None:
+    # At 0015 there is no RTL table; after 0016 an item and a note are stored (the status
+    # check refuses a proposal); back at 0015 both tables are gone, the users kept.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0015")
+    engine = make_engine(database_url)
+    try:
+        assert not {"rtl_item", "rtl_progress"} & set(inspect(engine).get_table_names())
+        upgrade(database_url)
+        with engine.begin() as conn:
+            kec = conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, "
+                    "service_examples_offered, created_at) VALUES ('35.28.08', '3528040', "
+                    "'Larangan', 'Pamekasan', 'Jawa Timur', false, CURRENT_TIMESTAMP) "
+                    "RETURNING id"
+                )
+            ).scalar_one()
+            user = conn.execute(
+                text(
+                    "INSERT INTO app_user (telegram_id, nama, jabatan, role, status, "
+                    "kecamatan_id, created_at, updated_at) VALUES (5, 'Camat', 'Camat', "
+                    "'admin', 'active', :k, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+                ),
+                {"k": kec},
+            ).scalar_one()
+            insert = text(
+                "INSERT INTO rtl_item (kecamatan_id, tahun, bagian, unsur, kegiatan, owner_id, "
+                "due, status, version, created_at, updated_at) VALUES (:k, 2026, 'S1', "
+                "'waktu', 'Menambah loket', :u, '2026-08-31', :s, 1, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP) RETURNING id"
+            )
+            item = conn.execute(insert, {"k": kec, "u": user, "s": "direncanakan"}).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO rtl_progress (item_id, user_id, note, status, at) "
+                    "VALUES (:i, :u, 'Mulai', 'direncanakan', CURRENT_TIMESTAMP)"
+                ),
+                {"i": item, "u": user},
+            )
+        with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as conn:
+            conn.execute(insert, {"k": kec, "u": user, "s": "usulan"})
+        # One live item per unsur and period; a cancelled one does not count.
+        with pytest.raises(Exception, match=r"(?i)unique"), engine.begin() as conn:
+            conn.execute(insert, {"k": kec, "u": user, "s": "selesai"})
+        with engine.begin() as conn:
+            conn.execute(insert, {"k": kec, "u": user, "s": "dibatalkan"})
+        command.downgrade(config, "0015")
+        assert not {"rtl_item", "rtl_progress"} & set(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT nama FROM app_user")).scalars().all() == ["Camat"]
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
+    assert _diff(make_engine(database_url), metadata) == []
