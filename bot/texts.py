@@ -1540,8 +1540,14 @@ SKMR_RTL_PROPOSED: Final = (
 )
 SKMR_RTL_NONE: Final = "Tidak ada usulan RTL: belum ada jawaban pada periode ini."
 SKMR_RTL_SUMMARY: Final = (
-    "RTL selesai: {selesai} dari {rencana} ({persen}%); selesai tepat waktu: {tepat} dari "
-    "{rencana} ({persen_tepat}%)."
+    "RTL selesai: {selesai} dari {rencana} yang direncanakan ({persen}%); selesai tepat "
+    "waktu: {tepat} dari {selesai} yang selesai ({persen_tepat}%)."
+)
+SKMR_RTL_NONE_DONE: Final = (
+    "RTL selesai: 0 dari {rencana} yang direncanakan (0,00%); belum ada yang selesai."
+)
+SKMR_RTL_NOTHING_PLANNED: Final = (
+    "Belum ada RTL yang direncanakan (yang dibatalkan tidak dihitung)."
 )
 SKMR_RTL_PJ: Final = "Seksi Pelayanan"
 SKMR_RTL_KEGIATAN: Final = {

@@ -13,12 +13,11 @@ Decisions:
   for a quarter (TW1 2026 follows TW4 2025). A period of another shape has none.
 - The trend compares the NIK (the printed, rounded value): naik, turun or tetap;
   without a result in either period there is no trend ("tidak ada data").
-- RTL: the items confirmed by an admin are given to the report (stored elsewhere).
-  Without any, the report proposes one item for each of the three lowest unsur by
-  NRR (ties by number), status "usulan".
-- RTL selesai = items done (with a completion date) / items planned x 100%; tepat
-  waktu = items done on or before their deadline / items planned x 100%; both exact,
-  rounded half-up to 2 decimals once. Nothing planned: no percentage.
+- RTL: the items of the period as domain.rtl tracks them (:func:`domain.rtl.rtl_report`:
+  rows and figures, cancelled items shown but counted nowhere). Without any item, the
+  report prints the proposals of :func:`domain.rtl.propose` (the three lowest unsur by
+  NRR, ties by number), status "Usulan", due at the end of the next period of the
+  same length.
 """
 
 from __future__ import annotations
@@ -28,26 +27,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
-from typing import Final
 
 from domain.audit import Channel, ExportForm, record_export
 from domain.export import ExportData, UnsurLine, Viewer, export_data
 from domain.period import Period
 from domain.ports import UnitOfWork
-from domain.rounding import round_half_up
-from domain.skm import UNSUR, SkmResult, min_sample, skm_from_totals
+from domain.rtl import (
+    STATUS_TEXT,
+    RtlFigures,
+    RtlRow,
+    RtlStatus,
+    SkmPeriod,
+    propose,
+    rtl_report,
+    unsur_label,
+)
+from domain.skm import SkmResult, UnsurTotal, min_sample, skm_from_totals
 
 __all__ = [
     "PeriodKind",
     "period_kind",
     "previous_period",
     "next_period",
-    "RtlItem",
-    "RtlSummary",
-    "rtl_summary",
-    "proposed_rtl",
-    "STATUS_USULAN",
+    "proposed_rows",
     "weakest",
     "strongest",
     "lowest",
@@ -59,9 +61,6 @@ __all__ = [
     "skm_report_data",
     "skm_report",
 ]
-
-STATUS_USULAN: Final = "usulan"
-PROPOSED_COUNT: Final = 3
 
 
 class PeriodKind(enum.Enum):
@@ -173,78 +172,24 @@ def trend(
     return Trend(previous, previous_result, nik, direction, change)
 
 
-@dataclass(frozen=True, slots=True)
-class RtlItem:
-    """One rencana tindak lanjut: which unsur, what, who, by when, its status."""
-
-    unsur: str  # an unsur key (domain.skm.UNSUR)
-    kegiatan: str
-    penanggung_jawab: str
-    batas_waktu: date | None
-    status: str
-    selesai_pada: date | None = None
-
-    def __post_init__(self) -> None:
-        if self.unsur not in UNSUR:
-            raise ValueError(f"unsur tidak dikenal: {self.unsur!r}")
-
-    @property
-    def done(self) -> bool:
-        """Whether the item is done (it has a completion date)."""
-        return self.selesai_pada is not None
-
-    @property
-    def on_time(self) -> bool:
-        """Done on or before its deadline (an item without deadline: done is on time)."""
-        if self.selesai_pada is None:
-            return False
-        return self.batas_waktu is None or self.selesai_pada <= self.batas_waktu
-
-
-@dataclass(frozen=True, slots=True)
-class RtlSummary:
-    """RTL done and done on time against planned, in percent (None: nothing planned)."""
-
-    planned: int
-    done: int
-    on_time: int
-    done_percent: Decimal | None
-    on_time_percent: Decimal | None
-
-
-def rtl_summary(items: Sequence[RtlItem]) -> RtlSummary:
-    """RTL selesai / direncanakan x 100% and tepat waktu / direncanakan x 100%."""
-    planned = len(items)
-    done = sum(item.done for item in items)
-    on_time = sum(item.on_time for item in items)
-    if planned == 0:
-        return RtlSummary(0, 0, 0, None, None)
-    return RtlSummary(
-        planned=planned,
-        done=done,
-        on_time=on_time,
-        done_percent=round_half_up(Fraction(done * 100, planned), 2),
-        on_time_percent=round_half_up(Fraction(on_time * 100, planned), 2),
-    )
-
-
-def proposed_rtl(
-    lines: Sequence[UnsurLine],
+def proposed_rows(
+    totals: Mapping[str, UnsurTotal],
     *,
     kegiatan: Mapping[str, str],
     penanggung_jawab: str,
-    batas_waktu: date | None,
-) -> list[RtlItem]:
-    """One proposed item ("usulan") for each of the three lowest unsur by NRR."""
+    batas_waktu: date,
+) -> list[RtlRow]:
+    """The proposals of domain.rtl (three lowest unsur by NRR) as rows, status "Usulan"."""
     return [
-        RtlItem(
-            unsur=line.key,
-            kegiatan=kegiatan[line.key],
+        RtlRow(
+            unsur=unsur_label(proposal.unsur),
+            kegiatan=kegiatan[proposal.unsur],
             penanggung_jawab=penanggung_jawab,
             batas_waktu=batas_waktu,
-            status=STATUS_USULAN,
+            status=STATUS_TEXT[RtlStatus.USULAN],
+            selesai_pada=None,
         )
-        for line in lowest(lines, PROPOSED_COUNT)
+        for proposal in propose(totals)
     ]
 
 
@@ -261,13 +206,19 @@ class ServiceSkm:
 
 @dataclass(frozen=True, slots=True)
 class SkmReportData:
-    """Everything the SKM report prints, read in one unit of work."""
+    """Everything the SKM report prints, read in one unit of work.
+
+    ``rtl_rows`` are the period's tracked items, or (``rtl_proposed``) the proposals
+    when it has none; ``rtl_figures`` count the tracked items only.
+    """
 
     export: ExportData
     scores: dict[str, dict[int, int]]
     services: list[ServiceSkm]
     trend: Trend
-    confirmed_rtl: list[RtlItem]
+    rtl_rows: list[RtlRow]
+    rtl_figures: RtlFigures
+    rtl_proposed: bool
 
     @property
     def result(self) -> SkmResult | None:
@@ -284,7 +235,7 @@ class SkmReportData:
         return {
             "responden": self.export.report.skm.respondents,
             "layanan": len(self.services),
-            "rtl_ditetapkan": len(self.confirmed_rtl),
+            "rtl": 0 if self.rtl_proposed else len(self.rtl_rows),
         }
 
 
@@ -295,9 +246,13 @@ def skm_report_data(
     kecamatan_code: str,
     period: Period,
     now: datetime,
-    rtl: Sequence[RtlItem] = (),
+    kegiatan: Mapping[str, str],
+    penanggung_jawab: str,
 ) -> SkmReportData:
-    """The figures of the SKM report of a period (read-only; Forbidden as export_data)."""
+    """The figures of the SKM report of a period (read-only; Forbidden as export_data).
+
+    ``kegiatan`` (per unsur key) and ``penanggung_jawab`` word the proposed RTL rows.
+    """
     data = export_data(uow, viewer=viewer, kecamatan_code=kecamatan_code, period=period, now=now)
     kec_id = data.report.kecamatan.id
     services = []
@@ -318,12 +273,29 @@ def skm_report_data(
     if before is not None:
         totals = uow.skm.totals(kec_id, before.start, before.end)
         before_result = skm_from_totals(totals.totals, totals.respondents)
+    skm_period = SkmPeriod.of(period)
+    tracked = (
+        None if skm_period is None else rtl_report(uow, kecamatan_id=kec_id, skm_period=skm_period)
+    )
+    if tracked is not None and tracked.rows:
+        rows, figures, proposed = tracked.rows, tracked.figures, False
+    else:
+        following = next_period(period)
+        rows = proposed_rows(
+            {line.key: UnsurTotal(line.total, line.answered) for line in data.unsur},
+            kegiatan=kegiatan,
+            penanggung_jawab=penanggung_jawab,
+            batas_waktu=period.end if following is None else following.end,
+        )
+        figures, proposed = RtlFigures(0, 0, 0), True
     return SkmReportData(
         export=data,
         scores=uow.skm.score_counts(kec_id, period.start, period.end),
         services=services,
         trend=trend(data.report.skm.result, before, before_result),
-        confirmed_rtl=list(rtl),
+        rtl_rows=list(rows),
+        rtl_figures=figures,
+        rtl_proposed=proposed,
     )
 
 
@@ -335,7 +307,8 @@ def skm_report(
     period: Period,
     now: datetime,
     form: ExportForm,
-    rtl: Sequence[RtlItem] = (),
+    kegiatan: Mapping[str, str],
+    penanggung_jawab: str,
 ) -> SkmReportData:
     """:func:`skm_report_data` for a document that is handed out, with its audit entry.
 
@@ -344,7 +317,13 @@ def skm_report(
     if viewer.channel is Channel.GROUP:
         raise ValueError("the SKM report is handed out privately")
     data = skm_report_data(
-        uow, viewer=viewer, kecamatan_code=kecamatan_code, period=period, now=now, rtl=rtl
+        uow,
+        viewer=viewer,
+        kecamatan_code=kecamatan_code,
+        period=period,
+        now=now,
+        kegiatan=kegiatan,
+        penanggung_jawab=penanggung_jawab,
     )
     record_export(
         uow,

@@ -131,7 +131,14 @@ def cmd_report_skm(runtime: Runtime, args: argparse.Namespace) -> int:
     form = ExportForm.PDF if suffix == ".pdf" else ExportForm.DOCX
     with runtime.uow() as uow:  # audited once the file is written
         data = skm_report(
-            uow, viewer=Viewer.operator(), kecamatan_code=code, period=period, now=now, form=form
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code=code,
+            period=period,
+            now=now,
+            form=form,
+            kegiatan=texts.SKMR_RTL_KEGIATAN,
+            penanggung_jawab=texts.SKMR_RTL_PJ,
         )
         kec = data.export.report.kecamatan
         signer = signatory(

@@ -70,6 +70,8 @@ def _laporanskm(ctx: Ctx, args: list[str]) -> None:
         period=period,
         now=ctx.now,
         form=ExportForm.DOCX,
+        kegiatan=texts.SKMR_RTL_KEGIATAN,
+        penanggung_jawab=texts.SKMR_RTL_PJ,
     )
     settings = ctx.services.settings
     kec = data.export.report.kecamatan

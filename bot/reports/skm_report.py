@@ -36,18 +36,9 @@ from domain.errors import DomainError
 from domain.export import ProfileTable, UnsurLine
 from domain.period import Period
 from domain.skm import SCORE_MAX, SCORE_MIN, UNSUR_INFO
-from domain.skm_report import (
-    Direction,
-    RtlItem,
-    SkmReportData,
-    next_period,
-    proposed_rtl,
-    rtl_summary,
-    strongest,
-    weakest,
-)
+from domain.skm_report import Direction, SkmReportData, strongest, weakest
 
-__all__ = ["skm_docx", "docx_to_pdf", "report_name", "PdfUnavailable", "rtl_rows"]
+__all__ = ["skm_docx", "docx_to_pdf", "report_name", "PdfUnavailable"]
 
 MARGIN = Cm(2.5)
 _PROFILE_SHOWN = ("jenis_kelamin", "usia", "pendidikan_resmi", "pekerjaan_resmi")
@@ -61,25 +52,6 @@ def report_name(period: Period, kecamatan_nama: str, suffix: str = ".docx") -> s
     """The file name of a report: laporan-skm-larangan-2026-01-01-2026-06-30.docx."""
     slug = "-".join(kecamatan_nama.lower().split())
     return f"laporan-skm-{slug}-{period.start.isoformat()}-{period.end.isoformat()}{suffix}"
-
-
-def _next_period_end(period: Period) -> date | None:
-    """The last day of the period of the same length after ``period`` (the RTL deadline)."""
-    following = next_period(period)
-    return None if following is None else following.end
-
-
-def rtl_rows(data: SkmReportData) -> tuple[list[RtlItem], bool]:
-    """The RTL printed: the confirmed items, or (True) the proposed ones."""
-    if data.confirmed_rtl:
-        return list(data.confirmed_rtl), False
-    proposed = proposed_rtl(
-        data.export.unsur,
-        kegiatan=texts.SKMR_RTL_KEGIATAN,
-        penanggung_jawab=texts.SKMR_RTL_PJ,
-        batas_waktu=_next_period_end(data.period),
-    )
-    return proposed, True
 
 
 # --- charts ---------------------------------------------------------------------------
@@ -379,7 +351,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
     document.add_heading(texts.SKMR_TREND, level=2)
     document.add_paragraph(_trend_text(data))
     document.add_heading(texts.SKMR_RTL, level=2)
-    items, proposed = rtl_rows(data)
+    items, proposed = data.rtl_rows, data.rtl_proposed
     if proposed:
         document.add_paragraph(texts.SKMR_RTL_PROPOSED if items else texts.SKMR_RTL_NONE)
     if items:
@@ -389,7 +361,7 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
             [
                 (
                     str(number),
-                    f"U{UNSUR_INFO[item.unsur].number} {UNSUR_INFO[item.unsur].name}",
+                    item.unsur,
                     item.kegiatan,
                     item.penanggung_jawab,
                     _date(item.batas_waktu),
@@ -401,16 +373,21 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
             (1.0, 3.0, 3.8, 2.6, 2.4, 1.6, 1.6),
         )
     if not proposed:
-        summary = rtl_summary(items)
-        document.add_paragraph(
-            texts.SKMR_RTL_SUMMARY.format(
-                selesai=summary.done,
-                rencana=summary.planned,
-                persen=fmt_decimal(summary.done_percent, 2),
-                tepat=summary.on_time,
-                persen_tepat=fmt_decimal(summary.on_time_percent, 2),
+        figures = data.rtl_figures
+        if figures.percent is None:
+            document.add_paragraph(texts.SKMR_RTL_NOTHING_PLANNED)
+        elif figures.done == 0:
+            document.add_paragraph(texts.SKMR_RTL_NONE_DONE.format(rencana=figures.planned))
+        else:
+            document.add_paragraph(
+                texts.SKMR_RTL_SUMMARY.format(
+                    selesai=figures.done,
+                    rencana=figures.planned,
+                    persen=fmt_decimal(figures.percent, 2),
+                    tepat=figures.on_time,
+                    persen_tepat=fmt_decimal(figures.on_time_percent, 2),
+                )
             )
-        )
 
     # BAB V
     document.add_heading(texts.SKMR_BAB5, level=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
@@ -17,7 +18,8 @@ from domain.errors import InvalidInput
 from domain.export import Viewer
 from domain.models import Role, Seksi
 from domain.period import Period
-from domain.skm_report import RtlItem, skm_report_data
+from domain.rtl import RtlFigures, RtlRow, SkmPeriod, confirm_rtl
+from domain.skm_report import skm_report_data
 from tests.bot.conftest import ADMIN, add_user
 from tests.bot.harness import Harness, Person
 from tests.bot.test_export_workbook import NOW, seed_known_year
@@ -55,8 +57,53 @@ async def test_an_admin_gets_the_docx_of_a_semester_and_it_is_audited(
     assert entry.entity == "laporan_skm"
     assert entry.entity_id == "35.28.08/2026-01-01/2026-06-30"
     assert entry.detail is not None
-    assert entry.detail["isi"] == {"responden": 29, "layanan": 2, "rtl_ditetapkan": 0}
+    assert entry.detail["isi"] == {"responden": 29, "layanan": 2, "rtl": 0}
     assert (entry.detail["saluran"], entry.detail["bentuk"]) == ("pribadi", "docx")
+
+
+async def test_the_rtl_an_admin_confirmed_is_printed_instead_of_the_proposals(
+    harness: Harness, runtime: Runtime
+) -> None:
+    """Waktu confirmed for semester 1 (domain.rtl), Dewi in charge, due 31 August."""
+    seed_known_year(runtime.uow)
+    owner = add_user(runtime, DEWI, Role.STAF_SEKSI, seksi=Seksi.PELAYANAN)
+    await harness.send(ADMIN, "/start")  # the admin of the settings, registered
+    kec = runtime.kecamatan()
+    with runtime.uow() as uow:
+        admin = uow.users.get_by_telegram_id(ADMIN.id)
+        confirm_rtl(
+            uow,
+            user=admin,
+            kecamatan_id=kec.id,
+            skm_period=SkmPeriod(2026, "S1"),
+            unsur="waktu",
+            kegiatan="Memasang papan waktu penyelesaian layanan",
+            owner_id=owner.id,
+            due=date(2026, 12, 31),
+            today=date(2026, 11, 25),
+            now=NOW,
+        )
+        uow.commit()
+    await harness.send(ADMIN, "/laporanskm 2026 S1")
+    document = harness.api.to_chat(ADMIN.id)[-1]
+    assert document.kind == "document"
+    assert document.content is not None
+    docx = Document(BytesIO(document.content))
+    rtl = next(t for t in docx.tables if [c.text for c in t.rows[0].cells][2:3] == ["Kegiatan"])
+    assert [[cell.text for cell in row.cells] for row in rtl.rows[1:]] == [
+        [
+            "1",
+            "U3 Waktu Penyelesaian",
+            "Memasang papan waktu penyelesaian layanan",
+            "Dewi Pelayanan",
+            "31 Desember 2026",
+            "Direncanakan",
+            "-",
+        ]
+    ]
+    paragraphs = [p.text for p in docx.paragraphs]
+    assert "RTL selesai: 0 dari 1 yang direncanakan (0,00%); belum ada yang selesai." in paragraphs
+    assert texts.SKMR_RTL_PROPOSED not in paragraphs
 
 
 async def test_a_staf_seksi_is_refused_and_sent_no_file(harness: Harness, runtime: Runtime) -> None:
@@ -97,20 +144,27 @@ def test_report_period_reads_year_semester_and_quarter() -> None:
         report_period(["2026", "S0"], today)
 
 
-def test_confirmed_rtl_items_are_printed_with_what_is_done_and_on_time(runtime: Runtime) -> None:
-    """Two confirmed items, one done before its deadline: 50,00% done, 50,00% on time; the
-    proposed items are not shown then."""
+def test_tracked_rtl_rows_are_printed_with_what_is_done_and_on_time(runtime: Runtime) -> None:
+    """Two tracked items, one done before its deadline: 50,00% done, 100,00% of the done on
+    time (domain.rtl's figures); the proposals are not shown then."""
     seed_known_year(runtime.uow)
-    items = [
-        RtlItem(
-            "waktu",
+    rows = [
+        RtlRow(
+            "U3 Waktu Penyelesaian",
             "Memasang papan waktu layanan",
-            "Seksi Pelayanan",
+            "Dewi Pelayanan",
             date(2026, 8, 31),
-            "selesai",
+            "Selesai",
             date(2026, 8, 20),
         ),
-        RtlItem("sarana", "Memperbaiki kursi tunggu", "Sekcam", date(2026, 9, 30), "berjalan"),
+        RtlRow(
+            "U9 Sarana dan Prasarana",
+            "Memperbaiki kursi tunggu",
+            "Dewi Pelayanan",
+            date(2026, 9, 30),
+            "Direncanakan",
+            None,
+        ),
     ]
     with runtime.uow() as uow:
         data = skm_report_data(
@@ -119,39 +173,46 @@ def test_confirmed_rtl_items_are_printed_with_what_is_done_and_on_time(runtime: 
             kecamatan_code="35.28.08",
             period=Period.semester(2026, 1),
             now=NOW,
-            rtl=items,
+            kegiatan=texts.SKMR_RTL_KEGIATAN,
+            penanggung_jawab=texts.SKMR_RTL_PJ,
         )
+    assert data.rtl_proposed  # nothing tracked in this database: the three proposals
+    assert [row.status for row in data.rtl_rows] == ["Usulan"] * 3
+    tracked = replace(data, rtl_rows=rows, rtl_figures=RtlFigures(2, 1, 1), rtl_proposed=False)
     content = skm_docx(
-        data,
+        tracked,
         signer=signatory("Larangan", "Pamekasan", nama="Drs. Hasan", nip="197006091993021001"),
         paper=PAPER_SIZES["F4"],
         signed_on=date(2026, 7, 6),
     )
     docx = Document(BytesIO(content))
     rtl = next(t for t in docx.tables if [c.text for c in t.rows[0].cells][2:3] == ["Kegiatan"])
-    rows = [[cell.text for cell in row.cells] for row in rtl.rows[1:]]
-    assert rows == [
+    printed = [[cell.text for cell in row.cells] for row in rtl.rows[1:]]
+    assert printed == [
         [
             "1",
             "U3 Waktu Penyelesaian",
             "Memasang papan waktu layanan",
-            "Seksi Pelayanan",
+            "Dewi Pelayanan",
             "31 Agustus 2026",
-            "selesai",
+            "Selesai",
             "20 Agustus 2026",
         ],
         [
             "2",
             "U9 Sarana dan Prasarana",
             "Memperbaiki kursi tunggu",
-            "Sekcam",
+            "Dewi Pelayanan",
             "30 September 2026",
-            "berjalan",
+            "Direncanakan",
             "-",
         ],
     ]
     paragraphs = [p.text for p in docx.paragraphs]
-    assert "RTL selesai: 1 dari 2 (50,00%); selesai tepat waktu: 1 dari 2 (50,00%)." in paragraphs
+    assert (
+        "RTL selesai: 1 dari 2 yang direncanakan (50,00%); selesai tepat waktu: 1 dari 1 "
+        "yang selesai (100,00%)."
+    ) in paragraphs
     assert texts.SKMR_RTL_PROPOSED not in paragraphs
     assert "Pamekasan, 6 Juli 2026" in paragraphs
     assert "NIP. 19700609 199302 1 001" in paragraphs

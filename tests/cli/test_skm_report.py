@@ -153,7 +153,7 @@ def test_docx_of_the_first_semester_holds_chapters_tables_charts_and_signature(
         "U2 Sistem, Mekanisme, dan Prosedur",
         "U5 Produk Spesifikasi Jenis Pelayanan",
     ]
-    assert {row[5] for row in rtl[1:]} == {"usulan"}
+    assert {row[5] for row in rtl[1:]} == {"Usulan"}
     assert {row[4] for row in rtl[1:]} == {"31 Desember 2026"}  # the end of the next semester
     lines = [p.text for p in document.paragraphs]
     start = next(i for i, line in enumerate(lines) if line.startswith("Pamekasan, "))

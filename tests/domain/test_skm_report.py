@@ -11,16 +11,13 @@ from domain.export import UnsurLine, unsur_lines
 from domain.period import Period
 from domain.skm import UNSUR, UnsurTotal, skm_from_totals
 from domain.skm_report import (
-    STATUS_USULAN,
     Direction,
     PeriodKind,
-    RtlItem,
     lowest,
     next_period,
     period_kind,
     previous_period,
-    proposed_rtl,
-    rtl_summary,
+    proposed_rows,
     strongest,
     trend,
     weakest,
@@ -108,41 +105,24 @@ def test_trend_compares_the_printed_nik() -> None:
     assert trend(None, before, worked).direction is None
 
 
-def test_proposed_rtl_is_the_three_lowest_unsur_with_status_usulan() -> None:
-    items = proposed_rtl(
-        _lines(WORKED),
+def test_proposed_rows_are_the_three_lowest_unsur_with_status_usulan() -> None:
+    totals = {key: UnsurTotal(t, 29) for key, t in zip(UNSUR, WORKED, strict=True)}
+    rows = proposed_rows(
+        totals,
         kegiatan=KEGIATAN,
         penanggung_jawab="Seksi Pelayanan",
         batas_waktu=date(2026, 12, 31),
     )
-    assert [item.unsur for item in items] == ["waktu", "prosedur", "produk"]
-    assert {item.status for item in items} == {STATUS_USULAN}
-    assert items[0].kegiatan == "Perbaiki waktu"
-    assert (
-        proposed_rtl(unsur_lines({}), kegiatan=KEGIATAN, penanggung_jawab="x", batas_waktu=None)
-        == []
-    )
-
-
-def test_rtl_summary_is_exact_and_rounded_once() -> None:
-    """3 planned: one done early, one done late, one open: 66.67% done, 33.33% on time."""
-    items = [
-        RtlItem("waktu", "a", "Seksi Pelayanan", date(2026, 9, 30), "selesai", date(2026, 9, 1)),
-        RtlItem(
-            "prosedur", "b", "Seksi Pelayanan", date(2026, 9, 30), "selesai", date(2026, 10, 2)
-        ),
-        RtlItem("produk", "c", "Seksi Pelayanan", date(2026, 9, 30), "berjalan"),
+    assert [row.unsur for row in rows] == [
+        "U3 Waktu Penyelesaian",
+        "U2 Sistem, Mekanisme, dan Prosedur",
+        "U5 Produk Spesifikasi Jenis Pelayanan",
     ]
-    summary = rtl_summary(items)
-    assert (summary.planned, summary.done, summary.on_time) == (3, 2, 1)
-    assert summary.done_percent == Decimal("66.67")
-    assert summary.on_time_percent == Decimal("33.33")
-    empty = rtl_summary([])
-    assert (empty.planned, empty.done_percent, empty.on_time_percent) == (0, None, None)
-    no_deadline = RtlItem("sarana", "d", "Sekcam", None, "selesai", date(2026, 1, 1))
-    assert no_deadline.on_time
-
-
-def test_an_rtl_item_of_an_unknown_unsur_is_refused() -> None:
-    with pytest.raises(ValueError, match="unsur tidak dikenal"):
-        RtlItem("parkir", "a", "b", None, "usulan")
+    assert {row.status for row in rows} == {"Usulan"}
+    assert rows[0].kegiatan == "Perbaiki waktu"
+    assert {row.batas_waktu for row in rows} == {date(2026, 12, 31)}
+    assert {row.selesai_pada for row in rows} == {None}
+    nothing = proposed_rows(
+        {}, kegiatan=KEGIATAN, penanggung_jawab="x", batas_waktu=date(2026, 1, 1)
+    )
+    assert nothing == []
