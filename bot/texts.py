@@ -1586,7 +1586,6 @@ SKMR_NO_FOLDER: Final = (
     "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
 )
 SKMR_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/skm.docx."
-SKMR_NOT_WRITABLE: Final = "Berkas {berkas} tidak dapat ditulis: {alasan}"
 SKMR_COMMAND: Final = "Laporan SKM (DOCX) satu periode"
 SKMR_CAPTION: Final = (
     "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}. Berkas DOCX dapat "
