@@ -1423,6 +1423,20 @@ RTL_OWNER_CANCELLED: Final = (
     "RTL unsur {unsur} ({periode}) yang Anda pegang dibatalkan admin: {alasan}"
 )
 DIGEST_RTL: Final = "RTL SKM {periode}: {ringkas}"
+
+
+# --- Workbook: the SKM follow-up plan on the SKM sheet ----------------------------------------
+
+WB_RTL_TITLE: Final = "Rencana tindak lanjut (RTL) {periode}: {ringkas}"
+WB_HEADERS_RTL: Final = (
+    "Unsur",
+    "Kegiatan",
+    "Penanggung Jawab",
+    "Batas Waktu",
+    "Status",
+    "Selesai Pada",
+)
+WB_RTL_NONE: Final = "Belum ada RTL yang ditetapkan untuk periode ini (admin: /rtl)."
 # --- Laporan SKM (DOCX/PDF): iku-bot report skm, /laporanskm ------------------------------
 SKMR_TITLE: Final = "LAPORAN SURVEI KEPUASAN MASYARAKAT (SKM)"
 SKMR_SUBTITLE: Final = "KECAMATAN {kecamatan} KABUPATEN {kabupaten}"

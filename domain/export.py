@@ -80,6 +80,7 @@ from domain.permissions import (
 from domain.ports import EvidenceListing, IncidentRecord, SkmSuggestion, UnitOfWork
 from domain.report import IkuReport, SkmServiceDetail, iku_report
 from domain.rounding import round_half_up
+from domain.rtl import RtlReport, SkmPeriod, rtl_report
 from domain.skm import (
     JENIS_KELAMIN,
     KATEGORI_LABEL,
@@ -293,6 +294,8 @@ class ExportData:
     # The whole years before the period's year (oldest first), for the realisasi of earlier
     # years beside this one in the IKU table (LKjIP tables show them).
     earlier: tuple[IkuReport, ...] = ()
+    # The SKM follow-up plan of the period, when it is a year, semester or quarter.
+    rtl: RtlReport | None = None
 
     def contents(self) -> dict[str, Any]:
         """What this export included, for its audit entry (counts, never the content)."""
@@ -486,6 +489,7 @@ def export_data(
 
     readable = viewer.may_read_suggestions(kec_id)
     files = uow.evidence.listing(kecamatan_id=kec_id, start=start, end=end)
+    skm_period = SkmPeriod.of(period)
     earlier = tuple(
         iku_report(uow, kecamatan_code=kecamatan_code, period=Period.year(year), now=now)
         for year in range(period.year_of_record - EARLIER_YEARS, period.year_of_record)
@@ -513,6 +517,9 @@ def export_data(
         evidence=evidence,
         evidence_withheld=len(files) - len(evidence),
         earlier=earlier,
+        rtl=None
+        if skm_period is None
+        else rtl_report(uow, kecamatan_id=kec_id, skm_period=skm_period),
     )
 
 

@@ -670,7 +670,7 @@ def _skm_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
     report = data.report
     skm = report.skm
     columns = [
-        Column(h, w) for h, w in zip(texts.WB_HEADERS_UNSUR, (7, 44, 14, 14, 10, 14), strict=True)
+        Column(h, w) for h, w in zip(texts.WB_HEADERS_UNSUR, (7, 44, 16, 14, 16, 14), strict=True)
     ]
     columns[1] = Column(columns[1].header, columns[1].width, wrap=True)
     out = _SheetWriter(sheet, columns, styles)
@@ -721,6 +721,28 @@ def _skm_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
                 _yes_no(service.sufficient),
             ],
             first=2,
+        )
+    rtl = data.rtl
+    if rtl is None:
+        return
+    out.skip()
+    title = texts.WB_RTL_TITLE.format(periode=rtl.skm_period.label, ringkas=rtl.figures.text)
+    out.put(1, title, bold=True)
+    out.row += 1
+    if not rtl.rows:
+        out.note(texts.WB_RTL_NONE)
+        return
+    out.header(texts.WB_HEADERS_RTL, freeze=False)
+    for item in rtl.rows:
+        out.line(
+            [
+                item.unsur.split(" ", 1)[0],
+                item.kegiatan,
+                item.penanggung_jawab,
+                Cell(item.batas_waktu, DATE),
+                item.status,
+                _missing() if item.selesai_pada is None else Cell(item.selesai_pada, DATE),
+            ]
         )
 
 

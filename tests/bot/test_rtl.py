@@ -5,6 +5,7 @@ strangers, bad dates, the weekly reminder of overdue items and the digest's line
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.config import Settings
 from bot.digest.reminders import ReminderService
@@ -291,3 +292,50 @@ async def test_a_forged_proposal_button_is_stale(harness: Harness, runtime: Runt
         await harness.press_data(ADMIN, data, listing)
     assert _report(runtime)[1] == RtlFigures(0, 0, 0)
     assert harness.last(ADMIN).text == listing.text  # nothing new was said
+
+
+async def test_the_workbook_s_skm_sheet_shows_the_period_s_rtl_and_its_figures(
+    harness: Harness, runtime: Runtime, clock: Clock
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _setup(runtime)
+    await harness.send(ADMIN, "/ekspor 2026 semester 1")
+    before = load_workbook(BytesIO(harness.last(ADMIN).content or b""))["SKM"]
+    values = [c.value for row in before.iter_rows() for c in row if c.value is not None]
+    assert "Rencana tindak lanjut (RTL) Semester 1 Tahun 2026: belum ada RTL" in values
+    await _plan_waktu(harness)
+    clock.now = datetime(2026, 12, 10, 9, 0, tzinfo=WIB)
+    await harness.send(PELAYANAN, "/rtl")
+    await harness.press(PELAYANAN, "Selesai")
+    await harness.send(PELAYANAN, "Loket kedua melayani sejak 1 Desember")
+    await harness.send(ADMIN, "/ekspor 2026 semester 1")
+    sheet = load_workbook(BytesIO(harness.last(ADMIN).content or b""))["SKM"]
+    rows: list[list[Any]] = [[c.value for c in row] for row in sheet.iter_rows()]
+    title = (
+        "Rencana tindak lanjut (RTL) Semester 1 Tahun 2026: "
+        "1 dari 1 selesai (100,00%), 1 tepat waktu"
+    )
+    index = next(i for i, row in enumerate(rows) if row[0] == title)
+    assert rows[index + 1] == [
+        "Unsur",
+        "Kegiatan",
+        "Penanggung Jawab",
+        "Batas Waktu",
+        "Status",
+        "Selesai Pada",
+    ]
+    assert rows[index + 2][:3] == ["U3", KEGIATAN, PELAYANAN.name]
+    assert rows[index + 2][3].date() == date(2026, 12, 31)
+    assert rows[index + 2][4] == "Selesai"
+    assert rows[index + 2][5].date() == date(2026, 12, 10)
+    # A period that is no SKM period (the year so far) shows no RTL block.
+    await harness.send(ADMIN, "/ekspor")
+    other = load_workbook(BytesIO(harness.last(ADMIN).content or b""))["SKM"]
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith("Rencana tindak lanjut")
+        for row in other.iter_rows()
+        for c in row
+    )
