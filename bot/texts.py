@@ -1437,3 +1437,176 @@ WB_HEADERS_RTL: Final = (
     "Selesai Pada",
 )
 WB_RTL_NONE: Final = "Belum ada RTL yang ditetapkan untuk periode ini (admin: /rtl)."
+# --- Laporan SKM (DOCX/PDF): iku-bot report skm, /laporanskm ------------------------------
+SKMR_TITLE: Final = "LAPORAN SURVEI KEPUASAN MASYARAKAT (SKM)"
+SKMR_SUBTITLE: Final = "KECAMATAN {kecamatan} KABUPATEN {kabupaten}"
+SKMR_PERIOD: Final = "{periode} ({mulai} s.d. {sampai})"
+SKMR_BAB1: Final = "BAB I PENDAHULUAN"
+SKMR_LATAR: Final = "1.1 Latar Belakang"
+SKMR_LATAR_TEXT: Final = (
+    "Pelayanan publik yang baik adalah hak setiap warga. Untuk mengetahui tingkat kepuasan "
+    "masyarakat atas pelayanan yang diberikan, Kecamatan {kecamatan} melaksanakan Survei "
+    "Kepuasan Masyarakat (SKM) secara berkala. Hasil survei menjadi bahan evaluasi dan "
+    "perbaikan kualitas pelayanan."
+)
+SKMR_DASAR: Final = "1.2 Dasar Hukum"
+SKMR_DASAR_ITEMS: Final = (
+    "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;",
+    "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 Tahun "
+    "2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara "
+    "Pelayanan Publik.",
+)
+SKMR_TUJUAN: Final = "1.3 Tujuan"
+SKMR_TUJUAN_TEXT: Final = (
+    "Survei ini bertujuan mengukur tingkat kepuasan masyarakat sebagai pengguna layanan, "
+    "mengetahui unsur pelayanan yang masih lemah dan yang sudah baik, serta menyusun "
+    "rencana tindak lanjut perbaikan pelayanan."
+)
+SKMR_BAB2: Final = "BAB II PENGUMPULAN DATA"
+SKMR_PELAKSANA: Final = "2.1 Pelaksana"
+SKMR_PELAKSANA_TEXT: Final = (
+    "Survei dilaksanakan secara mandiri oleh Kantor Kecamatan {kecamatan} Kabupaten {kabupaten}."
+)
+SKMR_METODE: Final = "2.2 Metode"
+SKMR_METODE_TEXT: Final = (
+    "Data dikumpulkan dengan kuesioner yang memuat 9 (sembilan) unsur pelayanan sesuai "
+    "PermenPAN-RB Nomor 14 Tahun 2017, diisi oleh pengguna layanan melalui bot Telegram "
+    "kantor dan melalui kuesioner kertas. Setiap unsur dinilai 1 sampai 4. Survei tidak "
+    "mencatat identitas responden."
+)
+SKMR_TEMPAT: Final = "2.3 Tempat dan Waktu"
+SKMR_TEMPAT_TEXT: Final = (
+    "Survei dilaksanakan di Kantor Kecamatan {kecamatan} pada periode {mulai} s.d. {sampai}."
+)
+SKMR_SAMPEL: Final = "2.4 Jumlah Responden dan Sampel Minimal"
+SKMR_SAMPEL_TEXT: Final = (
+    "Jumlah responden pada periode ini {responden} orang. Populasi penerima layanan "
+    "{populasi} orang; sampel minimal menurut tabel Krejcie dan Morgan {sampel} orang: "
+    "{memenuhi}."
+)
+SKMR_SAMPEL_UNKNOWN: Final = (
+    "Jumlah responden pada periode ini {responden} orang. Populasi layanan belum dicatat, "
+    "sehingga sampel minimal (Krejcie dan Morgan) belum dapat dihitung."
+)
+SKMR_SAMPEL_MET: Final = "sampel memenuhi"
+SKMR_SAMPEL_NOT_MET: Final = "sampel belum memenuhi"
+SKMR_BAB3: Final = "BAB III HASIL SURVEI"
+SKMR_RESPONDEN: Final = "3.1 Profil Responden"
+SKMR_PROFILE_TITLES: Final = {
+    "jenis_kelamin": "Jenis kelamin",
+    "usia": "Usia",
+    "pendidikan_resmi": "Pendidikan",
+    "pekerjaan_resmi": "Pekerjaan",
+}
+SKMR_PROFILE_HEAD: Final = ("Jawaban", "Jumlah", "Persentase")
+SKMR_PROFILE_BLANK: Final = "Tidak diisi"
+SKMR_NRR: Final = "3.2 Nilai Rata-rata per Unsur"
+SKMR_NRR_HEAD: Final = ("No", "Unsur pelayanan", "Jumlah nilai", "Jawaban", "NRR", "NRR tertimbang")
+SKMR_IKM_ROWS: Final = (
+    "IKM (jumlah NRR tertimbang)",
+    "NIK (IKM x 25)",
+    "Mutu pelayanan",
+    "Kinerja unit pelayanan",
+)
+SKMR_NO_RESULT: Final = (
+    "Pada periode ini belum ada hasil SKM: {alasan} IKM, NIK dan mutu tidak dihitung."
+)
+SKMR_NO_RESPONDENTS: Final = "belum ada responden."
+SKMR_UNANSWERED: Final = "ada unsur yang belum dijawab satu responden pun."
+SKMR_CHARTS: Final = "3.3 Sebaran Jawaban per Unsur"
+SKMR_CHART_TITLE: Final = "U{nomor} {nama}"
+SKMR_CHART_Y: Final = "Jumlah responden"
+SKMR_CHART_X: Final = "Nilai jawaban"
+SKMR_CHART_EMPTY: Final = "U{nomor} {nama}: tidak ada jawaban pada periode ini."
+SKMR_NRR_CHART_TITLE: Final = "NRR per unsur, {periode}"
+SKMR_NRR_CHART_X: Final = "NRR (1-4)"
+SKMR_NRR_CHART_EMPTY: Final = "Grafik NRR tidak dibuat: tidak ada jawaban pada periode ini."
+SKMR_LAYANAN: Final = "3.4 Hasil per Layanan"
+SKMR_LAYANAN_HEAD: Final = ("Layanan", "Responden", "Sampel minimal", "IKM", "NIK", "Mutu")
+SKMR_LAYANAN_NONE: Final = "Belum ada layanan yang terdaftar."
+SKMR_BAB4: Final = "BAB IV ANALISIS"
+SKMR_UNSUR_ANALYSIS: Final = "4.1 Unsur Terendah dan Tertinggi"
+SKMR_WEAKEST: Final = "Unsur dengan nilai terendah: U{nomor} {nama} (NRR {nrr})."
+SKMR_STRONGEST: Final = "Unsur dengan nilai tertinggi: U{nomor} {nama} (NRR {nrr})."
+SKMR_NO_UNSUR: Final = "Tidak ada data unsur pada periode ini."
+SKMR_TREND: Final = "4.2 Perbandingan dengan Periode Sebelumnya"
+SKMR_TREND_UP: Final = (
+    "NIK {sekarang} pada periode ini naik {selisih} poin dibanding {sebelumnya} ({lalu})."
+)
+SKMR_TREND_DOWN: Final = (
+    "NIK {sekarang} pada periode ini turun {selisih} poin dibanding {sebelumnya} ({lalu})."
+)
+SKMR_TREND_SAME: Final = "NIK {sekarang} pada periode ini sama dengan {sebelumnya} ({lalu})."
+SKMR_TREND_NONE: Final = "Perbandingan dengan {sebelumnya}: tidak ada data."
+SKMR_TREND_NO_PERIOD: Final = "Perbandingan dengan periode sebelumnya: tidak ada data."
+SKMR_RTL: Final = "4.3 Rencana Tindak Lanjut (RTL)"
+SKMR_RTL_HEAD: Final = (
+    "No",
+    "Unsur",
+    "Kegiatan",
+    "Penanggung jawab",
+    "Batas waktu",
+    "Status",
+    "Selesai",
+)
+SKMR_RTL_PROPOSED: Final = (
+    "Belum ada RTL yang ditetapkan; di bawah ini usulan untuk tiga unsur dengan NRR terendah."
+)
+SKMR_RTL_NONE: Final = "Tidak ada usulan RTL: belum ada jawaban pada periode ini."
+SKMR_RTL_SUMMARY: Final = (
+    "RTL selesai: {selesai} dari {rencana} yang direncanakan ({persen}%); selesai tepat "
+    "waktu: {tepat} dari {selesai} yang selesai ({persen_tepat}%)."
+)
+SKMR_RTL_NONE_DONE: Final = (
+    "RTL selesai: 0 dari {rencana} yang direncanakan (0,00%); belum ada yang selesai."
+)
+SKMR_RTL_NOTHING_PLANNED: Final = (
+    "Belum ada RTL yang direncanakan (yang dibatalkan tidak dihitung)."
+)
+SKMR_RTL_PJ: Final = "Seksi Pelayanan"
+SKMR_RTL_KEGIATAN: Final = {
+    "persyaratan": "Menyederhanakan dan mengumumkan persyaratan setiap layanan",
+    "prosedur": "Memasang alur prosedur pelayanan yang mudah dipahami",
+    "waktu": "Menetapkan dan memantau waktu penyelesaian layanan",
+    "biaya": "Mengumumkan biaya/tarif (atau gratis) di ruang pelayanan",
+    "produk": "Memeriksa kesesuaian produk layanan dengan standar pelayanan",
+    "kompetensi": "Pelatihan dan pembinaan petugas pelayanan",
+    "perilaku": "Pembinaan sikap sopan dan ramah petugas",
+    "pengaduan": "Menyediakan dan menanggapi saluran pengaduan",
+    "sarana": "Memperbaiki sarana dan prasarana ruang pelayanan",
+}
+SKMR_BAB5: Final = "BAB V PENUTUP"
+SKMR_PENUTUP_TEXT: Final = (
+    "Hasil SKM periode ini menunjukkan mutu pelayanan {mutu} ({kinerja}) dengan NIK {nik}. "
+    "Rencana tindak lanjut dilaksanakan dan dipantau agar kualitas pelayanan terus meningkat."
+)
+SKMR_PENUTUP_NO_RESULT: Final = (
+    "Hasil SKM periode ini belum dapat dihitung. Survei dilanjutkan agar jumlah responden "
+    "memenuhi sampel minimal."
+)
+SKMR_DOTS: Final = "...................................."
+SKMR_NIP: Final = "NIP. {nip}"
+SKMR_YEAR: Final = "Tahun {tahun}"
+SKMR_WRITTEN: Final = (
+    "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai} ditulis ke {berkas}."
+)
+SKMR_BAD_SUFFIX: Final = "berkas --output harus berakhiran .docx atau .pdf: {berkas}"
+SKMR_NO_SOFFICE: Final = (
+    "LibreOffice (soffice) tidak ditemukan: PDF tidak dapat dibuat. Pasang LibreOffice "
+    "Writer (paket libreoffice-writer-nogui), atau tulis berkas .docx."
+)
+SKMR_PDF_FAILED: Final = "LibreOffice gagal mengubah laporan menjadi PDF: {alasan}"
+SKMR_NO_FOLDER: Final = (
+    "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
+)
+SKMR_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/skm.docx."
+SKMR_COMMAND: Final = "Laporan SKM (DOCX) satu periode"
+SKMR_CAPTION: Final = (
+    "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}. Berkas DOCX dapat "
+    "disunting sebelum dicetak dan ditandatangani."
+)
+SKMR_ADMIN_ONLY: Final = "Maaf, /laporanskm hanya untuk admin kecamatan."
+SKMR_BAD_ARGS: Final = (
+    "Tulis /laporanskm [TAHUN] [S1|S2|TW1..TW4], misalnya /laporanskm 2026 S1. "
+    "Tidak dimengerti: {teks}"
+)

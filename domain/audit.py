@@ -70,7 +70,8 @@ class ExportForm(enum.StrEnum):
     TABLE = "tabel"
     JSON = "json"
     EVIDENCE_ZIP = "zip_bukti"
-    PDF = "pdf"  # the IKU table to sign
+    DOCX = "docx"  # the SKM report, to edit
+    PDF = "pdf"  # the IKU table to sign, the SKM report to print
 
 
 _EXPORT_ACTIONS: Final = {
@@ -78,6 +79,7 @@ _EXPORT_ACTIONS: Final = {
     ExportForm.TABLE: "export_table",
     ExportForm.JSON: "export_json",
     ExportForm.EVIDENCE_ZIP: "export_evidence_zip",
+    ExportForm.DOCX: "export_docx",
     ExportForm.PDF: "export_pdf",
 }
 
@@ -113,6 +115,7 @@ def record_export(
     contents: dict[str, Any],
     at: datetime,
     requested_in: Channel | None = None,
+    entity: str = "laporan_iku",
 ) -> None:
     """One audit entry for an export (``user`` None: the operator). The caller commits.
 
@@ -133,7 +136,7 @@ def record_export(
     uow.audit.record(
         actor=actor_of(user),
         action=export_action(form, channel),
-        entity="laporan_iku",
+        entity=entity,
         entity_id=f"{kecamatan.kode}/{period.start.isoformat()}/{period.end.isoformat()}",
         detail=detail,
         user_id=None if user is None else user.id,

@@ -481,6 +481,10 @@ class SkmRepository(Protocol):
         """Per-unsur SUM and COUNT and the respondent COUNT for survey dates in [start, end]."""
         ...
 
+    def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
+        """Per unsur, how many answers gave each score 1-4, for survey dates in [start, end]."""
+        ...
+
 
 class TargetRepository(Protocol):
     """Annual targets."""

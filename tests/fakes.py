@@ -1158,6 +1158,19 @@ class InMemorySkmRepository(_Repo):
             totals[key] = UnsurTotal(total=sum(values), answered=len(values))
         return SkmTotals(respondents=len(found), totals=totals)
 
+    def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
+        """Per unsur, the answers of each score 1-4 for survey dates in range."""
+        tables = self._read()
+        found = [
+            r
+            for r in (*tables.skm_responses.values(), *tables.skm_pool.values())
+            if r.kecamatan_id == kecamatan_id and start <= r.survey_date <= end
+        ]
+        return {
+            key: {score: sum(r.answers.get(key) == score for r in found) for score in range(1, 5)}
+            for key in UNSUR
+        }
+
 
 class InMemoryImportBatchRepository(_Repo):
     """Import batches and the IDM changes they remember."""

@@ -20,6 +20,8 @@ from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
+from bot.cli.skm_report import COMMAND as REPORT_SKM
+from bot.cli.skm_report import add_skm_report_parser, cmd_report_skm
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
 from bot.reports.iku import fmt_date_id, fmt_in_unit, report_json, report_text
@@ -208,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="berkas .xlsx atau .pdf yang ditulis (--format xlsx/pdf)",
     )
     kecamatan_option(rep)
+    add_skm_report_parser(rep)
 
     dig = sub.add_parser(
         "digest", help="ringkasan mingguan untuk grup Camat (dengan --dry-run: hanya dicetak)"
@@ -607,6 +610,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "target": cmd_target,
     "layanan": cmd_layanan,
     "report": cmd_report,
+    REPORT_SKM: cmd_report_skm,
     "digest": cmd_digest,
     "audit": cmd_audit,
     "ekspor-bukti": cmd_evidence_export,

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Engine, Subquery, delete, event, func, insert, select, union_all
+from sqlalchemy import Engine, Subquery, case, delete, event, func, insert, select, union_all
 from sqlmodel import col
 
 from domain.models import SkmResponse, SkmService
 from domain.ports import SkmTotals
-from domain.skm import UNSUR, UnsurTotal
+from domain.skm import SCORE_MAX, SCORE_MIN, UNSUR, UnsurTotal
 from storage.repositories._base import _insert_once, _Repo
 from storage.tables import SkmDedupRow, SkmPoolRow, SkmResponseRow, SkmServiceRow
 
@@ -345,3 +345,24 @@ class SqlSkmRepository(_Repo):
             for i, key in enumerate(UNSUR)
         }
         return SkmTotals(respondents=respondents, totals=totals)
+
+    def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
+        """COUNT per unsur and score in a single query, pooled answers included."""
+        answers = skm_answers("kecamatan_id", "survey_date", *(f"u_{key}" for key in UNSUR))
+        scores = range(SCORE_MIN, SCORE_MAX + 1)
+        selected = [
+            func.coalesce(func.sum(case((answers.c[f"u_{key}"] == score, 1), else_=0)), 0)
+            for key in UNSUR
+            for score in scores
+        ]
+        row = self.session.execute(
+            select(*selected)
+            .select_from(answers)
+            .where(
+                answers.c.kecamatan_id == kecamatan_id,
+                answers.c.survey_date >= start,
+                answers.c.survey_date <= end,
+            )
+        ).one()
+        values = iter(int(v) for v in row)
+        return {key: {score: next(values) for score in scores} for key in UNSUR}
