@@ -433,10 +433,8 @@ async def test_bantuan_lists_the_reports_only_for_those_allowed(
     await harness.send(DEWI, "/bantuan")
     await harness.send(ANDI, "/bantuan")
     assert "/ringkasan - Ringkasan IKU tahun ini" in harness.last(DEWI).text
-    assert (
-        "/ekspor - Laporan IKU lengkap sebagai berkas Excel (mis. /ekspor 2026 s1)"
-        in harness.last(DEWI).text
-    )
+    assert f"/ekspor - {texts.EXPORT_FULL_COMMAND}" in harness.last(DEWI).text
+    assert "/ekspor 2026 pdf" in texts.EXPORT_FULL_COMMAND
     assert "/ringkasan" not in harness.last(ANDI).text
     assert "/ekspor" not in harness.last(ANDI).text
 
