@@ -15,9 +15,9 @@ from bot import texts
 from bot.conversation import CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_date_id
+from bot.reports.printing import setup_for
 from bot.reports.skm_report import report_name, skm_docx
 from domain.audit import ExportForm
-from domain.documents import PAPER_SIZES, signatory
 from domain.errors import InvalidInput
 from domain.export import Viewer
 from domain.models import Role, UserStatus
@@ -75,18 +75,8 @@ def _laporanskm(ctx: Ctx, args: list[str]) -> None:
     )
     settings = ctx.services.settings
     kec = data.export.report.kecamatan
-    signer = signatory(
-        kec.nama,
-        kec.kabupaten,
-        jabatan=settings.signer_jabatan,
-        nama=settings.signer_nama,
-        pangkat=settings.signer_pangkat,
-        nip=settings.signer_nip,
-        place=settings.sign_place,
-    )
-    content = skm_docx(
-        data, signer=signer, paper=PAPER_SIZES[settings.paper_size], signed_on=ctx.now.date()
-    )
+    setup = setup_for(settings, kec)
+    content = skm_docx(data, signer=setup.signer, paper=setup.paper, signed_on=ctx.now.date())
     message = ctx.say(
         texts.SKMR_CAPTION.format(
             kecamatan=h(kec.nama),

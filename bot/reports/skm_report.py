@@ -12,15 +12,11 @@ pyplot's global state), imported when the first chart is drawn.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -31,8 +27,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from bot import texts
 from bot.reports.iku import fmt_date_id, fmt_decimal
+from bot.reports.office import OfficeUnavailable, to_pdf
 from domain.documents import PaperSize, Signatory
-from domain.errors import DomainError
 from domain.export import ProfileTable, UnsurLine
 from domain.period import Period
 from domain.skm import SCORE_MAX, SCORE_MIN, UNSUR_INFO
@@ -44,8 +40,7 @@ MARGIN = Cm(2.5)
 _PROFILE_SHOWN = ("jenis_kelamin", "usia", "pendidikan_resmi", "pekerjaan_resmi")
 
 
-class PdfUnavailable(DomainError):
-    """The PDF cannot be made here (no LibreOffice, or it failed); the message says why."""
+PdfUnavailable = OfficeUnavailable  # the name the SKM report's callers know
 
 
 def report_name(period: Period, kecamatan_nama: str, suffix: str = ".docx") -> str:
@@ -427,49 +422,6 @@ def _trend_text(data: SkmReportData) -> str:
     return template.format(**words)
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        raise PdfUnavailable(texts.SKMR_NO_SOFFICE)
-    return found
-
-
-def docx_to_pdf(content: bytes, *, timeout: float = 180) -> bytes:
-    """The PDF of a .docx, converted by headless LibreOffice with a private profile."""
-    soffice = _soffice()
-    with tempfile.TemporaryDirectory(prefix="laporan-skm-") as folder:
-        work = Path(folder)
-        source = work / "laporan.docx"
-        source.write_bytes(content)
-        try:
-            completed = subprocess.run(
-                [
-                    soffice,
-                    f"-env:UserInstallation={(work / 'profil').as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf:writer_pdf_Export",
-                    "--outdir",
-                    str(work / "pdf"),
-                    str(source),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise PdfUnavailable(
-                texts.SKMR_PDF_FAILED.format(alasan=f"tidak selesai dalam {timeout:.0f} detik")
-            ) from None
-        except OSError as error:
-            raise PdfUnavailable(texts.SKMR_PDF_FAILED.format(alasan=error.strerror)) from None
-        produced = work / "pdf" / "laporan.pdf"
-        if completed.returncode != 0 or not produced.is_file():
-            reason = (completed.stderr or completed.stdout).strip().splitlines()
-            raise PdfUnavailable(
-                texts.SKMR_PDF_FAILED.format(
-                    alasan=reason[-1] if reason else f"kode keluar {completed.returncode}"
-                )
-            )
-        return produced.read_bytes()
+def docx_to_pdf(content: bytes) -> bytes:
+    """The PDF of a .docx (LibreOffice headless, bot/reports/office.py)."""
+    return to_pdf(content, ".docx")
