@@ -1601,7 +1601,11 @@ SKMR_NO_FOLDER: Final = (
     "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
 )
 SKMR_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/skm.docx."
-SKMR_COMMAND: Final = "Laporan SKM (DOCX) satu periode"
+SKMR_COMMAND: Final = "Laporan SKM (DOCX; PDF: /laporanskm 2026 S1 pdf) satu periode"
+SKMR_CAPTION_PDF: Final = (
+    "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}, siap dicetak dan "
+    "ditandatangani (PDF)."
+)
 SKMR_CAPTION: Final = (
     "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}. Berkas DOCX dapat "
     "disunting sebelum dicetak dan ditandatangani."
