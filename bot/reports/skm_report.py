@@ -313,22 +313,23 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
         document.add_paragraph(texts.SKMR_NRR_CHART_EMPTY)
     document.add_heading(texts.SKMR_LAYANAN, level=2)
     if data.services:
-        _table(
-            document,
-            texts.SKMR_LAYANAN_HEAD,
-            [
-                (
-                    item.nama,
-                    str(item.respondents),
-                    "-" if item.min_sample is None else str(item.min_sample),
-                    "-" if item.result is None else fmt_decimal(item.result.ikm_rounded(4), 4),
-                    "-" if item.result is None else fmt_decimal(item.result.nik, 2),
-                    "-" if item.result is None else item.result.mutu,
-                )
-                for item in data.services
-            ],
-            (5.5, 2.2, 2.2, 2.1, 2.0, 2.0),
-        )
+        rows = [
+            (
+                item.nama,
+                str(item.respondents),
+                "-" if item.min_sample is None else str(item.min_sample),
+                "-" if item.result is None else fmt_decimal(item.result.ikm_rounded(4), 4),
+                "-" if item.result is None else fmt_decimal(item.result.nik, 2),
+                "-" if item.result is None else item.result.mutu,
+            )
+            for item in data.services
+        ]
+        # Responses typed in without a service count in the total: shown, so that the
+        # rows add up to it (as on the workbook's SKM sheet).
+        unassigned = data.export.report.skm.respondents - sum(i.respondents for i in data.services)
+        if unassigned > 0:
+            rows.append((texts.WB_SKM_NO_SERVICE, str(unassigned), "-", "-", "-", "-"))
+        _table(document, texts.SKMR_LAYANAN_HEAD, rows, (5.5, 2.2, 2.2, 2.1, 2.0, 2.0))
     else:
         document.add_paragraph(texts.SKMR_LAYANAN_NONE)
 
