@@ -1591,16 +1591,21 @@ SKMR_WRITTEN: Final = (
     "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai} ditulis ke {berkas}."
 )
 SKMR_BAD_SUFFIX: Final = "berkas --output harus berakhiran .docx atau .pdf: {berkas}"
-SKMR_NO_SOFFICE: Final = (
+OFFICE_MISSING: Final = (
     "LibreOffice (soffice) tidak ditemukan: PDF tidak dapat dibuat. Pasang LibreOffice "
-    "Writer (paket libreoffice-writer-nogui), atau tulis berkas .docx."
+    "(Debian/Ubuntu: apt install libreoffice-calc-nogui libreoffice-writer-nogui "
+    "fonts-liberation), atau buat berkas .xlsx/.docx lalu cetak dari Excel/Word."
 )
-SKMR_PDF_FAILED: Final = "LibreOffice gagal mengubah laporan menjadi PDF: {alasan}"
+OFFICE_FAILED: Final = "LibreOffice gagal mengubah dokumen menjadi PDF: {alasan}"
 SKMR_NO_FOLDER: Final = (
     "Folder {folder} tidak ada. Buat foldernya dulu, atau pilih berkas di folder lain."
 )
 SKMR_IS_FOLDER: Final = "{berkas} adalah folder. Tulis nama berkas, misalnya {berkas}/skm.docx."
-SKMR_COMMAND: Final = "Laporan SKM (DOCX) satu periode"
+SKMR_COMMAND: Final = "Laporan SKM (DOCX; PDF: /laporanskm 2026 S1 pdf) satu periode"
+SKMR_CAPTION_PDF: Final = (
+    "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}, siap dicetak dan "
+    "ditandatangani (PDF)."
+)
 SKMR_CAPTION: Final = (
     "Laporan SKM Kecamatan {kecamatan} periode {mulai} s.d. {sampai}. Berkas DOCX dapat "
     "disunting sebelum dicetak dan ditandatangani."

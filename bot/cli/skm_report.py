@@ -14,10 +14,10 @@ from pathlib import Path
 from bot import texts
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.reports.iku import fmt_date_id
+from bot.reports.printing import setup_for
 from bot.reports.skm_report import docx_to_pdf, skm_docx
 from bot.runtime import Runtime
 from domain.audit import ExportForm
-from domain.documents import PAPER_SIZES, signatory
 from domain.errors import InvalidInput
 from domain.export import Viewer
 from domain.skm_report import skm_report
@@ -90,18 +90,8 @@ def cmd_report_skm(runtime: Runtime, args: argparse.Namespace) -> int:
             penanggung_jawab=texts.SKMR_RTL_PJ,
         )
         kec = data.export.report.kecamatan
-        signer = signatory(
-            kec.nama,
-            kec.kabupaten,
-            jabatan=settings.signer_jabatan,
-            nama=settings.signer_nama,
-            pangkat=settings.signer_pangkat,
-            nip=settings.signer_nip,
-            place=settings.sign_place,
-        )
-        content = skm_docx(
-            data, signer=signer, paper=PAPER_SIZES[settings.paper_size], signed_on=now.date()
-        )
+        setup = setup_for(settings, kec)
+        content = skm_docx(data, signer=setup.signer, paper=setup.paper, signed_on=now.date())
         if form is ExportForm.PDF:
             content = docx_to_pdf(content)
         write_atomically(target, content)

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bot import texts
 from domain.errors import DomainError
 
 __all__ = ["OfficeUnavailable", "soffice_path", "to_pdf", "CONVERT_TIMEOUT"]
@@ -38,11 +39,7 @@ def to_pdf(content: bytes, suffix: str, *, timeout: float = CONVERT_TIMEOUT) -> 
     """The PDF of a document given as bytes (``suffix``: ".xlsx", ".docx", ...)."""
     soffice = soffice_path()
     if soffice is None:
-        raise OfficeUnavailable(
-            "PDF memerlukan LibreOffice (soffice), yang tidak ditemukan. Pasang LibreOffice "
-            "(Debian/Ubuntu: apt install libreoffice-calc-nogui libreoffice-writer-nogui "
-            "fonts-liberation), atau buat berkas .xlsx/.docx lalu cetak dari Excel/Word."
-        )
+        raise OfficeUnavailable(texts.OFFICE_MISSING)
     with tempfile.TemporaryDirectory(prefix="iku-pdf-") as folder:
         work = Path(folder)
         source = work / f"dokumen{suffix}"
@@ -67,15 +64,18 @@ def to_pdf(content: bytes, suffix: str, *, timeout: float = CONVERT_TIMEOUT) -> 
             )
         except subprocess.TimeoutExpired:
             raise OfficeUnavailable(
-                f"LibreOffice tidak selesai mengubah dokumen ke PDF dalam {timeout:.0f} detik."
+                texts.OFFICE_FAILED.format(alasan=f"tidak selesai dalam {timeout:.0f} detik")
             ) from None
         except OSError as error:
-            raise OfficeUnavailable(f"LibreOffice tidak dapat dijalankan: {error}") from None
+            raise OfficeUnavailable(
+                texts.OFFICE_FAILED.format(alasan=error.strerror or error)
+            ) from None
         produced = work / "dokumen.pdf"
         if completed.returncode != 0 or not produced.is_file():
             detail = (completed.stderr or completed.stdout).strip().splitlines()
             raise OfficeUnavailable(
-                "LibreOffice gagal mengubah dokumen ke PDF"
-                + (f": {detail[-1][:200]}" if detail else ".")
+                texts.OFFICE_FAILED.format(
+                    alasan=detail[-1][:200] if detail else f"kode keluar {completed.returncode}"
+                )
             )
         return produced.read_bytes()

@@ -12,15 +12,11 @@ pyplot's global state), imported when the first chart is drawn.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -31,8 +27,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from bot import texts
 from bot.reports.iku import fmt_date_id, fmt_decimal
+from bot.reports.office import OfficeUnavailable, to_pdf
 from domain.documents import PaperSize, Signatory
-from domain.errors import DomainError
 from domain.export import ProfileTable, UnsurLine
 from domain.period import Period
 from domain.skm import SCORE_MAX, SCORE_MIN, UNSUR_INFO
@@ -44,8 +40,7 @@ MARGIN = Cm(2.5)
 _PROFILE_SHOWN = ("jenis_kelamin", "usia", "pendidikan_resmi", "pekerjaan_resmi")
 
 
-class PdfUnavailable(DomainError):
-    """The PDF cannot be made here (no LibreOffice, or it failed); the message says why."""
+PdfUnavailable = OfficeUnavailable  # the name the SKM report's callers know
 
 
 def report_name(period: Period, kecamatan_nama: str, suffix: str = ".docx") -> str:
@@ -318,22 +313,23 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
         document.add_paragraph(texts.SKMR_NRR_CHART_EMPTY)
     document.add_heading(texts.SKMR_LAYANAN, level=2)
     if data.services:
-        _table(
-            document,
-            texts.SKMR_LAYANAN_HEAD,
-            [
-                (
-                    item.nama,
-                    str(item.respondents),
-                    "-" if item.min_sample is None else str(item.min_sample),
-                    "-" if item.result is None else fmt_decimal(item.result.ikm_rounded(4), 4),
-                    "-" if item.result is None else fmt_decimal(item.result.nik, 2),
-                    "-" if item.result is None else item.result.mutu,
-                )
-                for item in data.services
-            ],
-            (5.5, 2.2, 2.2, 2.1, 2.0, 2.0),
-        )
+        rows = [
+            (
+                item.nama,
+                str(item.respondents),
+                "-" if item.min_sample is None else str(item.min_sample),
+                "-" if item.result is None else fmt_decimal(item.result.ikm_rounded(4), 4),
+                "-" if item.result is None else fmt_decimal(item.result.nik, 2),
+                "-" if item.result is None else item.result.mutu,
+            )
+            for item in data.services
+        ]
+        # Responses typed in without a service count in the total: shown, so that the
+        # rows add up to it (as on the workbook's SKM sheet).
+        unassigned = data.export.report.skm.respondents - sum(i.respondents for i in data.services)
+        if unassigned > 0:
+            rows.append((texts.WB_SKM_NO_SERVICE, str(unassigned), "-", "-", "-", "-"))
+        _table(document, texts.SKMR_LAYANAN_HEAD, rows, (5.5, 2.2, 2.2, 2.1, 2.0, 2.0))
     else:
         document.add_paragraph(texts.SKMR_LAYANAN_NONE)
 
@@ -427,49 +423,6 @@ def _trend_text(data: SkmReportData) -> str:
     return template.format(**words)
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        raise PdfUnavailable(texts.SKMR_NO_SOFFICE)
-    return found
-
-
-def docx_to_pdf(content: bytes, *, timeout: float = 180) -> bytes:
-    """The PDF of a .docx, converted by headless LibreOffice with a private profile."""
-    soffice = _soffice()
-    with tempfile.TemporaryDirectory(prefix="laporan-skm-") as folder:
-        work = Path(folder)
-        source = work / "laporan.docx"
-        source.write_bytes(content)
-        try:
-            completed = subprocess.run(
-                [
-                    soffice,
-                    f"-env:UserInstallation={(work / 'profil').as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf:writer_pdf_Export",
-                    "--outdir",
-                    str(work / "pdf"),
-                    str(source),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise PdfUnavailable(
-                texts.SKMR_PDF_FAILED.format(alasan=f"tidak selesai dalam {timeout:.0f} detik")
-            ) from None
-        except OSError as error:
-            raise PdfUnavailable(texts.SKMR_PDF_FAILED.format(alasan=error.strerror)) from None
-        produced = work / "pdf" / "laporan.pdf"
-        if completed.returncode != 0 or not produced.is_file():
-            reason = (completed.stderr or completed.stdout).strip().splitlines()
-            raise PdfUnavailable(
-                texts.SKMR_PDF_FAILED.format(
-                    alasan=reason[-1] if reason else f"kode keluar {completed.returncode}"
-                )
-            )
-        return produced.read_bytes()
+def docx_to_pdf(content: bytes) -> bytes:
+    """The PDF of a .docx (LibreOffice headless, bot/reports/office.py)."""
+    return to_pdf(content, ".docx")

@@ -489,7 +489,7 @@ async def test_ekspor_pdf_without_libreoffice_is_explained_and_not_audited(
     await harness.send(DEWI, "/ekspor pdf")
     [reply] = harness.api.to_chat(DEWI.id)
     assert reply.kind == "text"
-    assert "PDF memerlukan LibreOffice" in reply.text
+    assert "LibreOffice (soffice) tidak ditemukan" in reply.text
     with runtime.uow() as uow:
         assert uow.audit.entries(action_prefix="export") == []
 

@@ -233,3 +233,42 @@ def test_score_counts_give_the_distribution_the_charts_draw(runtime: Runtime) ->
     assert counts["biaya"] == {1: 0, 2: 0, 3: 0, 4: 29}
     assert all(sum(per.values()) == 29 for per in counts.values())
     assert before["sarana"] == {1: 1, 2: 0, 3: 0, 4: 0}
+
+
+async def test_an_admin_gets_the_pdf_when_asked_and_it_is_audited_as_one(
+    harness: Harness, runtime: Runtime
+) -> None:
+    import pypdfium2 as pdfium
+
+    from tests.bot.test_export_workbook import _soffice
+
+    _soffice()
+    seed_known_year(runtime.uow)
+    await harness.send(ADMIN, "/laporanskm 2026 S1 pdf")
+    [document] = harness.api.to_chat(ADMIN.id)
+    assert document.file_name == "laporan-skm-larangan-2026-01-01-2026-06-30.pdf"
+    assert document.content is not None
+    pdf = pdfium.PdfDocument(document.content)
+    try:
+        pages = len(pdf)
+        width, height = pdf[0].get_size()
+        text = " ".join(" ".join(p.get_textpage().get_text_range().split()) for p in pdf)
+    finally:
+        pdf.close()
+    assert 3 <= pages <= 12
+    assert (round(width), round(height)) == (595, 842)  # A4 upright
+    assert "91,48" in text
+    with runtime.uow() as uow:
+        assert [e.action for e in uow.audit.entries(action_prefix="export")] == ["export_pdf"]
+
+
+async def test_the_pdf_without_libreoffice_is_explained_and_not_audited(
+    harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOFFICE", "soffice-yang-tidak-ada")
+    await harness.send(ADMIN, "/laporanskm 2026 pdf")
+    [reply] = harness.api.to_chat(ADMIN.id)
+    assert reply.kind == "text"
+    assert "LibreOffice (soffice) tidak ditemukan" in reply.text
+    with runtime.uow() as uow:
+        assert uow.audit.entries(action_prefix="export") == []

@@ -215,7 +215,7 @@ def test_pdf_without_libreoffice_says_so_and_writes_nothing(
     target = cli_env / "iku.pdf"
     result = cli("report", "--year", "2026", "--format", "pdf", "--output", str(target))
     assert result.code == 1
-    assert "PDF memerlukan LibreOffice (soffice), yang tidak ditemukan" in result.err
+    assert "LibreOffice (soffice) tidak ditemukan: PDF tidak dapat dibuat." in result.err
     assert "Traceback" not in result.err
     assert not target.exists()
     assert [p.name for p in cli_env.iterdir() if ".pdf" in p.name] == []

@@ -139,6 +139,8 @@ def test_docx_of_the_first_semester_holds_chapters_tables_charts_and_signature(
     assert services[1:] == [
         ["Kartu Keluarga", "6", "-", "3,2222", "80,56", "B"],
         ["Rekomendasi KTP-el", "20", "28", "3,8611", "96,53", "A"],
+        # The three without a service: the rows add up to the 29 respondents.
+        ["Tanpa layanan (impor tanpa kolom layanan)", "3", "-", "-", "-", "-"],
     ]
     assert len(document.inline_shapes) == 10  # nine unsur and the NRR chart
     assert "Unsur dengan nilai terendah: U3 Waktu Penyelesaian (NRR 3,4483)." in text
