@@ -35,6 +35,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.export import Viewer, export_report
 from domain.indicators import INDICATORS
 from domain.models import IndicatorCode, SkmService
+from domain.ports import KecamatanSeed
 from domain.report import iku_report
 from domain.survey import flush_survey_pool
 from domain.usecases import (
@@ -45,7 +46,7 @@ from domain.usecases import (
     update_service,
 )
 from storage.migrate import upgrade
-from storage.seed import load_kecamatan_file, seed_kecamatan
+from storage.seed import load_seed_file, seed_conflicts, seed_kecamatan
 
 __all__ = ["build_parser", "main"]
 
@@ -93,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="basis data")
     db_sub = db.add_subparsers(dest="db_command", metavar="AKSI", required=True)
     db_sub.add_parser("upgrade", help="menerapkan migrasi dan data kecamatan bawaan")
-    seed = db_sub.add_parser("seed", help="mendaftarkan kecamatan dan desanya dari berkas JSON")
+    seed = db_sub.add_parser(
+        "seed",
+        help="mendaftarkan kecamatan dan desanya dari berkas JSON (satu kecamatan atau satu "
+        "kabupaten dengan daftar 'kecamatan')",
+    )
     seed.add_argument("files", nargs="+", type=Path, metavar="BERKAS")
     register_backup_commands(db_sub)
 
@@ -527,17 +532,31 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
         runtime.close()
         print("Basis data mutakhir.")
         return EXIT_OK
-    seeds = [load_kecamatan_file(path) for path in args.files]
+    seeds: list[KecamatanSeed] = []
+    problems: list[str] = []
+    for path in args.files:
+        try:
+            seeds.extend(load_seed_file(path))
+        except InvalidInput as error:
+            problems.append(str(error))
+    if problems:  # every problem of every file at once, nothing written
+        raise InvalidInput("\n".join(problems))
     upgrade(settings.database_url)
     runtime = open_runtime(settings, prepare=False)
     try:
-        for seed in seeds:
-            with runtime.uow() as uow:
+        with runtime.uow() as uow:  # all files in one transaction: all or nothing
+            conflicts = seed_conflicts(uow, seeds)
+            if conflicts:
+                raise InvalidInput("\n".join(conflicts))
+            report: list[tuple[KecamatanSeed, int, int]] = []
+            for seed in seeds:
                 changed = seed_kecamatan(uow, seed)
-                uow.commit()
                 kec = uow.kecamatan.get_by_code(seed.kode)
                 assert kec is not None
                 examples = sum(s.example for s in uow.skm.list_services(kec.id))
+                report.append((seed, changed, examples))
+            uow.commit()
+        for seed, changed, examples in report:
             print(
                 f"Kecamatan {seed.nama} ({seed.kode}) dengan {len(seed.desa)} desa: "
                 + (
