@@ -18,6 +18,7 @@ from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
+from bot.cli.kabupaten import add_kabupaten_option, cmd_report_kabupaten
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
 from bot.cli.skm_report import COMMAND as REPORT_SKM
@@ -215,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="berkas .xlsx atau .pdf yang ditulis (--format xlsx/pdf)",
     )
     kecamatan_option(rep)
+    add_kabupaten_option(rep)
     add_skm_report_parser(rep)
 
     dig = sub.add_parser(
@@ -419,6 +421,8 @@ def _xlsx_target(output: Path) -> Path:
 
 def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     """Print the IKU table of a period, or write the full report as an Excel workbook."""
+    if args.kabupaten:
+        return cmd_report_kabupaten(runtime, args)
     output: Path | None = args.output
     if args.format in ("xlsx", "pdf"):
         suffix = f".{args.format}"
