@@ -1615,3 +1615,33 @@ SKMR_BAD_ARGS: Final = (
     "Tulis /laporanskm [TAHUN] [S1|S2|TW1..TW4], misalnya /laporanskm 2026 S1. "
     "Tidak dimengerti: {teks}"
 )
+
+# --- Rekap kabupaten (iku-bot report --kabupaten) ---
+KAB_TITLE: Final = "Rekap IKU Kabupaten {kabupaten} (kode {kode})"
+KAB_PERIOD: Final = "Periode: {label} ({mulai} s.d. {sampai})"
+KAB_SHEET: Final = "Rekap Kabupaten"
+KAB_TOTAL: Final = "Kabupaten"
+KAB_HEADERS: Final = (
+    "No",
+    "Kecamatan",
+    "Kode",
+    "Desa",
+    "Desa mandiri",
+    "Desa tematik",
+    "Konflik (tertangani/kejadian)",
+    "Konflik tertangani (%)",
+    "Trantibum (tertangani/kejadian)",
+    "Trantibum tertangani (%)",
+    "Responden SKM",
+    "NIK SKM",
+)
+KAB_NO_EVENTS: Final = "tidak ada kejadian"
+KAB_NO_DATA: Final = "-"
+KAB_NOTE: Final = (
+    "Jumlah kabupaten: desa mandiri dan desa tematik dijumlahkan; konflik dan trantibum = "
+    "seluruh yang tertangani dibagi seluruh kejadian; NIK = SKM atas seluruh jawaban "
+    "responden semua kecamatan (bukan rata-rata NIK)."
+)
+KAB_WRITTEN: Final = (
+    "Rekap IKU Kabupaten {kabupaten} periode {mulai} s.d. {sampai} ditulis ke {berkas}."
+)

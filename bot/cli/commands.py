@@ -18,6 +18,7 @@ from bot.cli.argparse_id import indonesian
 from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
+from bot.cli.kabupaten import add_kabupaten_option, cmd_report_kabupaten
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
 from bot.cli.skm_report import COMMAND as REPORT_SKM
@@ -35,6 +36,7 @@ from domain.errors import DomainError, InvalidInput
 from domain.export import Viewer, export_report
 from domain.indicators import INDICATORS
 from domain.models import IndicatorCode, SkmService
+from domain.ports import KecamatanSeed
 from domain.report import iku_report
 from domain.survey import flush_survey_pool
 from domain.usecases import (
@@ -45,7 +47,7 @@ from domain.usecases import (
     update_service,
 )
 from storage.migrate import upgrade
-from storage.seed import load_kecamatan_file, seed_kecamatan
+from storage.seed import load_seed_file, seed_conflicts, seed_kecamatan
 
 __all__ = ["build_parser", "main"]
 
@@ -93,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="basis data")
     db_sub = db.add_subparsers(dest="db_command", metavar="AKSI", required=True)
     db_sub.add_parser("upgrade", help="menerapkan migrasi dan data kecamatan bawaan")
-    seed = db_sub.add_parser("seed", help="mendaftarkan kecamatan dan desanya dari berkas JSON")
+    seed = db_sub.add_parser(
+        "seed",
+        help="mendaftarkan kecamatan dan desanya dari berkas JSON (satu kecamatan atau satu "
+        "kabupaten dengan daftar 'kecamatan')",
+    )
     seed.add_argument("files", nargs="+", type=Path, metavar="BERKAS")
     register_backup_commands(db_sub)
 
@@ -210,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="berkas .xlsx atau .pdf yang ditulis (--format xlsx/pdf)",
     )
     kecamatan_option(rep)
+    add_kabupaten_option(rep)
     add_skm_report_parser(rep)
 
     dig = sub.add_parser(
@@ -414,6 +421,8 @@ def _xlsx_target(output: Path) -> Path:
 
 def cmd_report(runtime: Runtime, args: argparse.Namespace) -> int:
     """Print the IKU table of a period, or write the full report as an Excel workbook."""
+    if args.kabupaten:
+        return cmd_report_kabupaten(runtime, args)
     output: Path | None = args.output
     if args.format in ("xlsx", "pdf"):
         suffix = f".{args.format}"
@@ -527,17 +536,31 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
         runtime.close()
         print("Basis data mutakhir.")
         return EXIT_OK
-    seeds = [load_kecamatan_file(path) for path in args.files]
+    seeds: list[KecamatanSeed] = []
+    problems: list[str] = []
+    for path in args.files:
+        try:
+            seeds.extend(load_seed_file(path))
+        except InvalidInput as error:
+            problems.append(str(error))
+    if problems:  # every problem of every file at once, nothing written
+        raise InvalidInput("\n".join(problems))
     upgrade(settings.database_url)
     runtime = open_runtime(settings, prepare=False)
     try:
-        for seed in seeds:
-            with runtime.uow() as uow:
+        with runtime.uow() as uow:  # all files in one transaction: all or nothing
+            conflicts = seed_conflicts(uow, seeds)
+            if conflicts:
+                raise InvalidInput("\n".join(conflicts))
+            report: list[tuple[KecamatanSeed, int, int]] = []
+            for seed in seeds:
                 changed = seed_kecamatan(uow, seed)
-                uow.commit()
                 kec = uow.kecamatan.get_by_code(seed.kode)
                 assert kec is not None
                 examples = sum(s.example for s in uow.skm.list_services(kec.id))
+                report.append((seed, changed, examples))
+            uow.commit()
+        for seed, changed, examples in report:
             print(
                 f"Kecamatan {seed.nama} ({seed.kode}) dengan {len(seed.desa)} desa: "
                 + (

@@ -13,6 +13,7 @@ question is stale by construction and never answers the current one.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from bot import texts
@@ -33,7 +34,7 @@ from bot.conversation import (
 from bot.formatting import h
 from bot.reports.qr import qr_png, survey_link
 from domain.errors import InvalidInput
-from domain.models import SkmService
+from domain.models import Kecamatan, SkmService
 from domain.permissions import Action, allowed, require
 from domain.skm import JENIS_KELAMIN, PEKERJAAN_JAWABAN, PENDIDIKAN_JAWABAN, UNSUR, UNSUR_INFO
 from domain.survey import (
@@ -104,6 +105,17 @@ def _kecamatan_id(ctx: Ctx) -> int:
     return kecamatan_id
 
 
+def _survey_kecamatan(ctx: Ctx) -> Kecamatan:
+    """The kecamatan the questionnaire is for (a link may name another than the default)."""
+    kecamatan_id = _a(ctx).kecamatan_id
+    if kecamatan_id is None or kecamatan_id == ctx.kecamatan.id:
+        return ctx.kecamatan
+    kec = ctx.uow.kecamatan.get(kecamatan_id)
+    if kec is None:
+        raise StaleDraft
+    return kec
+
+
 def _answered(ctx: Ctx, question: str, label: str) -> None:
     """Show the chosen answer under the question (instead of just removing its buttons)."""
     ctx.edit_pressed(texts.SKM_ANSWERED.format(question=question, label=h(label)))
@@ -115,7 +127,7 @@ def _answered(ctx: Ctx, question: str, label: str) -> None:
 def _consent_prompt(ctx: Ctx) -> None:
     """Short intro and consent."""
     a = _a(ctx)
-    text = texts.SKM_INTRO.format(kecamatan=h(ctx.kecamatan.nama))
+    text = texts.SKM_INTRO.format(kecamatan=h(_survey_kecamatan(ctx).nama))
     if a.service_id is not None:
         text += "\n" + texts.SKM_INTRO_SERVICE.format(layanan=h(a.layanan or ""))
     ctx.say(text, [[Button(texts.SKM_AGREE, "yes"), Button(texts.NO, "no")]])
@@ -140,7 +152,7 @@ def _service_prompt(ctx: Ctx) -> None:
     services = _active_services(ctx, _kecamatan_id(ctx))
     if not services:
         ctx.end()
-        ctx.say(texts.SKM_NOT_OPEN.format(kecamatan=h(ctx.kecamatan.nama)))
+        ctx.say(texts.SKM_NOT_OPEN.format(kecamatan=h(_survey_kecamatan(ctx).nama)))
         return
     ctx.say(texts.SKM_ASK_SERVICE, rows([Button(s.nama, str(s.id)) for s in services], 1))
 
@@ -166,7 +178,7 @@ def _already(ctx: Ctx) -> bool:
     a = _a(ctx)
     if a.service_id is None or not already_answered(
         ctx.uow,
-        kecamatan_id=ctx.kecamatan.id,
+        kecamatan_id=_kecamatan_id(ctx),
         telegram_id=ctx.telegram_id,
         service_id=a.service_id,
         secret=ctx.services.skm_secret,
@@ -339,7 +351,8 @@ def _submit(ctx: Ctx, saran: str | None) -> None:
         # commits that) instead of asking the last question once more.
         ctx.say(f"{h(refused)}\n{texts.SKM_ALREADY_HINT}")
         return
-    ctx.say(texts.SKM_THANKS.format(layanan=h(service.nama), kecamatan=h(ctx.kecamatan.nama)))
+    kec = _survey_kecamatan(ctx)
+    ctx.say(texts.SKM_THANKS.format(layanan=h(service.nama), kecamatan=h(kec.nama)))
 
 
 _CHOICE_TEXT = frozenset({InputKind.TEXT, InputKind.CHOICE})
@@ -370,12 +383,16 @@ SKM: Flow[SkmStep, SkmAnswers] = Flow(
 )
 
 
-def _open_survey(ctx: Ctx, kode: str | None) -> None:
-    """Start the questionnaire, with the service of the link when it is active."""
-    kecamatan_id = ctx.kecamatan.id
+def _open_survey(ctx: Ctx, kode: str | None, kecamatan: Kecamatan | None = None) -> None:
+    """Start the questionnaire, with the service of the link when it is active.
+
+    ``kecamatan`` is the one a link named (default: the deployment's kecamatan).
+    """
+    kec = kecamatan if kecamatan is not None else ctx.kecamatan
+    kecamatan_id = kec.id
     services = _active_services(ctx, kecamatan_id)
     if not services:
-        ctx.say(texts.SKM_NOT_OPEN.format(kecamatan=h(ctx.kecamatan.nama)))
+        ctx.say(texts.SKM_NOT_OPEN.format(kecamatan=h(kec.nama)))
         if allowed(ctx.user, Action.MANAGE_SERVICES):
             ctx.say(texts.SKM_NOT_OPEN_HINT)
         return
@@ -397,13 +414,36 @@ def _skm(ctx: Ctx, args: list[str]) -> None:
     _open_survey(ctx, args[0] if args else None)
 
 
+_KECAMATAN_BPS = re.compile(r"\d{7}")
+
+
 def _skm_link(ctx: Ctx, payload: str) -> None:
-    """/start skm or /start skm_<kode> (a QR code on a service desk)."""
+    """/start skm, skm_<kode>, skm_<kecamatan BPS code> or skm_<kecamatan BPS code>_<kode>.
+
+    A QR code on a service desk. Without a kecamatan the link is of the deployment's
+    kecamatan (links printed before there were several keep working). A first part of
+    seven digits followed by "_" is the kecamatan's BPS code; seven digits alone are a
+    kecamatan's code when one has it, else (as before) a service code of the default
+    kecamatan. An unknown kecamatan gets the polite "unknown service" message and the
+    deployment's own list.
+    """
     if payload == DEEP_LINK:
         _open_survey(ctx, None)
-    else:
-        kode = payload.removeprefix(f"{DEEP_LINK}_")
-        _open_survey(ctx, kode or payload)
+        return
+    rest = payload.removeprefix(f"{DEEP_LINK}_")
+    head, _, tail = rest.partition("_")
+    if _KECAMATAN_BPS.fullmatch(head):
+        kec = ctx.uow.kecamatan.get_by_code(head)
+        if kec is None and not tail:
+            _open_survey(ctx, head)
+            return
+        if kec is None:
+            ctx.say(texts.SKM_UNKNOWN_SERVICE)
+            _open_survey(ctx, None)
+            return
+        _open_survey(ctx, tail or None, kec)
+        return
+    _open_survey(ctx, rest or payload)
 
 
 # -- /qr ----------------------------------------------------------------------------------
@@ -418,13 +458,16 @@ def _qr(ctx: Ctx, args: list[str]) -> None:
         return
     username = ctx.services.bot_username
     ctx.say(texts.QR_HEADER)
+    # Several kecamatan in one deployment: the links name this one.
+    several = len(ctx.uow.kecamatan.list()) > 1
+    kecamatan_bps = ctx.kecamatan.kode_bps if several else None
     for service in services:
-        link = survey_link(username, service.kode)
+        link = survey_link(username, service.kode, kecamatan_bps)
         message = ctx.say(
             texts.QR_SERVICE.format(layanan=h(service.nama), kode=h(service.kode), link=h(link))
         )
         message.photo = qr_png(link)
-    link = survey_link(username)
+    link = survey_link(username, None, kecamatan_bps)
     message = ctx.say(texts.QR_GENERAL.format(link=h(link)))
     message.photo = qr_png(link)
 

@@ -17,9 +17,22 @@ def bot_username(text: str) -> str | None:
     return name if _BOT_USERNAME.fullmatch(name) else None
 
 
-def survey_link(bot_username: str, kode: str | None = None) -> str:
-    """The deep link that opens the survey, for one service or for the list of services."""
-    payload = "skm" if kode is None else f"skm_{kode}"
+def survey_link(
+    bot_username: str, kode: str | None = None, kecamatan_bps: str | None = None
+) -> str:
+    """The deep link that opens the survey, for one service or for the list of services.
+
+    ``kecamatan_bps`` (the kecamatan's 7-digit BPS code) names the kecamatan, for a
+    deployment with several: ``skm_3528050_ktp``. Without it the link is of the
+    deployment's default kecamatan (``skm_ktp``). Payloads stay within Telegram's
+    64 characters of A-Z a-z 0-9 _ - (7 + 32 + 5 at most).
+    """
+    parts = ["skm"]
+    if kecamatan_bps is not None:
+        parts.append(kecamatan_bps)
+    if kode is not None:
+        parts.append(kode)
+    payload = "_".join(parts)
     return f"https://t.me/{bot_username}?start={payload}"
 
 
