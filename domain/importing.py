@@ -316,7 +316,8 @@ def _cell(value: object) -> str:
 
 
 def read_idm_table(table: Table, source: str) -> IdmParse:
-    """IDM rows of a CSV or XLSX sheet (the columns of :func:`parse_idm_csv`).
+    """IDM rows of a CSV or XLSX sheet (the columns of :func:`parse_idm_csv`), or,
+    with a ``skor`` column, published results (see :func:`_read_published`).
 
     Every row is checked, also after a bad one; the problems are returned, not raised.
     Only a header without the required columns stops before the rows.
