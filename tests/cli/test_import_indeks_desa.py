@@ -137,3 +137,26 @@ def test_a_file_without_the_required_columns_is_refused(cli: CliRunner, cli_env:
     assert "kolom.csv, baris 1, kolom/isian nilai: kolom tidak dikenal" in result.err
     assert "kolom.csv, baris 1, kolom/isian tahun: kolom wajib tidak ada" in result.err
     assert "kolom.csv, baris 1, kolom/isian status: kolom wajib tidak ada" in result.err
+
+
+def test_undoing_a_batch_puts_back_the_indeks_desa_it_overwrote(
+    cli: CliRunner, cli_env: Path
+) -> None:
+    first = write_csv(
+        cli_env / "awal.csv",
+        [*HEADER, "sosial", "sumber"],
+        [["3528040001", 2025, "90", "Mandiri", "88.5", DECREE]],
+    )
+    second = write_csv(cli_env / "ralat.csv", HEADER, [["3528040001", 2025, "70", "Berkembang"]])
+    assert cli("import-idm", str(first)).code == 0
+    assert cli("import-idm", str(second)).code == 0
+    desa = _mandiri(cli, 2025)["detail"]["desa"][0]
+    assert (desa["skor"], desa["status"], desa["dimensi"]) == (70, "berkembang", None)
+    undone = cli("import", "undo", "2")
+    assert undone.code == 0, undone.err
+    row = _mandiri(cli, 2025)
+    desa = row["detail"]["desa"][0]
+    assert (desa["indeks"], desa["skor"], desa["status"]) == ("indeks_desa", 90, "mandiri")
+    assert desa["dimensi"] == {"sosial": 88.5}
+    assert desa["sumber_status"] == DECREE
+    assert row["realisasi"] == 1
