@@ -337,7 +337,10 @@ IDM_ASK_FILE: Final = (
     "Kirim berkasnya sebagai dokumen (lampiran), paling besar 1 MB:\n"
     "- berkas JSON IDM dari Kemendesa (.json), satu desa satu tahun; atau\n"
     "- tabel CSV (.csv) atau Excel (.xlsx, lembar pertama) dengan kolom kode_desa, tahun, "
-    "iks, ike, ikl (atau kode_desa, tahun, idm)."
+    "iks, ike, ikl (atau kode_desa, tahun, idm); atau\n"
+    "- tabel hasil terbit dengan kolom kode_desa, tahun, skor, status (boleh ditambah enam "
+    "kolom dimensi dan sumber): sampai 2024 IDM (skor 0-1), mulai 2025 Indeks Desa "
+    "(skor 0-100)."
 )
 IDM_FILE_HINT: Final = (
     "Kirim berkas .json, .csv atau .xlsx sebagai dokumen (ikon klip, lalu File), bukan teks "
@@ -1645,3 +1648,12 @@ KAB_NOTE: Final = (
 KAB_WRITTEN: Final = (
     "Rekap IKU Kabupaten {kabupaten} periode {mulai} s.d. {sampai} ditulis ke {berkas}."
 )
+
+
+# -- Indeks Desa (2025 on) -------------------------------------------------------------------
+
+INDEKS_DESA_PREVIEW_LINE: Final = (
+    "{n}. {desa}, {tahun}: {index} {score} ({status}){flag}; {current}"
+)
+INDEKS_DESA_IMPORTED_LINE: Final = "- {desa}, {tahun}: {index} {score} ({status}){flag}"
+INDEKS_DESA_FLAG: Final = " [status terbit {published} berbeda dengan status dari skor: ditandai]"

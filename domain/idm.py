@@ -15,6 +15,10 @@ from domain.rounding import exact, round_half_up
 
 __all__ = [
     "IdmStatus",
+    "VillageIndex",
+    "INDEKS_DESA_FIRST_YEAR",
+    "DIMENSIONS",
+    "index_for_year",
     "THRESHOLDS",
     "NEXT_STATUS_STEP",
     "NextStatus",
@@ -48,6 +52,43 @@ class IdmStatus(enum.Enum):
             return cls[key]
         except KeyError:
             raise ValueError(f"status IDM tidak dikenal: {text!r}") from None
+
+
+class VillageIndex(enum.StrEnum):
+    """Which village index a result is: IDM (up to 2024) or Indeks Desa (2025 on)."""
+
+    IDM = "idm"
+    INDEKS_DESA = "indeks_desa"
+
+    @property
+    def label(self) -> str:
+        """The index as the office writes it."""
+        return "IDM" if self is VillageIndex.IDM else "Indeks Desa"
+
+    @property
+    def maximum(self) -> Decimal:
+        """The highest score: IDM 0-1, Indeks Desa 0-100."""
+        return Decimal(1) if self is VillageIndex.IDM else Decimal(100)
+
+
+# Indeks Desa (Permendesa PDTT No. 9 Tahun 2024) replaces IDM from the 2025 results on.
+INDEKS_DESA_FIRST_YEAR = 2025
+
+# The six dimensions of the Indeks Desa (Permendesa PDTT No. 9 Tahun 2024), as
+# (column name in files and storage, label).
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("layanan_dasar", "Layanan Dasar"),
+    ("sosial", "Sosial"),
+    ("ekonomi", "Ekonomi"),
+    ("lingkungan", "Lingkungan"),
+    ("aksesibilitas", "Aksesibilitas"),
+    ("tata_kelola_pemerintahan", "Tata Kelola Pemerintahan"),
+)
+
+
+def index_for_year(tahun: int) -> VillageIndex:
+    """The index a year's results are published in: IDM up to 2024, then Indeks Desa."""
+    return VillageIndex.IDM if tahun < INDEKS_DESA_FIRST_YEAR else VillageIndex.INDEKS_DESA
 
 
 _LABELS = {

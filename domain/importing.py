@@ -19,7 +19,16 @@ from fractions import Fraction
 from typing import Any, NoReturn
 
 from domain.errors import ImportFailed, ImportProblem
-from domain.idm import compute_idm, idm_status, score_to_decimal
+from domain.idm import (
+    DIMENSIONS,
+    INDEKS_DESA_FIRST_YEAR,
+    IdmStatus,
+    VillageIndex,
+    compute_idm,
+    idm_status,
+    index_for_year,
+    score_to_decimal,
+)
 from domain.models import IdmRecord
 from domain.skm import PEKERJAAN_JAWABAN, PENDIDIKAN_JAWABAN, UNSUR
 
@@ -307,7 +316,8 @@ def _cell(value: object) -> str:
 
 
 def read_idm_table(table: Table, source: str) -> IdmParse:
-    """IDM rows of a CSV or XLSX sheet (the columns of :func:`parse_idm_csv`).
+    """IDM rows of a CSV or XLSX sheet (the columns of :func:`parse_idm_csv`), or,
+    with a ``skor`` column, published results (see :func:`_read_published`).
 
     Every row is checked, also after a bad one; the problems are returned, not raised.
     Only a header without the required columns stops before the rows.
@@ -317,12 +327,15 @@ def read_idm_table(table: Table, source: str) -> IdmParse:
     if not header:
         problems.add("berkas kosong: baris judul kolom tidak ada", line=1)
         return IdmParse([], [], problems.items)
+    if "skor" in header:
+        return _read_published(table, source, problems)
     components = {"iks", "ike", "ikl"}
     known = {"kode_desa", "tahun", "idm", *components}
     for name in header:
         if name not in known:
             problems.add(
-                "kolom tidak dikenal (yang diterima: kode_desa, tahun, iks, ike, ikl, idm)",
+                "kolom tidak dikenal (yang diterima: kode_desa, tahun, iks, ike, ikl, idm; "
+                "atau kode_desa, tahun, skor, status)",
                 line=1,
                 field=name or "(kosong)",
             )
@@ -425,6 +438,157 @@ def read_idm_table(table: Table, source: str) -> IdmParse:
                 )
             )
     if not rows:
+        problems.add("tidak ada baris data", line=2)
+    return IdmParse(records, named, problems.items)
+
+
+PUBLISHED_COLUMNS = ("kode_desa", "tahun", "skor", "status")
+DIMENSION_COLUMNS = tuple(name for name, _ in DIMENSIONS)
+SUMBER_MAX = 200
+SCORE_PLACES = 14
+_STATUS_NAMES = ", ".join(s.label for s in reversed(IdmStatus))
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _read_published(table: Table, source: str, problems: _Problems) -> IdmParse:
+    """Rows ``kode_desa,tahun,skor,status`` (optional: the six Indeks Desa dimensions and
+    ``sumber``), the score and status as published.
+
+    The year decides the index: up to 2024 IDM (skor 0-1; the status is computed from
+    the score and a different published one is kept, to be flagged), from 2025 the
+    Indeks Desa (skor 0-100; the published status is the status).
+    """
+    header = table.header
+    known = {*PUBLISHED_COLUMNS, *DIMENSION_COLUMNS, "sumber"}
+    accepted = ", ".join((*PUBLISHED_COLUMNS, *DIMENSION_COLUMNS, "sumber"))
+    for name in header:
+        if name not in known:
+            problems.add(
+                f"kolom tidak dikenal (yang diterima: {accepted})",
+                line=1,
+                field=name or "(kosong)",
+            )
+    readable = True
+    for name in PUBLISHED_COLUMNS:
+        if name not in header:
+            problems.add("kolom wajib tidak ada", line=1, field=name)
+            readable = False
+    if not readable:
+        return IdmParse([], [], problems.items)
+    records: list[IdmRecord] = []
+    named: list[IdmRow] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, row in table.rows:
+        if line in table.overflow:
+            problems.add("jumlah kolom melebihi judul", line=line)
+            continue
+        texts = {k: _cell(v) for k, v in row.items()}
+        ok = True
+        kode = _desa_code(texts["kode_desa"])
+        if kode is None:
+            problems.add(
+                f"kode desa harus kode BPS 10 digit atau kode Kemendagri 35.28.08.2001 "
+                f"(diterima {texts['kode_desa'].strip()!r})",
+                line=line,
+                field="kode_desa",
+            )
+        tahun_text = texts["tahun"].strip()
+        tahun = int(tahun_text) if _YEAR.fullmatch(tahun_text) else None
+        if tahun is None or not YEAR_MIN <= tahun <= YEAR_MAX:
+            problems.add(
+                f"tahun harus {YEAR_MIN}-{YEAR_MAX} (diterima {tahun_text!r})",
+                line=line,
+                field="tahun",
+            )
+            tahun = None
+        index = None if tahun is None else index_for_year(tahun)
+        raw = texts["skor"].strip()
+        skor = _decimal(raw)
+        if skor is None:
+            problems.add(f"skor harus angka (diterima {raw!r})", line=line, field="skor")
+            ok = False
+        elif _places(skor) > SCORE_PLACES:
+            problems.add(
+                f"skor paling banyak {SCORE_PLACES} desimal (diterima {raw})",
+                line=line,
+                field="skor",
+            )
+            ok = False
+        elif index is not None and not 0 <= skor <= index.maximum:
+            rule = (
+                "IDM (tahun 2024 dan sebelumnya) harus 0-1"
+                if index is VillageIndex.IDM
+                else f"Indeks Desa (tahun {INDEKS_DESA_FIRST_YEAR} dan sesudahnya) harus 0-100"
+            )
+            problems.add(f"skor {rule} (diterima {raw})", line=line, field="skor")
+            ok = False
+        status_text = texts["status"].strip()
+        published: IdmStatus | None = None
+        try:
+            published = IdmStatus.from_label(status_text) if status_text else None
+        except ValueError:
+            published = None
+        if published is None:
+            problems.add(
+                f"status harus salah satu dari {_STATUS_NAMES} (diterima {status_text!r})",
+                line=line,
+                field="status",
+            )
+            ok = False
+        dimensions: dict[str, Decimal] = {}
+        for name in DIMENSION_COLUMNS:
+            value_text = texts.get(name, "").strip()
+            if not value_text:
+                continue
+            value = _decimal(value_text)
+            if value is None or not 0 <= value <= 100 or _places(value) > SCORE_PLACES:
+                problems.add(f"harus angka 0-100 (diterima {value_text!r})", line=line, field=name)
+                ok = False
+            elif index is VillageIndex.IDM:
+                problems.add(
+                    f"skor dimensi hanya untuk Indeks Desa (tahun {INDEKS_DESA_FIRST_YEAR} "
+                    "dan sesudahnya)",
+                    line=line,
+                    field=name,
+                )
+                ok = False
+            else:
+                dimensions[name] = value
+        sumber = " ".join(texts.get("sumber", "").split())
+        if len(sumber) > SUMBER_MAX:
+            problems.add(f"sumber paling banyak {SUMBER_MAX} karakter", line=line, field="sumber")
+            ok = False
+        if kode is None or tahun is None or index is None:
+            continue
+        key = (kode, tahun)
+        if key in seen:
+            problems.add(f"desa {kode} tahun {tahun} sudah ada di baris {seen[key]}", line=line)
+            continue
+        seen[key] = line
+        named.append(IdmRow(source, kode, tahun, line))
+        if not ok or skor is None or published is None:
+            continue
+        records.append(
+            IdmRecord(
+                kode_desa=kode,
+                tahun=tahun,
+                score=score_to_decimal(skor),
+                # IDM: computed from the score (a different published one is flagged);
+                # Indeks Desa: as the decree published it.
+                status=idm_status(skor) if index is VillageIndex.IDM else published,
+                status_published=published.label,
+                source=source,
+                line=line,
+                index=index,
+                dimensions=dimensions or None,
+                status_source=sumber or source,
+            )
+        )
+    if not table.rows:
         problems.add("tidak ada baris data", line=2)
     return IdmParse(records, named, problems.items)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.idm import IdmStatus
+from domain.idm import IdmStatus, VillageIndex
 
 __all__ = [
     "Kecamatan",
@@ -274,6 +274,11 @@ class IdmRecord:
     source: str = ""
     nama_desa: str | None = None
     line: int | None = None
+    index: VillageIndex = VillageIndex.IDM
+    # Indeks Desa dimension scores (0-100) by the names of domain.idm.DIMENSIONS.
+    dimensions: dict[str, Decimal] | None = None
+    # Where the published status comes from: a decree number, else the file name.
+    status_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +295,27 @@ class IdmResult:
     status_published: str | None = None
     source: str = ""
     batch_id: int | None = None  # the import batch that wrote it; None when typed in
+    index: VillageIndex = VillageIndex.IDM
+    # Indeks Desa dimension scores (0-100) by the names of domain.idm.DIMENSIONS.
+    dimensions: dict[str, Decimal] | None = None
+    # Where the published status comes from: a decree number, else the file name.
+    status_source: str | None = None
+
+    @property
+    def published(self) -> IdmStatus | None:
+        """The published status as a status, None when absent or unreadable."""
+        if not self.status_published:
+            return None
+        try:
+            return IdmStatus.from_label(self.status_published)
+        except ValueError:
+            return None
+
+    @property
+    def flagged(self) -> bool:
+        """An IDM result whose published status differs from the one its score gives."""
+        published = self.published
+        return self.index is VillageIndex.IDM and published is not None and published != self.status
 
 
 class Tema(enum.StrEnum):

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from domain.errors import NotFound
 from domain.handling import HandlingResult, handling_percentage
-from domain.idm import IdmStatus
+from domain.idm import IdmStatus, VillageIndex
 from domain.indicators import INDICATORS, IndicatorDef, capaian
 from domain.models import (
     Desa,
@@ -75,6 +75,51 @@ class IdmDetail:
     def with_data(self) -> int:
         """Desa that have a result for the year."""
         return sum(self.counts.values())
+
+    @property
+    def results(self) -> list[tuple[Desa, IdmResult]]:
+        """The desa that have a result for the year, with it."""
+        return [(d, r) for d, r in self.per_desa if r is not None]
+
+    @property
+    def indices(self) -> list[VillageIndex]:
+        """The indices the year's results are in (usually one), IDM first."""
+        found = {r.index for _, r in self.results}
+        return [i for i in VillageIndex if i in found]
+
+    def sources(self, index: VillageIndex) -> list[str]:
+        """Where the published statuses of an index come from (decree or file), sorted."""
+        found = {r.status_source or r.source for _, r in self.results if r.index is index}
+        # A result typed in through the bot names its officer, not a document.
+        return sorted(s for s in found if s and not s.startswith("bot:"))
+
+    @property
+    def flagged(self) -> list[tuple[Desa, IdmResult]]:
+        """IDM results whose published status differs from the one of their score."""
+        return [(d, r) for d, r in self.results if r.flagged]
+
+    def note(self) -> str:
+        """How IKU 1 was counted: the index, its rule and source, and the flagged desa."""
+        parts: list[str] = []
+        for index in self.indices:
+            rule = (
+                "dihitung desa dengan IDM > 0,8155"
+                if index is VillageIndex.IDM
+                else "dihitung desa dengan status Indeks Desa Mandiri yang ditetapkan"
+            )
+            sources = self.sources(index)
+            where = f" (sumber: {'; '.join(sources)})" if sources else ""
+            parts.append(f"{index.label} tahun {self.tahun}: {rule}{where}.")
+        if self.flagged:
+            names = ", ".join(
+                f"{d.nama} (terbit {r.status_published}, dari skor {r.status.label})"
+                for d, r in self.flagged
+            )
+            parts.append(
+                f"Status IDM terbit berbeda dengan status dari skornya: {names}; "
+                "dihitung dari skor, status terbit tetap tersimpan."
+            )
+        return " ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +267,13 @@ def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: dat
             note += f" (data terakhir: tahun {idm.latest_year})"
         values[IndicatorCode.DESA_MANDIRI] = (None, note + ".")
     else:
-        mandiri = Decimal(idm.counts.get(IdmStatus.MANDIRI, 0))
-        note_idm = None
+        # IDM: the status computed from the exact score (> 0.8155 is Mandiri);
+        # Indeks Desa: the status the minister's decree published.
+        mandiri = Decimal(sum(1 for _, r in idm.results if r.status is IdmStatus.MANDIRI))
+        note_idm = idm.note()
         if idm.with_data < len(desa):
-            note_idm = (
-                f"Data IDM tahun {tahun} baru ada untuk {idm.with_data} dari {len(desa)} desa."
-            )
-        values[IndicatorCode.DESA_MANDIRI] = (mandiri, note_idm)
+            note_idm += f" Data tahun {tahun} baru ada untuk {idm.with_data} dari {len(desa)} desa."
+        values[IndicatorCode.DESA_MANDIRI] = (mandiri, note_idm.strip())
     values[IndicatorCode.DESA_TEMATIK] = (Decimal(tematik.count), None)
     for code, detail, what in (
         (IndicatorCode.KONFLIK_TERTANGANI, konflik, "konflik sosial"),

@@ -133,6 +133,9 @@ def import_idm(
                     status_published=record.status_published,
                     source=source,
                     batch_id=batch_id,
+                    index=record.index,
+                    dimensions=record.dimensions,
+                    status_source=record.status_source,
                 )
             )
             inserted += created

@@ -409,13 +409,20 @@ class IdmResultRow(SQLModel, table=True):
     iks: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
     ike: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
     ikl: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
-    score: Decimal = Field(sa_type=ExactDecimal(16, 14))
+    # IDM 0-1 or Indeks Desa 0-100 (see ``indeks``), as published.
+    score: Decimal = Field(sa_type=ExactDecimal(17, 14))
+    # IDM: computed from the exact score; Indeks Desa: the published status.
     status: str = Field(max_length=20)
     status_published: str | None = Field(default=None, max_length=40)
     source: str = Field(max_length=200)
     updated_at: datetime = _ts()
     # The import batch that wrote the current values; None when typed in through /idm.
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    indeks: str = Field(default="idm", max_length=20)
+    # Indeks Desa dimension scores as JSON {"layanan_dasar": "85.12", ...} (exact strings).
+    dimensi: str | None = Field(default=None, sa_type=Text)
+    # Where the published status comes from (decree number or file name).
+    status_source: str | None = Field(default=None, max_length=200)
 
 
 class DesaTematikRow(SQLModel, table=True):
@@ -653,12 +660,15 @@ class IdmImportChangeRow(SQLModel, table=True):
     prev_iks: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
     prev_ike: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
     prev_ikl: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
-    prev_score: Decimal | None = Field(default=None, sa_type=ExactDecimal(16, 14))
+    prev_score: Decimal | None = Field(default=None, sa_type=ExactDecimal(17, 14))
     prev_status: str | None = Field(default=None, max_length=20)
     prev_status_published: str | None = Field(default=None, max_length=40)
     prev_source: str | None = Field(default=None, max_length=200)
     prev_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     prev_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    prev_indeks: str | None = Field(default=None, max_length=20)
+    prev_dimensi: str | None = Field(default=None, sa_type=Text)
+    prev_status_source: str | None = Field(default=None, max_length=200)
 
 
 class EvidenceFileRow(SQLModel, table=True):

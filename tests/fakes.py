@@ -492,6 +492,8 @@ class InMemoryIdmRepository(_Repo):
             ike=_scaled_or_none(result.ike, 14),
             ikl=_scaled_or_none(result.ikl, 14),
             source=result.source[:200],
+            dimensions=None if not result.dimensions else dict(result.dimensions),
+            status_source=None if result.status_source is None else result.status_source[:200],
         )
         tables.idm_updated_at[key] = datetime.now(UTC)
         return inserted

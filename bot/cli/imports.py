@@ -30,9 +30,11 @@ from domain.batches import (
     undo_batch,
 )
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
+from domain.idm import VillageIndex
 from domain.importing import IdmParse, parse_skm_rows, read_idm_table, read_kemendesa_json
 from domain.models import ImportBatch, ImportKind, ImportSource
 from domain.ports import UnitOfWork
+from domain.rounding import round_half_up
 from storage.readers import read_bytes, table_from_bytes
 
 __all__ = ["cmd_import_idm", "cmd_import_skm", "cmd_import", "IDM_SUFFIXES", "LIST_LIMIT"]
@@ -142,10 +144,17 @@ def _describe_idm(runtime: Runtime, results: list[IdmBatchResult]) -> list[str]:
             f"(batch #{batch.id})"
         )
         for desa, record in result.items:
-            lines.append(
-                f"  {desa.kode} {desa.nama} tahun {record.tahun}: IDM "
-                f"{format(record.score, '.4f').replace('.', ',')} ({record.status.label})"
+            places = 4 if record.index is VillageIndex.IDM else 2
+            line = (
+                f"  {desa.kode} {desa.nama} tahun {record.tahun}: {record.index.label} "
+                f"{format(round_half_up(record.score, places), f'.{places}f').replace('.', ',')}"
+                f" ({record.status.label})"
             )
+            if record.status_published and record.index is VillageIndex.IDM:
+                published = record.status_published
+                if published.strip().lower() != record.status.label.lower():
+                    line += texts.INDEKS_DESA_FLAG.format(published=published)
+            lines.append(line)
         if result.replaced is not None:
             old = result.replaced
             lines.append(

@@ -41,7 +41,14 @@ from domain.batches import (
     import_idm_files,
 )
 from domain.errors import ImportFailed, ImportProblem, InvalidInput
-from domain.idm import IdmStatus, NextStatus, compute_idm, idm_status, score_to_decimal
+from domain.idm import (
+    IdmStatus,
+    NextStatus,
+    VillageIndex,
+    compute_idm,
+    idm_status,
+    score_to_decimal,
+)
 from domain.importing import IdmParse, IdmRow, csv_table, read_idm_table, read_kemendesa_json
 from domain.models import IdmRecord, ImportBatch, ImportSource
 from domain.permissions import Action, require
@@ -361,6 +368,11 @@ def _to_json(record: IdmRecord) -> dict[str, Any]:
         "published": record.status_published,
         "nama": record.nama_desa,
         "line": record.line,
+        "index": record.index.value,
+        "dimensions": None
+        if not record.dimensions
+        else {k: str(v) for k, v in record.dimensions.items()},
+        "status_source": record.status_source,
     }
 
 
@@ -382,7 +394,31 @@ def _from_json(item: dict[str, Any], source: str) -> IdmRecord:
         source=source,
         nama_desa=item.get("nama"),
         line=item.get("line"),
+        index=VillageIndex(item.get("index") or VillageIndex.IDM.value),
+        dimensions=None
+        if not item.get("dimensions")
+        else {str(k): Decimal(str(v)) for k, v in item["dimensions"].items()},
+        status_source=item.get("status_source"),
     )
+
+
+def _shown(index: VillageIndex, score: Decimal) -> str:
+    """A score as reports print it: IDM 4 decimals, Indeks Desa 2."""
+    places = 4 if index is VillageIndex.IDM else 2
+    return fmt_decimal(round_half_up(score, places), places)
+
+
+def _flag(record: IdmRecord) -> str:
+    """The note of an IDM record whose published status differs from its score's."""
+    if record.index is not VillageIndex.IDM or not record.status_published:
+        return ""
+    try:
+        published = IdmStatus.from_label(record.status_published)
+    except ValueError:
+        return ""
+    if published is record.status:
+        return ""
+    return texts.INDEKS_DESA_FLAG.format(published=published.label)
 
 
 def _stored_records(a: IdmAnswers) -> tuple[str, list[IdmRecord]]:
@@ -434,12 +470,14 @@ def _preview_prompt(ctx: Ctx) -> None:
         desa = ctx.uow.desa.find_by_code(record.kode_desa)
         current = ctx.uow.idm.get(desa.id, record.tahun) if desa is not None else None
         lines.append(
-            texts.IDM_PREVIEW_LINE.format(
+            texts.INDEKS_DESA_PREVIEW_LINE.format(
                 n=number,
                 desa=h(desa.nama if desa is not None else record.kode_desa),
                 tahun=record.tahun,
-                score=_score(record.score),
+                index=record.index.label,
+                score=_shown(record.index, record.score),
                 status=record.status.label,
+                flag=_flag(record),
                 current=(
                     texts.IDM_PREVIEW_NEW
                     if current is None
@@ -485,11 +523,13 @@ def _preview(ctx: Ctx, given: Input) -> None:
         explain=_explain(ctx),
     )
     lines = [
-        texts.IDM_IMPORTED_LINE.format(
+        texts.INDEKS_DESA_IMPORTED_LINE.format(
             desa=h(desa.nama),
             tahun=record.tahun,
-            score=_score(record.score),
+            index=record.index.label,
+            score=_shown(record.index, record.score),
             status=record.status.label,
+            flag=_flag(record),
         )
         for desa, record in result.items
     ]

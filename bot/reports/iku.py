@@ -9,7 +9,7 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 
 from domain.handling import HandlingResult
-from domain.idm import IdmStatus
+from domain.idm import IdmStatus, VillageIndex
 from domain.indicators import IndicatorDef
 from domain.models import IndicatorCode
 from domain.report import HandlingDetail, IkuReport, IkuRow
@@ -131,17 +131,20 @@ def _detail_lines(report: IkuReport, code: IndicatorCode) -> list[str]:
         counts = ", ".join(
             f"{status.label}: {idm.counts.get(status, 0)}" for status in reversed(IdmStatus)
         )
+        names = "/".join(i.label for i in idm.indices) or "IDM"
         out = [
-            f"  Status IDM tahun {idm.tahun}: {counts}; tanpa data: "
+            f"  Status {names} tahun {idm.tahun}: {counts}; tanpa data: "
             f"{len(idm.per_desa) - idm.with_data}."
         ]
         for desa, result in idm.per_desa:
             if result is None:
                 out.append(f"    {desa.kode} {desa.nama:<20} belum ada data")
             else:
+                places = 4 if result.index is VillageIndex.IDM else 2
+                flag = f" (terbit {result.status_published}: ditandai)" if result.flagged else ""
                 out.append(
-                    f"    {desa.kode} {desa.nama:<20} IDM {fmt_decimal(result.score, 4)} "
-                    f"{result.status.label}"
+                    f"    {desa.kode} {desa.nama:<20} {result.index.label} "
+                    f"{fmt_decimal(result.score, places)} {result.status.label}{flag}"
                 )
         return out
     if code is IndicatorCode.DESA_TEMATIK:
@@ -211,13 +214,24 @@ def report_json(report: IkuReport) -> dict[str, Any]:
             "tahun": report.idm.tahun,
             "tahun_data_terakhir": report.idm.latest_year,
             "per_status": {s.value: report.idm.counts.get(s, 0) for s in IdmStatus},
+            "indeks": [i.value for i in report.idm.indices],
+            "sumber": {i.value: report.idm.sources(i) for i in report.idm.indices},
+            "ditandai": [desa.kode for desa, _ in report.idm.flagged],
             "desa": [
                 {
                     "kode": desa.kode,
                     "kode_bps": desa.kode_bps,
                     "nama": desa.nama,
-                    "idm": None if r is None else _num(r.score),
+                    "indeks": None if r is None else r.index.value,
+                    "idm": None if r is None or r.index is not VillageIndex.IDM else _num(r.score),
+                    "skor": None if r is None else _num(r.score),
                     "status": None if r is None else r.status.value,
+                    "status_terbit": None if r is None else r.status_published,
+                    "sumber_status": None if r is None else (r.status_source or r.source),
+                    "dimensi": None
+                    if r is None or not r.dimensions
+                    else {k: _num(v) for k, v in r.dimensions.items()},
+                    "ditandai": False if r is None else r.flagged,
                 }
                 for desa, r in report.idm.per_desa
             ],

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from domain.idm import IdmStatus
+from domain.idm import IdmStatus, VillageIndex
 from domain.models import IdmResult, IdmSnapshot
 from storage.repositories._base import _Repo
 from storage.tables import DesaRow, IdmResultRow, utcnow
 
-__all__ = ["SqlIdmRepository"]
+__all__ = ["SqlIdmRepository", "dimensions_to_text", "dimensions_from_text"]
+
+
+def dimensions_to_text(dimensions: dict[str, Decimal] | None) -> str | None:
+    """Dimension scores as JSON with exact decimal strings (None when absent)."""
+    if not dimensions:
+        return None
+    return json.dumps({k: format(v, "f") for k, v in dimensions.items()}, sort_keys=True)
+
+
+def dimensions_from_text(text: str | None) -> dict[str, Decimal] | None:
+    """The inverse of :func:`dimensions_to_text`."""
+    if not text:
+        return None
+    return {k: Decimal(v) for k, v in json.loads(text).items()}
 
 
 def _idm(row: IdmResultRow) -> IdmResult:
@@ -25,6 +42,9 @@ def _idm(row: IdmResultRow) -> IdmResult:
         status_published=row.status_published,
         source=row.source,
         batch_id=row.batch_id,
+        index=VillageIndex(row.indeks),
+        dimensions=dimensions_from_text(row.dimensi),
+        status_source=row.status_source,
     )
 
 
@@ -54,6 +74,9 @@ class SqlIdmRepository(_Repo):
         row.status_published = result.status_published
         row.source = result.source[:200]
         row.batch_id = result.batch_id
+        row.indeks = result.index.value
+        row.dimensi = dimensions_to_text(result.dimensions)
+        row.status_source = None if result.status_source is None else result.status_source[:200]
         row.updated_at = utcnow()
         self.session.flush()
         return inserted

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
-from domain.idm import IdmStatus
+from domain.idm import IdmStatus, VillageIndex
 from domain.models import (
     IdmChange,
     IdmResult,
@@ -20,6 +20,7 @@ from domain.models import (
     ImportSource,
 )
 from storage.repositories._base import _Repo
+from storage.repositories.idm import dimensions_from_text, dimensions_to_text
 from storage.tables import IdmImportChangeRow, ImportBatchRow
 
 __all__ = ["SqlImportBatchRepository"]
@@ -59,6 +60,9 @@ def _previous_columns(previous: IdmSnapshot | None) -> dict[str, Any]:
             "prev_source": None,
             "prev_updated_at": None,
             "prev_batch_id": None,
+            "prev_indeks": None,
+            "prev_dimensi": None,
+            "prev_status_source": None,
         }
     result = previous.result
     return {
@@ -72,6 +76,9 @@ def _previous_columns(previous: IdmSnapshot | None) -> dict[str, Any]:
         "prev_source": result.source,
         "prev_updated_at": previous.updated_at,
         "prev_batch_id": result.batch_id,
+        "prev_indeks": result.index.value,
+        "prev_dimensi": dimensions_to_text(result.dimensions),
+        "prev_status_source": result.status_source,
     }
 
 
@@ -93,6 +100,9 @@ def _change(row: IdmImportChangeRow) -> IdmChange:
                 status_published=row.prev_status_published,
                 source=row.prev_source or "",
                 batch_id=row.prev_batch_id,
+                index=VillageIndex(row.prev_indeks or VillageIndex.IDM.value),
+                dimensions=dimensions_from_text(row.prev_dimensi),
+                status_source=row.prev_status_source,
             ),
             row.prev_updated_at,
         )

@@ -452,7 +452,10 @@ def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> N
         "Seksi Ketenteraman dan Ketertiban Umum",
         "Seksi Pemerintahan dan Pelayanan Publik",
     ]
-    assert rows[0][KET] == "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa."
+    assert rows[0][KET] == (
+        "IDM tahun 2026: dihitung desa dengan IDM > 0,8155 (sumber: uji). "
+        "Data tahun 2026 baru ada untuk 4 dari 14 desa."
+    )
     assert rows[4][KET] == "Mutu A (Sangat baik), 29 responden dari sampel minimal 28."
     # Numbers are numbers with the decided formats (target, realisasi, capaian).
     columns = (TARGET + 1, REAL + 1, CAPAIAN + 1)

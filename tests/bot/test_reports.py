@@ -118,7 +118,8 @@ async def test_ringkasan_shows_the_five_indicators_with_exact_numbers(
     )
     assert (
         "<b>1. Jumlah Desa Mandiri</b>\nRealisasi: 3 desa | Target: 5 desa | Capaian: 60,00%\n"
-        "<i>Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.</i>"
+        "<i>IDM tahun 2026: dihitung desa dengan IDM &gt; 0,8155. "
+        "Data tahun 2026 baru ada untuk 4 dari 14 desa.</i>"
     ) in text
     assert (
         "<b>2. Jumlah Desa Tematik</b>\nRealisasi: 2 desa | Target: 4 desa | Capaian: 50,00%"
@@ -273,7 +274,8 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
         [88.31, 100, 1.1324],
     ]
     assert [row[13] for row in rows[6:11]] == [
-        "Data IDM tahun 2026 baru ada untuk 4 dari 14 desa.",
+        "IDM tahun 2026: dihitung desa dengan IDM > 0,8155. "
+        "Data tahun 2026 baru ada untuk 4 dari 14 desa.",
         None,
         "1 dari 2 tertangani.",
         "Tidak ada kejadian trantibum pada periode ini.",
