@@ -21,7 +21,7 @@ from docx import Document
 
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlUnitOfWork
-from tests.bot.test_export_workbook import seed_known_year
+from tests.bot.test_export_workbook import _soffice, seed_known_year
 from tests.cli.conftest import CliRunner
 
 known_year_setup = pytest.mark.usefixtures("larangan")
@@ -58,15 +58,6 @@ def _exports(url: str) -> list[tuple[str, str, str | None]]:
     finally:
         engine.dispose()
     return [(e.action, e.entity, e.entity_id) for e in entries]
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("soffice (LibreOffice) harus terpasang di CI: lihat .ci/run")
-        pytest.skip("soffice (LibreOffice) tidak terpasang: uji PDF dilewati")
-    return found
 
 
 def _table(document: Any, first_header: str, second_header: str) -> list[list[str]]:
