@@ -108,6 +108,9 @@ def _sqlite_savepoint(connection: Any, _name: str) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+POOL_RECYCLE_SECONDS = 300
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``: SQLite with foreign keys and WAL, or PostgreSQL (psycopg 3)."""
     parsed = make_url(url)
@@ -120,7 +123,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             key = str(Path(str(parsed.database)).expanduser().resolve())
             _WriterQueue(key).install(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping before every checkout (a round trip on every update). A connection the
+    # server closed (a restart, a failover) fails its first statement: SQLAlchemy then
+    # invalidates the whole pool, and the update's transaction runs again on a fresh
+    # connection (bot/conversation/engine.py DB_TRIES; the senders try again next
+    # round). Connections are replaced after POOL_RECYCLE_SECONDS, before servers or
+    # proxies drop idle ones; LIFO keeps the few busy connections warm and lets the
+    # rest age out.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
+    kwargs.setdefault("pool_use_lifo", True)
     return create_engine(url, **kwargs)
 
 
