@@ -1657,3 +1657,32 @@ INDEKS_DESA_PREVIEW_LINE: Final = (
 )
 INDEKS_DESA_IMPORTED_LINE: Final = "- {desa}, {tahun}: {index} {score} ({status}){flag}"
 INDEKS_DESA_FLAG: Final = " [status terbit {published} berbeda dengan status dari skor: ditandai]"
+
+
+# Indeks Desa diisi manual lewat /idm (tahun 2025 dan sesudahnya)
+ID_ASK_SCORE: Final = (
+    "Tahun {tahun} memakai <b>Indeks Desa</b>. Ketik skor Indeks Desa Desa {desa} seperti "
+    "yang diterbitkan: angka 0-100, misalnya 72,45 (koma atau titik)."
+)
+ID_ASK_STATUS: Final = (
+    "Status desa tahun {tahun} menurut keputusan menteri? Pilih status yang diterbitkan "
+    "(status tidak dihitung dari skor)."
+)
+ID_ASK_SOURCE: Final = (
+    "Sumber status tahun {tahun}: pilih keputusannya, atau ketik nomor keputusan/dokumen "
+    "(3-200 karakter)."
+)
+ID_SUMMARY: Final = (
+    "<b>Periksa hasil Indeks Desa</b>\nDesa: {desa}\nTahun: {tahun}\n"
+    "Skor Indeks Desa: <b>{score}</b>\nStatus terbit: <b>{status}</b>\nSumber status: {source}"
+    "\n\nSimpan?"
+)
+ID_SAVED: Final = (
+    "Hasil Indeks Desa Desa {desa} tahun {tahun} disimpan.\nSkor: <b>{score}</b>\n"
+    "Status: <b>{status}</b> (sumber: {source})"
+)
+ID_PREVIOUS: Final = "Nilai sebelumnya untuk tahun ini: {index} {score} ({status})"
+ID_NO_THRESHOLD: Final = (
+    "IKU 1 tahun ini menghitung desa berstatus Mandiri sesuai status terbit. Batas skor "
+    "antarstatus Indeks Desa belum ditetapkan, sehingga kekurangan skor tidak dihitung."
+)

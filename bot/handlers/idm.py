@@ -47,12 +47,22 @@ from domain.idm import (
     VillageIndex,
     compute_idm,
     idm_status,
+    index_for_year,
     score_to_decimal,
 )
 from domain.importing import IdmParse, IdmRow, csv_table, read_idm_table, read_kemendesa_json
 from domain.models import IdmRecord, ImportBatch, ImportSource
 from domain.permissions import Action, require
-from domain.records import YEAR_MIN, parse_index, parse_year, record_idm
+from domain.records import (
+    INDEKS_DESA_DECREES,
+    YEAR_MIN,
+    clean_status_source,
+    parse_indeks_desa_score,
+    parse_index,
+    parse_year,
+    record_idm,
+    record_indeks_desa,
+)
 from domain.rounding import round_half_up
 
 __all__ = ["register", "IDM", "IdmStep", "IdmAnswers", "IdmMode"]
@@ -69,6 +79,9 @@ class IdmStep(enum.StrEnum):
     IKE = "ike"
     IKL = "ikl"
     IDM = "idm"
+    ID_SCORE = "id_score"
+    ID_STATUS = "id_status"
+    ID_SOURCE = "id_source"
     CONFIRM = "confirm"
     FILE = "file"
     PREVIEW = "preview"
@@ -93,6 +106,10 @@ class IdmAnswers:
     ike: str | None = None
     ikl: str | None = None
     idm: str | None = None
+    # The Indeks Desa (2025 on), as published: score, status (IdmStatus value), decree.
+    id_score: str | None = None
+    id_status: str | None = None
+    status_source: str | None = None
     source: str | None = None
     records: list[dict[str, Any]] | None = None
     sha256: str | None = None
@@ -108,6 +125,15 @@ def _a(ctx: Ctx) -> IdmAnswers:
 def _plain(value: Decimal) -> str:
     """A typed or exact value as it is, with a decimal comma (no exponent)."""
     return format(value, "f").replace(".", ",")
+
+
+def _published(value: Decimal) -> str:
+    """An Indeks Desa score as published: two decimals, more where it has them."""
+    exact = value.normalize()
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        exact = exact.quantize(Decimal("0.01"))
+    return _plain(exact)
 
 
 def _score(value: Decimal) -> str:
@@ -205,12 +231,76 @@ def _mode(ctx: Ctx, given: Input) -> None:
     ctx.next()  # IKS for the three indices, IDM for the IDM alone
 
 
+def _index_of(ctx: Ctx) -> VillageIndex:
+    """The index of the year answered (IDM before any year is given)."""
+    tahun = _a(ctx).tahun
+    return VillageIndex.IDM if tahun is None else index_for_year(tahun)
+
+
+def _idm_year(ctx: Ctx) -> bool:
+    return _index_of(ctx) is VillageIndex.IDM
+
+
+def _indeks_desa_year(ctx: Ctx) -> bool:
+    return _index_of(ctx) is VillageIndex.INDEKS_DESA
+
+
 def _three(ctx: Ctx) -> bool:
-    return _a(ctx).mode is IdmMode.THREE
+    return _idm_year(ctx) and _a(ctx).mode is IdmMode.THREE
 
 
 def _only_idm(ctx: Ctx) -> bool:
-    return _a(ctx).mode is IdmMode.IDM
+    return _idm_year(ctx) and _a(ctx).mode is IdmMode.IDM
+
+
+def _id_score_prompt(ctx: Ctx) -> None:
+    """The published Indeks Desa score."""
+    a = _a(ctx)
+    ctx.say(
+        texts.ID_ASK_SCORE.format(desa=h(desa_name(ctx, needed(a.desa_id))), tahun=needed(a.tahun))
+    )
+
+
+def _id_score(ctx: Ctx, given: Input) -> None:
+    _a(ctx).id_score = str(parse_indeks_desa_score(given.text))
+    ctx.next()
+
+
+def _id_status_prompt(ctx: Ctx) -> None:
+    """The status as the year's decree publishes it (never computed from the score)."""
+    ctx.say(
+        texts.ID_ASK_STATUS.format(tahun=needed(_a(ctx).tahun)),
+        [[Button(status.label, status.value)] for status in reversed(IdmStatus)],
+    )
+
+
+def _id_status(ctx: Ctx, given: Input) -> None:
+    if given.text not in {s.value for s in IdmStatus}:
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+    _a(ctx).id_status = given.text
+    ctx.next()
+
+
+def _id_source_prompt(ctx: Ctx) -> None:
+    """The decree: offered where the office knows the year's, else typed."""
+    tahun = needed(_a(ctx).tahun)
+    known = INDEKS_DESA_DECREES.get(tahun)
+    ctx.say(
+        texts.ID_ASK_SOURCE.format(tahun=tahun),
+        None if known is None else [[Button(known, "known")]],
+    )
+
+
+def _id_source(ctx: Ctx, given: Input) -> None:
+    a = _a(ctx)
+    known = INDEKS_DESA_DECREES.get(needed(a.tahun))
+    if given.kind is InputKind.CHOICE:
+        if given.text != "known" or known is None:
+            raise InvalidInput(texts.CHOOSE_BUTTON)
+        a.status_source = known
+    else:
+        a.status_source = clean_status_source(given.text)
+    ctx.next()
 
 
 def _index_step(step: IdmStep) -> Step:
@@ -241,8 +331,20 @@ def _typed(value: str | None) -> Decimal | None:
 
 
 def _confirm_prompt(ctx: Ctx) -> None:
-    """Show the values and the IDM they give."""
+    """Show the values and the IDM they give (or the Indeks Desa as published)."""
     a = _a(ctx)
+    if _indeks_desa_year(ctx):
+        ctx.say(
+            texts.ID_SUMMARY.format(
+                desa=h(desa_name(ctx, needed(a.desa_id))),
+                tahun=needed(a.tahun),
+                score=_published(Decimal(needed(a.id_score))),
+                status=IdmStatus(needed(a.id_status)).label,
+                source=h(needed(a.status_source)),
+            ),
+            confirm_keyboard(texts.SAVE),
+        )
+        return
     lines: list[str] = []
     exact: Fraction
     if a.mode is IdmMode.THREE:
@@ -272,6 +374,9 @@ def _confirm(ctx: Ctx, given: Input) -> None:
         return
     a = _a(ctx)
     ctx.end()
+    if _indeks_desa_year(ctx):
+        _confirm_indeks_desa(ctx, a)
+        return
     entry = record_idm(
         ctx.uow,
         user=ctx.user,
@@ -296,6 +401,40 @@ def _confirm(ctx: Ctx, given: Input) -> None:
             )
         )
     lines.append(_next_text(entry.next))
+    ctx.say("\n".join(lines))
+
+
+def _confirm_indeks_desa(ctx: Ctx, a: IdmAnswers) -> None:
+    """Store the Indeks Desa as published and say what was stored."""
+    entry = record_indeks_desa(
+        ctx.uow,
+        user=ctx.user,
+        desa_id=needed(a.desa_id),
+        tahun=needed(a.tahun),
+        now=ctx.now,
+        score=Decimal(needed(a.id_score)),
+        status=IdmStatus(needed(a.id_status)),
+        status_source=needed(a.status_source),
+    )
+    result = entry.result
+    lines = [
+        texts.ID_SAVED.format(
+            desa=h(desa_name(ctx, result.desa_id)),
+            tahun=result.tahun,
+            score=_published(result.score),
+            status=result.status.label,
+            source=h(result.status_source or ""),
+        )
+    ]
+    if entry.previous is not None:
+        lines.append(
+            texts.ID_PREVIOUS.format(
+                index=entry.previous.index.label,
+                score=_shown(entry.previous.index, entry.previous.score),
+                status=entry.previous.status.label,
+            )
+        )
+    lines.append(texts.ID_NO_THRESHOLD)
     ctx.say("\n".join(lines))
 
 
@@ -559,17 +698,30 @@ IDM: Flow[IdmStep, IdmAnswers] = Flow(
         IdmStep.IKE,
         IdmStep.IKL,
         IdmStep.IDM,
+        IdmStep.ID_SCORE,
+        IdmStep.ID_STATUS,
+        IdmStep.ID_SOURCE,
     ),
     summary=IdmStep.CONFIRM,
     steps={
         IdmStep.HOW: Step(_how_prompt, _how),
         IdmStep.YEAR: Step(_year_prompt, _year, frozenset({InputKind.CHOICE, InputKind.TEXT})),
         IdmStep.DESA: Step(_desa_prompt, _desa),
-        IdmStep.MODE: Step(_mode_prompt, _mode),
+        IdmStep.MODE: Step(_mode_prompt, _mode, applies=_idm_year),
         IdmStep.IKS: _index_step(IdmStep.IKS),
         IdmStep.IKE: _index_step(IdmStep.IKE),
         IdmStep.IKL: _index_step(IdmStep.IKL),
         IdmStep.IDM: _index_step(IdmStep.IDM),
+        IdmStep.ID_SCORE: Step(
+            _id_score_prompt, _id_score, frozenset({InputKind.TEXT}), applies=_indeks_desa_year
+        ),
+        IdmStep.ID_STATUS: Step(_id_status_prompt, _id_status, applies=_indeks_desa_year),
+        IdmStep.ID_SOURCE: Step(
+            _id_source_prompt,
+            _id_source,
+            frozenset({InputKind.CHOICE, InputKind.TEXT}),
+            applies=_indeks_desa_year,
+        ),
         IdmStep.CONFIRM: Step(_confirm_prompt, _confirm),
         IdmStep.FILE: Step(
             _file_prompt, _file, frozenset({InputKind.DOCUMENT}), hint=texts.IDM_FILE_HINT

@@ -130,7 +130,7 @@ def _sample(name: str) -> bytes:
 async def _manual_until_values(harness: Harness, person: Person, desa: str, mode: str) -> None:
     await harness.send(person, "/idm")
     await harness.press(person, "Isi manual")
-    await harness.press(person, "2026")
+    await harness.send(person, "2024")  # an IDM year (typed: the buttons are this year and last)
     await harness.press(person, desa)
     await harness.press(person, mode)
 
@@ -146,11 +146,11 @@ async def test_a_ppd_officer_types_the_three_indices_and_gets_the_exact_idm(
     assert harness.last(DEWI).labels() == ["Isi manual", "Kirim berkas"]
     await harness.press(DEWI, "Isi manual")
     assert harness.last(DEWI).labels() == ["2026", "2025"]
-    await harness.press(DEWI, "2026")
+    await harness.send(DEWI, "2024")
     await harness.press(DEWI, "Peltong")
     await harness.press(DEWI, "IKS, IKE, IKL")
     assert "IKS" in harness.last(DEWI).text
-    assert "Peltong tahun 2026" in harness.last(DEWI).text
+    assert "Peltong tahun 2024" in harness.last(DEWI).text
     await harness.send(DEWI, "0,75")
     await harness.send(DEWI, "0.62")
     await harness.send(DEWI, "0,66")
@@ -158,17 +158,17 @@ async def test_a_ppd_officer_types_the_three_indices_and_gets_the_exact_idm(
     assert "IKS: 0,75\nIKE: 0,62\nIKL: 0,66" in summary.text
     assert "IDM: <b>0,6767</b> (Berkembang)" in summary.text
     assert summary.labels() == ["Simpan", "Ubah", "Batal"]
-    assert _idm(runtime, "Peltong", 2026) is None  # nothing stored before Simpan
+    assert _idm(runtime, "Peltong", 2024) is None  # nothing stored before Simpan
 
     await harness.press(DEWI, "Simpan")
     reply = harness.last(DEWI).text
-    assert "Hasil IDM Desa Peltong tahun 2026 disimpan." in reply
+    assert "Hasil IDM Desa Peltong tahun 2024 disimpan." in reply
     assert "Skor IDM: <b>0,6767</b> (tepatnya 0,67666666666667)" in reply
     assert "Status: <b>Berkembang</b>" in reply
     assert "sebelumnya" not in reply
     # (0,75 + 0,62 + 0,66) / 3 = 0,676666...; Maju starts at 0,7073.
     assert "Untuk naik ke status Maju diperlukan skor minimal 0,7073: kurang 0,0307 lagi." in reply
-    stored = _idm(runtime, "Peltong", 2026)
+    stored = _idm(runtime, "Peltong", 2024)
     assert stored is not None
     assert stored.score == Decimal("0.67666666666667")
     assert stored.status is IdmStatus.BERKEMBANG
@@ -188,28 +188,28 @@ async def test_a_ppd_officer_types_the_three_indices_and_gets_the_exact_idm(
     assert "Status: <b>Mandiri</b>" in reply
     assert "Nilai sebelumnya untuk tahun ini: 0,6767 (Berkembang)" in reply
     assert "Mandiri adalah status tertinggi." in reply
-    stored = _idm(runtime, "Peltong", 2026)
+    stored = _idm(runtime, "Peltong", 2024)
     assert stored is not None
     assert stored.score == Decimal("0.81560000000000")
     assert stored.status is IdmStatus.MANDIRI
     assert stored.iks is None
 
 
-async def test_an_admin_types_the_idm_alone_for_last_year_and_a_threshold_stays_below(
+async def test_an_admin_types_the_idm_alone_for_2024_and_a_threshold_stays_below(
     harness: Harness, runtime: Runtime
 ) -> None:
     await harness.send(ADMIN, "/idm")
     await harness.press(ADMIN, "Isi manual")
-    await harness.press(ADMIN, "2025")
+    await harness.send(ADMIN, "2024")
     await harness.press(ADMIN, "Montok")
     await harness.press(ADMIN, "Nilai IDM saja")
     await harness.send(ADMIN, "0.7072")  # equal to the upper bound of Berkembang
     await harness.press(ADMIN, "Simpan")
     reply = harness.last(ADMIN).text
-    assert "Desa Montok tahun 2025" in reply
+    assert "Desa Montok tahun 2024" in reply
     assert "Status: <b>Berkembang</b>" in reply
     assert "Untuk naik ke status Maju diperlukan skor minimal 0,7073: kurang 0,0001 lagi." in reply
-    stored = _idm(runtime, "Montok", 2025)
+    stored = _idm(runtime, "Montok", 2024)
     assert stored is not None
     assert stored.score == Decimal("0.70720000000000")
     assert stored.status is IdmStatus.BERKEMBANG
@@ -236,7 +236,7 @@ async def test_bad_index_values_are_explained_and_asked_again(
     assert "stiker tidak dapat diproses" in harness.texts(DEWI)[-2]
     assert "Ketik nilai <b>IKE</b>" in harness.last(DEWI).text
     await harness.send(DEWI, "/batal")
-    assert _all_idm(runtime, 2026) == []
+    assert _all_idm(runtime, 2024) == []
 
 
 async def test_bad_years_and_text_for_a_button_are_explained(
@@ -282,22 +282,22 @@ async def test_ubah_goes_back_and_an_old_button_is_stale(
     assert "Hasil IDM tahun berapa?" in harness.last(DEWI).text
     await harness.press_data(DEWI, save, summary)
     assert "sudah tidak berlaku" in harness.toasts()[-1]
-    assert _idm(runtime, "Lancar", 2026) is None
-    await harness.press(DEWI, "2025")
+    assert _idm(runtime, "Lancar", 2024) is None
+    await harness.send(DEWI, "2023")
     await harness.press(DEWI, "Lancar")
     await harness.press(DEWI, "Nilai IDM saja")
     await harness.send(DEWI, "0,61")
     second = harness.last(DEWI)
     again = harness.data_of(second, "Simpan")
     await harness.press(DEWI, "Simpan")
-    stored = _idm(runtime, "Lancar", 2025)
+    stored = _idm(runtime, "Lancar", 2023)
     assert stored is not None
     assert stored.status is IdmStatus.BERKEMBANG
     # A second press on the same Simpan finds the conversation over: nothing more happens.
     await harness.press_data(DEWI, again, second)
     assert "sudah tidak berlaku" in harness.toasts()[-1]
     assert "percakapan yang sudah selesai" in harness.last(DEWI).text
-    assert _idm(runtime, "Lancar", 2025) == stored
+    assert _idm(runtime, "Lancar", 2023) == stored
 
 
 async def test_a_stranger_and_other_roles_cannot_record_idm(
@@ -319,7 +319,7 @@ async def test_a_stranger_and_other_roles_cannot_record_idm(
     assert "hanya untuk staf Seksi PPD" in harness.last(perangkat).text
     await harness.send(BAYU, "/bantuan")
     assert "/idm" not in harness.texts(BAYU)[-1]
-    assert _all_idm(runtime, 2026) == []
+    assert _all_idm(runtime, 2024) == []
 
 
 async def test_a_pending_officer_is_told_to_wait(harness: Harness, runtime: Runtime) -> None:
@@ -433,22 +433,22 @@ async def test_a_csv_table_is_previewed_with_new_and_replaced_values(
     await harness.press(DEWI, "Simpan")
     table = (
         "kode_desa;tahun;iks;ike;ikl\n"
-        "3528040001;2026;0,8;0,7;0,66\n"
-        "35.28.08.2003;2026;0,9;0,8;0,85\n"  # Trasak by its Kemendagri code
+        "3528040001;2024;0,8;0,7;0,66\n"
+        "35.28.08.2003;2024;0,9;0,8;0,85\n"  # Trasak by its Kemendagri code
     )
     await harness.send(DEWI, "/idm")
     await harness.press(DEWI, "Kirim berkas")
-    await harness.send_document(DEWI, "idm-2026.csv", table.rsplit("35.28", 1)[0].encode())
+    await harness.send_document(DEWI, "idm-2024.csv", table.rsplit("35.28", 1)[0].encode())
     assert "1 hasil IDM akan disimpan" in harness.last(DEWI).text
-    await harness.send_document(DEWI, "idm-2026.csv", table.encode())  # a corrected file
+    await harness.send_document(DEWI, "idm-2024.csv", table.encode())  # a corrected file
     preview = harness.last(DEWI).text
     assert "2 hasil IDM akan disimpan" in preview
-    assert "1. Peltong, 2026: IDM 0,7200 (Maju); baru" in preview
-    assert "2. Trasak, 2026: IDM 0,8500 (Mandiri); sekarang 0,5500 (Tertinggal)" in preview
+    assert "1. Peltong, 2024: IDM 0,7200 (Maju); baru" in preview
+    assert "2. Trasak, 2024: IDM 0,8500 (Mandiri); sekarang 0,5500 (Tertinggal)" in preview
     await harness.press(DEWI, "Simpan")
     assert "1 hasil IDM baru, 1 diperbarui" in harness.last(DEWI).text
-    peltong = _idm(runtime, "Peltong", 2026)
-    trasak = _idm(runtime, "Trasak", 2026)
+    peltong = _idm(runtime, "Peltong", 2024)
+    trasak = _idm(runtime, "Trasak", 2024)
     assert peltong is not None
     assert trasak is not None
     assert peltong.score == Decimal("0.72000000000000")
