@@ -360,13 +360,11 @@ IDM_FILE_NOT_UTF8: Final = "berkas bukan teks UTF-8 (simpan ulang sebagai CSV UT
 IDM_PREVIEW: Final = (
     "<b>Pratinjau impor {name}</b>\n{count} hasil IDM akan disimpan:\n{lines}\n\nSimpan?"
 )
-IDM_PREVIEW_LINE: Final = "{n}. {desa}, {tahun}: IDM {score} ({status}); {current}"
 IDM_PREVIEW_CURRENT: Final = "sekarang {score} ({status})"
 IDM_PREVIEW_NEW: Final = "baru"
 IDM_IMPORTED: Final = (
     "Impor {name} selesai: {inserted} hasil IDM baru, {updated} diperbarui.\n{lines}"
 )
-IDM_IMPORTED_LINE: Final = "- {desa}, {tahun}: IDM {score} ({status})"
 
 TEMATIK_TITLE: Final = "desa tematik"
 TEMATIK_MENU: Final = "<b>Desa tematik</b>\nApa yang ingin Anda lakukan?"
