@@ -12,6 +12,7 @@ import pytest
 from domain.desa_progress import Change, ProgressReport, YearStatus, closest_to_next, desa_progress
 from domain.idm import IdmStatus, VillageIndex, idm_status
 from domain.models import Desa, IdmResult, Kecamatan
+from domain.ports import UnitOfWork
 from storage.seed import packaged_kecamatan, seed_kecamatan
 from tests.factories import make_desa
 from tests.fakes import InMemoryDatabase
@@ -56,29 +57,35 @@ def db() -> InMemoryDatabase:
     return database
 
 
-def seed_history(db: InMemoryDatabase) -> tuple[Kecamatan, list[Desa]]:
-    """Peltong, Blumbungan, Trasak, Tentenan Barat and Timur, 2022-2025."""
-    with db.unit_of_work() as uow:
-        kec = uow.kecamatan.get_by_code("35.28.08")
-        assert kec is not None
-        desa = uow.desa.list_by_kecamatan(kec.id)
-        peltong, blumbungan, trasak, barat, timur = desa[:5]
-        for result in (
-            idm(peltong, 2022, "0.7000"),
-            idm(peltong, 2023, "0.7100"),
-            idm(peltong, 2024, "0.8155"),  # on the threshold: still Maju
-            indeks(peltong, 2025, "85", S.MANDIRI),
-            idm(blumbungan, 2022, "0.6000"),
-            idm(blumbungan, 2024, "0.5989"),  # no 2023: compared with 2022
-            indeks(blumbungan, 2025, "62.5", S.BERKEMBANG),
-            idm(trasak, 2024, "0.7000", published="Mandiri"),  # flagged
-            indeks(trasak, 2025, "70.25", S.MAJU),
-            indeks(barat, 2025, "60", S.TERTINGGAL),
-            indeks(timur, 2025, "50", S.SANGAT_TERTINGGAL),
-        ):
-            uow.idm.upsert(result)
-        uow.commit()
+def seed_results(uow: UnitOfWork) -> tuple[Kecamatan, list[Desa]]:
+    """Peltong, Blumbungan, Trasak, Tentenan Barat and Timur, 2022-2025 (not committed)."""
+    kec = uow.kecamatan.get_by_code("35.28.08")
+    assert kec is not None
+    desa = uow.desa.list_by_kecamatan(kec.id)
+    peltong, blumbungan, trasak, barat, timur = desa[:5]
+    for result in (
+        idm(peltong, 2022, "0.7000"),
+        idm(peltong, 2023, "0.7100"),
+        idm(peltong, 2024, "0.8155"),  # on the threshold: still Maju
+        indeks(peltong, 2025, "85", S.MANDIRI),
+        idm(blumbungan, 2022, "0.6000"),
+        idm(blumbungan, 2024, "0.5989"),  # no 2023: compared with 2022
+        indeks(blumbungan, 2025, "62.5", S.BERKEMBANG),
+        idm(trasak, 2024, "0.7000", published="Mandiri"),  # flagged
+        indeks(trasak, 2025, "70.25", S.MAJU),
+        indeks(barat, 2025, "60", S.TERTINGGAL),
+        indeks(timur, 2025, "50", S.SANGAT_TERTINGGAL),
+    ):
+        uow.idm.upsert(result)
     return kec, desa
+
+
+def seed_history(db: InMemoryDatabase) -> tuple[Kecamatan, list[Desa]]:
+    """The results of :func:`seed_results`, committed."""
+    with db.unit_of_work() as uow:
+        found = seed_results(uow)
+        uow.commit()
+    return found
 
 
 def progress(
