@@ -356,7 +356,7 @@ def book_of(content: bytes) -> Workbook:
     return load_workbook(BytesIO(content))
 
 
-def test_the_workbook_has_the_nine_sheets_in_order(runtime: Runtime) -> None:
+def test_the_workbook_has_the_ten_sheets_in_order(runtime: Runtime) -> None:
     data, content = known_export(runtime)
     book = book_of(content)
     assert book.sheetnames == [
@@ -367,6 +367,7 @@ def test_the_workbook_has_the_nine_sheets_in_order(runtime: Runtime) -> None:
         "SKM Responden",
         "SKM Saran",
         "IDM",
+        "Perkembangan Desa",
         "Desa Tematik",
         "Bukti",
     ]
@@ -792,7 +793,7 @@ def test_text_from_users_never_becomes_a_formula(runtime: Runtime) -> None:
     _, content = known_export(runtime)
     with zipfile.ZipFile(BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 9
+        assert len(sheets) == 10
         for name in sheets:
             assert b"<f>" not in archive.read(name), name
     book = book_of(content)

@@ -80,7 +80,7 @@ def test_the_workbook_prints_one_landscape_page_per_sheet_with_the_iku_signed(
     assert all(f is not None for f in footers)
     per_sheet = Counter(f.group(1) for f in footers if f is not None)
     assert per_sheet == {**dict.fromkeys(SHEETS, 1), "SKM Responden": 2}
-    assert total == 10
+    assert total == 11
     assert all(f is not None and f.group(3) == str(total) for f in footers)
     portrait = {"SKM", "SKM Responden"}
     for (size, _), footer in zip(pages, footers, strict=True):
