@@ -712,8 +712,8 @@ WB_HEADERS_IDM: Final = (
     "IKS",
     "IKE",
     "IKL",
-    "Skor IDM",
-    "Status",
+    "Skor (IDM 0-1, Indeks Desa 0-100)",
+    "Status (dihitung IKU 1)",
 )
 WB_IDM_NO_DATA: Final = "Belum ada data IDM tahun {tahun}"
 WB_IDM_COUNTS: Final = "Jumlah desa per status, tahun {tahun}"
@@ -1753,3 +1753,16 @@ WB_PROGRESS_ESTIMATE: Final = "perkiraan dari skor terbit (bukan angka resmi)"
 WB_PROGRESS_NO_ESTIMATE: Final = "tidak dapat diperkirakan"
 WB_PROGRESS_NO_DATA: Final = "Belum ada data IDM maupun Indeks Desa untuk tahun {rentang}."
 WB_PROGRESS_CHART: Final = "Jumlah desa per status"
+WB_HEADERS_IDM_MORE: Final = (
+    "Indeks",
+    "Status terbit",
+    "Sumber status",
+    "Ditandai",
+)
+WB_IDM_FLAGGED: Final = "status terbit berbeda dengan status dari skor"
+WB_TITLE_INDEKS_DESA: Final = "Indeks Desa Kecamatan {kecamatan} Tahun {tahun} (IKU 1)"
+WB_TITLE_IDM_BOTH: Final = "IDM dan Indeks Desa Kecamatan {kecamatan} Tahun {tahun} (IKU 1)"
+WB_IDM_NOTE_INDEKS: Final = (
+    "Indeks Desa (sejak 2025, skor 0-100, enam dimensi): status seperti yang ditetapkan "
+    "(terbit), tidak dihitung ulang; Mandiri dihitung dari status terbit."
+)

@@ -56,7 +56,7 @@ from domain.export import (
     ExportData,
     handling_days,
 )
-from domain.idm import IdmStatus, VillageIndex, index_for_year
+from domain.idm import DIMENSIONS, IdmStatus, VillageIndex, index_for_year
 from domain.incidents import category_label
 from domain.models import IncidentKind, IndicatorCode, KonflikStage
 from domain.period import Period
@@ -799,14 +799,37 @@ def _saran_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
         out.line([Cell(number), Cell(item.survey_date, DATE), item.service or _MISSING, item.saran])
 
 
-def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+def _idm_title(report: IkuReport) -> str:
+    """The sheet's title by the indices of the year's results (by the year without any)."""
     idm = report.idm
-    widths = (5, 16, 13, 20, 19, 19, 19, 19, 30)
-    columns = [Column(h, w) for h, w in zip(texts.WB_HEADERS_IDM, widths, strict=True)]
+    found = idm.indices or [index_for_year(idm.tahun)]
+    kec = report.kecamatan.nama
+    if len(found) > 1:
+        return texts.WB_TITLE_IDM_BOTH.format(kecamatan=kec, tahun=idm.tahun)
+    if found[0] is VillageIndex.INDEKS_DESA:
+        return texts.WB_TITLE_INDEKS_DESA.format(kecamatan=kec, tahun=idm.tahun)
+    return texts.WB_TITLE_IDM.format(kecamatan=kec, tahun=idm.tahun)
+
+
+def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+    """Every desa's result of the year: which index, the score as published (IDM 0-1,
+    Indeks Desa 0-100), the status IKU 1 counts beside the published one and its source,
+    the mismatch flag, and the six Indeks Desa dimensions when given."""
+    idm = report.idm
+    widths = (5, 16, 13, 20, 19, 19, 19, 19, 19, 12, 14, 30, 22, *[14] * len(DIMENSIONS))
+    headers = (
+        *texts.WB_HEADERS_IDM,
+        *texts.WB_HEADERS_IDM_MORE,
+        *(label for _, label in DIMENSIONS),
+    )
+    columns = [Column(h, w) for h, w in zip(headers, widths, strict=True)]
     out = _SheetWriter(sheet, columns, styles)
-    title = texts.WB_TITLE_IDM.format(kecamatan=report.kecamatan.nama, tahun=idm.tahun)
-    out.titles(_titles(report, title))
-    out.note(texts.WB_IDM_NOTE)
+    out.titles(_titles(report, _idm_title(report)))
+    indices = idm.indices or [index_for_year(idm.tahun)]
+    if VillageIndex.IDM in indices:
+        out.note(texts.WB_IDM_NOTE)
+    if VillageIndex.INDEKS_DESA in indices:
+        out.note(texts.WB_IDM_NOTE_INDEKS)
     out.skip()
     out.header(freeze=True)
     for number, (desa, result) in enumerate(idm.per_desa, start=1):
@@ -814,14 +837,23 @@ def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
         if result is None:
             out.line([*head, *[_missing()] * 4, texts.WB_IDM_NO_DATA.format(tahun=idm.tahun)])
             continue
+        dimensions = result.dimensions or {}
         out.line(
             [
                 *head,
                 _decimal(result.iks, SCORE),
                 _decimal(result.ike, SCORE),
                 _decimal(result.ikl, SCORE),
-                _decimal(result.score, SCORE),
+                _decimal(result.score, _SCORE_FORMATS[result.index]),
                 result.status.label,
+                result.index.label,
+                result.status_published or _MISSING,
+                result.status_source or result.source or _MISSING,
+                texts.WB_IDM_FLAGGED if result.flagged else "",
+                *(
+                    _decimal(dimensions.get(key), _SCORE_FORMATS[VillageIndex.INDEKS_DESA])
+                    for key, _ in DIMENSIONS
+                ),
             ]
         )
     out.skip()

@@ -4,6 +4,9 @@ status (official IDM gaps, Indeks Desa estimates labelled as such)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from openpyxl.chart import BarChart
 
 from bot.runtime import Runtime
@@ -99,3 +102,71 @@ def test_an_idm_year_gives_the_official_gaps(runtime: Runtime) -> None:
         "ambang resmi IDM",
     ]
     assert rows[head + 3][6] == 0.0073
+
+
+def test_idm_sheet_says_the_index_the_published_status_its_source_and_the_dimensions(
+    runtime: Runtime,
+) -> None:
+    with runtime.uow() as uow:
+        _, desa = seed_results(uow)
+        peltong = uow.idm.get(desa[0].id, 2025)
+        assert peltong is not None
+        dimensions = {"layanan_dasar": Decimal("91.5"), "tata_kelola_pemerintahan": Decimal("77")}
+        uow.idm.upsert(replace(peltong, dimensions=dimensions))
+        uow.commit()
+    _, content = known_export(runtime, Period.year(2025))
+    sheet = book_of(content)["IDM"]
+    assert sheet["A1"].value == "Indeks Desa Kecamatan Larangan Tahun 2025 (IKU 1)"
+    header_row, rows = table(sheet, "No")
+    headers = [c.value for c in sheet[header_row]]
+    assert headers[7:14] == [
+        "Skor (IDM 0-1, Indeks Desa 0-100)",
+        "Status (dihitung IKU 1)",
+        "Indeks",
+        "Status terbit",
+        "Sumber status",
+        "Ditandai",
+        "Layanan Dasar",
+    ]
+    assert headers[-1] == "Tata Kelola Pemerintahan"
+    assert rows[0][4:] == [
+        "-",
+        "-",
+        "-",
+        85,
+        "Mandiri",
+        "Indeks Desa",
+        "Mandiri",
+        "Kepmendes No. 343 Tahun 2025",
+        None,
+        91.5,
+        "-",
+        "-",
+        "-",
+        "-",
+        77,
+    ]
+    assert sheet.cell(row=header_row + 1, column=8).number_format == "0.00##########"
+    notes = [r[0] for r in rows_of(sheet)[:8] if isinstance(r[0], str)]
+    assert any(n.startswith("Indeks Desa (sejak 2025") for n in notes)
+
+
+def test_idm_sheet_flags_a_published_status_that_differs_from_the_score(
+    runtime: Runtime,
+) -> None:
+    with runtime.uow() as uow:
+        seed_results(uow)
+        uow.commit()
+    _, content = known_export(runtime, Period.year(2024))
+    sheet = book_of(content)["IDM"]
+    assert sheet["A1"].value == "Indeks Desa Membangun (IDM) Kecamatan Larangan Tahun 2024 (IKU 1)"
+    _, rows = table(sheet, "No")
+    trasak = rows[2]
+    assert trasak[7:13] == [
+        0.7,
+        "Berkembang",
+        "IDM",
+        "Mandiri",
+        "idm.json",
+        "status terbit berbeda dengan status dari skor",
+    ]
