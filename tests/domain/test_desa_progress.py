@@ -5,14 +5,18 @@ desa closest to their next status (official IDM gaps, Indeks Desa estimates)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from domain.desa_progress import Change, ProgressReport, YearStatus, closest_to_next, desa_progress
 from domain.idm import IdmStatus, VillageIndex, idm_status
-from domain.models import Desa, IdmResult, Kecamatan
+from domain.indicators import FORMULA_INDEKS_DESA, INDICATORS, SUMBER_IDM, SUMBER_INDEKS_DESA
+from domain.models import Desa, IdmResult, IndicatorCode, Kecamatan
+from domain.period import Period
 from domain.ports import UnitOfWork
+from domain.report import IkuRow, iku_report
 from storage.seed import packaged_kecamatan, seed_kecamatan
 from tests.factories import make_desa
 from tests.fakes import InMemoryDatabase
@@ -217,3 +221,30 @@ def test_no_data_in_the_range_gives_no_year_and_a_reversed_range_is_refused(
     assert (report.years, report.counts, report.closest, report.latest) == ([], [], [], None)
     with pytest.raises(ValueError, match="sesudah"):
         progress(db, kec, 2020, first=2024)
+
+
+def _iku_1(db: InMemoryDatabase, tahun: int) -> IkuRow:
+    with db.unit_of_work() as uow:
+        report = iku_report(
+            uow,
+            kecamatan_code="35.28.08",
+            period=Period.year(tahun),
+            now=datetime(2026, 3, 5, 10, 0, tzinfo=UTC),
+        )
+    return report.row(IndicatorCode.DESA_MANDIRI)
+
+
+def test_iku_1_says_the_formula_and_source_of_the_index_of_its_year(db: InMemoryDatabase) -> None:
+    seed_history(db)
+    idm_year = _iku_1(db, 2024)
+    assert idm_year.formula == INDICATORS[0].formula
+    assert "0,8155" in idm_year.formula
+    assert idm_year.sumber_data == SUMBER_IDM
+    indeks_year = _iku_1(db, 2025)
+    assert indeks_year.formula == FORMULA_INDEKS_DESA
+    assert indeks_year.sumber_data == SUMBER_INDEKS_DESA
+    assert indeks_year.realisasi == 1  # Peltong, published Mandiri
+    assert indeks_year.definition.formula == INDICATORS[0].formula  # the signed text stays
+    # A year without data: the index of the year (2026: Indeks Desa).
+    assert _iku_1(db, 2026).formula == FORMULA_INDEKS_DESA
+    assert _iku_1(db, 2021).formula == INDICATORS[0].formula
