@@ -3,16 +3,21 @@ PNG photo through the outbox; bad ranges and unauthorized users are told in word
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from PIL import Image
 
 from bot.delivery.outbox import MAX_TEXT
+from bot.reports.progress import progress_messages
 from bot.runtime import Runtime
-from domain.models import Role, Seksi
+from domain.desa_progress import progress_of
+from domain.idm import IdmStatus
+from domain.models import IdmResult, Role, Seksi
 from tests.bot.conftest import ADMIN, add_user
 from tests.bot.harness import Harness, Person
 from tests.domain.test_desa_progress import seed_results
+from tests.factories import make_desa, make_kecamatan
 
 PPD = Person(830001, "Staf PPD")
 PERANGKAT = Person(830002, "Kaur Peltong")
@@ -98,3 +103,23 @@ async def test_perangkat_desa_and_strangers_are_refused(harness: Harness, runtim
     await harness.send(STRANGER, "/perkembangan")
     assert "sudah terdaftar" in harness.last(STRANGER).text
     assert not [m for m in harness.api.messages if m.kind == "photo"]
+
+
+def test_a_large_kecamatan_is_split_between_lines_under_the_telegram_limit() -> None:
+    kec = make_kecamatan()
+    desa = [
+        make_desa(id=n, kode=f"35.28.08.{2000 + n}", kode_bps=f"35280400{n:02d}", nama=f"Desa {n}")
+        for n in range(1, 201)
+    ]
+    results = [
+        IdmResult(d.id, tahun, Decimal("0.7"), IdmStatus.BERKEMBANG)
+        for d in desa
+        for tahun in range(2015, 2025)
+    ]
+    report = progress_of(kec, desa, results, first=2015, last=2024)
+    messages = progress_messages(report)
+    assert len(messages) > 1
+    assert all(len(m) <= MAX_TEXT for m in messages)
+    joined = "\n".join(messages)
+    assert all(f"Desa {n} " in joined for n in range(1, 201))
+    assert "… dan 195 desa lainnya (lengkap di /ekspor)." in joined
