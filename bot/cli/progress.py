@@ -17,7 +17,6 @@ from typing import Any
 
 from bot import texts
 from bot.cli.options import kecamatan_option, year
-from bot.reports.progress import progress_messages, year_range
 from bot.runtime import Runtime
 from domain.desa_progress import ProgressReport, desa_progress
 from domain.errors import NotFound
@@ -119,6 +118,10 @@ def cmd_progress(runtime: Runtime, args: argparse.Namespace) -> int:
         message = texts.PROGRESS_REVERSED.format(awal=first, akhir=last)
         print(f"iku-bot {COMMAND}: kesalahan perintah: {message}", file=sys.stderr)
         return EXIT_USAGE
+    # The chat's text (and Telegram's limits with it) only when the command runs:
+    # ``iku-bot --help`` loads no Telegram library.
+    from bot.reports.progress import progress_messages, year_range
+
     code = args.kecamatan or runtime.settings.kecamatan
     with runtime.uow() as uow:
         kec = uow.kecamatan.get_by_code(code)
