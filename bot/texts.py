@@ -710,8 +710,8 @@ WB_HEADERS_IDM: Final = (
     "IKS",
     "IKE",
     "IKL",
-    "Skor IDM",
-    "Status",
+    "Skor (IDM 0-1, Indeks Desa 0-100)",
+    "Status (dihitung IKU 1)",
 )
 WB_IDM_NO_DATA: Final = "Belum ada data IDM tahun {tahun}"
 WB_IDM_COUNTS: Final = "Jumlah desa per status, tahun {tahun}"
@@ -1683,4 +1683,112 @@ ID_PREVIOUS: Final = "Nilai sebelumnya untuk tahun ini: {index} {score} ({status
 ID_NO_THRESHOLD: Final = (
     "IKU 1 tahun ini menghitung desa berstatus Mandiri sesuai status terbit. Batas skor "
     "antarstatus Indeks Desa belum ditetapkan, sehingga kekurangan skor tidak dihitung."
+)
+
+# --- Perkembangan status desa (/perkembangan, lembar "Perkembangan Desa") ---
+PROGRESS_COMMAND: Final = "Perkembangan status desa per tahun (IDM, Indeks Desa)"
+PROGRESS_EXAMPLES: Final = (
+    "Contoh: /perkembangan (semua tahun sampai tahun ini), /perkembangan 2020-2025, "
+    "/perkembangan 2024 (sampai tahun 2024)."
+)
+PROGRESS_BAD_YEAR: Final = 'Tahun "{teks}" tidak dikenali: tulis tahun dengan 4 angka.'
+PROGRESS_TOO_MANY: Final = "Tulis satu tahun atau satu rentang tahun saja."
+PROGRESS_REVERSED: Final = "Tahun awal {awal} sesudah tahun akhir {akhir}: tukar urutannya."
+PROGRESS_FUTURE: Final = "Tahun {tahun} belum tiba (sekarang tahun {sekarang})."
+PROGRESS_TOO_EARLY: Final = "Data IDM baru ada sejak tahun {pertama}."
+PROGRESS_NO_DATA: Final = (
+    "Belum ada data IDM maupun Indeks Desa Kecamatan {kecamatan} untuk tahun {rentang}. "
+    "Data dicatat dengan /idm."
+)
+PROGRESS_TITLE: Final = "<b>Perkembangan status desa Kecamatan {kecamatan}, {rentang}</b>"
+PROGRESS_LEGEND: Final = (
+    "ST Sangat Tertinggal, TT Tertinggal, BK Berkembang, MJ Maju, MD Mandiri, "
+    "-- belum ada data; * status terbit berbeda dengan status dari skor (dihitung dari skor)."
+)
+PROGRESS_RULE_IDM: Final = "IDM {rentang}: status dari skor (IDM &gt; 0,8155 = Mandiri)."
+PROGRESS_RULE_INDEKS: Final = "Indeks Desa {rentang}: status seperti yang ditetapkan (terbit)."
+PROGRESS_DESA_HEAD: Final = "Desa"
+PROGRESS_COUNTS_TITLE: Final = "<b>Jumlah desa per status</b>"
+PROGRESS_COUNTS_HEAD: Final = "Tahun"
+PROGRESS_CHANGES: Final = "Ke tahun {tahun}: naik {naik}, turun {turun}, tetap {tetap} desa."
+PROGRESS_CHANGES_ACROSS: Final = (
+    " (perbandingan IDM ke Indeks Desa: nama status sama, ukuran berbeda)"
+)
+PROGRESS_CLOSEST_TITLE: Final = "<b>Terdekat ke status berikutnya ({index} {tahun})</b>"
+PROGRESS_CLOSEST_IDM: Final = (
+    "{n}. {desa}: {status} {skor} → {target} (skor minimal {minimum}), kurang {kurang}"
+)
+PROGRESS_CLOSEST_ESTIMATE: Final = (
+    "{n}. {desa}: {status} {skor} → {target}, kurang ± {kurang} (perkiraan)"
+)
+PROGRESS_CLOSEST_NO_ESTIMATE: Final = (
+    "{n}. {desa}: {status} {skor} → {target}, selisih tidak dapat diperkirakan "
+    "(belum ada desa {target} di kecamatan ini tahun itu)"
+)
+PROGRESS_CLOSEST_NOTE_IDM: Final = (
+    "Ambang resmi IDM (Permendesa PDTT No. 2 Tahun 2016); kekurangan dibulatkan ke atas."
+)
+PROGRESS_CLOSEST_NOTE_ESTIMATE: Final = (
+    "Perkiraan, bukan angka resmi: ambang status Indeks Desa belum ditetapkan. Selisih "
+    "dihitung dari skor terendah yang terbit dengan status berikutnya di antara desa "
+    "kecamatan ini pada tahun yang sama."
+)
+PROGRESS_CLOSEST_NONE: Final = "Semua desa yang berdata sudah Mandiri."
+PROGRESS_CLOSEST_MORE: Final = "… dan {jumlah} desa lainnya (lengkap di /ekspor)."
+PROGRESS_CAPTION: Final = "Grafik jumlah desa per status, Kecamatan {kecamatan}, {rentang}"
+PROGRESS_CHART_TITLE: Final = "Kecamatan {kecamatan}: jumlah desa per status, {rentang}"
+PROGRESS_CHART_Y: Final = "Jumlah desa"
+PROGRESS_CHART_WITHOUT: Final = "Belum ada data"
+PROGRESS_SHORT: Final = {
+    "sangat_tertinggal": "ST",
+    "tertinggal": "TT",
+    "berkembang": "BK",
+    "maju": "MJ",
+    "mandiri": "MD",
+}
+PROGRESS_NONE_SHORT: Final = "--"
+WB_SHEET_PROGRESS: Final = "Perkembangan Desa"
+WB_TITLE_PROGRESS: Final = "Perkembangan Status Desa Kecamatan {kecamatan}, {rentang}"
+WB_PROGRESS_NOTE: Final = (
+    "Status tiap tahun seperti yang dihitung IKU 1: IDM (sampai 2024) dari skornya "
+    "(> 0,8155 Mandiri), Indeks Desa (sejak 2025) seperti yang ditetapkan. Skor: IDM 0-1, "
+    "Indeks Desa 0-100. * = status terbit berbeda dengan status dari skor."
+)
+WB_PROGRESS_HEAD: Final = ("No", "Kode Desa", "Nama Desa")
+WB_PROGRESS_STATUS: Final = "Status {tahun}"
+WB_PROGRESS_SCORE: Final = "Skor {tahun}"
+WB_PROGRESS_LAST: Final = "Perubahan terakhir"
+WB_PROGRESS_CHANGE: Final = {"naik": "naik", "turun": "turun", "tetap": "tetap"}
+WB_PROGRESS_CHANGE_TEXT: Final = "{change} ({dari} → {ke})"
+WB_PROGRESS_COUNTS: Final = "Jumlah desa per status per tahun"
+WB_PROGRESS_INDEX: Final = "Indeks"
+WB_PROGRESS_WITHOUT: Final = "Belum ada data"
+WB_PROGRESS_CLOSEST: Final = "Terdekat ke status berikutnya ({index} {tahun})"
+WB_PROGRESS_CLOSEST_HEAD: Final = (
+    "No",
+    "Nama Desa",
+    "Status",
+    "Skor",
+    "Status berikutnya",
+    "Skor minimal / pembanding",
+    "Kekurangan",
+    "Dasar",
+)
+WB_PROGRESS_OFFICIAL: Final = "ambang resmi IDM"
+WB_PROGRESS_ESTIMATE: Final = "perkiraan dari skor terbit (bukan angka resmi)"
+WB_PROGRESS_NO_ESTIMATE: Final = "tidak dapat diperkirakan"
+WB_PROGRESS_NO_DATA: Final = "Belum ada data IDM maupun Indeks Desa untuk tahun {rentang}."
+WB_PROGRESS_CHART: Final = "Jumlah desa per status"
+WB_HEADERS_IDM_MORE: Final = (
+    "Indeks",
+    "Status terbit",
+    "Sumber status",
+    "Ditandai",
+)
+WB_IDM_FLAGGED: Final = "status terbit berbeda dengan status dari skor"
+WB_TITLE_INDEKS_DESA: Final = "Indeks Desa Kecamatan {kecamatan} Tahun {tahun} (IKU 1)"
+WB_TITLE_IDM_BOTH: Final = "IDM dan Indeks Desa Kecamatan {kecamatan} Tahun {tahun} (IKU 1)"
+WB_IDM_NOTE_INDEKS: Final = (
+    "Indeks Desa (sejak 2025, skor 0-100, enam dimensi): status seperti yang ditetapkan "
+    "(terbit), tidak dihitung ulang; Mandiri dihitung dari status terbit."
 )

@@ -68,6 +68,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from domain.audit import Channel, ExportForm, record_export
+from domain.desa_progress import ProgressReport, desa_progress
 from domain.models import IncidentKind, IncidentStatus, User
 from domain.period import Period
 from domain.permissions import (
@@ -296,6 +297,9 @@ class ExportData:
     earlier: tuple[IkuReport, ...] = ()
     # The SKM follow-up plan of the period, when it is a year, semester or quarter.
     rtl: RtlReport | None = None
+    # Each desa's status over the years up to the period's year (the "Perkembangan Desa"
+    # sheet): IDM and Indeks Desa results are complete for every viewer, as the IDM sheet.
+    progress: ProgressReport | None = None
 
     def contents(self) -> dict[str, Any]:
         """What this export included, for its audit entry (counts, never the content)."""
@@ -520,6 +524,7 @@ def export_data(
         rtl=None
         if skm_period is None
         else rtl_report(uow, kecamatan_id=kec_id, skm_period=skm_period),
+        progress=desa_progress(uow, kecamatan=report.kecamatan, last=period.year_of_record),
     )
 
 

@@ -10,10 +10,25 @@ from typing import Final
 from domain.models import IndicatorCode, Seksi
 from domain.rounding import round_half_up
 
-__all__ = ["IndicatorDef", "INDICATORS", "capaian", "SUMBER_IDM", "SUMBER_LAPORAN"]
+__all__ = [
+    "IndicatorDef",
+    "INDICATORS",
+    "capaian",
+    "SUMBER_IDM",
+    "SUMBER_INDEKS_DESA",
+    "SUMBER_LAPORAN",
+    "FORMULA_INDEKS_DESA",
+]
 
 SUMBER_IDM: Final = "IDM (Indeks Desa Membangun)"
 SUMBER_LAPORAN: Final = "Laporan Kecamatan"
+# IKU 1 in the years of the Indeks Desa (2025 on): the status as the minister's decree
+# published it (domain.md: never recomputed, no threshold table of the new index).
+SUMBER_INDEKS_DESA: Final = "Indeks Desa (Kemendesa PDTT, Kepmendes status desa)"
+FORMULA_INDEKS_DESA: Final = (
+    "Jumlah desa berstatus Mandiri menurut Indeks Desa (Permendesa PDTT No. 9 Tahun 2024) "
+    "sebagaimana ditetapkan Keputusan Menteri Desa PDTT tahun itu"
+)
 
 
 @dataclass(frozen=True, slots=True)

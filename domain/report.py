@@ -17,8 +17,15 @@ from decimal import Decimal
 
 from domain.errors import NotFound
 from domain.handling import HandlingResult, handling_percentage
-from domain.idm import IdmStatus, VillageIndex
-from domain.indicators import INDICATORS, IndicatorDef, capaian
+from domain.idm import IdmStatus, VillageIndex, index_for_year
+from domain.indicators import (
+    FORMULA_INDEKS_DESA,
+    INDICATORS,
+    SUMBER_IDM,
+    SUMBER_INDEKS_DESA,
+    IndicatorDef,
+    capaian,
+)
 from domain.models import (
     Desa,
     DesaTematik,
@@ -55,6 +62,20 @@ class IkuRow:
     realisasi: Decimal | None
     capaian: Decimal | None
     keterangan: str | None = None
+    # The formula and data source that apply to the period's year when they differ from
+    # the signed definition's (IKU 1 in an Indeks Desa year); None: the definition's.
+    formula_berlaku: str | None = None
+    sumber_berlaku: str | None = None
+
+    @property
+    def formula(self) -> str:
+        """The formula that applies to the period's year."""
+        return self.formula_berlaku or self.definition.formula
+
+    @property
+    def sumber_data(self) -> str:
+        """The data source that applies to the period's year."""
+        return self.sumber_berlaku or self.definition.sumber_data
 
     @property
     def code(self) -> IndicatorCode:
@@ -97,6 +118,29 @@ class IdmDetail:
     def flagged(self) -> list[tuple[Desa, IdmResult]]:
         """IDM results whose published status differs from the one of their score."""
         return [(d, r) for d, r in self.results if r.flagged]
+
+    @property
+    def applying(self) -> list[VillageIndex]:
+        """The indices IKU 1 is counted in this year: those of its results, or the year's."""
+        return self.indices or [index_for_year(self.tahun)]
+
+    def formula(self, signed: str) -> str | None:
+        """The formula of the year when it is not the ``signed`` (IDM) one, else None."""
+        found = self.applying
+        if found == [VillageIndex.IDM]:
+            return None
+        if found == [VillageIndex.INDEKS_DESA]:
+            return FORMULA_INDEKS_DESA
+        return f"IDM: {signed}; Indeks Desa: {FORMULA_INDEKS_DESA}"
+
+    def sumber(self) -> str | None:
+        """The data source of the year when it is not the IDM alone, else None."""
+        found = self.applying
+        if found == [VillageIndex.IDM]:
+            return None
+        if found == [VillageIndex.INDEKS_DESA]:
+            return SUMBER_INDEKS_DESA
+        return f"{SUMBER_IDM}; {SUMBER_INDEKS_DESA}"
 
     def note(self) -> str:
         """How IKU 1 was counted: the index, its rule and source, and the flagged desa."""
@@ -304,6 +348,7 @@ def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: dat
     rows = []
     for definition in INDICATORS:
         realisasi, note_row = values[definition.code]
+        mandiri_row = definition.code is IndicatorCode.DESA_MANDIRI
         target = targets.get(definition.code)
         if target is None:
             extra = "Target belum ditetapkan."
@@ -316,6 +361,8 @@ def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: dat
                 realisasi=realisasi,
                 capaian=capaian(realisasi, target),
                 keterangan=note_row,
+                formula_berlaku=idm.formula(definition.formula) if mandiri_row else None,
+                sumber_berlaku=idm.sumber() if mandiri_row else None,
             )
         )
     return IkuReport(

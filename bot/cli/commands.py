@@ -20,6 +20,8 @@ from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.cli.kabupaten import add_kabupaten_option, cmd_report_kabupaten
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
+from bot.cli.progress import COMMAND as PROGRESS
+from bot.cli.progress import add_progress_parser, cmd_progress
 from bot.cli.publication import PUBLICATION_COMMANDS, add_publication_parsers, cmd_publication
 from bot.cli.skm_report import COMMAND as REPORT_SKM
 from bot.cli.skm_report import add_skm_report_parser, cmd_report_skm
@@ -190,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "flush", help="menulis semua jawaban yang menunggu dalam urutan acak (README)"
     )
     add_publication_parsers(skm_sub)
+    add_progress_parser(sub)
     rep = sub.add_parser("report", help="tabel IKU untuk satu periode")
     rep.add_argument("--year", type=year, metavar="TAHUN", help="tahun (bawaan: tahun ini)")
     part = rep.add_mutually_exclusive_group()
@@ -634,6 +637,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "layanan": cmd_layanan,
     "report": cmd_report,
     REPORT_SKM: cmd_report_skm,
+    PROGRESS: cmd_progress,
     "digest": cmd_digest,
     "audit": cmd_audit,
     "ekspor-bukti": cmd_evidence_export,

@@ -113,10 +113,10 @@ def report_text(report: IkuReport) -> str:
         lines += [
             f"{d.number}. {d.indikator}",
             f"  Kinerja utama: {row.kinerja_utama}",
-            f"  Formula: {d.formula}",
+            f"  Formula: {row.formula}",
             f"  Target: {fmt_amount(row, row.target)}; "
             f"realisasi: {fmt_amount(row, row.realisasi)}; capaian: {_capaian(row)}",
-            f"  Sumber data: {d.sumber_data}; penanggung jawab: {d.owner.full_name}",
+            f"  Sumber data: {row.sumber_data}; penanggung jawab: {d.owner.full_name}",
         ]
         if row.keterangan:
             lines.append(f"  Keterangan: {row.keterangan}")
@@ -303,6 +303,8 @@ def report_json(report: IkuReport) -> dict[str, Any]:
                 "realisasi": _num(row.realisasi),
                 "capaian": _num(row.capaian),
                 "sumber_data": row.definition.sumber_data,
+                "formula_berlaku": row.formula,
+                "sumber_data_berlaku": row.sumber_data,
                 "penanggung_jawab": row.definition.owner.full_name,
                 "keterangan": row.keterangan,
                 "detail": details[row.code],

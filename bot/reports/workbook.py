@@ -47,6 +47,7 @@ from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
 from bot.reports.printing import LINE_POINTS, PrintSetup, lines_needed, print_setup, setup_page
 from domain.audit import Channel
+from domain.desa_progress import ProgressReport
 from domain.documents import Signatory, capaian_category
 from domain.export import (
     PROFILE_QUESTIONS,
@@ -55,7 +56,7 @@ from domain.export import (
     ExportData,
     handling_days,
 )
-from domain.idm import IdmStatus
+from domain.idm import DIMENSIONS, IdmStatus, VillageIndex, index_for_year
 from domain.incidents import category_label
 from domain.models import IncidentKind, IndicatorCode, KonflikStage
 from domain.period import Period
@@ -104,6 +105,7 @@ SHEETS: tuple[str, ...] = (
     texts.WB_SHEET_PROFILE,
     texts.WB_SHEET_SARAN,
     texts.WB_SHEET_IDM,
+    texts.WB_SHEET_PROGRESS,
     texts.WB_SHEET_TEMATIK,
     texts.WB_SHEET_BUKTI,
 )
@@ -485,13 +487,13 @@ def _iku_sheet(
                 row.kinerja_utama,
                 definition.indikator,
                 texts.WB_SATUAN.get(definition.satuan, definition.satuan),
-                definition.formula,
+                row.formula,
                 _amount(row.target, definition.satuan),
                 *before,
                 _realisasi(report, row),
                 _percent(row.capaian),
                 category or _MISSING,
-                definition.sumber_data,
+                row.sumber_data,
                 definition.owner.full_name,
                 row.keterangan,
             ],
@@ -797,14 +799,37 @@ def _saran_sheet(sheet: Worksheet, data: ExportData, styles: _Styles) -> None:
         out.line([Cell(number), Cell(item.survey_date, DATE), item.service or _MISSING, item.saran])
 
 
-def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+def _idm_title(report: IkuReport) -> str:
+    """The sheet's title by the indices of the year's results (by the year without any)."""
     idm = report.idm
-    widths = (5, 16, 13, 20, 19, 19, 19, 19, 30)
-    columns = [Column(h, w) for h, w in zip(texts.WB_HEADERS_IDM, widths, strict=True)]
+    found = idm.indices or [index_for_year(idm.tahun)]
+    kec = report.kecamatan.nama
+    if len(found) > 1:
+        return texts.WB_TITLE_IDM_BOTH.format(kecamatan=kec, tahun=idm.tahun)
+    if found[0] is VillageIndex.INDEKS_DESA:
+        return texts.WB_TITLE_INDEKS_DESA.format(kecamatan=kec, tahun=idm.tahun)
+    return texts.WB_TITLE_IDM.format(kecamatan=kec, tahun=idm.tahun)
+
+
+def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
+    """Every desa's result of the year: which index, the score as published (IDM 0-1,
+    Indeks Desa 0-100), the status IKU 1 counts beside the published one and its source,
+    the mismatch flag, and the six Indeks Desa dimensions when given."""
+    idm = report.idm
+    widths = (5, 16, 13, 20, 19, 19, 19, 19, 19, 12, 14, 30, 22, *[14] * len(DIMENSIONS))
+    headers = (
+        *texts.WB_HEADERS_IDM,
+        *texts.WB_HEADERS_IDM_MORE,
+        *(label for _, label in DIMENSIONS),
+    )
+    columns = [Column(h, w) for h, w in zip(headers, widths, strict=True)]
     out = _SheetWriter(sheet, columns, styles)
-    title = texts.WB_TITLE_IDM.format(kecamatan=report.kecamatan.nama, tahun=idm.tahun)
-    out.titles(_titles(report, title))
-    out.note(texts.WB_IDM_NOTE)
+    out.titles(_titles(report, _idm_title(report)))
+    indices = idm.indices or [index_for_year(idm.tahun)]
+    if VillageIndex.IDM in indices:
+        out.note(texts.WB_IDM_NOTE)
+    if VillageIndex.INDEKS_DESA in indices:
+        out.note(texts.WB_IDM_NOTE_INDEKS)
     out.skip()
     out.header(freeze=True)
     for number, (desa, result) in enumerate(idm.per_desa, start=1):
@@ -812,14 +837,23 @@ def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
         if result is None:
             out.line([*head, *[_missing()] * 4, texts.WB_IDM_NO_DATA.format(tahun=idm.tahun)])
             continue
+        dimensions = result.dimensions or {}
         out.line(
             [
                 *head,
                 _decimal(result.iks, SCORE),
                 _decimal(result.ike, SCORE),
                 _decimal(result.ikl, SCORE),
-                _decimal(result.score, SCORE),
+                _decimal(result.score, _SCORE_FORMATS[result.index]),
                 result.status.label,
+                result.index.label,
+                result.status_published or _MISSING,
+                result.status_source or result.source or _MISSING,
+                texts.WB_IDM_FLAGGED if result.flagged else "",
+                *(
+                    _decimal(dimensions.get(key), _SCORE_FORMATS[VillageIndex.INDEKS_DESA])
+                    for key, _ in DIMENSIONS
+                ),
             ]
         )
     out.skip()
@@ -831,6 +865,186 @@ def _idm_sheet(sheet: Worksheet, report: IkuReport, styles: _Styles) -> None:
     counts.append((texts.WB_IDM_WITHOUT, Cell(len(idm.per_desa) - idm.with_data, INTEGER)))
     counts.append((texts.WB_IDM_ALL, Cell(len(idm.per_desa), INTEGER)))
     out.pairs(counts, value_column=4)
+
+
+# Score formats by index: IDM as stored (at least 4 decimals), Indeks Desa at least 2.
+_SCORE_FORMATS = {VillageIndex.IDM: SCORE, VillageIndex.INDEKS_DESA: "0.00##########"}
+_CHART_ROWS = 18  # rows left free under the count table for its chart
+
+
+def _progress_sheet(
+    sheet: Worksheet, report: IkuReport, progress: ProgressReport | None, styles: _Styles
+) -> None:
+    """Each desa's status per year, its score per year, the counts with a chart, the closest.
+
+    Statuses and scores are two tables of the same shape (one column per year) rather
+    than two columns per year: each stays narrow enough for A4/F4 landscape, and the
+    scores stay numbers. The chart is Excel's own (stacked columns per status).
+    """
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    years = [] if progress is None else progress.years
+    year_columns = [Column(str(t), 12, right=False) for t in years]
+    columns = [
+        Column(texts.WB_PROGRESS_HEAD[0], 5),
+        Column(texts.WB_PROGRESS_HEAD[1], 16),
+        Column(texts.WB_PROGRESS_HEAD[2], 20),
+        *year_columns,
+        Column(texts.WB_PROGRESS_LAST, 30, wrap=True),
+    ]
+    out = _SheetWriter(sheet, columns, styles)
+    for number in range(len(columns) + 1, 12):  # the count table's columns
+        sheet.column_dimensions[get_column_letter(number)].width = 12
+    tahun = report.period.year_of_record
+    first = years[0] if years else (progress.first if progress else tahun)
+    rentang = str(first) if not years or first == years[-1] else f"{first}-{years[-1]}"
+    out.titles(
+        _titles(
+            report, texts.WB_TITLE_PROGRESS.format(kecamatan=report.kecamatan.nama, rentang=rentang)
+        )
+    )
+    out.note(texts.WB_PROGRESS_NOTE)
+    out.skip()
+    if progress is None or not years:
+        out.note(texts.WB_PROGRESS_NO_DATA.format(rentang=f"{first}-{tahun}"))
+        return
+    out.header(
+        [
+            *texts.WB_PROGRESS_HEAD,
+            *(texts.WB_PROGRESS_STATUS.format(tahun=t) for t in years),
+            texts.WB_PROGRESS_LAST,
+        ],
+        freeze=True,
+    )
+    for number, item in enumerate(progress.desa, start=1):
+        statuses: list[Cell | Value] = []
+        for t in years:
+            year = item.at(t)
+            statuses.append(
+                _missing() if year is None else year.status.label + ("*" if year.flagged else "")
+            )
+        last = item.last_change
+        change = (
+            _MISSING
+            if last is None
+            else texts.WB_PROGRESS_CHANGE_TEXT.format(
+                change=texts.WB_PROGRESS_CHANGE[last.change.value],
+                dari=f"{last.dari_tahun} {last.dari.label}",
+                ke=f"{last.ke_tahun} {last.ke.label}",
+            )
+        )
+        out.line([Cell(number), item.desa.kode, item.desa.nama, *statuses, change])
+    out.skip()
+    out.header(
+        [*texts.WB_PROGRESS_HEAD, *(texts.WB_PROGRESS_SCORE.format(tahun=t) for t in years)],
+        freeze=False,
+    )
+    for number, item in enumerate(progress.desa, start=1):
+        scores: list[Cell | Value] = []
+        for t in years:
+            year = item.at(t)
+            scores.append(
+                _missing() if year is None else _decimal(year.score, _SCORE_FORMATS[year.index])
+            )
+        out.line([Cell(number), item.desa.kode, item.desa.nama, *scores])
+    out.skip()
+    # Desa per status per year, from column B: the chart's data.
+    out.put(1, texts.WB_PROGRESS_COUNTS, bold=True)
+    out.row += 1
+    order = list(IdmStatus)
+    head_row = out.row
+    out.header(
+        [
+            texts.PROGRESS_COUNTS_HEAD,
+            texts.WB_PROGRESS_INDEX,
+            *(s.label for s in order),
+            texts.WB_PROGRESS_WITHOUT,
+            texts.WB_IDM_ALL,
+        ],
+        first=2,
+        freeze=False,
+    )
+    for count in progress.counts:
+        out.line(
+            [
+                Cell(str(count.tahun)),
+                count.index.label,
+                *(Cell(count.counts[s], INTEGER) for s in order),
+                Cell(count.without, INTEGER),
+                Cell(count.with_data + count.without, INTEGER),
+            ],
+            first=2,
+        )
+    last_row = out.row - 1
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = texts.WB_PROGRESS_CHART
+    chart.y_axis.title = texts.PROGRESS_CHART_Y
+    chart.x_axis.title = texts.PROGRESS_COUNTS_HEAD
+    data = Reference(sheet, min_col=4, max_col=3 + len(order), min_row=head_row, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, min_row=head_row + 1, max_row=last_row))
+    for series, status in zip(chart.series, order, strict=True):
+        colour = _CHART_COLOURS[status]
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.height = 8.5
+    chart.width = 18
+    out.skip()
+    sheet.add_chart(chart, f"B{out.row}")
+    out.row += _CHART_ROWS
+    _closest_table(out, progress)
+
+
+# The statuses' colours, red to green, as the chat's chart (bot/reports/progress.py).
+_CHART_COLOURS = {
+    IdmStatus.SANGAT_TERTINGGAL: "C0504D",
+    IdmStatus.TERTINGGAL: "F79646",
+    IdmStatus.BERKEMBANG: "F2C314",
+    IdmStatus.MAJU: "9BBB59",
+    IdmStatus.MANDIRI: "2E7D32",
+}
+
+
+def _closest_table(out: _SheetWriter, progress: ProgressReport) -> None:
+    """Every desa below Mandiri of the last year, closest to its next status first."""
+    latest = progress.latest
+    assert latest is not None
+    index = index_for_year(latest)
+    out.put(1, texts.WB_PROGRESS_CLOSEST.format(index=index.label, tahun=latest), bold=True)
+    out.row += 1
+    out.header(list(texts.WB_PROGRESS_CLOSEST_HEAD), freeze=False)
+    if not progress.closest:
+        out.note(texts.PROGRESS_CLOSEST_NONE)
+    for number, item in enumerate(progress.closest, start=1):
+        fmt = _SCORE_FORMATS[item.index]
+        basis = (
+            texts.WB_PROGRESS_OFFICIAL
+            if item.official
+            else texts.WB_PROGRESS_ESTIMATE
+            if item.needed is not None
+            else texts.WB_PROGRESS_NO_ESTIMATE
+        )
+        out.line(
+            [
+                Cell(number),
+                item.desa.nama,
+                item.status.label,
+                _decimal(item.score, fmt),
+                item.target.label,
+                _decimal(item.minimum, fmt),
+                _decimal(item.needed, fmt),
+                basis,
+            ]
+        )
+    out.skip()
+    if any(c.official for c in progress.closest):
+        out.note(texts.PROGRESS_CLOSEST_NOTE_IDM)
+    if any(not c.official for c in progress.closest):
+        out.note(texts.PROGRESS_CLOSEST_NOTE_ESTIMATE)
 
 
 def _tematik_sheet(
@@ -962,6 +1176,9 @@ def report_workbook(
         texts.WB_SHEET_PROFILE: lambda sheet: _profile_sheet(sheet, data, styles),
         texts.WB_SHEET_SARAN: lambda sheet: _saran_sheet(sheet, data, styles),
         texts.WB_SHEET_IDM: lambda sheet: _idm_sheet(sheet, report, styles),
+        texts.WB_SHEET_PROGRESS: lambda sheet: _progress_sheet(
+            sheet, report, data.progress, styles
+        ),
         texts.WB_SHEET_TEMATIK: lambda sheet: _tematik_sheet(
             sheet, report, styles, typed_texts=shown.typed_texts
         ),

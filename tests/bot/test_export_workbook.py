@@ -356,7 +356,7 @@ def book_of(content: bytes) -> Workbook:
     return load_workbook(BytesIO(content))
 
 
-def test_the_workbook_has_the_nine_sheets_in_order(runtime: Runtime) -> None:
+def test_the_workbook_has_the_ten_sheets_in_order(runtime: Runtime) -> None:
     data, content = known_export(runtime)
     book = book_of(content)
     assert book.sheetnames == [
@@ -367,6 +367,7 @@ def test_the_workbook_has_the_nine_sheets_in_order(runtime: Runtime) -> None:
         "SKM Responden",
         "SKM Saran",
         "IDM",
+        "Perkembangan Desa",
         "Desa Tematik",
         "Bukti",
     ]
@@ -736,7 +737,9 @@ def test_idm_sheet_keeps_the_exact_scores_and_counts_per_status(runtime: Runtime
     assert sheet["A1"].value == "Indeks Desa Membangun (IDM) Kecamatan Larangan Tahun 2026 (IKU 1)"
     _, rows = table(sheet, "No")
     desa_rows = rows[:14]
-    assert desa_rows[0] == [
+    assert desa_rows[0][9:13] == ["IDM", "-", "uji", None]  # index, published, source, flag
+    assert desa_rows[0][13:] == ["-"] * 6  # no Indeks Desa dimensions
+    assert desa_rows[0][:9] == [
         1,
         "35.28.08.2001",
         "3528040001",
@@ -747,11 +750,12 @@ def test_idm_sheet_keeps_the_exact_scores_and_counts_per_status(runtime: Runtime
         0.85,
         "Mandiri",
     ]
-    assert desa_rows[1][4:] == ["-", "-", "-", 0.8155, "Maju"]
-    assert desa_rows[2][4:] == ["-", "-", "-", 0.81550000000001, "Mandiri"]
+    assert desa_rows[1][4:9] == ["-", "-", "-", 0.8155, "Maju"]
+    assert desa_rows[2][4:9] == ["-", "-", "-", 0.81550000000001, "Mandiri"]
     assert Decimal(repr(desa_rows[2][7])) == Decimal("0.81550000000001")
-    assert desa_rows[3][7:] == [0.6, "Berkembang"]
-    assert desa_rows[4] == [
+    assert desa_rows[3][7:9] == [0.6, "Berkembang"]
+    assert desa_rows[4][9:] == [None] * 10
+    assert desa_rows[4][:9] == [
         5,
         "35.28.08.2005",
         "3528040004",
@@ -792,7 +796,7 @@ def test_text_from_users_never_becomes_a_formula(runtime: Runtime) -> None:
     _, content = known_export(runtime)
     with zipfile.ZipFile(BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 9
+        assert len(sheets) == 10
         for name in sheets:
             assert b"<f>" not in archive.read(name), name
     book = book_of(content)

@@ -238,6 +238,7 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
         "SKM Responden",
         "SKM Saran",
         "IDM",
+        "Perkembangan Desa",
         "Desa Tematik",
         "Bukti",
     ]
