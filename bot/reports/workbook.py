@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
@@ -172,6 +173,7 @@ class _Styles:
 
         self.workbook = workbook
         self.made: set[str] = set()
+        self.arrays: dict[str, Any] = {}  # style name -> its resolved StyleArray
         thin = Side(style="thin")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -223,7 +225,17 @@ class _SheetWriter:
         cell_value = item if isinstance(item, Cell) else Cell(item)
         cell = self.sheet.cell(row=self.row, column=column)
         if style is not None:
-            cell.style = style  # carries the number format too
+            # A named style carries the number format too. Looking it up by name costs
+            # more than the rest of the cell: the first cell of a style resolves it, every
+            # later one gets a copy of the resolved style array (the same ids, as openpyxl
+            # itself copies styles between cells).
+            resolved = self.styles.arrays.get(style)
+            styled = cast(Any, cell)
+            if resolved is None:
+                cell.style = style
+                self.styles.arrays[style] = copy(styled._style)
+            else:
+                styled._style = copy(resolved)
         value = cell_value.value
         if isinstance(value, str):
             text = self._illegal.sub("", value)
