@@ -145,6 +145,7 @@ class TrackingCounterRow(SQLModel, table=True):
 # The condition of the open-case indexes; queries must spell it the same way, with the
 # value written in the SQL (see storage/repositories/incidents.py), for the indexes to be usable.
 OPEN_CONDITION = text("status <> 'tertangani'")
+VOIDED_CONDITION = text("voided_at IS NOT NULL")
 
 
 class IncidentRow(SQLModel, table=True):
@@ -181,6 +182,14 @@ class IncidentRow(SQLModel, table=True):
         ),
         # /laporanku: one reporter's latest reports.
         Index("ix_incident_reporter_received", "reporter_id", "received_at", "id"),
+        # The digest's count of voided reports: the few voided rows only.
+        Index(
+            "ix_incident_kec_voided",
+            "kecamatan_id",
+            "voided_at",
+            sqlite_where=VOIDED_CONDITION,
+            postgresql_where=VOIDED_CONDITION,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -224,7 +233,7 @@ class IncidentCorrectionRow(SQLModel, table=True):
     new_value: str | None = Field(default=None, sa_type=Text)
     reason: str = Field(sa_type=Text)
     by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-    at: datetime = Field(sa_type=UTCDateTime)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class IncidentPhotoRow(SQLModel, table=True):
