@@ -109,7 +109,11 @@ def digest_figure(points: Sequence[WeekPoint], report: IkuReport, kecamatan: str
 def digest_chart(points: Sequence[WeekPoint], report: IkuReport, kecamatan: str) -> bytes:
     """The digest's chart as PNG bytes."""
     buffer = BytesIO()
-    digest_figure(points, report, kecamatan).savefig(buffer, format="png")
+    # Fast zlib: a third less time for a file a few percent larger (a chat photo is
+    # recompressed by Telegram anyway).
+    digest_figure(points, report, kecamatan).savefig(
+        buffer, format="png", pil_kwargs={"compress_level": 1}
+    )
     return buffer.getvalue()
 
 
