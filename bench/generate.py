@@ -84,9 +84,6 @@ from storage.uow import SqlUnitOfWork
 
 __all__ = ["Scale", "generate", "main"]
 
-# Whether tracking numbers are counted per kecamatan (or per kind and year only).
-PER_KECAMATAN = "kecamatan_id" in TrackingCounterRow.__table__.columns  # type: ignore[attr-defined]
-
 BATCH = 5000
 FIRST_YEAR = 2017
 LAST_YEAR = 2026
@@ -296,7 +293,7 @@ def _incidents(writer: Writer, places: list[Place], number: int, rng: random.Ran
         day = date(FIRST_YEAR, 1, 1) + timedelta(days=rng.randrange(span))
         received = _received(day, rng)
         tahun = received.year
-        key = (place.id if PER_KECAMATAN else 0, kind, tahun)
+        key = (place.id, kind, tahun)
         seq[key] = seq.get(key, 0) + 1
         age = (LAST_DAY - day).days
         draw = rng.random()
@@ -377,20 +374,17 @@ def _incidents(writer: Writer, places: list[Place], number: int, rng: random.Ran
 
 def _nomor(kecamatan_kode: str, kind: IncidentKind, tahun: int, seq: int) -> str:
     """The tracking number the bot would have given (see ``domain.models``)."""
-    del kecamatan_kode  # numbers do not carry the kecamatan yet
-    return tracking_number(kind, tahun, seq)
+    return tracking_number(kind, kecamatan_kode, tahun, seq)
 
 
 def _counters(conn: Connection, seq: dict[tuple[int, IncidentKind, int], int]) -> None:
     """Each counter at the last number used, so new reports continue the numbering."""
-    last: dict[tuple[Any, ...], int] = {}
-    for (kec_id, kind, tahun), value in seq.items():
-        key = (kec_id, kind.value, tahun) if PER_KECAMATAN else (kind.value, tahun)
-        last[key] = max(last.get(key, 0), value)
-    names = ("kecamatan_id", "kind", "tahun") if PER_KECAMATAN else ("kind", "tahun")
     conn.execute(
         insert(TrackingCounterRow),
-        [dict(zip(names, key, strict=True)) | {"last": value} for key, value in last.items()],
+        [
+            {"kecamatan_id": kec_id, "kind": kind.value, "tahun": tahun, "last": value}
+            for (kec_id, kind, tahun), value in seq.items()
+        ],
     )
 
 

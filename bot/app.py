@@ -21,7 +21,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -39,6 +38,7 @@ from bot.conversation.engine import Engine
 from bot.conversation.telegram import TelegramAdapter
 from bot.delivery.evidence import EvidenceFetcher
 from bot.delivery.outbox import OutboxSender
+from bot.delivery.ratelimit import TelegramRateLimiter
 from bot.delivery.updates import ChatOrderedProcessor
 from bot.digest.reminders import ReminderService
 from bot.digest.sender import DigestService
@@ -215,7 +215,7 @@ def build_application(
     )
     if rate_limit:
         # The builder's type parameter for the limiter changes here; PTB's stubs cannot follow.
-        builder = cast(Any, builder).rate_limiter(AIORateLimiter())
+        builder = cast(Any, builder).rate_limiter(TelegramRateLimiter())
     if settings.telegram_api_base_url is not None:
         builder = builder.base_url(settings.telegram_api_base_url)
         file_url = settings.file_base_url()

@@ -34,6 +34,8 @@ def role_text(role: Role, seksi: Seksi | None = None, desa: Desa | None = None) 
     """'Admin', 'Staf Seksi Ketenteraman dan Ketertiban Umum', 'Perangkat Desa Larangan Luar'."""
     if role is Role.ADMIN:
         return "Admin"
+    if role is Role.ADMIN_KABUPATEN:
+        return "Admin Kabupaten"
     if role is Role.STAF_SEKSI:
         return f"Staf {seksi.full_name}" if seksi else "Staf seksi"
     return f"Perangkat Desa {desa.nama}" if desa else "Perangkat desa"

@@ -106,15 +106,17 @@ REG_INTRO: Final = (
     "Pendaftaran pengguna bot IKU. Jawab beberapa pertanyaan; admin kecamatan akan "
     "memeriksa dan menyetujui pendaftaran Anda. Ketik /batal untuk berhenti."
 )
+REG_ASK_KABUPATEN: Final = "Anda bertugas di kabupaten/kota mana?"
 REG_ASK_KECAMATAN: Final = "Anda bertugas di kecamatan mana?"
+REG_SUMMARY_KECAMATAN: Final = "\nKecamatan: {kecamatan}, {kabupaten}"
 REG_ASK_ROLE: Final = "Anda mendaftar sebagai apa?"
 REG_ASK_SEKSI: Final = "Seksi Anda:"
 REG_ASK_DESA: Final = "Desa tempat Anda bertugas:"
 REG_ASK_NAME: Final = "Tulis nama lengkap Anda (sesuai SK/tanda pengenal):"
 REG_ASK_JABATAN: Final = "Tulis jabatan Anda, misalnya Kasi Trantib, Sekretaris Desa, Kaur Umum:"
 REG_SUMMARY: Final = (
-    "<b>Periksa pendaftaran Anda</b>\nNama: {nama}\nJabatan: {jabatan}\nPeran: {peran}\n\n"
-    "Kirim ke admin kecamatan?"
+    "<b>Periksa pendaftaran Anda</b>\nNama: {nama}\nJabatan: {jabatan}\nPeran: {peran}"
+    "{kecamatan}\n\nKirim ke admin kecamatan?"
 )
 REG_SENT: Final = "Pendaftaran terkirim. Anda akan diberi tahu di sini setelah admin memutuskan."
 REG_NO_ADMIN: Final = (
@@ -463,8 +465,8 @@ OVERDUE: Final = "⚠️ Terlambat: terbuka {days} hari."
 OVERDUE_MARK: Final = " ⚠️ terlambat"
 INCIDENT_NOT_FOUND: Final = "Laporan ini tidak ditemukan."
 NOMOR_NOT_FOUND: Final = (
-    "Laporan bernomor {nomor} tidak ditemukan. Periksa nomornya (contoh: KS-2026-0001), atau "
-    "ketik /tindaklanjut saja untuk daftar kasus terbuka."
+    "Laporan bernomor {nomor} tidak ditemukan. Periksa nomornya (contoh: "
+    "KS-352808-2026-0001), atau ketik /tindaklanjut saja untuk daftar kasus terbuka."
 )
 PHOTO_CAPTION: Final = "{nomor} - foto {number}"
 DOCUMENT_CAPTION: Final = "{nomor} - berkas {number}: {name}"
@@ -1137,9 +1139,9 @@ BACKUP_NONE: Final = "tidak ada"
 
 # --- Koreksi dan pembatalan laporan (admin) ----------------------------------------------
 
-KOREKSI_USAGE: Final = "Tulis nomor laporan yang dikoreksi, misalnya /koreksi TB-2026-0001."
+KOREKSI_USAGE: Final = "Tulis nomor laporan yang dikoreksi, misalnya /koreksi TB-352808-2026-0001."
 BATALKAN_USAGE: Final = (
-    "Tulis nomor laporan duplikat yang dibatalkan, misalnya /batalkan TB-2026-0002."
+    "Tulis nomor laporan duplikat yang dibatalkan, misalnya /batalkan TB-352808-2026-0002."
 )
 CORRECTION_UNKNOWN: Final = "Laporan {nomor} tidak ditemukan di kecamatan ini."
 CORRECTION_VOIDED: Final = (
@@ -1162,7 +1164,7 @@ KOREKSI_NOTICE: Final = (
 )
 BATALKAN_ASK_ORIGINAL: Final = (
     "Laporan <b>{nomor}</b> akan dibatalkan sebagai duplikat. Tulis nomor laporan yang "
-    "diulanginya, misalnya TB-2026-0001."
+    "diulanginya, misalnya TB-352808-2026-0001."
 )
 BATALKAN_SUMMARY: Final = (
     "<b>Periksa pembatalan</b>\nLaporan {nomor} dibatalkan sebagai duplikat dari "
@@ -1791,4 +1793,77 @@ WB_TITLE_IDM_BOTH: Final = "IDM dan Indeks Desa Kecamatan {kecamatan} Tahun {tah
 WB_IDM_NOTE_INDEKS: Final = (
     "Indeks Desa (sejak 2025, skor 0-100, enam dimensi): status seperti yang ditetapkan "
     "(terbit), tidak dihitung ulang; Mandiri dihitung dari status terbit."
+)
+
+
+# Admin kabupaten: rekap dan ringkasan mingguan ----------------------------------------------
+
+KABADM_ADDED: Final = (
+    "{nama} (ID Telegram {telegram_id}) terdaftar sebagai admin Kabupaten {kabupaten} "
+    "({kode}), kecamatan asal {kecamatan}. Ia dapat melihat /ringkasan dan /ekspor rekap "
+    "kabupaten."
+)
+KABADM_UNCHANGED: Final = (
+    "{nama} (ID Telegram {telegram_id}) sudah menjadi admin Kabupaten {kabupaten} ({kode}); "
+    "tidak ada yang berubah."
+)
+KABADM_UNKNOWN_KECAMATAN: Final = (
+    "Kecamatan dengan kode {kode} belum terdaftar. Tulis /ringkasan tanpa kode untuk rekap "
+    "seluruh kecamatan kabupaten."
+)
+KABADM_NO_PDF: Final = (
+    "Rekap kabupaten tersedia sebagai Excel: tulis /ekspor (atau /ekspor 2026 semester 1) "
+    "tanpa pdf."
+)
+KABADM_EXPORT_CAPTION: Final = (
+    "Rekap IKU Kabupaten {kabupaten}: {jumlah} kecamatan berdampingan dan jumlah kabupaten, "
+    "periode {mulai} s.d. {sampai}. Siap cetak (satu lembar)."
+)
+
+# Ringkasan mingguan kabupaten ---------------------------------------------------------
+
+KABDIG_TITLE: Final = (
+    "<b>Ringkasan Mingguan IKU Kabupaten {kabupaten}</b>\nMinggu {minggu} ({mulai} s.d. {sampai})"
+)
+KABDIG_PERIOD: Final = "<i>IKU tahun {tahun} s.d. {sampai}, per kecamatan.</i>"
+KABDIG_INDICATOR: Final = "<b>{nomor}. {indikator}</b>"
+KABDIG_ROW: Final = "{kecamatan}: {nilai}"
+KABDIG_TOTAL: Final = "<b>Kabupaten: {nilai}</b>"
+KABDIG_HANDLED: Final = "{persen} ({tertangani}/{total})"
+KABDIG_NO_EVENTS: Final = "tidak ada kejadian"
+KABDIG_COMPLETENESS: Final = "<b>Kelengkapan laporan desa minggu ini</b>"
+KABDIG_COMPLETENESS_ROW: Final = "{kecamatan}: {lapor}/{desa} desa ({persen})"
+KABDIG_COMPLETENESS_TOTAL: Final = "<b>Kabupaten: {lapor}/{desa} desa ({persen})</b>"
+KABDIG_FOOTER: Final = (
+    "Desa dihitung melapor bila mengirim laporan kejadian atau laporan nihil minggu ini. "
+    "Dibuat {waktu}. Rincian: /ringkasan, Excel: /ekspor."
+)
+KABDIG_GROUP_BOUND: Final = (
+    "✅ Grup ini sekarang menerima ringkasan mingguan IKU Kabupaten {kabupaten}: seluruh "
+    "kecamatan berdampingan per indikator dan kelengkapan laporan desa, {jadwal} "
+    "(waktu kantor).{berikut}"
+)
+KABDIG_GROUP_UNBOUND: Final = (
+    "Grup ini tidak lagi menerima ringkasan mingguan IKU Kabupaten {kabupaten}."
+)
+KABDIG_GROUP_IS_KECAMATAN: Final = (
+    "Grup ini sudah menerima ringkasan mingguan sebuah kecamatan. Ringkasan kabupaten perlu "
+    "grup sendiri: pakai grup lain, atau minta admin kecamatan melepasnya dengan /lepas_grup."
+)
+KABDIG_GROUP_IS_KABUPATEN: Final = (
+    "Grup ini sudah menerima ringkasan mingguan kabupaten. Ringkasan kecamatan perlu grup "
+    "sendiri: pakai grup lain, atau minta admin kabupaten melepasnya dengan /lepas_grup."
+)
+KABDIG_GROUP_OTHER_KABUPATEN: Final = (
+    "Grup ini menerima ringkasan kabupaten lain; Anda tidak dapat mengatur atau melepasnya."
+)
+KABDIG_GAVE_UP: Final = (
+    "⚠️ Ringkasan mingguan kabupaten {minggu} gagal dikirim ke grup <b>{grup}</b> setelah "
+    "{kali} kali percobaan ({galat}). Periksa apakah bot masih boleh mengirim pesan di grup "
+    "itu; rekap dapat dilihat dengan /ringkasan."
+)
+KABDIG_GROUP_LOST: Final = (
+    "⚠️ Bot dikeluarkan atau tidak lagi boleh mengirim pesan di grup <b>{grup}</b>, sehingga "
+    "ringkasan mingguan kabupaten tidak dikirim ke sana lagi. Tambahkan bot kembali ke grup "
+    "lalu kirim /atur_grup di grup itu."
 )

@@ -23,7 +23,7 @@ import enum
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final
@@ -47,6 +47,7 @@ __all__ = [
     "WeekPoint",
     "WeeklyDigest",
     "HISTORY_WEEKS",
+    "week_edges",
     "table_period",
     "weekly_digest",
     "figures_of",
@@ -360,19 +361,27 @@ def weekly_digest(
     )
 
 
+def week_edges(weeks: list[IsoWeek], tz: ZoneInfo) -> list[datetime]:
+    """The moments the weeks begin on the office clock, and the moment the last one ends."""
+    days = [w.start for w in weeks] + [weeks[-1].end + timedelta(days=1)]
+    return [datetime.combine(day, time(), tzinfo=tz) for day in days]
+
+
 def _history(
     uow: UnitOfWork, kecamatan_id: int, last: IsoWeek, count: int, tz: ZoneInfo
 ) -> list[WeekPoint]:
-    """Incidents received per week over the ``count`` weeks up to ``last``."""
+    """Incidents received per week over the ``count`` weeks up to ``last``.
+
+    Counted in the database, per week from Monday 00:00 to the next on the office clock
+    (``tz``): the week of the office date of receipt, as the digest has always counted.
+    """
     weeks = [last.previous(n) for n in range(count - 1, -1, -1)]
-    marks = uow.incidents.received_marks(kecamatan_id, weeks[0].start, last.end)
-    tally: dict[IsoWeek, list[int]] = {w: [0, 0, 0] for w in weeks}
-    for mark in marks:
-        week = IsoWeek.of(mark.received_at.astimezone(tz).date())
-        if week not in tally:
-            continue
-        counts = tally[week]
-        counts[0 if mark.kind is IncidentKind.KONFLIK else 1] += 1
-        if mark.handled:
-            counts[2] += 1
-    return [WeekPoint(w, *tally[w]) for w in weeks]
+    counted = uow.incidents.received_counts(
+        kecamatan_id, weeks[0].start, last.end, week_edges(weeks, tz)
+    )
+    tally = [[0, 0, 0] for _ in weeks]
+    for row in counted:
+        counts = tally[row.slot]
+        counts[0 if row.kind is IncidentKind.KONFLIK else 1] += row.total
+        counts[2] += row.handled
+    return [WeekPoint(w, *tally[i]) for i, w in enumerate(weeks)]

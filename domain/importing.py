@@ -298,6 +298,30 @@ def _desa_code(value: str) -> str | None:
     return value if _BPS_DESA.fullmatch(value) or _KEMENDAGRI_DESA.fullmatch(value) else None
 
 
+def _desa_and_year(
+    texts: dict[str, str], line: int, problems: _Problems
+) -> tuple[str | None, int | None]:
+    """The row's desa code and year, each None (and named in ``problems``) when wrong."""
+    kode = _desa_code(texts["kode_desa"])
+    if kode is None:
+        problems.add(
+            f"kode desa harus kode BPS 10 digit atau kode Kemendagri 35.28.08.2001 "
+            f"(diterima {texts['kode_desa'].strip()!r})",
+            line=line,
+            field="kode_desa",
+        )
+    tahun_text = texts["tahun"].strip()
+    tahun = int(tahun_text) if _YEAR.fullmatch(tahun_text) else None
+    if tahun is None or not YEAR_MIN <= tahun <= YEAR_MAX:
+        problems.add(
+            f"tahun harus {YEAR_MIN}-{YEAR_MAX} (diterima {tahun_text!r})",
+            line=line,
+            field="tahun",
+        )
+        tahun = None
+    return kode, tahun
+
+
 def parse_idm_csv(text: str, source: str) -> list[IdmRecord]:
     """IDM rows ``kode_desa,tahun,iks,ike,ikl`` (an ``idm`` column is checked) or ``...,idm``."""
     parsed = read_idm_table(csv_table(text), source)
@@ -362,23 +386,7 @@ def read_idm_table(table: Table, source: str) -> IdmParse:
             problems.add("jumlah kolom melebihi judul", line=line)
             continue
         texts = {k: _cell(v) for k, v in row.items()}
-        kode = _desa_code(texts["kode_desa"])
-        if kode is None:
-            problems.add(
-                f"kode desa harus kode BPS 10 digit atau kode Kemendagri 35.28.08.2001 "
-                f"(diterima {texts['kode_desa'].strip()!r})",
-                line=line,
-                field="kode_desa",
-            )
-        tahun_text = texts["tahun"].strip()
-        tahun = int(tahun_text) if _YEAR.fullmatch(tahun_text) else None
-        if tahun is None or not YEAR_MIN <= tahun <= YEAR_MAX:
-            problems.add(
-                f"tahun harus {YEAR_MIN}-{YEAR_MAX} (diterima {tahun_text!r})",
-                line=line,
-                field="tahun",
-            )
-            tahun = None
+        kode, tahun = _desa_and_year(texts, line, problems)
         values: dict[str, Decimal] = {}
         for name in ("iks", "ike", "ikl", "idm"):
             if name not in texts:
@@ -488,23 +496,7 @@ def _read_published(table: Table, source: str, problems: _Problems) -> IdmParse:
             continue
         texts = {k: _cell(v) for k, v in row.items()}
         ok = True
-        kode = _desa_code(texts["kode_desa"])
-        if kode is None:
-            problems.add(
-                f"kode desa harus kode BPS 10 digit atau kode Kemendagri 35.28.08.2001 "
-                f"(diterima {texts['kode_desa'].strip()!r})",
-                line=line,
-                field="kode_desa",
-            )
-        tahun_text = texts["tahun"].strip()
-        tahun = int(tahun_text) if _YEAR.fullmatch(tahun_text) else None
-        if tahun is None or not YEAR_MIN <= tahun <= YEAR_MAX:
-            problems.add(
-                f"tahun harus {YEAR_MIN}-{YEAR_MAX} (diterima {tahun_text!r})",
-                line=line,
-                field="tahun",
-            )
-            tahun = None
+        kode, tahun = _desa_and_year(texts, line, problems)
         index = None if tahun is None else index_for_year(tahun)
         raw = texts["skor"].strip()
         skor = _decimal(raw)

@@ -3,7 +3,9 @@
 Decisions:
 - The kecamatan of a kabupaten are the registered kecamatan whose Kemendagri code starts
   with the kabupaten's code and a dot (35.28 -> 35.28.01 ... 35.28.13), by code.
-- Each kecamatan's report is exactly :func:`domain.report.iku_report` of that kecamatan.
+- Each kecamatan's report is exactly :func:`domain.report.iku_report` of that kecamatan;
+  the period's incident and SKM counts of all of them are read in two GROUP BY
+  statements (:func:`domain.report.period_counts`), not a dozen per kecamatan.
 - IKU 1 and 2 of the kabupaten are the sums of the desa counts (desa mandiri: of the
   kecamatan that have IDM data for the year; none without any data at all).
 - IKU 3 and 4 are the total handled over the total incidents of all kecamatan
@@ -25,9 +27,9 @@ from domain.handling import HandlingResult, handling_percentage
 from domain.idm import IdmStatus
 from domain.models import Kecamatan
 from domain.period import Period
-from domain.ports import UnitOfWork
-from domain.report import IkuReport, iku_report
-from domain.skm import SkmResult, UnsurTotal, skm_from_totals
+from domain.ports import SkmTotals, UnitOfWork
+from domain.report import IkuReport, iku_report, period_counts
+from domain.skm import SkmResult, skm_from_totals
 
 __all__ = ["KabupatenRecap", "KabupatenTotal", "kabupaten_kecamatan", "kabupaten_recap"]
 
@@ -74,17 +76,12 @@ def kabupaten_recap(
             f"Kabupaten dengan kode {kabupaten_code.strip()} belum punya kecamatan terdaftar "
             "(daftarkan dengan 'iku-bot db seed BERKAS')."
         )
-    reports = [iku_report(uow, kecamatan_code=k.kode, period=period, now=now) for k in members]
-    pooled: dict[str, UnsurTotal] = {}
-    respondents = 0
-    for kec in members:
-        totals = uow.skm.totals(kec.id, period.start, period.end)
-        respondents += totals.respondents
-        for key, item in totals.totals.items():
-            before = pooled.get(key, UnsurTotal(total=0, answered=0))
-            pooled[key] = UnsurTotal(
-                total=before.total + item.total, answered=before.answered + item.answered
-            )
+    counts = period_counts(uow, [k.id for k in members], period)
+    reports = [
+        iku_report(uow, kecamatan_code=k.kode, period=period, now=now, counts=counts)
+        for k in members
+    ]
+    pooled = SkmTotals.pooled(counts.skm_totals(k.id) for k in members)
     with_data = sum(r.idm.with_data for r in reports)
     total = KabupatenTotal(
         desa_count=sum(r.desa_count for r in reports),
@@ -99,8 +96,8 @@ def kabupaten_recap(
             sum(r.trantibum.result.total for r in reports),
             sum(r.trantibum.result.handled for r in reports),
         ),
-        skm_respondents=respondents,
-        skm=skm_from_totals(pooled, respondents),
+        skm_respondents=pooled.respondents,
+        skm=skm_from_totals(pooled.totals, pooled.respondents),
     )
     return KabupatenRecap(
         kode=kabupaten_code.strip(),

@@ -70,6 +70,9 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     STAF_SEKSI = "staf_seksi"
     PERANGKAT_DESA = "perangkat_desa"
+    # Bagian Pemerintahan of the kabupaten: reads the recap of every kecamatan of the
+    # kabupaten of its home kecamatan (``User.kecamatan_id``); see domain.permissions.
+    ADMIN_KABUPATEN = "admin_kabupaten"
 
 
 class Seksi(enum.StrEnum):
@@ -152,9 +155,14 @@ class KonflikStage(enum.StrEnum):
     TERJADI = "terjadi"
 
 
-def tracking_number(kind: IncidentKind, year: int, sequence: int) -> str:
-    """KS-2026-0001 / TB-2026-0001: unique per kind and year."""
-    return f"{kind.prefix}-{year:04d}-{sequence:04d}"
+def tracking_number(kind: IncidentKind, kecamatan_kode: str, year: int, sequence: int) -> str:
+    """KS-352808-2026-0001 / TB-352808-2026-0001: unique per kecamatan, kind and year.
+
+    The kecamatan is its Kemendagri code without dots (35.28.08 -> 352808). Numbers given
+    before a deployment served several kecamatan (KS-2026-0001) are kept as they were:
+    they were printed and told to people.
+    """
+    return f"{kind.prefix}-{kecamatan_kode.replace('.', '')}-{year:04d}-{sequence:04d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +448,36 @@ class DigestLog:
 
 
 __all__ += ["DigestGroup", "DigestStatus", "DigestLog"]
+
+
+@dataclass(frozen=True, slots=True)
+class KabupatenDigestGroup:
+    """The Telegram group that receives a kabupaten's weekly digest (code "35.28")."""
+
+    kabupaten_code: str
+    chat_id: int
+    title: str
+    bound_by: int | None
+    bound_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KabupatenDigestLog:
+    """A week's kabupaten digest: claimed once per kabupaten and week, then sent or failed."""
+
+    id: int
+    kabupaten_code: str
+    chat_id: int
+    week_key: str
+    status: DigestStatus
+    claimed_at: datetime
+    attempts: int = 1
+    parts_sent: int = 0
+    sent_at: datetime | None = None
+    error: str | None = None
+
+
+__all__ += ["KabupatenDigestGroup", "KabupatenDigestLog"]
 
 
 class OutboxStatus(enum.StrEnum):

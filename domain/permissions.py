@@ -1,6 +1,15 @@
 """Who may do what: the rules of the office, in one place, free of any framework.
 
-- Admins (Camat, Sekcam, operator) may do everything.
+- Admins (Camat, Sekcam, operator) may do everything in their kecamatan, except what
+  is the kabupaten's (the kabupaten recap).
+- An admin kabupaten (Bagian Pemerintahan of the kabupaten) is registered by the
+  operator (``iku-bot admin-kabupaten add``). Its scope is every kecamatan whose code
+  starts with the kabupaten code of its home kecamatan (``User.kecamatan_id``, e.g. the
+  seat): 35.28.08 -> 35.28 -> 35.28.01 ... 35.28.13. It reads aggregates only: the
+  kabupaten recap (/ringkasan, /ekspor) and one kecamatan's IKU table; BIND_DIGEST_GROUP
+  binds the weekly kabupaten digest group (/atur_grup, domain.kabupaten_digest). It does
+  not report, follow up cases, see case details or SKM suggestions, nor approve
+  registrations: each kecamatan's admin stays the approver there.
 - Staf seksi: Kesbang follows up conflicts, Trantib trantibum events; PPD records
   IDM, PMD desa tematik, Pelayanan manages the SKM services and their QR codes.
   Every staf seksi may report an incident for any desa of the kecamatan and read the
@@ -19,7 +28,7 @@ from __future__ import annotations
 import enum
 
 from domain.errors import DomainError
-from domain.models import IncidentKind, Role, Seksi, User, UserStatus
+from domain.models import IncidentKind, Kecamatan, Role, Seksi, User, UserStatus
 
 __all__ = [
     "Action",
@@ -29,6 +38,9 @@ __all__ = [
     "can_follow_up",
     "can_view_case",
     "can_read_suggestions",
+    "can_view_kecamatan",
+    "kabupaten_code_of",
+    "require_kecamatan_view",
     "responsible_seksi",
     "require",
     "require_report_for",
@@ -49,6 +61,8 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_SUMMARY = "view_summary"
     ANSWER_SKM = "answer_skm"
+    VIEW_KABUPATEN = "view_kabupaten"  # the recap of every kecamatan of the kabupaten
+    BIND_DIGEST_GROUP = "bind_digest_group"  # a group for the weekly digest (own scope)
 
 
 class Forbidden(DomainError):
@@ -65,6 +79,9 @@ _SEKSI_ACTIONS: dict[Seksi, frozenset[Action]] = {
 
 _STAFF_COMMON = frozenset({Action.REPORT_INCIDENT, Action.VIEW_SUMMARY, Action.ANSWER_SKM})
 _PERANGKAT = frozenset({Action.REPORT_INCIDENT, Action.NIL_REPORT, Action.ANSWER_SKM})
+_KABUPATEN = frozenset(
+    {Action.VIEW_SUMMARY, Action.VIEW_KABUPATEN, Action.BIND_DIGEST_GROUP, Action.ANSWER_SKM}
+)
 
 _RESPONSIBLE: dict[IncidentKind, Seksi] = {
     IncidentKind.KONFLIK: Seksi.KESBANG,
@@ -88,7 +105,11 @@ def allowed(user: User | None, action: Action) -> bool:
     if user is None or not _active(user):
         return False
     if user.role is Role.ADMIN:
+        if action is Action.VIEW_KABUPATEN:
+            return False
         return action is not Action.NIL_REPORT or user.desa_id is not None
+    if user.role is Role.ADMIN_KABUPATEN:
+        return action in _KABUPATEN
     if user.role is Role.PERANGKAT_DESA:
         return action in _PERANGKAT and user.desa_id is not None
     if user.seksi is None:
@@ -132,6 +153,37 @@ def can_read_suggestions(user: User | None, kecamatan_id: int) -> bool:
     )
 
 
+def kabupaten_code_of(kecamatan: Kecamatan) -> str:
+    """The kabupaten's Kemendagri code of a kecamatan: 35.28.08 -> 35.28."""
+    return ".".join(kecamatan.kode.split(".")[:2])
+
+
+def can_view_kecamatan(user: User | None, home: Kecamatan, kecamatan: Kecamatan) -> bool:
+    """Whether ``user`` (home kecamatan ``home``) may read the aggregates of ``kecamatan``.
+
+    Staff and admins: their own kecamatan; an admin kabupaten: every kecamatan of the
+    kabupaten of its home kecamatan.
+    """
+    if not allowed(user, Action.VIEW_SUMMARY):
+        return False
+    assert user is not None
+    if user.role is Role.ADMIN_KABUPATEN:
+        return kecamatan.kode.startswith(kabupaten_code_of(home) + ".")
+    return kecamatan.id == user.kecamatan_id
+
+
+def require_kecamatan_view(user: User | None, home: Kecamatan, kecamatan: Kecamatan) -> User:
+    """Raise :class:`Forbidden` unless ``user`` may read the aggregates of ``kecamatan``."""
+    require(user, Action.VIEW_SUMMARY)
+    assert user is not None
+    if not can_view_kecamatan(user, home, kecamatan):
+        raise Forbidden(
+            f"Maaf, Kecamatan {kecamatan.nama} di luar wilayah Anda "
+            f"(Kabupaten {home.kabupaten}, kode {kabupaten_code_of(home)})."
+        )
+    return user
+
+
 _WHO: dict[Action, str] = {
     Action.REPORT_INCIDENT: "perangkat desa, staf seksi, atau admin",
     Action.NIL_REPORT: "perangkat desa",
@@ -142,6 +194,8 @@ _WHO: dict[Action, str] = {
     Action.MANAGE_USERS: "admin",
     Action.VIEW_SUMMARY: "admin atau staf seksi",
     Action.ANSWER_SKM: "siapa pun",
+    Action.VIEW_KABUPATEN: "admin kabupaten (Bagian Pemerintahan kabupaten)",
+    Action.BIND_DIGEST_GROUP: "admin kecamatan atau admin kabupaten",
 }
 
 
@@ -159,6 +213,11 @@ def _refusal(user: User | None, action: Action) -> str:
         return "Akun Anda dinonaktifkan. Hubungi admin kecamatan bila ini keliru."
     if user.status is UserStatus.REJECTED:
         return "Pendaftaran Anda ditolak. Anda dapat mendaftar ulang dengan /daftar."
+    if user.role is Role.ADMIN_KABUPATEN:
+        return (
+            f"Maaf, fitur ini hanya untuk {who}. Sebagai admin kabupaten Anda dapat melihat "
+            "rekap kabupaten (/ringkasan, /ekspor)."
+        )
     return f"Maaf, fitur ini hanya untuk {who}."
 
 

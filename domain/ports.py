@@ -7,7 +7,7 @@ database can do them with COUNT/SUM/GROUP BY instead of loading rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -38,6 +38,8 @@ from domain.models import (
     IncidentStatus,
     IndicatorCode,
     Invite,
+    KabupatenDigestGroup,
+    KabupatenDigestLog,
     Kecamatan,
     NilReport,
     OutboxMessage,
@@ -51,7 +53,7 @@ from domain.models import (
     UserStatus,
 )
 from domain.rtl import RtlItem, RtlProgress
-from domain.skm import UnsurTotal
+from domain.skm import UNSUR, UnsurTotal
 
 __all__ = [
     "KecamatanSeed",
@@ -59,6 +61,7 @@ __all__ = [
     "ServiceSeed",
     "HandlingCounts",
     "ReceivedMark",
+    "ReceivedCount",
     "SkmTotals",
     "KecamatanRepository",
     "DesaRepository",
@@ -118,6 +121,14 @@ class HandlingCounts:
     total: int
     handled: int
 
+    @classmethod
+    def from_statuses(cls, by_status: dict[str, int]) -> HandlingCounts:
+        """The counts of a kind from its incidents per status value."""
+        return cls(
+            total=sum(by_status.values()),
+            handled=by_status.get(IncidentStatus.TERTANGANI.value, 0),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ReceivedMark:
@@ -130,11 +141,37 @@ class ReceivedMark:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivedCount:
+    """Incidents of one kind received within one slot of time, and how many are handled."""
+
+    slot: int
+    kind: IncidentKind
+    total: int
+    handled: int
+
+
+@dataclass(frozen=True, slots=True)
 class SkmTotals:
     """Per-unsur sums over the responses of a date range, and the respondent count."""
 
     respondents: int
     totals: dict[str, UnsurTotal]
+
+    @classmethod
+    def pooled(cls, parts: Iterable[SkmTotals]) -> SkmTotals:
+        """The totals of several groups of responses together (sums add up exactly)."""
+        respondents = 0
+        sums = dict.fromkeys(UNSUR, 0)
+        answered = dict.fromkeys(UNSUR, 0)
+        for part in parts:
+            respondents += part.respondents
+            for key, item in part.totals.items():
+                sums[key] += item.total
+                answered[key] += item.answered
+        return cls(
+            respondents=respondents,
+            totals={key: UnsurTotal(total=sums[key], answered=answered[key]) for key in UNSUR},
+        )
 
 
 class KecamatanRepository(Protocol):
@@ -378,16 +415,11 @@ class IncidentRepository(Protocol):
         """Record a desa's nil report for an ISO week; False if it already had one."""
         ...
 
-    def handling_counts(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> HandlingCounts:
-        """Incidents of ``kind`` with event date in [start, end] and how many are handled."""
-        ...
-
-    def counts_by_status(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> dict[str, int]:
-        """Incidents per status value for the same range."""
+    def status_counts(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, IncidentKind], dict[str, int]]:
+        """Incidents not voided with event date in [start, end], per kecamatan, kind and
+        status value (one GROUP BY for any number of kecamatan); only non-zero counts."""
         ...
 
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
@@ -397,6 +429,14 @@ class IncidentRepository(Protocol):
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
         """Incidents now handled whose handling falls on office days [start, end]."""
+        ...
+
+    def received_counts(
+        self, kecamatan_id: int, start: date, end: date, edges: Sequence[datetime]
+    ) -> list[ReceivedCount]:
+        """The incidents of :meth:`received_marks` counted in the database: per kind and
+        per slot ``i`` (received in [edges[i], edges[i + 1])); slots without any left out,
+        and what falls outside the edges too."""
         ...
 
     def reported_desa(self, kecamatan_id: int, start: date, end: date) -> set[int]:
@@ -479,6 +519,13 @@ class SkmRepository(Protocol):
         self, kecamatan_id: int, start: date, end: date, service_id: int | None = None
     ) -> SkmTotals:
         """Per-unsur SUM and COUNT and the respondent COUNT for survey dates in [start, end]."""
+        ...
+
+    def service_totals(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, int | None], SkmTotals]:
+        """:meth:`totals` per kecamatan and service (None: no service) in one GROUP BY,
+        for survey dates in [start, end]; only the groups that have responses."""
         ...
 
     def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
@@ -656,6 +703,61 @@ class DigestRepository(Protocol):
 
     def claim_reminder(self, user_id: int, week_key: str, kind: str, at: datetime) -> bool:
         """Record a reminder once per person, week and kind; False if already recorded."""
+        ...
+
+    # -- the kabupaten's digest group and log ------------------------------------------
+
+    def kabupaten_group(self, kabupaten_code: str) -> KabupatenDigestGroup | None:
+        """The group bound to a kabupaten ("35.28")."""
+        ...
+
+    def kabupaten_group_by_chat(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """The kabupaten binding of a group chat."""
+        ...
+
+    def kabupaten_groups(self) -> list[KabupatenDigestGroup]:
+        """Every bound kabupaten group, by code."""
+        ...
+
+    def bind_kabupaten(self, group: KabupatenDigestGroup) -> KabupatenDigestGroup | None:
+        """Bind (or re-bind) a kabupaten's group; None if the chat serves another
+        kabupaten or is a kecamatan's digest group."""
+        ...
+
+    def unbind_kabupaten(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """Remove a chat's kabupaten binding; returns what was removed."""
+        ...
+
+    def move_kabupaten_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A kabupaten group became a supergroup: follow it (False if not bound)."""
+        ...
+
+    def kabupaten_log(self, kabupaten_code: str, week_key: str) -> KabupatenDigestLog | None:
+        """The kabupaten digest entry of a week."""
+        ...
+
+    def claim_kabupaten(
+        self,
+        *,
+        kabupaten_code: str,
+        chat_id: int,
+        week_key: str,
+        at: datetime,
+        stale_before: datetime,
+    ) -> KabupatenDigestLog | None:
+        """Like :meth:`claim`, once per kabupaten and week."""
+        ...
+
+    def progress_kabupaten(self, log_id: int, parts_sent: int) -> None:
+        """How many parts of the kabupaten digest went out."""
+        ...
+
+    def finish_kabupaten(self, log_id: int, *, at: datetime) -> None:
+        """Mark a kabupaten digest sent."""
+        ...
+
+    def fail_kabupaten(self, log_id: int, *, error: str, give_up: bool) -> None:
+        """Mark a kabupaten digest failed (to be retried) or given up."""
         ...
 
 

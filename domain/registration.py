@@ -75,6 +75,11 @@ def check_role_fields(
     desa_id: int | None,
 ) -> None:
     """A staf seksi names a seksi, a perangkat desa a desa of this kecamatan, an admin neither."""
+    if role is Role.ADMIN_KABUPATEN:  # never asked for: the operator registers one
+        raise InvalidInput(
+            "Admin kabupaten didaftarkan oleh operator (iku-bot admin-kabupaten add), "
+            "bukan lewat pendaftaran atau undangan."
+        )
     if role is Role.STAF_SEKSI and (seksi is None or desa_id is not None):
         raise InvalidInput("Staf seksi harus memilih satu seksi.")
     if role is Role.PERANGKAT_DESA:

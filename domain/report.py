@@ -11,6 +11,7 @@ Decisions (domain.md leaves them open):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -36,7 +37,7 @@ from domain.models import (
     SkmService,
 )
 from domain.period import Period
-from domain.ports import UnitOfWork
+from domain.ports import HandlingCounts, SkmTotals, UnitOfWork
 from domain.skm import SkmResult, min_sample, skm_from_totals
 
 __all__ = [
@@ -47,7 +48,9 @@ __all__ = [
     "SkmServiceDetail",
     "SkmDetail",
     "IkuReport",
+    "PeriodCounts",
     "iku_report",
+    "period_counts",
     "skm_detail",
 ]
 
@@ -234,25 +237,57 @@ class IkuReport:
         return next(r for r in self.rows if r.code is code)
 
 
-def _handling(
-    uow: UnitOfWork, kec: Kecamatan, kind: IncidentKind, period: Period
-) -> HandlingDetail:
-    counts = uow.incidents.handling_counts(kec.id, kind, period.start, period.end)
-    return HandlingDetail(
-        kind=kind,
-        result=handling_percentage(counts.total, counts.handled),
-        by_status=uow.incidents.counts_by_status(kec.id, kind, period.start, period.end),
+@dataclass(frozen=True, slots=True)
+class PeriodCounts:
+    """What a period's incidents and SKM responses add up to, for one or more kecamatan.
+
+    Two GROUP BY statements, whatever the number of kecamatan: the kabupaten recap reads
+    them once for all its kecamatan instead of a dozen statements per kecamatan.
+    """
+
+    incidents: dict[tuple[int, IncidentKind], dict[str, int]]
+    skm: dict[tuple[int, int | None], SkmTotals]
+
+    def by_status(self, kecamatan_id: int, kind: IncidentKind) -> dict[str, int]:
+        """A kecamatan's incidents of a kind per status value."""
+        return self.incidents.get((kecamatan_id, kind), {})
+
+    def skm_totals(self, kecamatan_id: int, service_id: int | None = None) -> SkmTotals:
+        """A kecamatan's SKM totals: of one service, or of all (``None``)."""
+        if service_id is not None:
+            return SkmTotals.pooled(
+                [t for (k, s), t in self.skm.items() if k == kecamatan_id and s == service_id]
+            )
+        return SkmTotals.pooled(t for (k, _), t in self.skm.items() if k == kecamatan_id)
+
+
+def period_counts(uow: UnitOfWork, kecamatan_ids: Sequence[int], period: Period) -> PeriodCounts:
+    """Read the period's incident and SKM counts of the kecamatan (read-only)."""
+    return PeriodCounts(
+        incidents=uow.incidents.status_counts(kecamatan_ids, period.start, period.end),
+        skm=uow.skm.service_totals(kecamatan_ids, period.start, period.end),
     )
 
 
-def _skm(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
-    totals = uow.skm.totals(kec.id, period.start, period.end)
+def _handling(counts: PeriodCounts, kec: Kecamatan, kind: IncidentKind) -> HandlingDetail:
+    by_status = counts.by_status(kec.id, kind)
+    found = HandlingCounts.from_statuses(by_status)
+    return HandlingDetail(
+        kind=kind,
+        result=handling_percentage(found.total, found.handled),
+        by_status=dict(by_status),
+    )
+
+
+def _skm(uow: UnitOfWork, kec: Kecamatan, counts: PeriodCounts) -> SkmDetail:
+    totals = counts.skm_totals(kec.id)
     result = skm_from_totals(totals.totals, totals.respondents)
     services: list[SkmServiceDetail] = []
     population = 0
     known = False
     for service in uow.skm.list_services(kec.id):
-        per = uow.skm.totals(kec.id, period.start, period.end, service_id=service.id)
+        assert service.id is not None
+        per = counts.skm_totals(kec.id, service.id)
         if not service.active and per.respondents == 0:
             continue  # a retired service without answers in the period is not reported
         sample = min_sample(service.population) if service.population else None
@@ -271,14 +306,28 @@ def _skm(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
 
 def skm_detail(uow: UnitOfWork, kec: Kecamatan, period: Period) -> SkmDetail:
     """The SKM of a period alone, as IKU 5 of :func:`iku_report` computes it (read-only)."""
-    return _skm(uow, kec, period)
+    totals = uow.skm.service_totals([kec.id], period.start, period.end)
+    return _skm(uow, kec, PeriodCounts(incidents={}, skm=totals))
 
 
-def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: datetime) -> IkuReport:
-    """Compute the IKU table of a kecamatan for a period (read-only)."""
+def iku_report(
+    uow: UnitOfWork,
+    *,
+    kecamatan_code: str,
+    period: Period,
+    now: datetime,
+    counts: PeriodCounts | None = None,
+) -> IkuReport:
+    """Compute the IKU table of a kecamatan for a period (read-only).
+
+    ``counts``: the period's counts when the caller read them already for several
+    kecamatan (:func:`period_counts`); read here for this kecamatan otherwise.
+    """
     kec = uow.kecamatan.get_by_code(kecamatan_code)
     if kec is None:
         raise NotFound(f"Kecamatan dengan kode {kecamatan_code} belum terdaftar.")
+    if counts is None:
+        counts = period_counts(uow, [kec.id], period)
     tahun = period.year_of_record
     desa = uow.desa.list_by_kecamatan(kec.id)
     desa_by_id = {d.id: d for d in desa}
@@ -300,9 +349,9 @@ def iku_report(uow: UnitOfWork, *, kecamatan_code: str, period: Period, now: dat
             if t.desa_id in desa_by_id
         ],
     )
-    konflik = _handling(uow, kec, IncidentKind.KONFLIK, period)
-    trantibum = _handling(uow, kec, IncidentKind.TRANTIBUM, period)
-    skm = _skm(uow, kec, period)
+    konflik = _handling(counts, kec, IncidentKind.KONFLIK)
+    trantibum = _handling(counts, kec, IncidentKind.TRANTIBUM)
+    skm = _skm(uow, kec, counts)
 
     values: dict[IndicatorCode, tuple[Decimal | None, str | None]] = {}
     if idm.with_data == 0:

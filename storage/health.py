@@ -39,11 +39,17 @@ __all__ = [
     "has_table",
     "kecamatan_by_code",
     "digest_group_of",
+    "kabupaten_groups",
     "outbox_backlog",
 ]
 
 _kecamatan = table("kecamatan", column("id"), column("kode"), column("kode_bps"), column("nama"))
 _digest_group = table("digest_group", column("kecamatan_id"), column("chat_id"), column("title"))
+_kabupaten_group = table(
+    "kabupaten_digest_group", column("kabupaten_code"), column("chat_id"), column("title")
+)
+_kecamatan_kabupaten = table("kecamatan", column("id"), column("kode"), column("kabupaten"))
+_user = table("app_user", column("kecamatan_id"), column("role"), column("status"))
 _outbox = table("outbox", column("status"), column("created_at", UTCDateTime()))
 
 
@@ -134,6 +140,49 @@ def digest_group_of(connection: Connection, kecamatan_id: int) -> tuple[int, str
         )
     ).first()
     return None if row is None else (int(row[0]), str(row[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class KabupatenGroup:
+    """A kabupaten that has an active admin kabupaten or a bound digest group."""
+
+    kode: str  # "35.28"
+    nama: str
+    has_admin: bool
+    group: tuple[int, str] | None  # (chat id, title) when bound
+
+
+def kabupaten_groups(connection: Connection) -> list[KabupatenGroup]:
+    """Every kabupaten with an active admin kabupaten or a bound group, by code."""
+    names: dict[str, str] = {}
+    for kode, kabupaten in connection.execute(
+        select(_kecamatan_kabupaten.c.kode, _kecamatan_kabupaten.c.kabupaten)
+    ):
+        names.setdefault(str(kode).rsplit(".", 1)[0], str(kabupaten))
+    admins = {
+        str(kode).rsplit(".", 1)[0]
+        for (kode,) in connection.execute(
+            select(_kecamatan_kabupaten.c.kode)
+            .select_from(
+                _user.join(_kecamatan_kabupaten, _kecamatan_kabupaten.c.id == _user.c.kecamatan_id)
+            )
+            .where(_user.c.role == "admin_kabupaten", _user.c.status == "active")
+        )
+    }
+    groups = {
+        str(code): (int(chat_id), str(title))
+        for code, chat_id, title in connection.execute(
+            select(
+                _kabupaten_group.c.kabupaten_code,
+                _kabupaten_group.c.chat_id,
+                _kabupaten_group.c.title,
+            )
+        )
+    }
+    return [
+        KabupatenGroup(code, names.get(code, code), code in admins, groups.get(code))
+        for code in sorted(admins | set(groups))
+    ]
 
 
 def outbox_backlog(connection: Connection) -> OutboxBacklog:

@@ -133,10 +133,11 @@ class UserRow(SQLModel, table=True):
 
 
 class TrackingCounterRow(SQLModel, table=True):
-    """The last tracking number given per kind and year."""
+    """The last tracking number given per kecamatan, kind and year."""
 
     __tablename__ = "tracking_counter"
 
+    kecamatan_id: int = Field(foreign_key="kecamatan.id", primary_key=True)
     kind: str = Field(max_length=20, primary_key=True)
     tahun: int = Field(primary_key=True)
     last: int = 0
@@ -146,6 +147,7 @@ class TrackingCounterRow(SQLModel, table=True):
 # value written in the SQL (see storage/repositories/incidents.py), for the indexes to be usable.
 OPEN_CONDITION = text("status <> 'tertangani'")
 VOIDED_CONDITION = text("voided_at IS NOT NULL")
+LIVE_CONDITION = text("voided_at IS NULL")
 
 
 class IncidentRow(SQLModel, table=True):
@@ -153,9 +155,18 @@ class IncidentRow(SQLModel, table=True):
 
     __tablename__ = "incident"
     __table_args__ = (
-        UniqueConstraint("kind", "tahun", "seq"),
-        # The IKU handling counts: a kind's incidents by event date.
-        Index("ix_incident_kec_kind_event", "kecamatan_id", "kind", "event_date"),
+        UniqueConstraint("kecamatan_id", "kind", "tahun", "seq"),
+        # The IKU counts of one or many kecamatan (kind and status per event date): the
+        # index holds every column they read, and only the reports not voided.
+        Index(
+            "ix_incident_iku",
+            "kecamatan_id",
+            "event_date",
+            "kind",
+            "status",
+            sqlite_where=LIVE_CONDITION,
+            postgresql_where=LIVE_CONDITION,
+        ),
         # The digest's week: the incidents received (in order), dated and handled.
         Index("ix_incident_kec_received", "kecamatan_id", "received_at", "id"),
         Index("ix_incident_kec_event", "kecamatan_id", "event_date"),
@@ -497,6 +508,39 @@ class DigestGroupRow(SQLModel, table=True):
     title: str = Field(max_length=255)
     bound_by: int | None = Field(default=None, foreign_key="app_user.id")
     bound_at: datetime = _ts()
+
+
+class KabupatenDigestGroupRow(SQLModel, table=True):
+    """The group of a kabupaten that receives the weekly kabupaten digest (one each way)."""
+
+    __tablename__ = "kabupaten_digest_group"
+
+    kabupaten_code: str = Field(max_length=20, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, unique=True)
+    title: str = Field(max_length=255)
+    bound_by: int | None = Field(default=None, foreign_key="app_user.id")
+    bound_at: datetime = _ts()
+
+
+class KabupatenDigestLogRow(SQLModel, table=True):
+    """A weekly kabupaten digest claimed (then sent): once per kabupaten and week.
+
+    Separate from ``digest_log``, whose figures feed the kecamatan digest's arrows.
+    """
+
+    __tablename__ = "kabupaten_digest_log"
+    __table_args__ = (UniqueConstraint("kabupaten_code", "week_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kabupaten_code: str = Field(max_length=20)
+    chat_id: int = Field(sa_type=BigInteger)
+    week_key: str = Field(max_length=10)
+    status: str = Field(max_length=20)
+    claimed_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = Field(default=None, sa_type=Text)
+    attempts: int = Field(default=1)
+    parts_sent: int = Field(default=0)
 
 
 class ReminderLogRow(SQLModel, table=True):

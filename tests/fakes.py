@@ -9,7 +9,7 @@ so that the state is again the one of the last commit: the semantics of
 The repositories behave like the SQL ones where the use cases depend on it:
 
 - ids are assigned on ``add`` (from counters that, like PostgreSQL sequences, are not
-  rolled back); tracking numbers are the next of their kind and year (Asia/Jakarta)
+  rolled back); tracking numbers are the next of their kecamatan, kind and year (Asia/Jakarta)
   and, like the SQL counter row, roll back with the rest;
 - the conditional writes return None/False instead of writing: an incident's status
   change with a stale ``expected_version``, a user update with another status than
@@ -72,6 +72,8 @@ from domain.models import (
     IncidentStatus,
     IndicatorCode,
     Invite,
+    KabupatenDigestGroup,
+    KabupatenDigestLog,
     Kecamatan,
     NilReport,
     OutboxMessage,
@@ -95,7 +97,6 @@ from domain.ports import (
     EvidenceListing,
     EvidenceRepository,
     ExportRepository,
-    HandlingCounts,
     IdmRepository,
     ImportBatchRepository,
     IncidentRecord,
@@ -104,6 +105,7 @@ from domain.ports import (
     KecamatanRepository,
     KecamatanSeed,
     OutboxRepository,
+    ReceivedCount,
     ReceivedMark,
     RtlRepository,
     SkmProfileCounts,
@@ -174,7 +176,7 @@ class Tables:
     incidents: dict[int, Incident] = field(default_factory=dict)
     incident_events: dict[int, IncidentEvent] = field(default_factory=dict)
     proof_photos: dict[int, list[str]] = field(default_factory=dict)
-    tracking: dict[tuple[IncidentKind, int], int] = field(default_factory=dict)
+    tracking: dict[tuple[int, IncidentKind, int], int] = field(default_factory=dict)
     incident_corrections: list[tuple[int, IncidentCorrection, str, datetime]] = field(
         default_factory=list
     )
@@ -189,6 +191,7 @@ class Tables:
     invite_hashes: dict[int, str] = field(default_factory=dict)
     digest_logs: dict[int, DigestLog] = field(default_factory=dict)
     digest_figures: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    kabupaten_digest_logs: dict[int, KabupatenDigestLog] = field(default_factory=dict)
     idm_updated_at: dict[tuple[int, int], datetime] = field(default_factory=dict)
     import_batches: dict[int, ImportBatch] = field(default_factory=dict)
     idm_changes: dict[tuple[int, int, int], IdmChange] = field(default_factory=dict)
@@ -354,6 +357,14 @@ def _scaled(value: Decimal, scale: int) -> Decimal:
 
 def _scaled_or_none(value: Decimal | None, scale: int) -> Decimal | None:
     return None if value is None else _scaled(value, scale)
+
+
+def _skm_totals(found: Sequence[SkmResponse]) -> SkmTotals:
+    totals: dict[str, UnsurTotal] = {}
+    for key in UNSUR:
+        values = [v for r in found if (v := r.answers.get(key)) is not None]
+        totals[key] = UnsurTotal(total=sum(values), answered=len(values))
+    return SkmTotals(respondents=len(found), totals=totals)
 
 
 def _live(tables: Tables) -> list[Incident]:
@@ -662,12 +673,14 @@ class InMemoryIncidentRepository(_Repo):
         _refers(tables.users, incident.reporter_id, "app_user")
         received = _aware(incident.received_at, "received_at")
         tahun = received.astimezone(OFFICE_TZ).year
-        seq = tables.tracking.get((incident.kind, tahun), 0) + 1
-        tables.tracking[(incident.kind, tahun)] = seq
+        series = (incident.kecamatan_id, incident.kind, tahun)
+        seq = tables.tracking.get(series, 0) + 1
+        tables.tracking[series] = seq
+        kode = tables.kecamatan[incident.kecamatan_id].kode
         stored = replace(
             incident,
             id=self._uow.next_id("incident"),
-            nomor=tracking_number(incident.kind, tahun, seq),
+            nomor=tracking_number(incident.kind, kode, tahun, seq),
             received_at=received,
             status=IncidentStatus.BARU,
             handled_at=None,
@@ -735,9 +748,12 @@ class InMemoryIncidentRepository(_Repo):
         nomor = current.nomor
         if corrected.kind is not current.kind:
             tahun = current.received_at.astimezone(OFFICE_TZ).year
-            seq = tables.tracking.get((corrected.kind, tahun), 0) + 1
-            tables.tracking[(corrected.kind, tahun)] = seq
-            nomor = tracking_number(corrected.kind, tahun, seq)
+            series = (current.kecamatan_id, corrected.kind, tahun)
+            seq = tables.tracking.get(series, 0) + 1
+            tables.tracking[series] = seq
+            nomor = tracking_number(
+                corrected.kind, tables.kecamatan[current.kecamatan_id].kode, tahun, seq
+            )
             rows.append(IncidentCorrection("nomor", current.nomor, nomor))
         changed = replace(
             current,
@@ -909,29 +925,20 @@ class InMemoryIncidentRepository(_Repo):
         )
         return True
 
-    def _range(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> list[Incident]:
-        return [
-            i
+    def status_counts(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, IncidentKind], dict[str, int]]:
+        """Incidents not voided by event date, per kecamatan, kind and status that occurs."""
+        wanted = set(kecamatan_ids)
+        counts = Counter(
+            (i.kecamatan_id, i.kind, i.status.value)
             for i in _live(self._read())
-            if i.kecamatan_id == kecamatan_id and i.kind is kind and start <= i.event_date <= end
-        ]
-
-    def handling_counts(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> HandlingCounts:
-        """Incidents of a kind by event date, and how many are handled."""
-        found = self._range(kecamatan_id, kind, start, end)
-        handled = sum(1 for i in found if i.status is IncidentStatus.TERTANGANI)
-        return HandlingCounts(total=len(found), handled=handled)
-
-    def counts_by_status(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> dict[str, int]:
-        """Incidents per status value (only statuses that occur)."""
-        counts = Counter(i.status.value for i in self._range(kecamatan_id, kind, start, end))
-        return dict(counts)
+            if i.kecamatan_id in wanted and start <= i.event_date <= end
+        )
+        found: dict[tuple[int, IncidentKind], dict[str, int]] = {}
+        for (kecamatan_id, kind, status), count in sorted(counts.items()):
+            found.setdefault((kecamatan_id, kind), {})[status] = count
+        return found
 
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
         """The incidents received on office days [start, end], in order."""
@@ -952,6 +959,26 @@ class InMemoryIncidentRepository(_Repo):
                 handled=i.status is IncidentStatus.TERTANGANI,
             )
             for i in found
+        ]
+
+    def received_counts(
+        self, kecamatan_id: int, start: date, end: date, edges: Sequence[datetime]
+    ) -> list[ReceivedCount]:
+        """Received incidents counted per slot [edges[i], edges[i + 1]) and kind."""
+        tally: Counter[tuple[int, IncidentKind]] = Counter()
+        done: Counter[tuple[int, IncidentKind]] = Counter()
+        for mark in self.received_marks(kecamatan_id, start, end):
+            slot = next(
+                (i for i in range(len(edges) - 1) if edges[i] <= mark.received_at < edges[i + 1]),
+                None,
+            )
+            if slot is None:
+                continue
+            tally[slot, mark.kind] += 1
+            done[slot, mark.kind] += mark.handled
+        return [
+            ReceivedCount(slot, kind, tally[slot, kind], done[slot, kind])
+            for slot, kind in sorted(tally, key=lambda k: (k[0], k[1].value))
         ]
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
@@ -1154,11 +1181,18 @@ class InMemorySkmRepository(_Repo):
             and start <= r.survey_date <= end
             and (service_id is None or r.service_id == service_id)
         ]
-        totals: dict[str, UnsurTotal] = {}
-        for key in UNSUR:
-            values = [v for r in found if (v := r.answers.get(key)) is not None]
-            totals[key] = UnsurTotal(total=sum(values), answered=len(values))
-        return SkmTotals(respondents=len(found), totals=totals)
+        return _skm_totals(found)
+
+    def service_totals(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, int | None], SkmTotals]:
+        """:meth:`totals` of each kecamatan and service that has responses in range."""
+        tables = self._read()
+        groups: dict[tuple[int, int | None], list[SkmResponse]] = {}
+        for r in (*tables.skm_responses.values(), *tables.skm_pool.values()):
+            if r.kecamatan_id in set(kecamatan_ids) and start <= r.survey_date <= end:
+                groups.setdefault((r.kecamatan_id, r.service_id), []).append(r)
+        return {key: _skm_totals(found) for key, found in groups.items()}
 
     def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
         """Per unsur, the answers of each score 1-4 for survey dates in range."""
@@ -1563,6 +1597,100 @@ class InMemoryDigestRepository(_Repo):
             return None
         latest = max(sent, key=lambda log: log.sent_at or log.claimed_at)
         return dict(tables.digest_figures[latest.id])
+
+    # -- the kabupaten's digest: groups are the bot's, the log is faked ----------------
+
+    def kabupaten_group(self, kabupaten_code: str) -> KabupatenDigestGroup | None:
+        """Not used by the domain."""
+        _not_used("DigestRepository.kabupaten_group")
+
+    def kabupaten_group_by_chat(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """Not used by the domain."""
+        _not_used("DigestRepository.kabupaten_group_by_chat")
+
+    def kabupaten_groups(self) -> list[KabupatenDigestGroup]:
+        """Not used by the domain."""
+        _not_used("DigestRepository.kabupaten_groups")
+
+    def bind_kabupaten(self, group: KabupatenDigestGroup) -> KabupatenDigestGroup | None:
+        """Not used by the domain."""
+        _not_used("DigestRepository.bind_kabupaten")
+
+    def unbind_kabupaten(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """Not used by the domain."""
+        _not_used("DigestRepository.unbind_kabupaten")
+
+    def move_kabupaten_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Not used by the domain."""
+        _not_used("DigestRepository.move_kabupaten_chat")
+
+    def kabupaten_log(self, kabupaten_code: str, week_key: str) -> KabupatenDigestLog | None:
+        """The kabupaten digest entry of a week."""
+        return next(
+            (
+                log
+                for log in self._read().kabupaten_digest_logs.values()
+                if (log.kabupaten_code, log.week_key) == (kabupaten_code, week_key)
+            ),
+            None,
+        )
+
+    def claim_kabupaten(
+        self,
+        *,
+        kabupaten_code: str,
+        chat_id: int,
+        week_key: str,
+        at: datetime,
+        stale_before: datetime,
+    ) -> KabupatenDigestLog | None:
+        """Insert SENDING once, or take over a FAILED or stale SENDING entry."""
+        moment = _aware(at, "claimed_at")
+        current = self.kabupaten_log(kabupaten_code, week_key)
+        if current is None:
+            log = KabupatenDigestLog(
+                id=self._uow.next_id("kabupaten_digest_log"),
+                kabupaten_code=kabupaten_code,
+                chat_id=chat_id,
+                week_key=week_key,
+                status=DigestStatus.SENDING,
+                claimed_at=moment,
+            )
+            self._write().kabupaten_digest_logs[log.id] = log
+            return log
+        if current.status is DigestStatus.FAILED or (
+            current.status is DigestStatus.SENDING and current.claimed_at < stale_before
+        ):
+            log = replace(
+                current,
+                status=DigestStatus.SENDING,
+                claimed_at=moment,
+                chat_id=chat_id,
+                attempts=current.attempts + 1,
+            )
+            self._write().kabupaten_digest_logs[log.id] = log
+            return log
+        return None
+
+    def _change_kabupaten(self, log_id: int, **changes: Any) -> None:
+        current = self._read().kabupaten_digest_logs.get(log_id)
+        if current is not None:
+            self._write().kabupaten_digest_logs[log_id] = replace(current, **changes)
+
+    def progress_kabupaten(self, log_id: int, parts_sent: int) -> None:
+        """Record the parts sent so far."""
+        self._change_kabupaten(log_id, parts_sent=parts_sent)
+
+    def finish_kabupaten(self, log_id: int, *, at: datetime) -> None:
+        """Mark sent."""
+        self._change_kabupaten(
+            log_id, status=DigestStatus.SENT, sent_at=_aware(at, "sent_at"), error=None
+        )
+
+    def fail_kabupaten(self, log_id: int, *, error: str, give_up: bool) -> None:
+        """Mark failed (retried later) or given up."""
+        status = DigestStatus.GAVE_UP if give_up else DigestStatus.FAILED
+        self._change_kabupaten(log_id, status=status, error=error[:2000])
 
 
 class InMemoryExportRepository(_Repo):

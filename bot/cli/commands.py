@@ -19,6 +19,8 @@ from bot.cli.audit import add_audit_parser, cmd_audit
 from bot.cli.backup import BACKUP_COMMANDS, register_backup_commands, run_backup_command
 from bot.cli.evidence import add_evidence_parser, cmd_evidence_export
 from bot.cli.kabupaten import add_kabupaten_option, cmd_report_kabupaten
+from bot.cli.kabupaten_admin import COMMAND as KABUPATEN_ADMIN
+from bot.cli.kabupaten_admin import add_kabupaten_admin_parser, cmd_kabupaten_admin
 from bot.cli.options import kecamatan_option, period_of, write_atomically, year
 from bot.cli.progress import COMMAND as PROGRESS
 from bot.cli.progress import add_progress_parser, cmd_progress
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     kecamatan_option(dig)
     add_audit_parser(sub)
     add_evidence_parser(sub)
+    add_kabupaten_admin_parser(sub)
     return parser
 
 
@@ -641,6 +644,7 @@ _COMMANDS: dict[str, Callable[[Runtime, argparse.Namespace], int]] = {
     "digest": cmd_digest,
     "audit": cmd_audit,
     "ekspor-bukti": cmd_evidence_export,
+    KABUPATEN_ADMIN: cmd_kabupaten_admin,
 }
 
 

@@ -341,6 +341,46 @@ def check_digest_group(
     return CheckResult(GROUP, Status.OK, f"grup «{title}» (ID {chat_id})"), group
 
 
+KABUPATEN_GROUP = "Grup ringkasan kabupaten"
+KABUPATEN_MEMBERSHIP = "Bot di grup kabupaten"
+
+
+def check_kabupaten_groups(
+    engine: Engine,
+) -> tuple[list[CheckResult], list[tuple[str, tuple[int, str]]]]:
+    """The weekly kabupaten digest's group of every kabupaten with an admin kabupaten.
+
+    No line where no kabupaten has one (a single office). Returns the lines and the
+    bound groups (with their kabupaten's name) whose membership is checked next.
+    """
+    with engine.connect() as connection:
+        if not health.has_table(connection, "kabupaten_digest_group"):
+            return [], []
+        found = health.kabupaten_groups(connection)
+    results: list[CheckResult] = []
+    bound: list[tuple[str, tuple[int, str]]] = []
+    for kabupaten in found:
+        name = f"{KABUPATEN_GROUP} {kabupaten.nama}"
+        if kabupaten.group is None:
+            results.append(
+                CheckResult(
+                    name,
+                    Status.WARN,
+                    f"Kabupaten {kabupaten.nama} ({kabupaten.kode}) punya admin kabupaten tetapi "
+                    "belum punya grup; ringkasan mingguan kabupaten tidak terkirim ke mana pun: "
+                    "tambahkan bot ke grup Bagian Pemerintahan, lalu admin kabupaten mengirim "
+                    "/atur_grup di grup itu",
+                )
+            )
+            continue
+        chat_id, title = kabupaten.group
+        note = "" if kabupaten.has_admin else " (tanpa admin kabupaten aktif)"
+        status = Status.OK if kabupaten.has_admin else Status.WARN
+        results.append(CheckResult(name, status, f"grup «{title}» (ID {chat_id}){note}"))
+        bound.append((kabupaten.nama, kabupaten.group))
+    return results, bound
+
+
 async def _member_status(bot: Bot, chat_id: int) -> str | None:
     try:
         return (await bot.get_chat_member(chat_id, bot.id)).status
@@ -349,9 +389,17 @@ async def _member_status(bot: Bot, chat_id: int) -> str | None:
 
 
 async def check_group_membership(
-    bot: Bot, group: tuple[int, str], settings: Settings | None = None
+    bot: Bot,
+    group: tuple[int, str],
+    settings: Settings | None = None,
+    *,
+    name: str = "",
 ) -> CheckResult:
-    """The bot is still in the group and allowed to post there (as /atur_grup checks it)."""
+    """The bot is still in the group and allowed to post there (as /atur_grup checks it).
+
+    ``name`` is the line's name (the kecamatan group's by default).
+    """
+    line = name or MEMBERSHIP
     # The same rule as /atur_grup; imported late, it brings the bot's handlers.
     from bot.handlers.groups import may_post
 
@@ -364,50 +412,50 @@ async def check_group_membership(
         rights = await may_post(bot, chat_id)
         may_send, may_photo = rights.messages, rights.photos
     except Forbidden:
-        return CheckResult(MEMBERSHIP, Status.FAIL, removed)
+        return CheckResult(line, Status.FAIL, removed)
     except ChatMigrated as moved:
         return CheckResult(
-            MEMBERSHIP,
+            line,
             Status.WARN,
             f"grup «{title}» sudah menjadi supergrup (ID baru {moved.new_chat_id}); ringkasan "
             "berikutnya mengikutinya, atau kirim /atur_grup di grup itu",
         )
     except BadRequest as error:
         return CheckResult(
-            MEMBERSHIP,
+            line,
             Status.FAIL,
             f"grup «{title}» (ID {chat_id}) tidak dapat diperiksa: "
             f"{redact(str(error), settings)}; bila grup dihapus atau bot dikeluarkan: {_BIND}",
         )
     except NetworkError as error:
         return CheckResult(
-            MEMBERSHIP,
+            line,
             Status.FAIL,
             f"Telegram tidak menjawab ({redact(str(error), settings)}); coba lagi",
         )
     except TelegramError as error:
         return CheckResult(
-            MEMBERSHIP, Status.FAIL, f"tidak dapat diperiksa: {redact(str(error), settings)}"
+            line, Status.FAIL, f"tidak dapat diperiksa: {redact(str(error), settings)}"
         )
     if not may_send:
         status = await _member_status(bot, chat_id)
         if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-            return CheckResult(MEMBERSHIP, Status.FAIL, removed)
+            return CheckResult(line, Status.FAIL, removed)
         return CheckResult(
-            MEMBERSHIP,
+            line,
             Status.FAIL,
             f"bot tidak boleh mengirim pesan di grup «{title}»: izinkan anggota mengirim pesan "
             "atau jadikan bot admin grup",
         )
     if not may_photo:
         return CheckResult(
-            MEMBERSHIP,
+            line,
             Status.WARN,
             f"bot boleh mengirim pesan di grup «{title}», tetapi tidak foto: grafik tidak ikut "
             "terkirim; izinkan foto atau jadikan bot admin grup",
         )
     return CheckResult(
-        MEMBERSHIP, Status.OK, f"bot anggota grup «{title}» dan boleh mengirim pesan dan foto"
+        line, Status.OK, f"bot anggota grup «{title}» dan boleh mengirim pesan dan foto"
     )
 
 
@@ -546,6 +594,7 @@ async def run_checks(
                     )
                 else:
                     results.append(await check_group_membership(bot, group, settings))
+            await _kabupaten_checks(settings, engine, bot, results)
         finally:
             if bot is not None:
                 await bot.shutdown()
@@ -590,6 +639,26 @@ def _database_checks(
         return None
     results.append(found)
     return kecamatan
+
+
+async def _kabupaten_checks(
+    settings: Settings, engine: Engine | None, bot: Bot | None, results: list[CheckResult]
+) -> None:
+    """The kabupaten digest groups and, where bound, the bot's place in them."""
+    if engine is None:
+        return
+    try:
+        lines, bound = check_kabupaten_groups(engine)
+    except (SQLAlchemyError, OSError) as error:
+        results.append(_failed(KABUPATEN_GROUP, settings, error))
+        return
+    results.extend(lines)
+    for nama, group in bound:
+        name = f"{KABUPATEN_MEMBERSHIP} {nama}"
+        if bot is None:
+            results.append(CheckResult(name, Status.SKIP, "dilewati: Telegram tidak tersambung"))
+        else:
+            results.append(await check_group_membership(bot, group, settings, name=name))
 
 
 def _group_check(

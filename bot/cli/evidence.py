@@ -1,7 +1,7 @@
 """``iku-bot ekspor-bukti``: the evidence files of a period as a ZIP with an index.
 
 The ZIP holds, per case, its stored files named by role and position in the case
-(``KS-2026-0001/laporan-1.jpg``, ``KS-2026-0001/bukti-2.pdf``) and ``indeks.csv``
+(``KS-352808-2026-0001/laporan-1.jpg``, ``KS-352808-2026-0001/bukti-2.pdf``) and ``indeks.csv``
 listing every file of the period; a file not in the store (pending, rejected, failed)
 is listed with its status and no file name. Each file's bytes are checked against the
 SHA-256 recorded when it was stored: a mismatch (or a missing file) refuses the whole

@@ -17,12 +17,13 @@ from domain.documents import PAPER_SIZES
 from domain.errors import InvalidInput
 from domain.kabupaten import kabupaten_recap
 
-__all__ = ["add_kabupaten_option", "cmd_report_kabupaten"]
+__all__ = ["add_kabupaten_option", "cmd_report_kabupaten", "kabupaten_code"]
 
 _KAB_CODE = re.compile(r"\d{2}\.\d{2}")
 
 
-def _kabupaten_code(text: str) -> str:
+def kabupaten_code(text: str) -> str:
+    """A kabupaten code as typed (``35.28``); argparse explains a bad one."""
     code = text.strip()
     if not _KAB_CODE.fullmatch(code):
         raise argparse.ArgumentTypeError(
@@ -35,7 +36,7 @@ def add_kabupaten_option(parser: argparse.ArgumentParser) -> None:
     """``--kabupaten KODE`` on ``iku-bot report``."""
     parser.add_argument(
         "--kabupaten",
-        type=_kabupaten_code,
+        type=kabupaten_code,
         metavar="KODE",
         help="rekap semua kecamatan satu kabupaten berdampingan, mis. 35.28 "
         "(format table, json atau xlsx)",

@@ -275,4 +275,8 @@ async def _with_content(given: Input, message: Message, bot: Bot) -> Input:
 
 def _is_admin(ctx: Ctx) -> bool:
     user = ctx.user
-    return user is not None and user.role is Role.ADMIN and user.status is UserStatus.ACTIVE
+    return (
+        user is not None
+        and user.role in (Role.ADMIN, Role.ADMIN_KABUPATEN)  # each handler checks its action
+        and user.status is UserStatus.ACTIVE
+    )

@@ -12,11 +12,24 @@ How "exactly once" holds:
   :data:`STALE_CLAIM`) is taken over.
 - The bot removed from the group: the binding is dropped, the week given up and the
   admins told; nothing is retried against a group that refuses the bot.
+
+How a hundred groups go out fast (the fan-out of :meth:`DigestService.tick`):
+- every group has its own task, all side by side; each sends its parts in order, so
+  the only waits are Telegram's limits (30 messages a second, 20 a minute per group),
+  kept by the application's rate limiter (bot/delivery/ratelimit.py);
+- composing (queries and chart) and every read and write of the digest log run in
+  the database threads, never on the event loop, each in its own unit of work; at
+  most :data:`COMPOSING` digests are composed at once, so the pool stays free for
+  the users' updates and the first groups are sending while the next are composed;
+- a group that fails, waits for flood control or is refused does not hold the others:
+  its task alone is retried at the next tick, the others are done; an unexpected
+  error in one task is logged and leaves the others running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
@@ -35,20 +48,32 @@ from bot import failpoints, texts
 from bot.config import Settings
 from bot.delivery.flood import send_patiently
 from bot.digest.chart import digest_chart
+from bot.digest.kabupaten_sender import KabupatenDigestSender
 from bot.digest.schedule import Schedule
 from bot.digest.text import MAX_OPEN_LISTED, chart_caption, digest_messages
 from bot.formatting import h
 from bot.runtime import Runtime
 from domain.digest import IsoWeek, WeeklyDigest, weekly_digest
 from domain.errors import DomainError
-from domain.models import DigestGroup, DigestLog, DigestStatus, Role, UserStatus
+from domain.models import (
+    DigestGroup,
+    DigestLog,
+    DigestStatus,
+    KabupatenDigestLog,
+    Role,
+    User,
+    UserStatus,
+)
+from domain.ports import UnitOfWork
 
-__all__ = ["DigestService", "Composed", "STALE_CLAIM", "reported_week"]
+__all__ = ["DigestService", "Composed", "STALE_CLAIM", "COMPOSING", "reported_week"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STALE_CLAIM: Final = timedelta(minutes=30)
+# Digests composed at once in a fan-out (each holds a database thread and the CPU).
+COMPOSING: Final = 2
 # Flood control asks to wait; longer waits are left to the next tick.
 _MAX_FLOOD_WAIT: Final = 120.0
 _FLOOD_TRIES: Final = 3
@@ -86,6 +111,7 @@ class DigestService:
         self.retry = timedelta(minutes=settings.digest_retry_minutes)
         self._lock = asyncio.Lock()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests replace it
+        self.kabupaten = KabupatenDigestSender(self)  # the kabupaten groups, after these
 
     # -- what is due ---------------------------------------------------------------------
 
@@ -128,45 +154,86 @@ class DigestService:
             week = self.due_week(now)
             if week is None:
                 return 0
-            try:
-                with self.runtime.uow() as uow:
-                    groups = uow.digests.groups()
-            except SQLAlchemyError:
-                log.exception("Daftar grup ringkasan tidak dapat dibaca; dicoba lagi nanti")
-                return 0
-            sent = 0
-            for group in groups:
-                if await self.send_week(bot, group, week, now):
-                    sent += 1
-            return sent
+            slots = asyncio.Semaphore(COMPOSING)
+            kecamatan, kabupaten = await asyncio.gather(
+                self.fan_out(bot, week, now, slots), self.kabupaten.tick(bot, week, now, slots)
+            )
+            return kecamatan + kabupaten
 
-    async def send_week(self, bot: Bot, group: DigestGroup, week: IsoWeek, now: datetime) -> bool:
+    def _groups(self) -> list[DigestGroup]:
+        with self.runtime.uow() as uow:
+            return uow.digests.groups()
+
+    async def fan_out(
+        self, bot: Bot, week: IsoWeek, now: datetime, slots: asyncio.Semaphore | None = None
+    ) -> int:
+        """Every kecamatan group's digest of ``week``, side by side; how many went out."""
+        try:
+            groups = await self._in_thread(self._groups)
+        except SQLAlchemyError:
+            log.exception("Daftar grup ringkasan tidak dapat dibaca; dicoba lagi nanti")
+            return 0
+        slots = slots or asyncio.Semaphore(COMPOSING)
+        return await self.side_by_side(
+            [(g.chat_id, self.send_week(bot, g, week, now, slots)) for g in groups]
+        )
+
+    @staticmethod
+    async def side_by_side(sends: list[tuple[int, Awaitable[bool]]]) -> int:
+        """Await every group's send at once; how many succeeded (an error stays its own)."""
+        results = await asyncio.gather(*(send for _, send in sends), return_exceptions=True)
+        for (chat_id, _), result in zip(sends, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("Ringkasan ke grup %s gagal tak terduga", chat_id, exc_info=result)
+        return sum(1 for result in results if result is True)
+
+    def _entry(self, group: DigestGroup, week: IsoWeek) -> tuple[DigestLog | None, str | None]:
+        with self.runtime.uow() as uow:
+            entry = uow.digests.get_log(group.chat_id, week.key)
+            kecamatan = uow.kecamatan.get(group.kecamatan_id)
+        return entry, None if kecamatan is None else kecamatan.kode
+
+    def _claim(
+        self, kecamatan_id: int, chat_id: int, week_key: str, at: datetime
+    ) -> DigestLog | None:
+        with self.runtime.uow() as uow:
+            claimed = uow.digests.claim(
+                kecamatan_id=kecamatan_id,
+                chat_id=chat_id,
+                week_key=week_key,
+                at=at,
+                stale_before=at - STALE_CLAIM,
+            )
+            uow.commit()
+        return claimed
+
+    async def send_week(
+        self,
+        bot: Bot,
+        group: DigestGroup,
+        week: IsoWeek,
+        now: datetime,
+        slots: asyncio.Semaphore | None = None,
+    ) -> bool:
         """Send one group's digest of ``week`` unless done, running elsewhere, or waiting."""
         try:
-            with self.runtime.uow() as uow:
-                entry = uow.digests.get_log(group.chat_id, week.key)
-                kecamatan = uow.kecamatan.get(group.kecamatan_id)
+            entry, code = await self._in_thread(partial(self._entry, group, week))
         except SQLAlchemyError:
             log.exception("Log ringkasan tidak dapat dibaca; dicoba lagi nanti")
             return False
-        if kecamatan is None or not self._may_try(entry, now):
+        if code is None or not self._may_try(entry, now):
             return False
         try:
-            composed = await self._in_thread(lambda: self.compose(kecamatan.kode, week, now))
+            async with slots or contextlib.nullcontext():
+                composed = await self._in_thread(partial(self.compose, code, week, now))
         except (SQLAlchemyError, DomainError):
             # Nothing is claimed: the next tick composes again (retried, not skipped).
             log.exception("Ringkasan %s untuk grup %s gagal disusun", week.key, group.chat_id)
             return False
         try:
-            with self.runtime.uow() as uow:
-                claimed = uow.digests.claim(
-                    kecamatan_id=group.kecamatan_id,
-                    chat_id=group.chat_id,
-                    week_key=week.key,
-                    at=now,
-                    stale_before=now - STALE_CLAIM,
-                )
-                uow.commit()
+            claimed = await self._in_thread(
+                partial(self._claim, group.kecamatan_id, group.chat_id, week.key, now)
+            )
         except SQLAlchemyError:
             log.exception("Ringkasan %s tidak dapat diklaim; dicoba lagi nanti", week.key)
             return False
@@ -176,11 +243,12 @@ class DigestService:
         return await self._deliver(bot, group, claimed, composed)
 
     async def _in_thread(self, work: Callable[[], T]) -> T:
+        """Database work (and composing) off the event loop: the pool, or a thread of its own."""
         if self.pool is None:
-            return work()
+            return await asyncio.to_thread(work)
         return await asyncio.get_running_loop().run_in_executor(self.pool, work)
 
-    def _may_try(self, entry: DigestLog | None, now: datetime) -> bool:
+    def _may_try(self, entry: DigestLog | KabupatenDigestLog | None, now: datetime) -> bool:
         if entry is None:
             return True
         if entry.status in (DigestStatus.SENT, DigestStatus.GAVE_UP):
@@ -218,10 +286,10 @@ class DigestService:
             except (TelegramError, OSError) as error:
                 await self._failed(bot, group, entry, str(error))
                 return False
-            self._write(lambda uow, n=index + 1: uow.digests.progress(entry.id, n))
+            await self._write(lambda uow, n=index + 1: uow.digests.progress(entry.id, n))
             failpoints.hit("digest:after_part")
         figures = composed.digest.figures()
-        self._write(
+        await self._write(
             lambda uow: uow.digests.finish(entry.id, at=self.runtime.now(), figures=figures)
         )
         log.info("Ringkasan %s terkirim ke grup %s", week.key, chat_id)
@@ -244,18 +312,22 @@ class DigestService:
     async def _flood_safe(self, send: Callable[[], Awaitable[object]]) -> None:
         await send_patiently(send, sleep=self.sleep, tries=_FLOOD_TRIES, max_wait=_MAX_FLOOD_WAIT)
 
-    def _write(self, change: object) -> None:
-        """A small bookkeeping write; a database hiccup here is logged, not fatal."""
-        try:
+    async def _write(self, change: Callable[..., object]) -> None:
+        """A small bookkeeping write (in a database thread); a hiccup is logged, not fatal."""
+
+        def write() -> None:
             with self.runtime.uow() as uow:
-                change(uow)  # type: ignore[operator]
+                change(uow)
                 uow.commit()
+
+        try:
+            await self._in_thread(write)
         except SQLAlchemyError:
             log.exception("Catatan pengiriman ringkasan tidak tersimpan")
 
     async def _failed(self, bot: Bot, group: DigestGroup, entry: DigestLog, error: str) -> None:
         give_up = entry.attempts >= self.settings.digest_max_attempts
-        self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=give_up))
+        await self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=give_up))
         if give_up:
             log.error(
                 "Ringkasan %s ke grup %s gagal %s kali: %s",
@@ -285,7 +357,7 @@ class DigestService:
 
     async def _removed(self, bot: Bot, group: DigestGroup, entry: DigestLog, error: str) -> None:
         log.warning("Bot tidak dapat mengirim ke grup %s lagi: %s", group.chat_id, error)
-        self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=True))
+        await self._write(lambda uow: uow.digests.fail(entry.id, error=error, give_up=True))
         await self.forget_group(bot, group.chat_id, reason=error)
 
     async def _migrated(
@@ -298,31 +370,28 @@ class DigestService:
     ) -> bool:
         """The group became a supergroup: follow it and send there from the start."""
         log.info("Grup %s pindah menjadi %s", group.chat_id, new_chat_id)
-        self._write(
-            lambda uow: (
-                uow.digests.fail(entry.id, error="grup pindah ke supergrup", give_up=True),
-                uow.digests.move_chat(group.chat_id, new_chat_id),
-            )
-        )
+
+        def follow(uow: UnitOfWork) -> None:
+            uow.digests.fail(entry.id, error="grup pindah ke supergrup", give_up=True)
+            uow.digests.move_chat(group.chat_id, new_chat_id)
+
+        await self._write(follow)
         moved = DigestGroup(
             group.kecamatan_id, new_chat_id, group.title, group.bound_by, group.bound_at
         )
-        with self.runtime.uow() as uow:
-            claimed = uow.digests.claim(
-                kecamatan_id=group.kecamatan_id,
-                chat_id=new_chat_id,
-                week_key=entry.week_key,
-                at=self.runtime.now(),
-                stale_before=self.runtime.now() - STALE_CLAIM,
+        claimed = await self._in_thread(
+            partial(
+                self._claim, group.kecamatan_id, new_chat_id, entry.week_key, self.runtime.now()
             )
-            uow.commit()
+        )
         if claimed is None:
             return False
         return await self._deliver(bot, moved, claimed, composed)
 
     async def forget_group(self, bot: Bot, chat_id: int, *, reason: str) -> DigestGroup | None:
         """Drop a group's binding (the bot left or was removed) and tell the admins once."""
-        try:
+
+        def unbind() -> DigestGroup | None:
             with self.runtime.uow() as uow:
                 removed = uow.digests.unbind(chat_id)
                 if removed is not None:
@@ -335,6 +404,10 @@ class DigestService:
                         at=self.runtime.now(),
                     )
                 uow.commit()
+            return removed
+
+        try:
+            removed = await self._in_thread(unbind)
         except SQLAlchemyError:
             log.exception("Ikatan grup %s tidak dapat dihapus", chat_id)
             return None
@@ -347,9 +420,13 @@ class DigestService:
 
     async def tell_admins(self, bot: Bot, kecamatan_id: int, text: str) -> int:
         """A private message to every active admin of a kecamatan; how many got it."""
-        try:
+
+        def admins_of() -> list[User]:
             with self.runtime.uow() as uow:
-                admins = uow.users.list(kecamatan_id, status=UserStatus.ACTIVE, role=Role.ADMIN)
+                return uow.users.list(kecamatan_id, status=UserStatus.ACTIVE, role=Role.ADMIN)
+
+        try:
+            admins = await self._in_thread(admins_of)
         except SQLAlchemyError:
             log.exception("Admin tidak dapat dicari untuk pemberitahuan")
             return 0
@@ -375,7 +452,9 @@ class DigestService:
             return
         status = change.new_chat_member.status
         if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-            await self.forget_group(context.bot, change.chat.id, reason=f"status bot: {status}")
+            reason = f"status bot: {status}"
+            await self.forget_group(context.bot, change.chat.id, reason=reason)
+            await self.kabupaten.forget_group(context.bot, change.chat.id, reason=reason)
             return
         joined = change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
         if joined and change.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):

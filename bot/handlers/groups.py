@@ -3,7 +3,8 @@
 Sent in the group itself by a bot admin (the engine refuses anyone else). Before the
 transaction, /atur_grup asks Telegram whether the bot may post there (getChatMember and
 the group's permissions), so the office learns at once, not on Monday, that the digest
-could not arrive. In a private chat both commands say where to send them.
+could not arrive. In a private chat both commands say where to send them. Sent by an
+admin kabupaten, the same commands bind (or unbind) the weekly kabupaten digest's group.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from bot.conversation import CommandSpec, Ctx, Registry
 from bot.formatting import h
 from bot.reports.iku import fmt_datetime_id
 from domain.digest_groups import Unbound, bind_digest_group, unbind_digest_group
+from domain.kabupaten_digest import (
+    KabupatenRefusal,
+    bind_kabupaten_digest_group,
+    unbind_kabupaten_digest_group,
+)
+from domain.models import Role
 from domain.permissions import Action
 
 __all__ = ["register", "BIND", "UNBIND", "PostingRights", "may_post"]
@@ -85,21 +92,17 @@ def _bind(ctx: Ctx, args: list[str]) -> None:
         # The bot cannot answer in the group: the admin hears it in private.
         ctx.notify(ctx.telegram_id, texts.GROUP_CANNOT_POST.format(grup=h(title)))
         return
+    if ctx.user is not None and ctx.user.role is Role.ADMIN_KABUPATEN:
+        _bind_kabupaten(ctx, title)
+        return
+    if ctx.uow.digests.kabupaten_group_by_chat(ctx.chat_id) is not None:
+        ctx.say(texts.KABDIG_GROUP_IS_KABUPATEN)
+        return
     bound = bind_digest_group(ctx.uow, admin=ctx.user, chat_id=ctx.chat_id, title=title, at=ctx.now)
     if bound is None:
         ctx.say(texts.GROUP_TAKEN)
         return
-    plan = ctx.services.settings.digest_plan()
-    if plan is None:
-        schedule, following = "sesuai jadwal", texts.GROUP_BOUND_OFF
-    else:
-        schedule = plan.text
-        upcoming = plan.next_run(ctx.now)
-        following = (
-            ""
-            if upcoming is None
-            else texts.GROUP_BOUND_NEXT.format(waktu=fmt_datetime_id(upcoming))
-        )
+    schedule, following = _schedule(ctx)
     lines = [
         texts.GROUP_BOUND.format(
             kecamatan=h(ctx.kecamatan.nama), jadwal=schedule, berikut=following
@@ -112,14 +115,62 @@ def _bind(ctx: Ctx, args: list[str]) -> None:
     ctx.say("\n\n".join(lines))
 
 
+def _schedule(ctx: Ctx) -> tuple[str, str]:
+    """The digest's schedule as text, and when the next one goes out."""
+    plan = ctx.services.settings.digest_plan()
+    if plan is None:
+        return "sesuai jadwal", texts.GROUP_BOUND_OFF
+    upcoming = plan.next_run(ctx.now)
+    following = (
+        "" if upcoming is None else texts.GROUP_BOUND_NEXT.format(waktu=fmt_datetime_id(upcoming))
+    )
+    return plan.text, following
+
+
+_KABUPATEN_REFUSED = {
+    KabupatenRefusal.KECAMATAN_GROUP: texts.KABDIG_GROUP_IS_KECAMATAN,
+    KabupatenRefusal.OTHER_KABUPATEN: texts.KABDIG_GROUP_OTHER_KABUPATEN,
+    KabupatenRefusal.NOT_BOUND: texts.GROUP_NOT_BOUND,
+}
+
+
+def _bind_kabupaten(ctx: Ctx, title: str) -> None:
+    """/atur_grup by an admin kabupaten: this group receives the kabupaten digest."""
+    bound = bind_kabupaten_digest_group(
+        ctx.uow, admin=ctx.user, home=ctx.kecamatan, chat_id=ctx.chat_id, title=title, at=ctx.now
+    )
+    if isinstance(bound, KabupatenRefusal):
+        ctx.say(_KABUPATEN_REFUSED[bound])
+        return
+    schedule, following = _schedule(ctx)
+    lines = [
+        texts.KABDIG_GROUP_BOUND.format(
+            kabupaten=h(ctx.kecamatan.kabupaten), jadwal=schedule, berikut=following
+        )
+    ]
+    if bound.replaced is not None:
+        lines.append(texts.GROUP_BOUND_REPLACED.format(grup=h(bound.replaced.title)))
+    ctx.say("\n\n".join(lines))
+
+
 def _unbind(ctx: Ctx, args: list[str]) -> None:
     """/lepas_grup: this group no longer receives the digest."""
     if not ctx.request.incoming.in_group:
         ctx.say(texts.GROUP_ONLY)
         return
+    if ctx.user is not None and ctx.user.role is Role.ADMIN_KABUPATEN:
+        gone = unbind_kabupaten_digest_group(
+            ctx.uow, admin=ctx.user, home=ctx.kecamatan, chat_id=ctx.chat_id, at=ctx.now
+        )
+        if isinstance(gone, KabupatenRefusal):
+            ctx.say(_KABUPATEN_REFUSED[gone])
+        else:
+            ctx.say(texts.KABDIG_GROUP_UNBOUND.format(kabupaten=h(ctx.kecamatan.kabupaten)))
+        return
     outcome = unbind_digest_group(ctx.uow, admin=ctx.user, chat_id=ctx.chat_id, at=ctx.now)
     if outcome is Unbound.NOT_BOUND:
-        ctx.say(texts.GROUP_NOT_BOUND)
+        kabupaten = ctx.uow.digests.kabupaten_group_by_chat(ctx.chat_id) is not None
+        ctx.say(texts.KABDIG_GROUP_IS_KABUPATEN if kabupaten else texts.GROUP_NOT_BOUND)
     elif outcome is Unbound.OTHER_KECAMATAN:
         ctx.say(texts.GROUP_OTHER_KECAMATAN)
     else:
@@ -135,7 +186,7 @@ def register(registry: Registry) -> None:
             texts.GROUP_BIND_COMMAND,
             private_only=False,
             group_admin=True,
-            action=Action.MANAGE_USERS,  # admins only
+            action=Action.BIND_DIGEST_GROUP,  # admins of a kecamatan or of a kabupaten
             precheck=_posting_rights,
         )
     )
@@ -146,6 +197,6 @@ def register(registry: Registry) -> None:
             texts.GROUP_UNBIND_COMMAND,
             private_only=False,
             group_admin=True,
-            action=Action.MANAGE_USERS,
+            action=Action.BIND_DIGEST_GROUP,
         )
     )

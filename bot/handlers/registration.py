@@ -32,7 +32,7 @@ from bot.conversation import (
 from bot.conversation.callbacks import Verdict
 from bot.formatting import h, role_label, role_text
 from domain.errors import InvalidInput
-from domain.models import Role, Seksi, User, UserStatus
+from domain.models import Kecamatan, Role, Seksi, User, UserStatus
 from domain.registration import (
     clean_jabatan,
     clean_name,
@@ -146,6 +146,7 @@ def status_text(user: User) -> str:
 
 
 class DaftarStep(enum.StrEnum):
+    KAB = "kab"
     KEC = "kec"
     ROLE = "role"
     SEKSI = "seksi"
@@ -159,6 +160,7 @@ class DaftarStep(enum.StrEnum):
 class DaftarAnswers(WantedRole):
     """The request as far as it has been answered."""
 
+    kabupaten: str | None = None  # its code ("35.28"), where the deployment spans several
     nama: str | None = None
     jabatan: str | None = None
 
@@ -174,19 +176,64 @@ def _kecamatan_id(ctx: Ctx) -> int:
     return kecamatan_id
 
 
+def _kabupaten_of(kecamatan: Kecamatan) -> str:
+    """The kabupaten's code: the kecamatan's first two parts (35.28.08 -> 35.28)."""
+    return kecamatan.kode.rsplit(".", 1)[0]
+
+
+def _kabupaten_list(ctx: Ctx) -> dict[str, str]:
+    """The kabupaten served, code -> name, by code."""
+    return {_kabupaten_of(k): k.kabupaten for k in ctx.uow.kecamatan.list()}
+
+
+def _several_kabupaten(ctx: Ctx) -> bool:
+    return len(_kabupaten_list(ctx)) > 1
+
+
+def _kabupaten_prompt(ctx: Ctx) -> None:
+    """Which kabupaten (asked only when the deployment serves several)."""
+    if not _several_kabupaten(ctx):
+        ctx.next()
+        return
+    buttons = [Button(nama, kode) for kode, nama in _kabupaten_list(ctx).items()]
+    ctx.say(texts.REG_ASK_KABUPATEN, rows(buttons, 2))
+
+
+def _kabupaten_handle(ctx: Ctx, given: Input) -> None:
+    """Keep the chosen kabupaten; its kecamatan are asked next."""
+    if given.text not in _kabupaten_list(ctx):
+        raise InvalidInput(texts.CHOOSE_BUTTON)
+    _d(ctx).kabupaten = given.text
+    _d(ctx).kecamatan_id = None
+    ctx.next()
+
+
+def _kecamatan_choices(ctx: Ctx) -> list[Kecamatan]:
+    """The kecamatan one may choose: all, or those of the chosen kabupaten."""
+    kabupaten = _d(ctx).kabupaten
+    kecamatan = ctx.uow.kecamatan.list()
+    if kabupaten is None or not _several_kabupaten(ctx):
+        return kecamatan
+    return [k for k in kecamatan if _kabupaten_of(k) == kabupaten]
+
+
 def _kecamatan_prompt(ctx: Ctx) -> None:
     """Which kecamatan (asked only when the deployment serves several)."""
-    kecamatan = ctx.uow.kecamatan.list()
-    if len(kecamatan) <= 1:
+    if len(ctx.uow.kecamatan.list()) <= 1:
         _d(ctx).kecamatan_id = ctx.kecamatan.id
         ctx.next()
         return
-    ctx.say(texts.REG_ASK_KECAMATAN, rows([Button(k.nama, str(k.id)) for k in kecamatan], 2))
+    buttons = [Button(k.nama, str(k.id)) for k in _kecamatan_choices(ctx)]
+    back = [back_row()] if _several_kabupaten(ctx) else []
+    ctx.say(texts.REG_ASK_KECAMATAN, [*rows(buttons, 2), *back])
 
 
 def _kecamatan_handle(ctx: Ctx, given: Input) -> None:
-    """Keep the chosen kecamatan."""
-    chosen = {str(k.id) for k in ctx.uow.kecamatan.list()}
+    """Keep the chosen kecamatan, or back to the kabupaten."""
+    if given.text == "back" and _several_kabupaten(ctx):
+        ctx.back()
+        return
+    chosen = {str(k.id) for k in _kecamatan_choices(ctx)}
     if given.text not in chosen:
         raise InvalidInput(texts.CHOOSE_BUTTON)
     _d(ctx).kecamatan_id = int(given.text)
@@ -233,19 +280,26 @@ def _jabatan_handle(ctx: Ctx, given: Input) -> None:
 def _confirm_prompt(ctx: Ctx) -> None:
     """Show what will be sent."""
     a = _d(ctx)
-    if a.nama is None or a.jabatan is None:
+    if a.nama is None or a.jabatan is None or a.kecamatan_id is None:
         raise StaleDraft
-    ctx.say(
-        texts.REG_SUMMARY.format(
-            nama=h(a.nama), jabatan=h(a.jabatan), peran=h(wanted_role(ctx, a))
-        ),
-        confirm_keyboard(texts.SEND),
+    where = ""
+    if len(ctx.uow.kecamatan.list()) > 1:
+        kecamatan = ctx.uow.kecamatan.get(a.kecamatan_id)
+        if kecamatan is None:
+            raise StaleDraft
+        where = texts.REG_SUMMARY_KECAMATAN.format(
+            kecamatan=h(kecamatan.nama), kabupaten=h(kecamatan.kabupaten)
+        )
+    summary = texts.REG_SUMMARY.format(
+        nama=h(a.nama), jabatan=h(a.jabatan), peran=h(wanted_role(ctx, a)), kecamatan=where
     )
+    ctx.say(summary, confirm_keyboard(texts.SEND))
 
 
 def _confirm_handle(ctx: Ctx, given: Input) -> None:
-    """Send the request to the admins; Ubah asks again from the role; Batal cancels."""
-    if not confirmed(ctx, given, edit_step=DaftarStep.ROLE):
+    """Send the request to the admins; Ubah asks again from the kecamatan (where there
+    are several; else from the role); Batal cancels."""
+    if not confirmed(ctx, given, edit_step=DaftarStep.KAB):
         return
     a = _d(ctx)
     if a.kecamatan_id is None or a.role is None or a.nama is None or a.jabatan is None:
@@ -307,6 +361,7 @@ DAFTAR: Flow[DaftarStep, DaftarAnswers] = Flow(
     title="pendaftaran",
     answers=DaftarAnswers,
     order=(
+        DaftarStep.KAB,
         DaftarStep.KEC,
         DaftarStep.ROLE,
         DaftarStep.SEKSI,
@@ -316,6 +371,7 @@ DAFTAR: Flow[DaftarStep, DaftarAnswers] = Flow(
     ),
     summary=DaftarStep.CONFIRM,
     steps={
+        DaftarStep.KAB: Step(_kabupaten_prompt, _kabupaten_handle, applies=_several_kabupaten),
         DaftarStep.KEC: Step(_kecamatan_prompt, _kecamatan_handle),
         DaftarStep.ROLE: Step(_role_prompt, lambda ctx, given: choose_role(ctx, given, _d(ctx))),
         DaftarStep.SEKSI: Step(

@@ -1,5 +1,7 @@
 """/ringkasan (the IKU table in chat) and /ekspor (the full report as an Excel file).
 
+An admin kabupaten gets the kabupaten recap instead (bot/handlers/kabupaten.py).
+
 Both use the same use cases as ``iku-bot report``, for admins and staf seksi, in
 private chats (and in groups, for bot admins). /ringkasan is the year to date;
 /ekspor takes an optional period: ``/ekspor 2026``, ``/ekspor 2026 semester 1``
@@ -30,6 +32,7 @@ from telegram.error import Forbidden as TelegramForbidden
 from bot import texts
 from bot.conversation import Button, CommandSpec, Ctx, Registry
 from bot.formatting import h
+from bot.handlers import kabupaten
 from bot.reports.iku import fmt_amount, fmt_date_id, fmt_datetime_id, fmt_decimal
 from bot.reports.office import to_pdf
 from bot.reports.printing import setup_for
@@ -89,8 +92,15 @@ def summary_html(report: IkuReport) -> str:
 
 
 def _ringkasan(ctx: Ctx, args: list[str]) -> None:
-    """The IKU table, year to date."""
+    """The IKU table, year to date (an admin kabupaten: the kabupaten recap)."""
+    if kabupaten.is_kabupaten_admin(ctx.user):
+        code, rest = kabupaten.kecamatan_arg(args)
+        kabupaten.ringkasan(ctx, code, export_period(rest, ctx.now.date()), summary_html)
+        return
     require(ctx.user, Action.VIEW_SUMMARY)
+    code, _ = kabupaten.kecamatan_arg(args)
+    if code is not None:  # another kecamatan's table is the kabupaten's to read
+        kabupaten.check_own(ctx, code)
     ctx.say(summary_html(year_to_date_report(ctx)))
 
 
@@ -196,6 +206,11 @@ def _ekspor(ctx: Ctx, args: list[str]) -> None:
     user = require(ctx.user, Action.VIEW_SUMMARY)
     assert user is not None
     pdf = bool(args) and args[-1].lower() == "pdf"
+    if kabupaten.is_kabupaten_admin(user):  # the kabupaten recap (aggregates) instead
+        if pdf:
+            raise InvalidInput(texts.KABADM_NO_PDF)
+        kabupaten.ekspor(ctx, export_period(args, ctx.now.date()))
+        return
     period = export_period(args[:-1] if pdf else args, ctx.now.date())
     incoming = ctx.request.incoming
 

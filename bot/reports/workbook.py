@@ -626,7 +626,7 @@ def _incident_sheet(
     counts: list[CaseCount],
 ) -> None:
     konflik = detail.kind is IncidentKind.KONFLIK
-    widths = (5, 15, 12, 17, 16, 26, 15, 12, 12, 11, 60, 22, 20)
+    widths = (5, 21, 12, 17, 16, 26, 15, 12, 12, 11, 54, 22, 20)
     wraps = (False, False, False, False, True, True, False, False, False, False, True, True, True)
     zona = report.generated_at.astimezone(tz).tzname() or str(tz)  # WIB, WITA or WIT
     columns = [

@@ -8,9 +8,21 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from domain.models import DigestGroup, DigestLog, DigestStatus
+from domain.models import (
+    DigestGroup,
+    DigestLog,
+    DigestStatus,
+    KabupatenDigestGroup,
+    KabupatenDigestLog,
+)
 from storage.repositories._base import _insert_once, _Repo
-from storage.tables import DigestGroupRow, DigestLogRow, ReminderLogRow
+from storage.tables import (
+    DigestGroupRow,
+    DigestLogRow,
+    KabupatenDigestGroupRow,
+    KabupatenDigestLogRow,
+    ReminderLogRow,
+)
 
 __all__ = ["SqlDigestRepository"]
 
@@ -22,6 +34,32 @@ def _group(row: DigestGroupRow) -> DigestGroup:
         title=row.title,
         bound_by=row.bound_by,
         bound_at=row.bound_at,
+    )
+
+
+def _kab_group(row: KabupatenDigestGroupRow) -> KabupatenDigestGroup:
+    return KabupatenDigestGroup(
+        kabupaten_code=row.kabupaten_code,
+        chat_id=row.chat_id,
+        title=row.title,
+        bound_by=row.bound_by,
+        bound_at=row.bound_at,
+    )
+
+
+def _kab_log(row: KabupatenDigestLogRow) -> KabupatenDigestLog:
+    assert row.id is not None
+    return KabupatenDigestLog(
+        id=row.id,
+        kabupaten_code=row.kabupaten_code,
+        chat_id=row.chat_id,
+        week_key=row.week_key,
+        status=DigestStatus(row.status),
+        claimed_at=row.claimed_at,
+        attempts=row.attempts,
+        parts_sent=row.parts_sent,
+        sent_at=row.sent_at,
+        error=row.error,
     )
 
 
@@ -64,9 +102,12 @@ class SqlDigestRepository(_Repo):
         return [_group(r) for r in rows]
 
     def bind(self, group: DigestGroup) -> DigestGroup | None:
-        """Bind or re-bind; None when the chat already serves another kecamatan."""
+        """Bind or re-bind; None when the chat already serves another kecamatan (or a
+        kabupaten)."""
         other = self.group_by_chat(group.chat_id)
         if other is not None and other.kecamatan_id != group.kecamatan_id:
+            return None
+        if self.kabupaten_group_by_chat(group.chat_id) is not None:
             return None
         row = self.session.get(DigestGroupRow, group.kecamatan_id)
         if row is None:
@@ -217,3 +258,153 @@ class SqlDigestRepository(_Repo):
             {"user_id": user_id, "week_key": week_key, "kind": kind, "sent_at": at},
             key=["user_id", "week_key", "kind"],
         )
+
+    # -- the kabupaten's digest group and log ------------------------------------------
+
+    def kabupaten_group(self, kabupaten_code: str) -> KabupatenDigestGroup | None:
+        """The group bound to a kabupaten."""
+        row = self.session.get(KabupatenDigestGroupRow, kabupaten_code)
+        return None if row is None else _kab_group(row)
+
+    def kabupaten_group_by_chat(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """The kabupaten binding of a chat."""
+        row = self.session.scalars(
+            select(KabupatenDigestGroupRow).where(col(KabupatenDigestGroupRow.chat_id) == chat_id)
+        ).first()
+        return None if row is None else _kab_group(row)
+
+    def kabupaten_groups(self) -> list[KabupatenDigestGroup]:
+        """All kabupaten bindings, by code."""
+        rows = self.session.scalars(
+            select(KabupatenDigestGroupRow).order_by(col(KabupatenDigestGroupRow.kabupaten_code))
+        )
+        return [_kab_group(r) for r in rows]
+
+    def bind_kabupaten(self, group: KabupatenDigestGroup) -> KabupatenDigestGroup | None:
+        """Bind or re-bind; None when the chat serves another kabupaten or a kecamatan."""
+        other = self.kabupaten_group_by_chat(group.chat_id)
+        if other is not None and other.kabupaten_code != group.kabupaten_code:
+            return None
+        if self.group_by_chat(group.chat_id) is not None:
+            return None
+        row = self.session.get(KabupatenDigestGroupRow, group.kabupaten_code)
+        if row is None:
+            row = KabupatenDigestGroupRow(
+                kabupaten_code=group.kabupaten_code, chat_id=group.chat_id, title=""
+            )
+            self.session.add(row)
+        row.chat_id = group.chat_id
+        row.title = group.title[:255]
+        row.bound_by = group.bound_by
+        row.bound_at = group.bound_at
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:  # another kabupaten took this chat at the same moment
+            return None
+        return _kab_group(row)
+
+    def unbind_kabupaten(self, chat_id: int) -> KabupatenDigestGroup | None:
+        """Remove a chat's kabupaten binding."""
+        row = self.session.scalars(
+            select(KabupatenDigestGroupRow).where(col(KabupatenDigestGroupRow.chat_id) == chat_id)
+        ).first()
+        if row is None:
+            return None
+        removed = _kab_group(row)
+        self.session.delete(row)
+        self.session.flush()
+        return removed
+
+    def move_kabupaten_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Follow a kabupaten group that became a supergroup."""
+        result = self.session.execute(
+            update(KabupatenDigestGroupRow)
+            .where(col(KabupatenDigestGroupRow.chat_id) == old_chat_id)
+            .values(chat_id=new_chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def kabupaten_log(self, kabupaten_code: str, week_key: str) -> KabupatenDigestLog | None:
+        """The kabupaten digest entry of a week."""
+        row = self.session.scalars(
+            select(KabupatenDigestLogRow).where(
+                col(KabupatenDigestLogRow.kabupaten_code) == kabupaten_code,
+                col(KabupatenDigestLogRow.week_key) == week_key,
+            )
+        ).first()
+        if row is not None:
+            self.session.refresh(row)
+        return None if row is None else _kab_log(row)
+
+    def claim_kabupaten(
+        self,
+        *,
+        kabupaten_code: str,
+        chat_id: int,
+        week_key: str,
+        at: datetime,
+        stale_before: datetime,
+    ) -> KabupatenDigestLog | None:
+        """Insert SENDING once, or take over a FAILED or stale SENDING entry (atomic)."""
+        inserted = _insert_once(
+            self.session,
+            KabupatenDigestLogRow,
+            {
+                "kabupaten_code": kabupaten_code,
+                "chat_id": chat_id,
+                "week_key": week_key,
+                "status": DigestStatus.SENDING.value,
+                "claimed_at": at,
+                "attempts": 1,
+                "parts_sent": 0,
+            },
+            key=["kabupaten_code", "week_key"],
+        )
+        if not inserted:
+            result = self.session.execute(
+                update(KabupatenDigestLogRow)
+                .where(
+                    col(KabupatenDigestLogRow.kabupaten_code) == kabupaten_code,
+                    col(KabupatenDigestLogRow.week_key) == week_key,
+                    or_(
+                        col(KabupatenDigestLogRow.status) == DigestStatus.FAILED.value,
+                        and_(
+                            col(KabupatenDigestLogRow.status) == DigestStatus.SENDING.value,
+                            col(KabupatenDigestLogRow.claimed_at) < stale_before,
+                        ),
+                    ),
+                )
+                .values(
+                    status=DigestStatus.SENDING.value,
+                    claimed_at=at,
+                    chat_id=chat_id,
+                    attempts=col(KabupatenDigestLogRow.attempts) + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return None
+        return self.kabupaten_log(kabupaten_code, week_key)
+
+    def _kab_update(self, log_id: int, **values: object) -> None:
+        self.session.execute(
+            update(KabupatenDigestLogRow)
+            .where(col(KabupatenDigestLogRow.id) == log_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    def progress_kabupaten(self, log_id: int, parts_sent: int) -> None:
+        """Record the parts sent so far."""
+        self._kab_update(log_id, parts_sent=parts_sent)
+
+    def finish_kabupaten(self, log_id: int, *, at: datetime) -> None:
+        """Mark sent."""
+        self._kab_update(log_id, status=DigestStatus.SENT.value, sent_at=at, error=None)
+
+    def fail_kabupaten(self, log_id: int, *, error: str, give_up: bool) -> None:
+        """Mark failed (retried later) or given up."""
+        status = DigestStatus.GAVE_UP if give_up else DigestStatus.FAILED
+        self._kab_update(log_id, status=status.value, error=error[:2000])

@@ -22,7 +22,7 @@ from domain.models import (
     tracking_number,
 )
 from domain.period import Period
-from domain.ports import HandlingCounts, ReceivedMark
+from domain.ports import ReceivedCount, ReceivedMark
 from storage.repositories._base import _insert_once, _Repo
 from storage.tables import (
     DesaRow,
@@ -30,6 +30,7 @@ from storage.tables import (
     IncidentEventRow,
     IncidentPhotoRow,
     IncidentRow,
+    KecamatanRow,
     NilReportRow,
     TrackingCounterRow,
 )
@@ -108,11 +109,15 @@ class SqlIncidentRepository(_Repo):
         [incident] = self._incidents([row])
         return incident
 
-    def _next_sequence(self, kind: IncidentKind, tahun: int) -> int:
+    def _next_sequence(self, kecamatan_id: int, kind: IncidentKind, tahun: int) -> int:
+        """The next number of a kecamatan's kind and year; the counter row stays locked
+        until commit, so that concurrent writers of one series wait and never share a number."""
         bump = (
             update(TrackingCounterRow)
             .where(
-                col(TrackingCounterRow.kind) == kind.value, col(TrackingCounterRow.tahun) == tahun
+                col(TrackingCounterRow.kecamatan_id) == kecamatan_id,
+                col(TrackingCounterRow.kind) == kind.value,
+                col(TrackingCounterRow.tahun) == tahun,
             )
             .values(last=col(TrackingCounterRow.last) + 1)
             .returning(col(TrackingCounterRow.last))
@@ -124,19 +129,33 @@ class SqlIncidentRepository(_Repo):
             try:
                 with self.session.begin_nested():
                     self.session.execute(
-                        insert(TrackingCounterRow).values(kind=kind.value, tahun=tahun, last=1)
+                        insert(TrackingCounterRow).values(
+                            kecamatan_id=kecamatan_id, kind=kind.value, tahun=tahun, last=1
+                        )
                     )
                 return 1
             except IntegrityError:
                 continue  # another writer created the counter first: bump it instead
         raise RuntimeError("nomor laporan tidak dapat dialokasikan")
 
+    def _tracking_number(
+        self, kecamatan_id: int, kind: IncidentKind, tahun: int
+    ) -> tuple[str, int]:
+        """The next tracking number of a kecamatan's kind and year, and its sequence."""
+        kode = self.session.scalar(
+            select(col(KecamatanRow.kode)).where(col(KecamatanRow.id) == kecamatan_id)
+        )
+        if kode is None:
+            raise ValueError(f"kecamatan {kecamatan_id} tidak ada")
+        seq = self._next_sequence(kecamatan_id, kind, tahun)
+        return tracking_number(kind, kode, tahun, seq), seq
+
     def add(self, incident: Incident) -> Incident:
-        """Store a new incident with the next tracking number of its kind and year."""
+        """Store a new incident with the next tracking number of its kecamatan, kind and year."""
         tahun = incident.received_at.astimezone(OFFICE_TZ).year
-        seq = self._next_sequence(incident.kind, tahun)
+        nomor, seq = self._tracking_number(incident.kecamatan_id, incident.kind, tahun)
         row = IncidentRow(
-            nomor=tracking_number(incident.kind, tahun, seq),
+            nomor=nomor,
             kind=incident.kind.value,
             tahun=tahun,
             seq=seq,
@@ -263,9 +282,9 @@ class SqlIncidentRepository(_Repo):
         }
         rows = list(corrections)
         if corrected.kind.value != current.kind:
-            # The numbering series is the kind's: the next number of the new kind.
-            seq = self._next_sequence(corrected.kind, current.tahun)
-            nomor = tracking_number(corrected.kind, current.tahun, seq)
+            # The numbering series is the kind's: the next number of the new kind (in the
+            # kecamatan's format, even when the old number was of the single-kecamatan one).
+            nomor, seq = self._tracking_number(current.kecamatan_id, corrected.kind, current.tahun)
             values.update(kind=corrected.kind.value, seq=seq, nomor=nomor)
             rows.append(IncidentCorrection("nomor", current.nomor, nomor))
         result = self.session.execute(
@@ -320,14 +339,22 @@ class SqlIncidentRepository(_Repo):
     def correction_counts(self, kecamatan_id: int, start: date, end: date) -> tuple[int, int]:
         """Reports corrected and reports voided on office days [start, end]."""
         since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
-        corrected = self.session.scalar(
-            select(func.count(func.distinct(col(IncidentCorrectionRow.incident_id))))
-            .join(IncidentRow, col(IncidentRow.id) == col(IncidentCorrectionRow.incident_id))
+        # The week's corrections first (ix_incident_correction_at), each looked up in its
+        # kecamatan: a join let SQLite start from every incident of the kecamatan instead.
+        of_kecamatan = (
+            select(literal(1))
             .where(
+                col(IncidentRow.id) == col(IncidentCorrectionRow.incident_id),
                 col(IncidentRow.kecamatan_id) == kecamatan_id,
-                col(IncidentCorrectionRow.field) != "duplicate_of",
+            )
+            .exists()
+        )
+        corrected = self.session.scalar(
+            select(func.count(func.distinct(col(IncidentCorrectionRow.incident_id)))).where(
                 col(IncidentCorrectionRow.at) >= since,
                 col(IncidentCorrectionRow.at) < until,
+                col(IncidentCorrectionRow.field) != "duplicate_of",
+                of_kecamatan,
             )
         )
         voided = self.session.scalar(
@@ -449,15 +476,6 @@ class SqlIncidentRepository(_Repo):
             key=["desa_id", "iso_year", "iso_week"],
         )
 
-    def _range(self, kecamatan_id: int, kind: IncidentKind, start: date, end: date) -> Any:
-        return and_(
-            col(IncidentRow.kecamatan_id) == kecamatan_id,
-            col(IncidentRow.kind) == kind.value,
-            col(IncidentRow.event_date) >= start,
-            col(IncidentRow.event_date) <= end,
-            _NOT_VOIDED,
-        )
-
     def received_marks(self, kecamatan_id: int, start: date, end: date) -> list[ReceivedMark]:
         """Four columns of the incidents received on office days [start, end]."""
         since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
@@ -484,6 +502,43 @@ class SqlIncidentRepository(_Repo):
                 handled=status == IncidentStatus.TERTANGANI.value,
             )
             for desa_id, kind, received_at, status in rows
+        ]
+
+    def received_counts(
+        self, kecamatan_id: int, start: date, end: date, edges: Sequence[datetime]
+    ) -> list[ReceivedCount]:
+        """Received incidents counted per slot [edges[i], edges[i + 1]) and kind: one GROUP BY."""
+        if len(edges) < 2:
+            return []
+        since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
+        received = col(IncidentRow.received_at)
+        slot = case(
+            *[(received < edge, index) for index, edge in enumerate(edges[1:])], else_=None
+        ).label("slot")
+        handled = func.coalesce(
+            func.sum(
+                case((col(IncidentRow.status) == IncidentStatus.TERTANGANI.value, 1), else_=0)
+            ),
+            0,
+        )
+        rows = self.session.execute(
+            select(slot, col(IncidentRow.kind), func.count(), handled)
+            .where(
+                col(IncidentRow.kecamatan_id) == kecamatan_id,
+                received >= since,
+                received < until,
+                received >= edges[0],
+                received < edges[-1],
+                _NOT_VOIDED,
+            )
+            # By the label: the CASE's parameters would make two different expressions.
+            .group_by("slot", col(IncidentRow.kind))
+            .order_by("slot", col(IncidentRow.kind))
+        )
+        return [
+            ReceivedCount(int(index), IncidentKind(kind), int(total), int(done))
+            for index, kind, total, done in rows
+            if index is not None
         ]
 
     def list_handled(self, kecamatan_id: int, start: date, end: date) -> list[Incident]:
@@ -534,28 +589,28 @@ class SqlIncidentRepository(_Repo):
         )
         return set(rows)
 
-    def handling_counts(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> HandlingCounts:
-        """COUNT(*) and handled count in one query."""
-        handled = func.coalesce(
-            func.sum(
-                case((col(IncidentRow.status) == IncidentStatus.TERTANGANI.value, 1), else_=0)
-            ),
-            0,
-        )
-        total, done = self.session.execute(
-            select(func.count(), handled).where(self._range(kecamatan_id, kind, start, end))
-        ).one()
-        return HandlingCounts(total=int(total), handled=int(done))
-
-    def counts_by_status(
-        self, kecamatan_id: int, kind: IncidentKind, start: date, end: date
-    ) -> dict[str, int]:
-        """Incidents per status (GROUP BY)."""
+    def status_counts(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, IncidentKind], dict[str, int]]:
+        """One GROUP BY over the IKU index (kecamatan, event date, kind, status)."""
+        if not kecamatan_ids:
+            return {}
         rows = self.session.execute(
-            select(col(IncidentRow.status), func.count())
-            .where(self._range(kecamatan_id, kind, start, end))
-            .group_by(col(IncidentRow.status))
+            select(
+                col(IncidentRow.kecamatan_id),
+                col(IncidentRow.kind),
+                col(IncidentRow.status),
+                func.count(),
+            )
+            .where(
+                col(IncidentRow.kecamatan_id).in_(sorted(set(kecamatan_ids))),
+                col(IncidentRow.event_date) >= start,
+                col(IncidentRow.event_date) <= end,
+                _NOT_VOIDED,
+            )
+            .group_by(col(IncidentRow.kecamatan_id), col(IncidentRow.kind), col(IncidentRow.status))
         )
-        return {str(status): int(count) for status, count in rows}
+        counts: dict[tuple[int, IncidentKind], dict[str, int]] = {}
+        for kecamatan_id, kind, status, count in rows:
+            counts.setdefault((int(kecamatan_id), IncidentKind(kind)), {})[str(status)] = int(count)
+        return counts

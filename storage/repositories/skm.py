@@ -346,6 +346,41 @@ class SqlSkmRepository(_Repo):
         }
         return SkmTotals(respondents=respondents, totals=totals)
 
+    def service_totals(
+        self, kecamatan_ids: Sequence[int], start: date, end: date
+    ) -> dict[tuple[int, int | None], SkmTotals]:
+        """SUM and COUNT per unsur and COUNT(*) per kecamatan and service, one GROUP BY."""
+        if not kecamatan_ids:
+            return {}
+        answers = skm_answers(
+            "kecamatan_id", "service_id", "survey_date", *(f"u_{key}" for key in UNSUR)
+        )
+        selected: list[Any] = [answers.c.kecamatan_id, answers.c.service_id, func.count()]
+        for key in UNSUR:
+            column = answers.c[f"u_{key}"]
+            selected += [func.coalesce(func.sum(column), 0), func.count(column)]
+        rows = self.session.execute(
+            select(*selected)
+            .select_from(answers)
+            .where(
+                answers.c.kecamatan_id.in_(sorted(set(kecamatan_ids))),
+                answers.c.survey_date >= start,
+                answers.c.survey_date <= end,
+            )
+            .group_by(answers.c.kecamatan_id, answers.c.service_id)
+        )
+        found: dict[tuple[int, int | None], SkmTotals] = {}
+        for row in rows:
+            service_id = None if row[1] is None else int(row[1])
+            found[(int(row[0]), service_id)] = SkmTotals(
+                respondents=int(row[2]),
+                totals={
+                    key: UnsurTotal(total=int(row[3 + 2 * i]), answered=int(row[4 + 2 * i]))
+                    for i, key in enumerate(UNSUR)
+                },
+            )
+        return found
+
     def score_counts(self, kecamatan_id: int, start: date, end: date) -> dict[str, dict[int, int]]:
         """COUNT per unsur and score in a single query, pooled answers included."""
         answers = skm_answers("kecamatan_id", "survey_date", *(f"u_{key}" for key in UNSUR))

@@ -51,10 +51,10 @@ async def test_a_kind_correction_tells_reporter_and_both_seksi_and_moves_the_iku
 ) -> None:
     _setup(runtime)
     await _report_trantibum(harness)
-    assert _said(harness, PERANGKAT, "TB-2026-0001")
+    assert _said(harness, PERANGKAT, "TB-352808-2026-0001")
     assert _totals(runtime) == (0, 1)
-    await harness.send(ADMIN, "/koreksi tb-2026-0001")
-    assert _said(harness, ADMIN, "TB-2026-0001")
+    await harness.send(ADMIN, "/koreksi tb-352808-2026-0001")
+    assert _said(harness, ADMIN, "TB-352808-2026-0001")
     await harness.press(ADMIN, "Jenis")
     await harness.press(ADMIN, "Konflik sosial")
     await harness.press(ADMIN, "Potensi konflik")
@@ -65,12 +65,12 @@ async def test_a_kind_correction_tells_reporter_and_both_seksi_and_moves_the_iku
     assert _said(harness, ADMIN, "Periksa koreksi")
     assert _totals(runtime) == (0, 1)  # nothing stored before Kirim
     await harness.press(ADMIN, "Kirim")
-    assert _said(harness, ADMIN, "KS-2026-0001")
+    assert _said(harness, ADMIN, "KS-352808-2026-0001")
     assert _totals(runtime) == (1, 0)
     for person in (PERANGKAT, KESBANG, TRANTIB):
         notice = harness.last(person).text
         assert "dikoreksi admin" in notice
-        assert "KS-2026-0001" in notice
+        assert "KS-352808-2026-0001" in notice
         assert "Bagian: jenis, kategori\n" in notice
 
 
@@ -79,20 +79,20 @@ async def test_a_void_lowers_the_denominator(harness: Harness, runtime: Runtime)
     await _report_trantibum(harness)
     await _report_trantibum(harness)
     assert _totals(runtime) == (0, 2)
-    await harness.send(ADMIN, "/batalkan TB-2026-0002")
-    await harness.send(ADMIN, "TB-2026-0099")
-    assert _said(harness, ADMIN, "TB-2026-0099 tidak ditemukan")
-    await harness.send(ADMIN, "TB-2026-0002")
+    await harness.send(ADMIN, "/batalkan TB-352808-2026-0002")
+    await harness.send(ADMIN, "TB-352808-2026-0099")
+    assert _said(harness, ADMIN, "TB-352808-2026-0099 tidak ditemukan")
+    await harness.send(ADMIN, "TB-352808-2026-0002")
     assert _said(harness, ADMIN, "dirinya sendiri")
-    await harness.send(ADMIN, "tb-2026-0001")
+    await harness.send(ADMIN, "tb-352808-2026-0001")
     await harness.send(ADMIN, "Kejadian yang sama dilaporkan dua kali")
     assert _said(harness, ADMIN, "Periksa pembatalan")
     await harness.press(ADMIN, "Kirim")
-    assert _said(harness, ADMIN, "dibatalkan sebagai duplikat dari TB-2026-0001")
+    assert _said(harness, ADMIN, "dibatalkan sebagai duplikat dari TB-352808-2026-0001")
     assert _totals(runtime) == (0, 1)
     assert _said(harness, PERANGKAT, "dibatalkan admin")
     assert _said(harness, TRANTIB, "dibatalkan admin")
-    await harness.send(ADMIN, "/koreksi TB-2026-0002")
+    await harness.send(ADMIN, "/koreksi TB-352808-2026-0002")
     assert _said(harness, ADMIN, "sudah dibatalkan")
 
 
@@ -101,15 +101,15 @@ async def test_non_admins_and_unknown_numbers_are_refused(
 ) -> None:
     _setup(runtime)
     await _report_trantibum(harness)
-    await harness.send(TRANTIB, "/koreksi TB-2026-0001")
+    await harness.send(TRANTIB, "/koreksi TB-352808-2026-0001")
     assert _said(harness, TRANTIB, "Hanya admin")
-    await harness.send(PERANGKAT, "/batalkan TB-2026-0001")
+    await harness.send(PERANGKAT, "/batalkan TB-352808-2026-0001")
     assert _said(harness, PERANGKAT, "Hanya admin")
-    await harness.send(ADMIN, "/koreksi KS-2026-0042")
-    assert _said(harness, ADMIN, "KS-2026-0042 tidak ditemukan")
+    await harness.send(ADMIN, "/koreksi KS-352808-2026-0042")
+    assert _said(harness, ADMIN, "KS-352808-2026-0042 tidak ditemukan")
     await harness.send(ADMIN, "/koreksi")
-    assert _said(harness, ADMIN, "/koreksi TB-2026-0001")
-    await harness.send(ADMIN, "/koreksi TB-2026-0001")
+    assert _said(harness, ADMIN, "/koreksi TB-352808-2026-0001")
+    await harness.send(ADMIN, "/koreksi TB-352808-2026-0001")
     await harness.press(ADMIN, "Tanggal kejadian")
     await harness.send(ADMIN, "31-02-2026")
     assert _said(harness, ADMIN, "tidak ada di kalender")
@@ -137,9 +137,9 @@ async def test_an_admin_enters_an_old_report_as_a_late_entry_others_are_refused(
     await harness.press(ADMIN, "Lewati")
     await harness.press(ADMIN, "Lewati")
     await harness.press(ADMIN, "Kirim")
-    assert _said(harness, ADMIN, "TB-2026-0001")
+    assert _said(harness, ADMIN, "TB-352808-2026-0001")
     with runtime.uow() as uow:
-        stored = uow.incidents.get_by_nomor("TB-2026-0001")
+        stored = uow.incidents.get_by_nomor("TB-352808-2026-0001")
     assert stored is not None
     assert stored.late_entry
     assert "Entri terlambat" in harness.last(TRANTIB).text  # the card of the new case
@@ -153,9 +153,9 @@ async def test_an_admin_enters_an_old_report_as_a_late_entry_others_are_refused(
 async def test_a_stale_summary_button_stores_nothing(harness: Harness, runtime: Runtime) -> None:
     _setup(runtime)
     await _report_trantibum(harness)
-    await harness.send(ADMIN, "/batalkan TB-2026-0001")
+    await harness.send(ADMIN, "/batalkan TB-352808-2026-0001")
     await harness.send(ADMIN, "/batal")
-    await harness.send(ADMIN, "/koreksi TB-2026-0001")
+    await harness.send(ADMIN, "/koreksi TB-352808-2026-0001")
     await harness.press(ADMIN, "Kategori")
     await harness.press(ADMIN, "Minuman keras/narkoba")
     await harness.send(ADMIN, "Pelapor salah memilih kategori kejadian")
@@ -165,11 +165,11 @@ async def test_a_stale_summary_button_stores_nothing(harness: Harness, runtime: 
     await harness.press_data(ADMIN, kirim, summary)
     assert any("tidak berlaku" in t for t in harness.toasts())
     with runtime.uow() as uow:
-        stored = uow.incidents.get_by_nomor("TB-2026-0001")
+        stored = uow.incidents.get_by_nomor("TB-352808-2026-0001")
         assert stored is not None
         assert stored.category == "judi"
         assert uow.incidents.corrections(stored.id) == []
-    await harness.send(ADMIN, "/koreksi TB-2026-0001")
+    await harness.send(ADMIN, "/koreksi TB-352808-2026-0001")
     await harness.press(ADMIN, "Kategori")
     await harness.press(ADMIN, "Perjudian")
     await harness.send(ADMIN, "Pelapor salah memilih kategori kejadian")

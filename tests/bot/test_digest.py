@@ -274,10 +274,10 @@ async def test_the_digest_of_a_seeded_week(
     ) in text
     assert (
         "<b>Kasus terbuka per 30 November 2026 07.00 WIB: 4, terlambat 1</b>\n"
-        f"⚠️ TB-2026-0001 · {d[2]} · 19 hari\n"
-        f"• TB-2026-0003 · {d[6]} · 6 hari\n"
-        f"• KS-2026-0003 · {d[0]} · 4 hari\n"
-        f"• TB-2026-0002 · {d[1]} · 2 hari\n"
+        f"⚠️ TB-352808-2026-0001 · {d[2]} · 19 hari\n"
+        f"• TB-352808-2026-0003 · {d[6]} · 6 hari\n"
+        f"• KS-352808-2026-0003 · {d[0]} · 4 hari\n"
+        f"• TB-352808-2026-0002 · {d[1]} · 2 hari\n"
         "⚠️ = terlambat (terbuka lebih dari 7 hari)."
     ) in text
     silent = [d[i] for i in range(14) if i not in (0, 1, 4, 6)]
@@ -320,7 +320,7 @@ async def test_next_week_compares_with_what_the_group_was_shown(
     # During W49 the last open conflict is handled and a new desa mandiri is recorded.
     kec = runtime.kecamatan()
     with runtime.uow() as uow:
-        b = uow.incidents.get_by_nomor("KS-2026-0003")
+        b = uow.incidents.get_by_nomor("KS-352808-2026-0003")
         assert b is not None
         uow.incidents.change_status(
             b.id,

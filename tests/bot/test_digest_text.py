@@ -67,7 +67,7 @@ def _digest(desa: list[Desa], open_cases: int = 0) -> WeeklyDigest:
             make_incident(
                 desa[n % len(desa)],
                 id=n,
-                nomor=f"TB-2026-{n:04d}",
+                nomor=f"TB-352808-2026-{n:04d}",
                 kind=IncidentKind.TRANTIBUM,
                 event_date=date(2026, 11, 1),
                 received_at=datetime(2026, 11, 1, 9, 0, tzinfo=WIB),
@@ -119,7 +119,7 @@ def test_a_long_digest_is_split_between_sections_within_the_limit() -> None:
     assert all(len(m) <= 4096 for m in messages)
     joined = "\n\n".join(messages)
     # Nothing lost, nothing cut inside a line.
-    assert joined.count("⚠️ TB-2026-") == MAX_OPEN_LISTED
+    assert joined.count("⚠️ TB-352808-2026-") == MAX_OPEN_LISTED
     assert f"… dan {80 - MAX_OPEN_LISTED} kasus lain (lihat /tindaklanjut)." in joined
     for message in messages:
         assert message.count("<b>") == message.count("</b>")

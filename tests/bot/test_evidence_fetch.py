@@ -263,7 +263,7 @@ async def test_a_pdf_sent_with_a_report_is_kept_as_a_document_and_shown_as_one(
     files = [m for m in again if m.kind != "text"]
     assert [(m.kind, m.content) for m in files] == [("document", PDF), ("photo", JPEG)]
     assert files[0].file_name == "berita-acara.pdf"
-    assert "KS-2026-0001 - berkas 1: berita-acara.pdf" in [m.text for m in again]
+    assert "KS-352808-2026-0001 - berkas 1: berita-acara.pdf" in [m.text for m in again]
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,7 @@ async def test_each_role_exports_only_the_details_it_may_open(
         shown = {c.reporter.name for c in sheet_cases if c in opens}
         assert {n for n in NAMES if n in book[kind]} == shown, (role, kind)
         # Every case is listed, with its number and status; the totals stay complete.
-        assert sum(v.startswith(("KS-2026-", "TB-2026-")) for v in book[kind]) == 2
+        assert sum(v.startswith(("KS-352808-2026-", "TB-352808-2026-")) for v in book[kind]) == 2
         withheld = sum(c not in opens for c in sheet_cases)
         assert book[kind].count(texts.WB_WITHHELD) == withheld
     # No name appears anywhere else (the IKU, SKM and IDM sheets hold none).
@@ -311,8 +311,8 @@ async def test_a_group_export_holds_aggregates_and_the_admin_gets_the_details_pr
         "Staf Kesbang",
     ]
     assert [s for s in secrets if s in everything] == []
-    assert "KS-2026-" not in everything
-    assert "TB-2026-" not in everything
+    assert "KS-352808-2026-" not in everything
+    assert "TB-352808-2026-" not in everything
     assert texts.WB_GROUP_NOTE in group["IKU"]
     assert texts.WB_SARAN_GROUP.format(jumlah=1) in group["SKM Saran"]
     # Per kind the counts per desa and status: T2 handled in Peltong, T1 new in Blumbungan.

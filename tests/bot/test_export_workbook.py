@@ -108,10 +108,10 @@ def _incident(
 def seed_known_year(uow_factory: Callable[[], UnitOfWork]) -> None:
     """A year 2026 of Kecamatan Larangan whose every figure is checked by hand.
 
-    Konflik (event dates): KS-2026-0001 Peltong 2 March, received 3 March 06.00 WIB
+    Konflik (event dates): KS-352808-2026-0001 Peltong 2 March, received 3 March 06.00 WIB
     (2 March 23.00 UTC), potensi, tanah, reported by Andi, handled 5 March 10.00: 2
-    whole days; KS-2026-0002 Trasak 1 October, terjadi, "Lainnya: Rebutan sumur", no
-    reporter, still new, description starting with "="; KS-2025-0001 of 31 December
+    whole days; KS-352808-2026-0002 Trasak 1 October, terjadi, "Lainnya: Rebutan sumur", no
+    reporter, still new, description starting with "="; KS-352808-2025-0001 of 31 December
     2025 does not count. So 1 of 2 handled: 50.00%, capaian 50.00% of target 100.
 
     Trantibum: Blumbungan 10 February judi, handled the same day (0 days), by Dewi;
@@ -423,7 +423,7 @@ def test_iku_sheet_has_the_seed_columns_and_exact_figures(runtime: Runtime) -> N
     assert [[row[REAL_2024], row[REAL_2025]] for row in rows] == [
         ["-", "-"],
         [0, 1],
-        ["tidak ada kejadian", 0],  # KS-2025-0001, not handled: 0 of 1
+        ["tidak ada kejadian", 0],  # KS-352808-2025-0001, not handled: 0 of 1
         ["tidak ada kejadian", "tidak ada kejadian"],
         ["-", 25.0],
     ]
@@ -497,12 +497,14 @@ def test_every_sheet_has_a_frozen_bold_filled_header_and_column_widths(runtime: 
         assert all(width >= 5 for width in widths), (name, widths)
     assert book["Konflik"]["K11"].value == "Uraian"
     assert book["Konflik"]["K12"].alignment.wrap_text is True
-    assert book["Konflik"].column_dimensions["K"].width == 60
+    assert book["Konflik"].column_dimensions["K"].width == 54
+    # "KS-352808-2026-0001" (19 characters) fits its column.
+    assert book["Konflik"].column_dimensions["B"].width == 21
 
 
 def test_konflik_sheet_lists_the_period_incidents_with_office_times(runtime: Runtime) -> None:
-    """KS-2026-0001: received 3 March 06.00 WIB (2 March 23.00 UTC), handled 5 March:
-    2 whole days. KS-2026-0002: "Lainnya: Rebutan sumur", not handled, no reporter.
+    """KS-352808-2026-0001: received 3 March 06.00 WIB (2 March 23.00 UTC), handled 5 March:
+    2 whole days. KS-352808-2026-0002: "Lainnya: Rebutan sumur", not handled, no reporter.
     The summary (2 incidents, 1 handled, 50%) equals the IKU row."""
     data, content = known_export(runtime)
     sheet = book_of(content)["Konflik"]
@@ -532,7 +534,7 @@ def test_konflik_sheet_lists_the_period_incidents_with_office_times(runtime: Run
     assert body == [
         [
             1,
-            "KS-2026-0001",
+            "KS-352808-2026-0001",
             datetime(2026, 3, 2),
             datetime(2026, 3, 3, 6, 0),
             "Peltong",
@@ -547,7 +549,7 @@ def test_konflik_sheet_lists_the_period_incidents_with_office_times(runtime: Run
         ],
         [
             2,
-            "KS-2026-0002",
+            "KS-352808-2026-0002",
             datetime(2026, 10, 1),
             datetime(2026, 10, 1, 9, 0),
             "Trasak",
@@ -582,9 +584,9 @@ def test_trantibum_sheet_counts_whole_days_and_has_no_stage_column(runtime: Runt
     header_row, body = table(sheet, "No")
     assert "Tahap" not in rows[header_row - 1]
     assert [(row[1], row[5], row[6], row[7], row[8]) for row in body] == [
-        ("TB-2026-0001", "Perjudian", "Tertangani", datetime(2026, 2, 10), 0),
-        ("TB-2026-0002", "Perkelahian/keributan", "Tertangani", datetime(2026, 2, 20), 8),
-        ("TB-2026-0003", "Minuman keras/narkoba", "Diproses", "-", "-"),
+        ("TB-352808-2026-0001", "Perjudian", "Tertangani", datetime(2026, 2, 10), 0),
+        ("TB-352808-2026-0002", "Perkelahian/keributan", "Tertangani", datetime(2026, 2, 20), 8),
+        ("TB-352808-2026-0003", "Minuman keras/narkoba", "Diproses", "-", "-"),
     ]
     assert [row[10:12] for row in body] == [
         ["Dewi Trantib", "Kepala Seksi"],
@@ -818,7 +820,7 @@ def test_text_from_users_never_becomes_a_formula(runtime: Runtime) -> None:
 
 
 def test_a_semester_workbook_counts_only_its_months(runtime: Runtime) -> None:
-    """Semester 1: konflik only KS-2026-0001 (handled: 100%); trantibum the two
+    """Semester 1: konflik only KS-352808-2026-0001 (handled: 100%); trantibum the two
     February ones (100%); SKM the same 29 respondents; file IKU-Larangan-2026-S1."""
     data, content = known_export(runtime, Period.semester(2026, 1))
     assert workbook_name(data.report) == "IKU-Larangan-2026-S1.xlsx"
@@ -826,9 +828,9 @@ def test_a_semester_workbook_counts_only_its_months(runtime: Runtime) -> None:
     iku = iku_table(book["IKU"])
     assert [row[REAL] for row in iku] == [2, 2, 1, 1, 91.48]
     _, konflik = table(book["Konflik"], "No")
-    assert [row[1] for row in konflik] == ["KS-2026-0001"]
+    assert [row[1] for row in konflik] == ["KS-352808-2026-0001"]
     _, trantibum = table(book["Trantibum"], "No")
-    assert [row[1] for row in trantibum] == ["TB-2026-0001", "TB-2026-0002"]
+    assert [row[1] for row in trantibum] == ["TB-352808-2026-0001", "TB-352808-2026-0002"]
     assert book["IKU"]["A2"].value == "Periode: 1 Januari 2026 s.d. 30 Juni 2026"
 
 
@@ -927,10 +929,10 @@ def test_libreoffice_opens_the_workbook_and_shows_the_same_figures(
         ["88.31", "91.48", "103.59%"],
     ]
     konflik = read("Konflik")
-    first = next(row for row in konflik if row[1] == "KS-2026-0001")
+    first = next(row for row in konflik if row[1] == "KS-352808-2026-0001")
     assert first[2:4] == ["02-03-2026", "03-03-2026 06:00"]
     assert first[8:10] == ["05-03-2026", "2"]
-    second = next(row for row in konflik if row[1] == "KS-2026-0002")
+    second = next(row for row in konflik if row[1] == "KS-352808-2026-0002")
     assert second[10] == INJECTED
     skm = read("SKM")
     nik = next(row for row in skm if row[1] == "NIK (IKM x 25)")

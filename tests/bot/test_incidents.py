@@ -62,9 +62,9 @@ async def test_a_perangkat_desa_reports_a_conflict_for_their_own_desa(
     assert "24 November 2026" in summary.text
     assert _incidents(runtime) == []  # nothing stored before Kirim
     await harness.press(PERANGKAT, "Kirim")
-    assert "KS-2026-0001" in harness.last(PERANGKAT).text
+    assert "KS-352808-2026-0001" in harness.last(PERANGKAT).text
     [stored] = _incidents(runtime)
-    assert stored.nomor == "KS-2026-0001"
+    assert stored.nomor == "KS-352808-2026-0001"
     assert stored.kind is IncidentKind.KONFLIK
     assert stored.stage is KonflikStage.POTENSI
     assert stored.category == "tanah"
@@ -74,7 +74,7 @@ async def test_a_perangkat_desa_reports_a_conflict_for_their_own_desa(
     assert stored.status is IncidentStatus.BARU
     # Kesbang follows up conflicts: its staff get the card; Trantib does not.
     card = harness.last(KESBANG)
-    assert "KS-2026-0001" in card.text
+    assert "KS-352808-2026-0001" in card.text
     assert "Diproses" in card.labels()
     assert harness.texts(TRANTIB) == []
 
@@ -95,11 +95,11 @@ async def test_a_staff_member_reports_trantibum_with_a_typed_date_and_other_cate
     assert "Lainnya: Balap liar" in harness.last(KESBANG).text
     await harness.press(KESBANG, "Kirim")
     [stored] = _incidents(runtime)
-    assert stored.nomor == "TB-2026-0001"
+    assert stored.nomor == "TB-352808-2026-0001"
     assert stored.category_detail == "Balap liar"
     assert stored.stage is None
     assert stored.event_date == date(2026, 11, 20)
-    assert "TB-2026-0001" in harness.last(TRANTIB).text
+    assert "TB-352808-2026-0001" in harness.last(TRANTIB).text
 
 
 async def test_wrong_and_out_of_range_dates_are_explained_and_nothing_is_stored(
@@ -245,7 +245,7 @@ async def test_kesbang_follows_a_conflict_until_handled_and_the_reporter_is_told
     assert "Diproses" in harness.last(PERANGKAT).text
     assert "Mediasi dijadwalkan" in harness.last(PERANGKAT).text
 
-    await harness.send(KESBANG, "/tindaklanjut ks-2026-0001")
+    await harness.send(KESBANG, "/tindaklanjut ks-352808-2026-0001")
     clock.now += timedelta(hours=3)
     await _follow(harness, KESBANG, "Tertangani", "Kedua pihak sepakat, batas dipatok ulang.")
     await harness.send_photo(KESBANG, "bukti-1")
@@ -263,7 +263,7 @@ async def test_kesbang_follows_a_conflict_until_handled_and_the_reporter_is_told
     assert "Tertangani" in harness.last(PERANGKAT).text
 
     # Reopening needs a reason.
-    await harness.send(KESBANG, "/tindaklanjut KS-2026-0001")
+    await harness.send(KESBANG, "/tindaklanjut KS-352808-2026-0001")
     await _follow(harness, KESBANG, "Buka kembali", "ok")
     assert "terlalu singkat" in harness.texts(KESBANG)[-2]
     await harness.send(KESBANG, "Salah satu pihak mengingkari kesepakatan.")
@@ -299,7 +299,7 @@ async def test_a_change_made_meanwhile_wins_over_a_note_being_written(
     await harness.press(PERANGKAT, "Kirim")
     await harness.press(KESBANG, "Diproses", message=harness.with_buttons(KESBANG))
     # Meanwhile the Camat handles it from his own card.
-    await harness.send(ADMIN, "/tindaklanjut KS-2026-0001")
+    await harness.send(ADMIN, "/tindaklanjut KS-352808-2026-0001")
     await _follow(harness, ADMIN, "Tertangani", "Sudah diselesaikan di tingkat kecamatan.")
     await harness.press(ADMIN, "Lewati")
     await harness.send(KESBANG, "Mediasi dijadwalkan besok pagi.")
@@ -320,9 +320,9 @@ async def test_the_wrong_seksi_cannot_follow_up(harness: Harness, runtime: Runti
     forged = SentMessage(TRANTIB.id, card.message_id, card.text, card.buttons)
     await harness.press_data(TRANTIB, harness.data_of(card, "Diproses"), forged)
     assert "Seksi Kesatuan Bangsa" in harness.last(TRANTIB).text
-    await harness.send(TRANTIB, "/tindaklanjut KS-2026-0001")
+    await harness.send(TRANTIB, "/tindaklanjut KS-352808-2026-0001")
     assert "Seksi Kesatuan Bangsa" in harness.last(TRANTIB).text
-    await harness.send(PERANGKAT, "/tindaklanjut KS-2026-0001")
+    await harness.send(PERANGKAT, "/tindaklanjut KS-352808-2026-0001")
     assert "hanya untuk" in harness.last(PERANGKAT).text
     [stored] = _incidents(runtime)
     assert stored.status is IncidentStatus.BARU
@@ -339,11 +339,11 @@ async def test_open_cases_list_marks_overdue_ones(
     clock.now += timedelta(days=8)
     await harness.send(KESBANG, "/tindaklanjut")
     listing = harness.last(KESBANG)
-    assert "KS-2026-0001" in listing.text
+    assert "KS-352808-2026-0001" in listing.text
     assert "8 hari ⚠️ terlambat" in listing.text
-    await harness.press(KESBANG, "KS-2026-0001")
+    await harness.press(KESBANG, "KS-352808-2026-0001")
     assert "Terlambat: terbuka 8 hari" in harness.last(KESBANG).text
-    await harness.send(KESBANG, "/tindaklanjut KS-2026-9999")
+    await harness.send(KESBANG, "/tindaklanjut KS-352808-2026-9999")
     assert "tidak ditemukan" in harness.last(KESBANG).text
 
 
@@ -357,9 +357,9 @@ async def test_laporanku_lists_own_reports_with_their_status(
     await harness.press(PERANGKAT, "Kirim")
     await harness.send(PERANGKAT, "/laporanku")
     listing = harness.last(PERANGKAT)
-    assert "KS-2026-0001" in listing.text
+    assert "KS-352808-2026-0001" in listing.text
     assert "Baru" in listing.text
-    await harness.press(PERANGKAT, "KS-2026-0001")
+    await harness.press(PERANGKAT, "KS-352808-2026-0001")
     assert "Laporan diterima" in harness.last(PERANGKAT).text
 
 
@@ -419,17 +419,17 @@ async def test_when_an_admin_changes_a_case_the_responsible_seksi_is_told(
     await _report_konflik(harness)
     await harness.press(PERANGKAT, "Kirim")
     await harness.send(ADMIN, "/start")  # the configured admin is registered on first contact
-    await harness.send(ADMIN, "/tindaklanjut KS-2026-0001")
+    await harness.send(ADMIN, "/tindaklanjut KS-352808-2026-0001")
     await _follow(harness, ADMIN, "Diproses", "Camat memanggil kedua pihak ke kantor.")
     await harness.press(ADMIN, "Lewati")
     notice = harness.last(KESBANG).text
-    assert "KS-2026-0001" in notice
+    assert "KS-352808-2026-0001" in notice
     assert "diubah oleh admin Camat Larangan" in notice
     assert "<b>Diproses</b>" in notice
     assert "Camat memanggil kedua pihak" in notice
     # The reporter hears it as before; Trantib (not responsible for conflicts) hears nothing.
     assert "Diproses" in harness.last(PERANGKAT).text
-    assert not any("KS-2026-0001" in text for text in harness.texts(TRANTIB))
+    assert not any("KS-352808-2026-0001" in text for text in harness.texts(TRANTIB))
 
 
 async def test_when_the_seksi_itself_changes_a_case_it_is_not_told_about_its_own_change(
@@ -450,9 +450,9 @@ async def test_riwayat_names_its_case_and_times_carry_their_zone(
     await _report_konflik(harness)
     await harness.press(PERANGKAT, "Kirim")
     await harness.send(PERANGKAT, "/laporanku")
-    await harness.press(PERANGKAT, "KS-2026-0001")
+    await harness.press(PERANGKAT, "KS-352808-2026-0001")
     history = harness.last(PERANGKAT).text
-    assert history.startswith("<b>Riwayat KS-2026-0001</b> (Konflik sosial)")
+    assert history.startswith("<b>Riwayat KS-352808-2026-0001</b> (Konflik sosial)")
     assert "25 November 2026 10.00 WIB" in history
 
 

@@ -121,7 +121,7 @@ def test_the_workbook_prints_one_landscape_page_per_sheet_with_the_iku_signed(
     ):
         assert shown in iku, shown
     assert "91.48" in pages[3][1]  # the SKM sheet's NIK
-    assert "KS-2026-0001" in pages[1][1]
+    assert "KS-352808-2026-0001" in pages[1][1]
 
 
 def test_f4_paper_from_the_settings_and_a_rendered_page_that_is_not_blank(

@@ -108,10 +108,10 @@ async def test_a_failed_confirmation_is_sent_again_and_the_card_still_goes_out(
     await _to_summary(harness)
     harness.api.fail_next(PERANGKAT.id, code, description, parameters)
     await harness.press(PERANGKAT, "Kirim")
-    assert _incident_numbers(runtime) == ["KS-2026-0001"]
-    confirmations = [t for t in harness.texts(PERANGKAT) if "KS-2026-0001" in t]
+    assert _incident_numbers(runtime) == ["KS-352808-2026-0001"]
+    confirmations = [t for t in harness.texts(PERANGKAT) if "KS-352808-2026-0001" in t]
     assert len(confirmations) == 1
-    assert "KS-2026-0001" in harness.last(KESBANG).text
+    assert "KS-352808-2026-0001" in harness.last(KESBANG).text
     assert waited == ([7.0] if code == 429 else [0.5])
     _nobody_told_it_failed(harness)
     assert {row.status for row in _outbox(runtime)} == {OutboxStatus.SENT.value}
@@ -127,7 +127,7 @@ async def test_a_card_failing_several_times_waits_longer_each_time_and_keeps_its
     await harness.press(PERANGKAT, "Kirim")
     assert waited == [0.5, 1.0, 2.0]
     [card] = list(harness.api.to_chat(KESBANG.id))
-    assert "KS-2026-0001" in card.text
+    assert "KS-352808-2026-0001" in card.text
     assert "Diproses" in card.labels()
 
 
@@ -139,7 +139,7 @@ async def test_a_staff_member_who_blocked_the_bot_is_logged_and_audited_and_nobo
     harness.api.fail_for = {KESBANG.id}
     with caplog.at_level(logging.WARNING, logger="bot.delivery.outbox"):
         await harness.press(PERANGKAT, "Kirim")
-    assert any("KS-2026-0001" in t for t in harness.texts(PERANGKAT))
+    assert any("KS-352808-2026-0001" in t for t in harness.texts(PERANGKAT))
     failed = [row for row in _outbox(runtime) if row.status == OutboxStatus.FAILED.value]
     assert [row.chat_id for row in failed] == [KESBANG.id]
     assert failed[0].error is not None
@@ -194,9 +194,9 @@ async def test_deliveries_are_recorded_in_batches_and_a_failed_record_is_written
     assert {row.status for row in rows} == {OutboxStatus.SENT.value}
     assert sum(batches) == len(rows)
     assert max(batches) > 1  # deliveries that came while a record was written share one
-    confirmations = [t for t in harness.texts(PERANGKAT) if "KS-2026-0001" in t]
+    confirmations = [t for t in harness.texts(PERANGKAT) if "KS-352808-2026-0001" in t]
     assert len(confirmations) == 1
-    cards = [t for t in harness.texts(KESBANG) if "KS-2026-0001" in t]
+    cards = [t for t in harness.texts(KESBANG) if "KS-352808-2026-0001" in t]
     assert len(cards) == 1
 
 
@@ -208,14 +208,14 @@ async def test_messages_committed_before_a_crash_are_delivered_after_the_restart
     # The process "dies" right after the commit: nothing committed is handed to a worker.
     monkeypatch.setattr(OutboxSender, "submit", lambda self, messages: None)
     await harness.press(PERANGKAT, "Kirim")
-    assert _incident_numbers(runtime) == ["KS-2026-0001"]
-    assert not any("KS-2026-0001" in t for t in harness.texts(PERANGKAT))
+    assert _incident_numbers(runtime) == ["KS-352808-2026-0001"]
+    assert not any("KS-352808-2026-0001" in t for t in harness.texts(PERANGKAT))
     monkeypatch.undo()
     await harness.restart()  # the sender's first sweep finds what is pending
     async with asyncio.timeout(10):
         await harness.outbox.sweep()  # what the start's own sweep does, awaited here
         await harness.settle()
-    assert [t for t in harness.texts(PERANGKAT) if "KS-2026-0001" in t]
+    assert [t for t in harness.texts(PERANGKAT) if "KS-352808-2026-0001" in t]
     assert {row.status for row in _outbox(runtime)} == {OutboxStatus.SENT.value}
 
 
@@ -254,7 +254,7 @@ async def test_a_redelivered_kirim_stores_one_report_and_confirms_once(
     before = len(harness.api.messages)
     answers = len([c for c in harness.api.calls if c.method == "answerCallbackQuery"])
     await harness.feed(press)  # Telegram delivers the same update again
-    assert _incident_numbers(runtime) == ["KS-2026-0001"]
+    assert _incident_numbers(runtime) == ["KS-352808-2026-0001"]
     assert len(harness.api.messages) == before
     assert len([c for c in harness.api.calls if c.method == "answerCallbackQuery"]) == answers
 

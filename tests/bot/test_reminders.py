@@ -62,8 +62,8 @@ OVERDUE_KESBANG = (
     "Bapak/Ibu Hasan Basri, kasus berikut sudah lebih dari 7 hari terbuka sejak laporannya "
     "diterima dan menunggu tindak lanjut:\n\n"
     "<b>Konflik sosial</b> (1 kasus)\n"
-    "- KS-2026-0001, Desa Taraban, Baru, terbuka 10 hari\n\n"
-    "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut KS-2026-0001, atau "
+    "- KS-352808-2026-0001, Desa Taraban, Baru, terbuka 10 hari\n\n"
+    "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut KS-352808-2026-0001, atau "
     "ketik /tindaklanjut saja untuk daftar semua kasus terbuka."
 )
 NIHIL_BUTTON = [[{"text": "Nihil", "callback_data": "r:nh:2026-W48"}]]
@@ -111,7 +111,7 @@ def _setup(runtime: Runtime) -> dict[Person, User]:
         TRANTIB: add_user(runtime, TRANTIB, Role.STAF_SEKSI, seksi=Seksi.TRANTIB),
         ADMIN: add_user(runtime, ADMIN, Role.ADMIN, jabatan="Camat"),
     }
-    # KS-2026-0001, Taraban: open for 10 days on Friday 14:00 -> overdue, for Kesbang.
+    # KS-352808-2026-0001, Taraban: open for 10 days on Friday 14:00 -> overdue, for Kesbang.
     _incident(
         runtime,
         "35.28.08.2011",
@@ -119,7 +119,7 @@ def _setup(runtime: Runtime) -> dict[Person, User]:
         date(2026, 11, 16),
         datetime(2026, 11, 17, 9, 0, tzinfo=WIB),
     )
-    # KS-2026-0002, Trasak: dated and received this week (4 days open: not overdue).
+    # KS-352808-2026-0002, Trasak: dated and received this week (4 days open: not overdue).
     _incident(
         runtime,
         "35.28.08.2003",
@@ -127,7 +127,7 @@ def _setup(runtime: Runtime) -> dict[Person, User]:
         date(2026, 11, 23),
         datetime(2026, 11, 23, 11, 0, tzinfo=WIB),
     )
-    # TB-2026-0001, Montok: dated last week, received this week.
+    # TB-352808-2026-0001, Montok: dated last week, received this week.
     _incident(
         runtime,
         "35.28.08.2010",
@@ -355,12 +355,15 @@ async def test_overdue_cases_of_a_seksi_without_active_staff_go_to_the_admins(
         "Bapak/Ibu Camat Larangan, kasus berikut sudah lebih dari 7 hari terbuka sejak "
         "laporannya diterima dan menunggu tindak lanjut:\n\n"
         "<b>Trantibum</b> (2 kasus)\n"
-        "- TB-2026-0001, Desa Larangan Luar, Baru, terbuka 15 hari\n"
-        "- TB-2026-0002, Desa Tentenan Barat, Baru, terbuka 8 hari\n\n"
-        "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut TB-2026-0001, atau "
+        "- TB-352808-2026-0001, Desa Larangan Luar, Baru, terbuka 15 hari\n"
+        "- TB-352808-2026-0002, Desa Tentenan Barat, Baru, terbuka 8 hari\n\n"
+        "Tindak lanjuti dengan /tindaklanjut NOMOR, misalnya /tindaklanjut TB-352808-2026-0001, "
+        "atau "
         "ketik /tindaklanjut saja untuk daftar semua kasus terbuka."
     )
-    assert "- KS-2026-0001, Desa Peltong, Baru, terbuka 15 hari" in harness.last(KESBANG).text
+    assert (
+        "- KS-352808-2026-0001, Desa Peltong, Baru, terbuka 15 hari" in harness.last(KESBANG).text
+    )
     assert "TB-" not in harness.last(KESBANG).text
     assert harness.texts(KESBANG_OFF) == []
     assert harness.texts(TRANTIB) == []
@@ -375,7 +378,7 @@ async def test_an_admin_gets_both_kinds_in_one_message_and_handled_cases_are_lef
     _incident(runtime, "35.28.08.2012", IncidentKind.KONFLIK, date(2026, 11, 16), received)
     _incident(runtime, "35.28.08.2012", IncidentKind.KONFLIK, date(2026, 11, 16), received)
     with runtime.uow() as uow:
-        handled = uow.incidents.get_by_nomor("KS-2026-0002")
+        handled = uow.incidents.get_by_nomor("KS-352808-2026-0002")
         assert handled is not None
         uow.incidents.change_status(
             handled.id,
@@ -390,10 +393,11 @@ async def test_an_admin_gets_both_kinds_in_one_message_and_handled_cases_are_lef
     assert await _tick(service, harness) == 1
     [message] = harness.api.to_chat(ADMIN.id)
     assert (
-        "<b>Konflik sosial</b> (1 kasus)\n- KS-2026-0001, Desa Duko Timur, Baru, terbuka 11 hari\n"
-        "\n<b>Trantibum</b> (1 kasus)\n- TB-2026-0001, Desa Panaguan, Baru, terbuka 11 hari"
+        "<b>Konflik sosial</b> (1 kasus)\n"
+        "- KS-352808-2026-0001, Desa Duko Timur, Baru, terbuka 11 hari\n"
+        "\n<b>Trantibum</b> (1 kasus)\n- TB-352808-2026-0001, Desa Panaguan, Baru, terbuka 11 hari"
     ) in message.text
-    assert "KS-2026-0002" not in message.text
+    assert "KS-352808-2026-0002" not in message.text
 
 
 # --- delivery: blocked recipients, flood control, database errors ----------------------------

@@ -296,7 +296,7 @@ async def test_ekspor_sends_the_full_workbook_of_the_year_to_date(
     assert sheet["I11"].number_format == "0.00"
     # The conflict of 2025 is not listed; the two of 2026 are.
     konflik = [[cell.value for cell in row] for row in book["Konflik"].iter_rows()]
-    assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
+    assert [row[1] for row in konflik[11:]] == ["KS-352808-2026-0001", "KS-352808-2026-0002"]
     assert [row[3] for row in konflik[4:7]] == [2, 1, 0.5]
 
 

@@ -50,10 +50,22 @@ def _seed(url: str) -> dict[str, int]:
                     "35.28.08/2026-01-01/2026-03-01",
                     jakarta(2026, 3, 2, 6, 0),
                 ),  # 1 March 23.00 UTC
-                (dewi.id, "view_case", "incident", "KS-2026-0001", jakarta(2026, 3, 5, 10, 0)),
+                (
+                    dewi.id,
+                    "view_case",
+                    "incident",
+                    "KS-352808-2026-0001",
+                    jakarta(2026, 3, 5, 10, 0),
+                ),
                 (camat.id, "export_xlsx_group", "laporan_iku", None, jakarta(2026, 4, 1, 9, 0)),
                 (None, "set_target", "target", "skm/2026", jakarta(2026, 4, 2, 8, 0)),
-                (camat.id, "view_case", "incident", "TB-2026-0001", jakarta(2026, 4, 3, 23, 59)),
+                (
+                    camat.id,
+                    "view_case",
+                    "incident",
+                    "TB-352808-2026-0001",
+                    jakarta(2026, 4, 3, 23, 59),
+                ),
             ]
             for user_id, action, entity, entity_id, at in plan:
                 actor = "cli"
@@ -115,7 +127,7 @@ def test_the_whole_log_newest_first_with_wib_times_and_names(
     assert "3 April 2026 23.59 WIB  Hasan Camat" in result.out
     assert f"Dewi Kesbang (#{seeded['dewi']}, tg:{DEWI_TG})" in result.out
     assert "2 Maret 2026 06.00 WIB" in result.out
-    assert "incident KS-2026-0001" in result.out
+    assert "incident KS-352808-2026-0001" in result.out
     assert "saluran: pribadi; isi: saran 0, daftar_kasus ya" in result.out
     assert result.out.endswith("\n5 entri.\n")
 

@@ -227,7 +227,7 @@ async def test_an_incidents_photo_shown_again_is_saved_in_the_console_folder(
         "foto: bukti.jpg",
         "1",  # Selesai
         "1",  # Kirim
-        "/tindaklanjut TB-2026-0001",
+        "/tindaklanjut TB-352808-2026-0001",
     ]
     _, out = await console([*report, "4"])  # Lihat foto dan lokasi, the card's 4th button
     card = out[out.rindex("> /tindaklanjut") :]

@@ -31,7 +31,8 @@ from bot.cli import doctor
 from bot.cli.commands import main
 from bot.config import Settings
 from bot.delivery.offline import BOT_ID, OfflineBotApi
-from domain.models import DigestGroup, Kecamatan
+from domain.kabupaten_admin import add_kabupaten_admin
+from domain.models import DigestGroup, KabupatenDigestGroup, Kecamatan
 from domain.ports import UnitOfWork
 from storage import health
 from storage.engine import make_engine
@@ -613,6 +614,78 @@ def test_a_bot_that_may_not_post_fails_and_one_without_photos_warns(
     membership = line(photos, "Bot di grup ringkasan")
     assert membership.startswith("!")
     assert "tidak foto" in membership
+
+
+# -- the kabupaten digest group ---------------------------------------------------------------
+
+KAB_GROUP_ID = -1009876543210
+
+
+def _admin_kabupaten(uow_factory: Callable[[], UnitOfWork], *, bind: bool) -> None:
+    with uow_factory() as uow:
+        add_kabupaten_admin(
+            uow,
+            telegram_id=720001,
+            kabupaten_code="35.28",
+            nama="Rina Pemerintahan",
+            at=datetime.now(UTC),
+        )
+        if bind:
+            uow.digests.bind_kabupaten(
+                KabupatenDigestGroup(
+                    kabupaten_code="35.28",
+                    chat_id=KAB_GROUP_ID,
+                    title="Bagian Pemerintahan",
+                    bound_by=None,
+                    bound_at=datetime.now(UTC),
+                )
+            )
+        uow.commit()
+
+
+def test_an_admin_kabupaten_without_a_group_is_a_warning_with_how_to_bind(
+    ready: str,
+    uow_factory: Callable[[], UnitOfWork],
+    larangan: Kecamatan,
+    api: ScriptedApi,
+    run: Doctor,
+) -> None:
+    bind_group(uow_factory, larangan)
+    assert "Grup ringkasan kabupaten" not in run().out  # a single office: no such line
+    _admin_kabupaten(uow_factory, bind=False)
+    result = run()
+    assert result.code == 0
+    group = line(result, "Grup ringkasan kabupaten Pamekasan")
+    assert group.startswith("! Grup ringkasan kabupaten Pamekasan: Kabupaten Pamekasan (35.28)")
+    assert "admin kabupaten mengirim /atur_grup" in group
+    assert "Bot di grup kabupaten" not in result.out
+    assert "1 peringatan" in result.out
+
+
+def test_a_bound_kabupaten_group_is_checked_like_the_kecamatan_group(
+    ready: str,
+    uow_factory: Callable[[], UnitOfWork],
+    larangan: Kecamatan,
+    api: ScriptedApi,
+    run: Doctor,
+) -> None:
+    bind_group(uow_factory, larangan)
+    _admin_kabupaten(uow_factory, bind=True)
+    good = run()
+    assert good.code == 0, good.out
+    assert set(marks(good).values()) == {"✓"}, good.out
+    assert "«Bagian Pemerintahan»" in line(good, "Grup ringkasan kabupaten Pamekasan")
+    assert "boleh mengirim pesan dan foto" in line(good, "Bot di grup kabupaten Pamekasan")
+    asked = [int(c.params["chat_id"]) for c in api.calls if c.method == "getChatMember"]
+    assert asked == [GROUP_ID, KAB_GROUP_ID]
+
+    api.member_status[KAB_GROUP_ID] = {"status": "left"}
+    removed = run()
+    assert removed.code == 1
+    membership = line(removed, "Bot di grup kabupaten Pamekasan")
+    assert membership.startswith("✗")
+    assert "tidak lagi menjadi anggota grup «Bagian Pemerintahan»" in membership
+    assert line(removed, "Bot di grup ringkasan").startswith("✓")
 
 
 # -- schedules --------------------------------------------------------------------------------

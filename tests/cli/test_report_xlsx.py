@@ -65,7 +65,7 @@ def test_xlsx_report_has_the_same_figures_as_the_json_report(
         assert row[9] * 100 == pytest.approx(item["capaian"])
     konflik = _rows(target, "Konflik")
     assert [row[3] for row in konflik[4:6]] == [2, 1]
-    assert [row[1] for row in konflik[11:]] == ["KS-2026-0001", "KS-2026-0002"]
+    assert [row[1] for row in konflik[11:]] == ["KS-352808-2026-0001", "KS-352808-2026-0002"]
 
 
 @known_year_setup
@@ -85,7 +85,7 @@ def test_xlsx_report_of_a_quarter_and_over_an_existing_file(
     assert rows[1][0] == "Periode: 1 Januari 2026 s.d. 31 Maret 2026"
     assert rows[9][8:10] == [1, 1]  # 2 of 2: 100%, capaian 100%
     trantibum = _rows(target, "Trantibum")
-    assert [row[1] for row in trantibum[11:]] == ["TB-2026-0001", "TB-2026-0002"]
+    assert [row[1] for row in trantibum[11:]] == ["TB-352808-2026-0001", "TB-352808-2026-0002"]
 
 
 def test_xlsx_without_output_is_a_usage_error(cli: CliRunner, cli_env: Path) -> None:

@@ -232,7 +232,7 @@ def _incident(status: IncidentStatus = IncidentStatus.BARU) -> Incident:
     return make_incident(
         make_desa(id=1, kecamatan_id=1),
         id=1,
-        nomor="KS-2026-0001",
+        nomor="KS-352808-2026-0001",
         kind=IncidentKind.KONFLIK,
         event_date=date(2026, 3, 1),
         received_at=RECEIVED,

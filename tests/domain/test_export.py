@@ -16,7 +16,7 @@ RECEIVED = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
 
 def _record(handled_at: datetime | None) -> IncidentRecord:
     return IncidentRecord(
-        nomor="KS-2026-0001",
+        nomor="KS-352808-2026-0001",
         kind=IncidentKind.KONFLIK,
         event_date=date(2026, 3, 2),
         received_at=RECEIVED,

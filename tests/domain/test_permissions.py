@@ -43,6 +43,7 @@ PELAYANAN = user(Role.STAF_SEKSI, seksi=Seksi.PELAYANAN)
 STAF_WITHOUT_SEKSI = user(Role.STAF_SEKSI)
 PERANGKAT = user(Role.PERANGKAT_DESA, desa_id=OWN_DESA)
 PERANGKAT_WITHOUT_DESA = user(Role.PERANGKAT_DESA)
+ADMIN_KABUPATEN = user(Role.ADMIN_KABUPATEN)
 
 # --- the expected matrix, written out by hand -----------------------------------------------
 #
@@ -50,6 +51,7 @@ PERANGKAT_WITHOUT_DESA = user(Role.PERANGKAT_DESA)
 #   RI  report_incident     NR  nil_report       FU  follow_up
 #   IDM record_idm          TEM record_tematik   SVC manage_services
 #   USR manage_users        SUM view_summary     SKM answer_skm
+#   KAB view_kabupaten      GRP bind_digest_group
 COLUMNS = (
     Action.REPORT_INCIDENT,
     Action.NIL_REPORT,
@@ -60,6 +62,8 @@ COLUMNS = (
     Action.MANAGE_USERS,
     Action.VIEW_SUMMARY,
     Action.ANSWER_SKM,
+    Action.VIEW_KABUPATEN,
+    Action.BIND_DIGEST_GROUP,
 )
 
 PEOPLE: dict[str, User | None] = {
@@ -73,33 +77,37 @@ PEOPLE: dict[str, User | None] = {
     "staf-without-seksi": STAF_WITHOUT_SEKSI,
     "perangkat-desa": PERANGKAT,
     "perangkat-without-desa": PERANGKAT_WITHOUT_DESA,
+    "admin-kabupaten": ADMIN_KABUPATEN,
     "stranger": None,
 }
 
 MATRIX = """
-                            RI  NR  FU  IDM TEM SVC USR SUM SKM
-    admin                   x   .   x   x   x   x   x   x   x
-    admin-with-desa         x   x   x   x   x   x   x   x   x
-    staf-ppd                x   .   .   x   .   .   .   x   x
-    staf-pmd                x   .   .   .   x   .   .   x   x
-    staf-kesbang            x   .   x   .   .   .   .   x   x
-    staf-trantib            x   .   x   .   .   .   .   x   x
-    staf-pelayanan          x   .   .   .   .   x   .   x   x
-    staf-without-seksi      x   .   .   .   .   .   .   x   x
-    perangkat-desa          x   x   .   .   .   .   .   .   x
-    perangkat-without-desa  .   .   .   .   .   .   .   .   x
-    stranger                .   .   .   .   .   .   .   .   x
+                            RI  NR  FU  IDM TEM SVC USR SUM SKM KAB GRP
+    admin                   x   .   x   x   x   x   x   x   x   .   x
+    admin-with-desa         x   x   x   x   x   x   x   x   x   .   x
+    staf-ppd                x   .   .   x   .   .   .   x   x   .   .
+    staf-pmd                x   .   .   .   x   .   .   x   x   .   .
+    staf-kesbang            x   .   x   .   .   .   .   x   x   .   .
+    staf-trantib            x   .   x   .   .   .   .   x   x   .   .
+    staf-pelayanan          x   .   .   .   .   x   .   x   x   .   .
+    staf-without-seksi      x   .   .   .   .   .   .   x   x   .   .
+    perangkat-desa          x   x   .   .   .   .   .   .   x   .   .
+    perangkat-without-desa  .   .   .   .   .   .   .   .   x   .   .
+    admin-kabupaten         .   .   .   .   .   .   .   x   x   x   x
+    stranger                .   .   .   .   .   .   .   .   x   .   .
 """
 
 # Whatever their role, people whose registration is pending, rejected or disabled may
 # only answer the SKM.
-INACTIVE_ROW = ".   .   .   .   .   .   .   .   x"
+INACTIVE_ROW = ".   .   .   .   .   .   .   .   x   .   ."
 
 
 def _expected() -> dict[str, tuple[User | None, list[bool]]]:
     table: dict[str, tuple[User | None, list[bool]]] = {}
     header, *rows = MATRIX.strip().splitlines()
-    assert header.split() == ["RI", "NR", "FU", "IDM", "TEM", "SVC", "USR", "SUM", "SKM"]
+    assert header.split() == [
+        *("RI", "NR", "FU", "IDM", "TEM", "SVC", "USR", "SUM", "SKM", "KAB", "GRP")
+    ]
     for line in rows:
         name, *marks = line.split()
         assert len(marks) == len(COLUMNS), name

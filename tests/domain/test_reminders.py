@@ -76,7 +76,7 @@ def case(
     return make_incident(
         desa,
         id=number,
-        nomor=f"{kind.prefix}-2026-{number:04d}",
+        nomor=f"{kind.prefix}-352808-2026-{number:04d}",
         kind=kind,
         kecamatan_id=1,
         event_date=date(2026, 11, 1),
@@ -206,8 +206,8 @@ def test_overdue_cases_go_to_the_staff_of_the_responsible_seksi() -> None:
         overdue_days=7,
     )
     assert [(r.user.id, _numbers(r.cases)) for r in due] == [
-        (1, [("KS-2026-0003", "Peltong", 12), ("KS-2026-0001", "Montok", 10)]),
-        (2, [("TB-2026-0002", "Peltong", 8)]),
+        (1, [("KS-352808-2026-0003", "Peltong", 12), ("KS-352808-2026-0001", "Montok", 10)]),
+        (2, [("TB-352808-2026-0002", "Peltong", 8)]),
     ]
 
 
@@ -227,9 +227,9 @@ def test_without_active_staff_in_the_seksi_the_active_admins_get_the_cases() -> 
         overdue_days=7,
     )
     assert [(r.user.id, [c.incident.nomor for c in r.cases]) for r in due] == [
-        (1, ["KS-2026-0001"]),
-        (3, ["TB-2026-0002"]),
-        (4, ["TB-2026-0002"]),
+        (1, ["KS-352808-2026-0001"]),
+        (3, ["TB-352808-2026-0002"]),
+        (4, ["TB-352808-2026-0002"]),
     ]
 
 
@@ -239,8 +239,10 @@ def test_an_admin_routed_both_kinds_gets_one_reminder_with_both() -> None:
     [only] = overdue_reminders(
         cases, desa=DESA_BY_ID, staff=[], admins=[admin], now=FRIDAY_14, overdue_days=7
     )
-    assert [c.incident.nomor for c in only.cases] == ["KS-2026-0002", "TB-2026-0001"]
-    assert [c.incident.nomor for c in only.of_kind(IncidentKind.TRANTIBUM)] == ["TB-2026-0001"]
+    assert [c.incident.nomor for c in only.cases] == ["KS-352808-2026-0002", "TB-352808-2026-0001"]
+    assert [c.incident.nomor for c in only.of_kind(IncidentKind.TRANTIBUM)] == [
+        "TB-352808-2026-0001"
+    ]
 
 
 def test_nobody_with_nothing_overdue_gets_a_reminder() -> None:
@@ -260,7 +262,7 @@ def test_nobody_with_nothing_overdue_gets_a_reminder() -> None:
         overdue_days=7,
     )
     assert [(r.user.id, [c.incident.nomor for c in r.cases]) for r in due] == [
-        (2, ["TB-2026-0003"])
+        (2, ["TB-352808-2026-0003"])
     ]
 
 

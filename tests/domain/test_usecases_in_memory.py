@@ -45,7 +45,7 @@ from domain.models import (
 )
 from domain.period import Period
 from domain.permissions import Forbidden
-from domain.ports import UnitOfWork
+from domain.ports import HandlingCounts, UnitOfWork
 from domain.records import end_tematik, record_idm, record_tematik
 from domain.registration import (
     create_invite,
@@ -404,9 +404,9 @@ def test_reports_get_the_next_number_of_their_kind_and_a_first_history_entry(
     )
     second = _submit(db, perangkat, _draft(villages[0]))
     assert [first.nomor, trantibum.nomor, second.nomor] == [
-        "KS-2026-0001",
-        "TB-2026-0001",
-        "KS-2026-0002",
+        "KS-352808-2026-0001",
+        "TB-352808-2026-0001",
+        "KS-352808-2026-0002",
     ]
     assert (first.status, first.version, first.reporter_id) == (
         IncidentStatus.BARU,
@@ -415,7 +415,7 @@ def test_reports_get_the_next_number_of_their_kind_and_a_first_history_entry(
     )
     with db.unit_of_work() as uow:
         [event] = uow.incidents.history(first.id)
-        assert uow.incidents.get_by_nomor(" ks-2026-0002 ") == second
+        assert uow.incidents.get_by_nomor(" ks-352808-2026-0002 ") == second
     assert (event.from_status, event.to_status, event.note) == (
         None,
         IncidentStatus.BARU,
@@ -423,9 +423,9 @@ def test_reports_get_the_next_number_of_their_kind_and_a_first_history_entry(
     )
     assert actions(db) == ["report_incident"] * 3
     assert [e.entity_id for e in db.committed.audit] == [
-        "KS-2026-0001",
-        "TB-2026-0001",
-        "KS-2026-0002",
+        "KS-352808-2026-0001",
+        "TB-352808-2026-0001",
+        "KS-352808-2026-0002",
     ]
 
 
@@ -436,7 +436,7 @@ def test_a_report_rolled_back_gives_its_number_to_the_next_one(
         submit_incident(
             uow, reporter=perangkat, draft=_draft(villages[0]), now=NOW, max_age_days=MAX_AGE
         )
-    assert _submit(db, perangkat, _draft(villages[0])).nomor == "KS-2026-0001"
+    assert _submit(db, perangkat, _draft(villages[0])).nomor == "KS-352808-2026-0001"
 
 
 def test_a_case_is_followed_up_to_handled_and_counted(
@@ -453,8 +453,10 @@ def test_a_case_is_followed_up_to_handled_and_counted(
     )
     with db.unit_of_work() as uow:
         history = uow.incidents.history(incident.id)
-        counts = uow.incidents.handling_counts(
-            kec.id, IncidentKind.KONFLIK, date(2026, 3, 1), date(2026, 3, 31)
+        counts = HandlingCounts.from_statuses(
+            uow.incidents.status_counts([kec.id], date(2026, 3, 1), date(2026, 3, 31))[
+                (kec.id, IncidentKind.KONFLIK)
+            ]
         )
         open_cases = uow.incidents.count_open(kec.id)
     assert [(e.from_status, e.to_status) for e in history] == [

@@ -797,7 +797,7 @@ def test_a_submitted_incident_is_stored_with_its_tracking_number_and_fields(
         photo_file_ids=("foto-1", "foto-2"),
     )
     incident = _submit(uow_factory, perangkat, draft)
-    assert incident.nomor == "KS-2026-0001"
+    assert incident.nomor == "KS-352808-2026-0001"
     stored = _incident(uow_factory, incident.id)
     assert stored == incident
     assert stored.kind is IncidentKind.KONFLIK
@@ -833,7 +833,7 @@ def test_a_trantibum_report_of_another_category_keeps_its_text(
         category_detail="  Balap   liar ",
     )
     incident = _submit(uow_factory, kesbang, draft)
-    assert incident.nomor == "TB-2026-0001"
+    assert incident.nomor == "TB-352808-2026-0001"
     stored = _incident(uow_factory, incident.id)
     assert (stored.category, stored.category_detail) == ("lainnya", "Balap liar")
     assert stored.stage is None
@@ -852,7 +852,7 @@ def test_a_perangkat_desa_may_not_report_for_another_desa_and_nothing_is_stored(
     assert _count(sessions, IncidentRow) == 0
     assert _count(sessions, IncidentEventRow) == 0
     # The refused report used no tracking number.
-    assert _submit(uow_factory, perangkat, _draft(desa[0])).nomor == "KS-2026-0001"
+    assert _submit(uow_factory, perangkat, _draft(desa[0])).nomor == "KS-352808-2026-0001"
 
 
 def test_a_staf_of_another_kecamatan_may_not_report_for_a_desa_of_larangan(
@@ -885,7 +885,7 @@ def test_the_event_date_is_checked_against_the_office_day_of_now(
     today = _draft(desa[0], event_date=date(2026, 3, 5))
     oldest = _draft(desa[0], event_date=date(2026, 3, 5) - timedelta(days=MAX_AGE))
     assert _submit(uow_factory, perangkat, today).event_date == date(2026, 3, 5)
-    assert _submit(uow_factory, perangkat, oldest).nomor == "KS-2026-0002"
+    assert _submit(uow_factory, perangkat, oldest).nomor == "KS-352808-2026-0002"
     with pytest.raises(InvalidInput, match=f"lebih dari {MAX_AGE} hari"):
         _submit(
             uow_factory,
@@ -920,7 +920,7 @@ def test_an_invalid_draft_is_refused_as_a_whole_and_nothing_is_stored(
     with pytest.raises(InvalidInput, match=message):
         _submit(uow_factory, perangkat, replace(base, **changes))
     assert _count(sessions, IncidentRow) == 0
-    assert _submit(uow_factory, perangkat, base).nomor == "KS-2026-0001"
+    assert _submit(uow_factory, perangkat, base).nomor == "KS-352808-2026-0001"
 
 
 def test_a_report_for_an_unknown_desa_is_not_found(
@@ -1244,7 +1244,7 @@ def test_an_incident_reported_after_a_nil_report_of_its_week_is_still_stored(
 ) -> None:
     assert _nil(uow_factory, perangkat, jakarta(2026, 3, 4, 8)).created
     late = _submit(uow_factory, perangkat, _draft(desa[0], event_date=date(2026, 3, 3)), now=NOW)
-    assert late.nomor == "KS-2026-0001"
+    assert late.nomor == "KS-352808-2026-0001"
     assert _count(sessions, NilReportRow) == 1
     with pytest.raises(InvalidInput, match="sudah mempunyai 1 laporan"):
         _nil(uow_factory, perangkat, NOW)

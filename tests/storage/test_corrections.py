@@ -106,7 +106,7 @@ def test_a_kind_correction_renumbers_and_keeps_the_history(
     admin, staff, villages = _setup(uows)
     first = _report(uows, staff, villages[0], IncidentKind.KONFLIK, "tanah")
     report = _report(uows, staff, villages[1])
-    assert report.nomor == "TB-2026-0001"
+    assert report.nomor == "TB-352808-2026-0001"
     with uows() as uow:
         result = correct_incident(
             uow,
@@ -124,8 +124,8 @@ def test_a_kind_correction_renumbers_and_keeps_the_history(
             now=LATER,
         )
         uow.commit()
-    assert first.nomor == "KS-2026-0001"
-    assert result.incident.nomor == "KS-2026-0002"
+    assert first.nomor == "KS-352808-2026-0001"
+    assert result.incident.nomor == "KS-352808-2026-0002"
     assert result.seksi == (Seksi.TRANTIB, Seksi.KESBANG)
     assert result.reporter_id == staff.id
     with uows() as uow:
@@ -139,7 +139,7 @@ def test_a_kind_correction_renumbers_and_keeps_the_history(
         )
         assert stored.event_date == date(2026, 3, 1)
         assert stored.version == report.version + 1
-        assert uow.incidents.get_by_nomor("KS-2026-0002") == stored
+        assert uow.incidents.get_by_nomor("KS-352808-2026-0002") == stored
         fields = [
             (c.field, c.old_value, c.new_value) for c, _, _ in uow.incidents.corrections(report.id)
         ]
@@ -149,7 +149,7 @@ def test_a_kind_correction_renumbers_and_keeps_the_history(
         ("desa", str(villages[1].id), str(villages[2].id)),
         ("event_date", "2026-03-02", "2026-03-01"),
         ("category", "Perjudian", "Perselisihan antarwarga/kelompok"),
-        ("nomor", "TB-2026-0001", "KS-2026-0002"),
+        ("nomor", "TB-352808-2026-0001", "KS-352808-2026-0002"),
     ]
     assert history[-1].from_status is history[-1].to_status is IncidentStatus.BARU
     assert history[-1].note.startswith("Dikoreksi admin (jenis, desa, tanggal kejadian, kategori)")
@@ -184,8 +184,8 @@ def test_a_duplicate_is_voided_and_refusals_write_nothing(
         void(copy, original.nomor, who=staff)
     with pytest.raises(InvalidInput, match="Alasan terlalu singkat"):
         void(copy, original.nomor, reason="dobel")
-    with pytest.raises(NotFound, match="TB-2026-0099 tidak ditemukan"):
-        void(copy, "tb-2026-0099")
+    with pytest.raises(NotFound, match="TB-352808-2026-0099 tidak ditemukan"):
+        void(copy, "tb-352808-2026-0099")
     with pytest.raises(InvalidInput, match="dirinya sendiri"):
         void(copy, copy.nomor)
     with pytest.raises(InvalidInput, match="sejenis"):

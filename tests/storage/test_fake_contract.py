@@ -393,7 +393,10 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
         start, end = date(2026, 3, 2), date(2026, 3, 8)
         reads = {
             "get": [repo.get(i.id) for i in reported],
-            "nomor": (repo.get_by_nomor("ks-2026-0002 "), repo.get_by_nomor("TB-2026-0009")),
+            "nomor": (
+                repo.get_by_nomor("ks-352808-2026-0002 "),
+                repo.get_by_nomor("TB-352808-2026-0009"),
+            ),
             "history": [repo.history(i.id) for i in reported],
             "by_reporter": (
                 repo.list_by_reporter(perangkat[0].id),
@@ -408,13 +411,34 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
                 repo.count_open(kec.id, received_before=NOW),
             ),
             "desa_counts": [repo.count_for_desa(d.id, start, end) for d in desa[:4]],
-            "handling": [repo.handling_counts(kec.id, kind, start, end) for kind in (k, t)],
-            "by_status": [
-                repo.counts_by_status(kec.id, kind, date(2026, 3, 1), end) for kind in (k, t)
-            ],
+            "by_status": (
+                repo.status_counts([kec.id], start, end),
+                repo.status_counts([kec.id, kec.id + 1], date(2026, 3, 1), end),
+                repo.status_counts([], start, end),
+            ),
             "marks": (
                 repo.received_marks(kec.id, start, end),
                 repo.received_marks(kec.id, date(2026, 3, 1), date(2026, 3, 1)),
+            ),
+            "received_counts": (
+                repo.received_counts(
+                    kec.id,
+                    start,
+                    end,
+                    [datetime(2026, 3, 2, tzinfo=WIB), datetime(2026, 3, 9, tzinfo=WIB)],
+                ),
+                repo.received_counts(
+                    kec.id,
+                    date(2026, 2, 23),
+                    end,
+                    [
+                        datetime(2026, 2, 23, tzinfo=WIB),
+                        datetime(2026, 3, 4, tzinfo=WIB),
+                        datetime(2026, 3, 5, tzinfo=WIB),
+                        NOW,
+                    ],
+                ),
+                repo.received_counts(kec.id, start, end, [NOW]),
             ),
             "handled": (
                 repo.list_handled(kec.id, start, end),
@@ -456,7 +480,7 @@ def incidents(factory: UowFactory) -> dict[str, Any]:
                 now=NOW,
             ),
         }
-    # received 31 December 2025 20:00 UTC: already 2026 in the office (number KS-2026-...)
+    # received 31 December 2025 20:00 UTC: already 2026 in the office (number KS-352808-2026-...)
     new_year = _run(
         factory,
         lambda uow: uow.incidents.add(
@@ -748,6 +772,8 @@ def skm(factory: UowFactory) -> dict[str, Any]:
             skm_repo.totals(kec.id, *first_half, service_id=ktp.id),
             skm_repo.totals(kec.id, date(2026, 3, 6), date(2026, 3, 6)),
             skm_repo.totals(kec.id + 1, *first_half),
+            skm_repo.service_totals([kec.id, kec.id + 1], *first_half),
+            skm_repo.service_totals([], *first_half),
             skm_repo.score_counts(kec.id, *first_half),
             skm_repo.score_counts(kec.id, date(2026, 3, 6), date(2026, 3, 6)),
             skm_repo.claim_dedup("a" * 64, "2026-S1"),
@@ -773,6 +799,7 @@ def skm(factory: UowFactory) -> dict[str, Any]:
             uow.skm.pool_sizes(),
             uow.skm.totals(kec.id, *first_half),
             uow.skm.totals(kec.id, *first_half, service_id=ktp.id),
+            uow.skm.service_totals([kec.id], *first_half),
             uow.skm.score_counts(kec.id, *first_half),
             uow.exports.skm_profile(kec.id, *first_half, (30,)),
             uow.exports.skm_suggestions(kec.id, *first_half),
@@ -1314,7 +1341,54 @@ def rtl(factory: UowFactory) -> dict[str, Any]:
     return result
 
 
+def kabupaten_digest_log(factory: UowFactory) -> dict[str, Any]:
+    """Once per kabupaten and week: claimed, taken over when failed or stale, not after."""
+    with factory() as uow:
+        first = uow.digests.claim_kabupaten(
+            kabupaten_code="35.28", chat_id=-500, week_key="2026-W09", at=NOW, stale_before=NOW
+        )
+        assert first is not None
+        again = uow.digests.claim_kabupaten(
+            kabupaten_code="35.28", chat_id=-500, week_key="2026-W09", at=NOW, stale_before=NOW
+        )
+        uow.digests.progress_kabupaten(first.id, 2)
+        uow.digests.fail_kabupaten(first.id, error="jaringan", give_up=False)
+        retried = uow.digests.claim_kabupaten(
+            kabupaten_code="35.28", chat_id=-501, week_key="2026-W09", at=NOW, stale_before=NOW
+        )
+        assert retried is not None
+        uow.digests.finish_kabupaten(retried.id, at=NOW + timedelta(minutes=5))
+        after_sent = uow.digests.claim_kabupaten(
+            kabupaten_code="35.28", chat_id=-501, week_key="2026-W09", at=NOW, stale_before=NOW
+        )
+        other = uow.digests.claim_kabupaten(
+            kabupaten_code="35.29",
+            chat_id=-600,
+            week_key="2026-W09",
+            at=NOW - timedelta(hours=1),
+            stale_before=NOW,
+        )
+        stale = uow.digests.claim_kabupaten(
+            kabupaten_code="35.29", chat_id=-600, week_key="2026-W09", at=NOW, stale_before=NOW
+        )
+        assert stale is not None
+        uow.digests.fail_kabupaten(stale.id, error="diblokir", give_up=True)
+        uow.commit()
+    with factory() as uow:
+        logs = [
+            uow.digests.kabupaten_log("35.28", "2026-W09"),
+            uow.digests.kabupaten_log("35.29", "2026-W09"),
+            uow.digests.kabupaten_log("35.28", "2026-W10"),
+            again,
+            after_sent,
+            other,
+            retried,
+        ]
+    return {"logs": [None if log is None else replace(log, id=0) for log in logs]}
+
+
 SCENARIOS = [
+    kabupaten_digest_log,
     registration,
     incidents,
     nil_reports,

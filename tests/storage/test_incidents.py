@@ -92,7 +92,11 @@ def test_tracking_numbers_are_allocated_independently_per_kind(
         make_incident(desa[1], kind=KS),
         make_incident(desa[2], kind=TB, category="keributan"),
     )
-    assert [i.nomor for i in stored] == ["KS-2026-0001", "KS-2026-0002", "TB-2026-0001"]
+    assert [i.nomor for i in stored] == [
+        "KS-352808-2026-0001",
+        "KS-352808-2026-0002",
+        "TB-352808-2026-0001",
+    ]
 
 
 def test_tracking_numbers_continue_in_a_later_unit_of_work(
@@ -100,7 +104,7 @@ def test_tracking_numbers_continue_in_a_later_unit_of_work(
 ) -> None:
     _add(uow_factory, make_incident(desa[0], kind=TB), make_incident(desa[0], kind=TB))
     (third,) = _add(uow_factory, make_incident(desa[0], kind=TB))
-    assert third.nomor == "TB-2026-0003"
+    assert third.nomor == "TB-352808-2026-0003"
 
 
 def test_the_year_of_the_number_is_the_year_of_receipt_in_jakarta(
@@ -114,7 +118,11 @@ def test_the_year_of_the_number_is_the_year_of_receipt_in_jakarta(
         make_incident(desa[0], received_at=already_2027, event_date=date(2026, 12, 31)),
         make_incident(desa[0], received_at=jakarta(2027, 1, 2), event_date=date(2027, 1, 2)),
     )
-    assert [i.nomor for i in stored] == ["KS-2026-0001", "KS-2027-0001", "KS-2027-0002"]
+    assert [i.nomor for i in stored] == [
+        "KS-352808-2026-0001",
+        "KS-352808-2027-0001",
+        "KS-352808-2027-0002",
+    ]
 
 
 def test_the_year_of_the_number_does_not_come_from_the_event_date(
@@ -124,7 +132,7 @@ def test_the_year_of_the_number_does_not_come_from_the_event_date(
         uow_factory,
         make_incident(desa[0], event_date=date(2025, 12, 28), received_at=jakarta(2026, 1, 3)),
     )
-    assert late.nomor == "KS-2026-0001"
+    assert late.nomor == "KS-352808-2026-0001"
     assert late.event_date == date(2025, 12, 28)
 
 
@@ -133,15 +141,17 @@ def test_a_rolled_back_incident_leaves_no_gap_in_the_numbers(
 ) -> None:
     _add(uow_factory, make_incident(desa[0]))
     with uow_factory() as uow:
-        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0002"
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-352808-2026-0002"
     (next_one,) = _add(uow_factory, make_incident(desa[0]))
-    assert next_one.nomor == "KS-2026-0002"
+    assert next_one.nomor == "KS-352808-2026-0002"
 
 
 # --- reading back --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["KS-2026-0001", "ks-2026-0001", "  Ks-2026-0001 "])
+@pytest.mark.parametrize(
+    "typed", ["KS-352808-2026-0001", "ks-352808-2026-0001", "  Ks-352808-2026-0001 "]
+)
 def test_an_incident_is_found_by_its_number_whatever_the_case(
     typed: str, desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
@@ -154,8 +164,8 @@ def test_an_unknown_number_finds_nothing(
 ) -> None:
     _add(uow_factory, make_incident(desa[0]))
     with uow_factory() as uow:
-        assert uow.incidents.get_by_nomor("KS-2026-0002") is None
-        assert uow.incidents.get_by_nomor("TB-2026-0001") is None
+        assert uow.incidents.get_by_nomor("KS-352808-2026-0002") is None
+        assert uow.incidents.get_by_nomor("TB-352808-2026-0001") is None
 
 
 def test_every_field_of_a_report_is_kept(
@@ -395,11 +405,23 @@ def march(
     return stored
 
 
+def _by_status(
+    uow: UnitOfWork, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+) -> dict[str, int]:
+    return uow.incidents.status_counts([kecamatan_id], start, end).get((kecamatan_id, kind), {})
+
+
+def _handling(
+    uow: UnitOfWork, kecamatan_id: int, kind: IncidentKind, start: date, end: date
+) -> HandlingCounts:
+    return HandlingCounts.from_statuses(_by_status(uow, kecamatan_id, kind, start, end))
+
+
 def test_handling_counts_count_by_event_date_inclusive_at_both_ends(
     larangan: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        counts = uow.incidents.handling_counts(larangan.id, KS, *MARCH)
+        counts = _handling(uow, larangan.id, KS, *MARCH)
     # first_day, middle, reopened, last_day; handled: first_day and last_day.
     assert counts == HandlingCounts(total=4, handled=2)
 
@@ -408,7 +430,7 @@ def test_counts_by_status_cover_the_same_incidents(
     larangan: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        counts = uow.incidents.counts_by_status(larangan.id, KS, *MARCH)
+        counts = _by_status(uow, larangan.id, KS, *MARCH)
     assert counts == {"tertangani": 2, "diproses": 2}
 
 
@@ -416,8 +438,8 @@ def test_a_single_day_range_counts_the_incidents_of_that_day(
     larangan: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        first = uow.incidents.handling_counts(larangan.id, KS, date(2026, 3, 1), date(2026, 3, 1))
-        last = uow.incidents.handling_counts(larangan.id, KS, date(2026, 3, 31), date(2026, 3, 31))
+        first = _handling(uow, larangan.id, KS, date(2026, 3, 1), date(2026, 3, 1))
+        last = _handling(uow, larangan.id, KS, date(2026, 3, 31), date(2026, 3, 31))
     assert first == HandlingCounts(total=1, handled=1)
     assert last == HandlingCounts(total=1, handled=1)
 
@@ -426,16 +448,16 @@ def test_handling_counts_are_kept_per_kind(
     larangan: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        assert uow.incidents.handling_counts(larangan.id, TB, *MARCH) == HandlingCounts(1, 1)
-        assert uow.incidents.counts_by_status(larangan.id, TB, *MARCH) == {"tertangani": 1}
+        assert _handling(uow, larangan.id, TB, *MARCH) == HandlingCounts(1, 1)
+        assert _by_status(uow, larangan.id, TB, *MARCH) == {"tertangani": 1}
 
 
 def test_handling_counts_are_kept_per_kecamatan(
     pademawu: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        assert uow.incidents.handling_counts(pademawu.id, KS, *MARCH) == HandlingCounts(1, 1)
-        assert uow.incidents.handling_counts(pademawu.id, TB, *MARCH) == HandlingCounts(0, 0)
+        assert _handling(uow, pademawu.id, KS, *MARCH) == HandlingCounts(1, 1)
+        assert _handling(uow, pademawu.id, TB, *MARCH) == HandlingCounts(0, 0)
 
 
 def test_only_tertangani_counts_as_handled(
@@ -448,8 +470,8 @@ def test_only_tertangani_counts_as_handled(
     assert _move(uow_factory, in_progress, IncidentStatus.DIPROSES) is not None
     assert _move(uow_factory, handled, IncidentStatus.TERTANGANI) is not None
     with uow_factory() as uow:
-        counts = uow.incidents.handling_counts(larangan.id, KS, *MARCH)
-        by_status = uow.incidents.counts_by_status(larangan.id, KS, *MARCH)
+        counts = _handling(uow, larangan.id, KS, *MARCH)
+        by_status = _by_status(uow, larangan.id, KS, *MARCH)
     assert counts == HandlingCounts(total=3, handled=1)
     assert by_status == {"baru": 1, "diproses": 1, "tertangani": 1}
 
@@ -458,18 +480,15 @@ def test_an_empty_range_counts_zero(
     larangan: Kecamatan, march: dict[str, Incident], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        counts = uow.incidents.handling_counts(
-            larangan.id, KS, date(2025, 1, 1), date(2025, 12, 31)
-        )
-        by_status = uow.incidents.counts_by_status(
-            larangan.id, KS, date(2025, 1, 1), date(2025, 12, 31)
-        )
+        counts = _handling(uow, larangan.id, KS, date(2025, 1, 1), date(2025, 12, 31))
+        by_status = _by_status(uow, larangan.id, KS, date(2025, 1, 1), date(2025, 12, 31))
     assert counts == HandlingCounts(total=0, handled=0)
     assert by_status == {}
 
 
-def test_handling_counts_are_one_aggregate_query_in_the_database(
+def test_status_counts_of_several_kecamatan_are_one_grouped_query(
     larangan: Kecamatan,
+    pademawu: Kecamatan,
     march: dict[str, Incident],
     uow_factory: Callable[[], UnitOfWork],
     engine: Engine,
@@ -477,33 +496,25 @@ def test_handling_counts_are_one_aggregate_query_in_the_database(
     with uow_factory() as uow:
         uow.desa.list_by_kecamatan(larangan.id)  # the connection is checked out already
         with captured_statements(engine) as statements:
-            counts = uow.incidents.handling_counts(larangan.id, KS, *MARCH)
-    assert counts == HandlingCounts(total=4, handled=2)
+            both = uow.incidents.status_counts([larangan.id, pademawu.id], *MARCH)
+        alone = {
+            kec_id: uow.incidents.status_counts([kec_id], *MARCH)
+            for kec_id in (larangan.id, pademawu.id)
+        }
+        assert uow.incidents.status_counts([], *MARCH) == {}
+    assert both == {**alone[larangan.id], **alone[pademawu.id]}
+    assert both == {
+        (larangan.id, KS): {"tertangani": 2, "diproses": 2},
+        (larangan.id, TB): {"tertangani": 1},
+        (pademawu.id, KS): {"tertangani": 1},
+    }
     assert len(statements.sql) == 1
     (sql,) = statements.sql
     assert sql.lstrip().upper().startswith("SELECT")
-    assert len(statements.containing("count(")) == 1
-    assert "sum(" in sql.lower()
-    assert "group by" not in sql.lower()  # an aggregate without GROUP BY is a single row
+    assert "count(" in sql.lower()
+    assert "group by" in sql.lower()
     if engine.dialect.name == "postgresql":
-        assert statements.rowcounts == [1]
-
-
-def test_counts_by_status_are_one_grouped_query_in_the_database(
-    larangan: Kecamatan,
-    march: dict[str, Incident],
-    uow_factory: Callable[[], UnitOfWork],
-    engine: Engine,
-) -> None:
-    with uow_factory() as uow:
-        uow.desa.list_by_kecamatan(larangan.id)
-        with captured_statements(engine) as statements:
-            uow.incidents.counts_by_status(larangan.id, KS, *MARCH)
-    assert len(statements.sql) == 1
-    assert "count(" in statements.sql[0].lower()
-    assert "group by" in statements.sql[0].lower()
-    if engine.dialect.name == "postgresql":
-        assert statements.rowcounts == [2]
+        assert statements.rowcounts == [4]  # one row per kecamatan, kind and status
 
 
 # --- nil reports ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, inspect, text
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
+from domain.models import IncidentKind
 from storage.engine import make_engine
 from storage.migrate import (
     alembic_config,
@@ -19,7 +21,9 @@ from storage.migrate import (
     is_up_to_date,
     upgrade,
 )
+from storage.repositories.incidents import SqlIncidentRepository
 from storage.tables import metadata
+from tests.factories import make_desa, make_incident
 
 
 def _diff(engine: Engine, target: MetaData) -> list[object]:
@@ -431,6 +435,77 @@ def test_the_rtl_migration_adds_the_two_tables_and_goes_back(database_url: str) 
         assert not {"rtl_item", "rtl_progress"} & set(inspect(engine).get_table_names())
         with engine.connect() as conn:
             assert conn.execute(text("SELECT nama FROM app_user")).scalars().all() == ["Camat"]
+    finally:
+        engine.dispose()
+        upgrade(database_url)
+    assert is_up_to_date(database_url)
+    assert _diff(make_engine(database_url), metadata) == []
+
+
+def test_the_kecamatan_numbering_migration_keeps_old_numbers_continues_and_goes_back(
+    database_url: str,
+) -> None:
+    # At 0021 (before the per-kecamatan counter) a trantibum report TB-2026-0007 and its
+    # counter: after 0022 the old number is still found (any case) and the kecamatan's next
+    # number continues at 0008 in the new format; a second kecamatan's first number of the
+    # year shares that sequence, so a downgrade refuses and changes nothing; without the
+    # second one it goes back.
+    config = alembic_config(database_url)
+    command.downgrade(config, "0021")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            _seed_report(conn, status="baru", version=1)
+            conn.execute(text("UPDATE incident SET nomor = 'TB-2026-0007', seq = 7"))
+            conn.execute(
+                text(
+                    "INSERT INTO tracking_counter (kind, tahun, last) VALUES ('trantibum', 2026, 7)"
+                )
+            )
+        command.upgrade(config, "0022")
+        with Session(engine) as session:
+            repo = SqlIncidentRepository(session)
+            old = repo.get_by_nomor(" tb-2026-0007 ")
+            assert old is not None
+            assert old.nomor == "TB-2026-0007"
+            desa_id = old.desa_id
+            larangan_luar = make_desa(id=desa_id, kecamatan_id=old.kecamatan_id)
+            new = repo.add(
+                make_incident(larangan_luar, kind=IncidentKind.TRANTIBUM, category="judi")
+            )
+            session.commit()
+        assert new.nomor == "TB-352808-2026-0008"
+        with engine.begin() as conn:
+            kec = conn.execute(
+                text(
+                    "INSERT INTO kecamatan (kode, kode_bps, nama, kabupaten, provinsi, "
+                    "service_examples_offered, created_at) VALUES ('35.28.09', '3528050', "
+                    "'Pademawu', 'Pamekasan', 'Jawa Timur', false, CURRENT_TIMESTAMP) "
+                    "RETURNING id"
+                )
+            ).scalar_one()
+            conn.execute(
+                text(
+                    "INSERT INTO incident (nomor, kind, tahun, seq, kecamatan_id, desa_id, "
+                    "event_date, received_at, category, description, status, version, "
+                    "late_entry, created_at, updated_at) VALUES ('TB-352809-2026-0008', "
+                    "'trantibum', 2026, 8, :kec, :desa, '2026-03-02', CURRENT_TIMESTAMP, "
+                    "'judi', 'uraian kejadian', 'baru', 1, false, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"kec": kec, "desa": desa_id},
+            )
+        with pytest.raises(RuntimeError, match="lebih dari satu kecamatan"):
+            command.downgrade(config, "0021")
+        assert current_revision(database_url) == "0022"
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM incident WHERE nomor = 'TB-352809-2026-0008'"))
+        command.downgrade(config, "0021")
+        with engine.connect() as conn:
+            numbers = conn.execute(text("SELECT nomor FROM incident ORDER BY id")).scalars().all()
+            counter = conn.execute(text("SELECT kind, tahun, last FROM tracking_counter")).all()
+        assert numbers == ["TB-2026-0007", "TB-352808-2026-0008"]
+        assert [tuple(r) for r in counter] == [("trantibum", 2026, 8)]
     finally:
         engine.dispose()
         upgrade(database_url)

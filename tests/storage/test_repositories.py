@@ -336,7 +336,7 @@ def test_an_audit_entry_is_written_with_its_json_detail(
     session_factory: sessionmaker[Session],
 ) -> None:
     detail = {
-        "nomor": "KS-2026-0001",
+        "nomor": "KS-352808-2026-0001",
         "dari": "baru",
         "ke": "tertangani",
         "foto": ["bukti-1", "bukti-2"],
@@ -359,7 +359,7 @@ def test_an_audit_entry_is_written_with_its_json_detail(
             actor="Siti Aminah (Kasi Trantib)",
             action="change_status",
             entity="incident",
-            entity_id="KS-2026-0001",
+            entity_id="KS-352808-2026-0001",
             detail=detail,
             user_id=officer.id,
             at=jakarta(2026, 3, 5, 14),
@@ -372,7 +372,7 @@ def test_an_audit_entry_is_written_with_its_json_detail(
         "Siti Aminah (Kasi Trantib)",
         "change_status",
         "incident",
-        "KS-2026-0001",
+        "KS-352808-2026-0001",
     )
     assert entry.user_id == officer.id
     assert entry.created_at == jakarta(2026, 3, 5, 14)

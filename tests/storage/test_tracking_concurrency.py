@@ -45,7 +45,7 @@ def _report_concurrently(
 
 
 def _expected(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}-2026-{seq:04d}" for seq in range(1, count + 1)]
+    return [f"{prefix}-352808-2026-{seq:04d}" for seq in range(1, count + 1)]
 
 
 def test_concurrent_writers_get_distinct_consecutive_numbers(
@@ -78,7 +78,7 @@ def test_abandoned_units_of_work_leave_no_gaps_under_concurrency(
     committed = THREADS * (PER_THREAD - PER_THREAD // 3)
     assert sorted(numbers) == _expected("TB", committed)
     with uow_factory() as uow:
-        assert uow.incidents.get_by_nomor(f"TB-2026-{committed + 1:04d}") is None
+        assert uow.incidents.get_by_nomor(f"TB-352808-2026-{committed + 1:04d}") is None
 
 
 def test_a_writer_waiting_on_the_first_number_of_a_year_gets_the_next_one(
@@ -102,7 +102,7 @@ def test_a_writer_waiting_on_the_first_number_of_a_year_gets_the_next_one(
         first.commit()
     thread.join(timeout=30)
     assert not thread.is_alive()
-    assert (first_number, second) == ("KS-2026-0001", ["KS-2026-0002"])
+    assert (first_number, second) == ("KS-352808-2026-0001", ["KS-352808-2026-0002"])
 
 
 def test_of_two_concurrent_status_changes_of_one_version_only_one_succeeds(
@@ -151,3 +151,30 @@ def test_of_two_concurrent_status_changes_of_one_version_only_one_succeeds(
     assert final is not None
     assert (final.status, final.version) == (IncidentStatus.TERTANGANI, 2)
     assert [e.to_status for e in history] == [IncidentStatus.BARU, IncidentStatus.TERTANGANI]
+
+
+def test_concurrent_writers_in_two_kecamatan_each_number_their_own_series(
+    desa: list[Desa], pademawu_desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    # Half the threads report in Larangan (35.28.08), half in Pademawu (35.28.09), at once:
+    # each kecamatan's numbers run 0001.. without a gap or a number given twice.
+    places = {0: desa, 1: pademawu_desa}
+    start = threading.Barrier(THREADS)
+
+    def worker(index: int) -> list[str]:
+        start.wait(timeout=30)
+        committed: list[str] = []
+        for _ in range(PER_THREAD):
+            with uow_factory() as uow:
+                incident = uow.incidents.add(make_incident(places[index % 2][0]))
+                uow.commit()
+                committed.append(incident.nomor)
+        return committed
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        numbers = [n for found in pool.map(worker, range(THREADS)) for n in found]
+    half = THREADS // 2 * PER_THREAD
+    assert sorted(n for n in numbers if "-352808-" in n) == _expected("KS", half)
+    assert sorted(n for n in numbers if "-352809-" in n) == [
+        f"KS-352809-2026-{seq:04d}" for seq in range(1, half + 1)
+    ]

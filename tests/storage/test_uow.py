@@ -102,10 +102,10 @@ def test_an_incident_as_the_first_write_is_rolled_back_with_its_number(
     desa: list[Desa], uow_factory: Callable[[], UnitOfWork]
 ) -> None:
     with uow_factory() as uow:
-        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0001"
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-352808-2026-0001"
     with uow_factory() as uow:
-        assert uow.incidents.get_by_nomor("KS-2026-0001") is None
-        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-2026-0001"
+        assert uow.incidents.get_by_nomor("KS-352808-2026-0001") is None
+        assert uow.incidents.add(make_incident(desa[0])).nomor == "KS-352808-2026-0001"
 
 
 def test_the_session_is_only_available_inside_the_block(
@@ -147,12 +147,14 @@ def test_two_units_of_work_do_not_see_each_others_uncommitted_work(
 
 
 def test_a_savepoint_as_the_first_write_stays_inside_the_unit_of_work(
-    uow_factory: Callable[[], UnitOfWork], engine: Engine
+    larangan: Kecamatan, uow_factory: Callable[[], UnitOfWork], engine: Engine
 ) -> None:
     with uow_factory() as uow:
         assert isinstance(uow, SqlUnitOfWork)
         with uow.session.begin_nested():
-            uow.session.add(TrackingCounterRow(kind="konflik", tahun=2030, last=7))
+            uow.session.add(
+                TrackingCounterRow(kecamatan_id=larangan.id, kind="konflik", tahun=2030, last=7)
+            )
         # Leaving without commit(): the savepoint's RELEASE must not have committed.
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM tracking_counter")).scalar_one() == 0
