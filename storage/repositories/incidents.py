@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import case, func, insert, literal, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -560,21 +560,16 @@ class SqlIncidentRepository(_Repo):
     def reported_desa(self, kecamatan_id: int, start: date, end: date) -> set[int]:
         """Desa with an incident dated or received on days [start, end]."""
         since, until = Period.between(start, end).utc_bounds(OFFICE_TZ)
-        rows = self.session.scalars(
-            select(col(IncidentRow.desa_id))
-            .where(
-                col(IncidentRow.kecamatan_id) == kecamatan_id,
-                _NOT_VOIDED,
-                or_(
-                    and_(col(IncidentRow.event_date) >= start, col(IncidentRow.event_date) <= end),
-                    and_(
-                        col(IncidentRow.received_at) >= since, col(IncidentRow.received_at) < until
-                    ),
-                ),
-            )
-            .distinct()
+        # A UNION of two searches, each on its own index: with the two ranges ORed in one
+        # WHERE, SQLite walks every incident of the kecamatan (half a second on ten years).
+        mine = (col(IncidentRow.kecamatan_id) == kecamatan_id, _NOT_VOIDED)
+        dated = select(col(IncidentRow.desa_id)).where(
+            *mine, col(IncidentRow.event_date) >= start, col(IncidentRow.event_date) <= end
         )
-        return set(rows)
+        received = select(col(IncidentRow.desa_id)).where(
+            *mine, col(IncidentRow.received_at) >= since, col(IncidentRow.received_at) < until
+        )
+        return {int(desa_id) for desa_id in self.session.scalars(union(dated, received))}
 
     def nil_desa(self, kecamatan_id: int, iso_year: int, iso_week: int) -> set[int]:
         """Desa with a nil report for the ISO week."""

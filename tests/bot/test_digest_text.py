@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from io import BytesIO
 
-from bot.digest.chart import NO_INCIDENTS, capaian_bars, digest_chart, digest_figure, week_label
+from PIL import Image
+
+from bot.digest.chart import (
+    HANDLED,
+    KONFLIK,
+    NO_INCIDENTS,
+    TRANTIBUM,
+    WEEKS_BOX,
+    Dot,
+    Line,
+    Rect,
+    Text,
+    capaian_bars,
+    digest_chart,
+    digest_drawing,
+    week_label,
+)
 from bot.digest.text import (
     MAX_OPEN_LISTED,
     chart_caption,
@@ -140,11 +156,26 @@ def test_pack_joins_small_sections_and_splits_only_between_them() -> None:
     assert "\n".join(parts) == long_section
 
 
-def test_the_chart_is_a_png_with_content() -> None:
+def _rgb(color: str) -> tuple[int, int, int]:
+    return (int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16))
+
+
+def test_the_chart_is_a_png_with_its_bars_and_line_painted() -> None:
     digest = _digest([_desa(1, "Peltong")])
     png = digest_chart(digest.history, digest.report, "Larangan")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(png) > 10_000
+    image = Image.open(BytesIO(png)).convert("RGB")
+    assert image.size == (1080, 1020)
+    drawing = digest_drawing(digest.history, digest.report, "Larangan")
+    bars = [s for s in drawing.shapes if isinstance(s, Rect) and s.role in ("konflik", "trantibum")]
+    assert bars  # the fixture's weeks have incidents
+    for bar in bars:  # the middle of every bar is painted in its colour
+        middle = (round((bar.x0 + bar.x1) / 2), round((bar.y0 + bar.y1) / 2))
+        assert image.getpixel(middle) == _rgb(bar.fill or "")
+    dot = next(s for s in drawing.shapes if isinstance(s, Dot) and s.role == "sharedot")
+    assert image.getpixel((round(dot.x), round(dot.y))) == _rgb(HANDLED)
+    colours = {image.getpixel((x, y)) for x in range(0, 1080, 2) for y in range(0, 1020, 2)}
+    assert {_rgb(KONFLIK), _rgb(TRANTIBUM), _rgb(HANDLED)} <= colours
 
 
 def test_weeks_are_labelled_by_their_dates() -> None:
@@ -153,38 +184,57 @@ def test_weeks_are_labelled_by_their_dates() -> None:
     assert week_label(IsoWeek(2026, 53)) == "28 Des-3 Jan"  # 2026 has 53 ISO weeks
 
 
-def _texts(figure: Any) -> list[str]:
-    found = [t.get_text() for t in figure.texts]
-    for axes in figure.axes:
-        found += [t.get_text() for t in axes.texts]
-        found += [t.get_text() for t in axes.get_xticklabels() + axes.get_yticklabels()]
-        found += [axes.get_ylabel(), axes.get_xlabel(), axes.get_title()]
-    return found
-
-
 def test_the_weeks_panel_has_dates_and_two_axes_that_cannot_be_confused() -> None:
     digest = _digest([_desa(1, "Peltong")])
-    figure = digest_figure(digest.history, digest.report, "Larangan")
-    weeks, capaian, share = figure.axes  # the twin axis of the handled share comes last
-    labels = [t.get_text() for t in weeks.get_xticklabels()]
+    drawing = digest_drawing(digest.history, digest.report, "Larangan")
+    labels = drawing.texts("xtick")[: len(digest.history)]
     assert len(labels) == len(digest.history)
     last = digest.history[-1].week
     assert labels[-1] == f"{week_label(last)} (W{last.week:02d})"
-    assert weeks.get_ylabel() == "Jumlah kejadian diterima"
-    assert share.get_ylabel() == "Persentase tertangani"
-    assert share.yaxis.label.get_color() == share.get_lines()[0].get_color()  # line and axis
-    assert share.get_ylim() == (0, 110)
-    assert capaian.get_xlabel() == "Capaian (realisasi / target, %)"
+    assert drawing.texts("ylabel") == ["Jumlah kejadian diterima"]
+    assert drawing.texts("sharelabel") == ["Persentase tertangani"]
+    assert drawing.texts("sharetick") == ["0%", "25%", "50%", "75%", "100%"]
+    # The share line, its axis and its label are all in the same colour.
+    share_label = next(s for s in drawing.of("sharelabel") if isinstance(s, Text))
+    share_lines = [s for s in drawing.of("share") if isinstance(s, Line)]
+    assert share_lines
+    assert {share_label.color} == {s.color for s in share_lines} == {HANDLED}
+    assert "Kecamatan Larangan: kejadian diterima per minggu" in drawing.texts("title")
+    assert drawing.texts("legend") == [
+        "Konflik sosial (jumlah)",
+        "Trantibum (jumlah)",
+        "Tertangani sekarang (%, kanan)",
+    ]
+    assert drawing.texts("xlabel") == ["Capaian (realisasi / target, %)"]
+
+
+def test_the_bars_stack_trantibum_on_konflik_in_proportion() -> None:
+    digest = _digest([_desa(1, "Peltong")])
+    drawing = digest_drawing(digest.history, digest.report, "Larangan")
+    konflik = [s for s in drawing.of("konflik") if isinstance(s, Rect)]
+    trantibum = [s for s in drawing.of("trantibum") if isinstance(s, Rect)]
+    busy = [p for p in digest.history if p.konflik and p.trantibum]
+    assert busy
+    assert len(konflik) >= len(busy)
+    per_incident = {
+        round((k.y1 - k.y0) / p.konflik, 6)
+        for k, p in zip(konflik, [p for p in digest.history if p.konflik], strict=True)
+    }
+    assert len(per_incident) == 1  # one scale for every week
+    axis = WEEKS_BOX[3]
+    for bar in trantibum:  # stacked: on the week's konflik bar, or on the axis without one
+        under = [k for k in konflik if k.x0 == bar.x0]
+        assert bar.y1 == (under[0].y0 if under else axis)
 
 
 def test_a_period_without_incidents_says_so_instead_of_an_empty_plot() -> None:
     digest = _digest([_desa(1, "Peltong")])
     empty = [replace(p, konflik=0, trantibum=0, handled=0) for p in digest.history]
-    figure = digest_figure(empty, digest.report, "Larangan")
-    weeks = figure.axes[0]
-    assert NO_INCIDENTS.format(weeks=len(empty)) in [t.get_text() for t in weeks.texts]
-    assert len(weeks.patches) == 0  # no bars
-    assert len(figure.axes) == 2  # no handled-share axis either
+    drawing = digest_drawing(empty, digest.report, "Larangan")
+    assert drawing.texts("note") == [NO_INCIDENTS.format(weeks=len(empty))]
+    assert drawing.of("konflik") == drawing.of("trantibum") == []  # no bars
+    assert drawing.of("share") == drawing.of("sharelabel") == []  # no handled-share axis
+    assert drawing.texts("legend") == []
     assert digest_chart(empty, digest.report, "Larangan").startswith(b"\x89PNG")
 
 
@@ -201,11 +251,13 @@ def test_the_capaian_panel_shows_each_indicator_or_says_why_not() -> None:
     for bar, row in zip(bars, digest.report.rows, strict=True):
         assert bar.capaian == row.capaian
         assert (bar.note is None) == (row.capaian is not None)
-    figure = digest_figure(digest.history, digest.report, "Larangan")
-    shown = _texts(figure)
-    for bar in bars:
-        expected = bar.note if bar.capaian is None else f"{bar.capaian:.2f}%".replace(".", ",")
-        assert expected in shown
+    drawing = digest_drawing(digest.history, digest.report, "Larangan")
+    expected = [
+        bar.note if bar.capaian is None else f"{bar.capaian:.2f}%".replace(".", ",") for bar in bars
+    ]
+    assert drawing.texts("value") == expected
+    with_value = [b for b in bars if b.capaian is not None and b.capaian > 0]
+    assert len(drawing.of("bar")) == len(with_value)
 
 
 def test_the_caption_fits_telegram() -> None:
