@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.models import (
@@ -26,6 +27,8 @@ from domain.models import (
 from domain.ports import UnitOfWork
 
 __all__ = [
+    "CERMEE",
+    "cermee",
     "KECAMATAN_ID",
     "DESA_ID",
     "make_kecamatan",
@@ -39,6 +42,23 @@ __all__ = [
 JAKARTA = ZoneInfo("Asia/Jakarta")
 KECAMATAN_ID = 1
 DESA_ID = 11
+
+
+# A kecamatan of another kabupaten (Bondowoso) in the shape of a seed file, for the tests
+# of a deployment that serves several: one desa, whose name is made up.
+CERMEE: dict[str, Any] = {
+    "kode": "35.11.15",
+    "kode_bps": "3511152",
+    "nama": "Cermee",
+    "kabupaten": "Bondowoso",
+    "provinsi": "Jawa Timur",
+    "desa": [{"kode": "35.11.15.2001", "kode_bps": "3511152001", "nama": "Desa Satu"}],
+}
+
+
+def cermee(desa_name: str = "Desa Satu") -> dict[str, Any]:
+    """A copy of :data:`CERMEE`, its desa named ``desa_name``."""
+    return {**CERMEE, "desa": [{**CERMEE["desa"][0], "nama": desa_name}]}
 
 
 def make_kecamatan(

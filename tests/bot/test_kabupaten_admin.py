@@ -17,18 +17,11 @@ from storage.seed import load_seed_file, parse_kecamatan, seed_kecamatan
 from tests import factories
 from tests.bot.conftest import ADMIN, Clock, add_user
 from tests.bot.harness import Harness, Person
+from tests.factories import CERMEE
 
 KABUPATEN_FILE = (
     Path(__file__).resolve().parents[1] / "data" / "kabupaten" / ("pamekasan-2-kecamatan.json")
 )
-CERMEE = {
-    "kode": "35.11.15",
-    "kode_bps": "3511152",
-    "nama": "Cermee",
-    "kabupaten": "Bondowoso",
-    "provinsi": "Jawa Timur",
-    "desa": [{"kode": "35.11.15.2001", "kode_bps": "3511152001", "nama": "Desa Satu"}],
-}
 RINA = Person(720001, "Rina Pemerintahan")
 BUDI = Person(720002, "Budi Perangkat")
 CERMEE_ADMIN = Person(720003, "Camat Cermee")

@@ -11,19 +11,13 @@ from storage.seed import parse_kecamatan, seed_kecamatan
 from tests import factories
 from tests.bot.conftest import ADMIN
 from tests.bot.harness import Harness, Person
+from tests.factories import cermee
 from tests.storage.builders import PADEMAWU
 
 DODI = Person(730001, "Dodi Prasetyo")
 CAMAT_PADEMAWU = Person(730002, "Camat Pademawu")
 CAMAT_CERMEE = Person(730003, "Camat Cermee")
-CERMEE = {
-    "kode": "35.11.15",
-    "kode_bps": "3511152",
-    "nama": "Cermee",
-    "kabupaten": "Bondowoso",
-    "provinsi": "Jawa Timur",
-    "desa": [{"kode": "35.11.15.2001", "kode_bps": "3511152001", "nama": "Grujugan Kidul"}],
-}
+CERMEE = cermee("Grujugan Kidul")
 
 
 def _seed(runtime: Runtime, seed: Mapping[str, Any], name: str, admin: Person) -> int:

@@ -26,19 +26,11 @@ from domain.permissions import (
 )
 from domain.registration import check_role_fields
 from storage.seed import packaged_kecamatan, parse_kecamatan, seed_kecamatan
-from tests.factories import make_user
+from tests.factories import CERMEE, make_user
 from tests.fakes import InMemoryDatabase
 from tests.storage.builders import PADEMAWU
 
 NOW = datetime(2026, 7, 1, 3, tzinfo=UTC)
-CERMEE = {
-    "kode": "35.11.15",
-    "kode_bps": "3511152",
-    "nama": "Cermee",
-    "kabupaten": "Bondowoso",
-    "provinsi": "Jawa Timur",
-    "desa": [{"kode": "35.11.15.2001", "kode_bps": "3511152001", "nama": "Desa Satu"}],
-}
 
 
 @pytest.fixture
