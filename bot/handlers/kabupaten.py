@@ -43,7 +43,7 @@ def is_kabupaten_admin(user: User | None) -> bool:
 
 
 def kecamatan_arg(args: list[str]) -> tuple[str | None, list[str]]:
-    """A leading kecamatan code (``35.28.09``) and the rest (the period)."""
+    """A leading kecamatan code (``35.28.08``) and the rest (the period)."""
     if args and _KECAMATAN_CODE.fullmatch(args[0]):
         return args[0], args[1:]
     return None, args

@@ -23,7 +23,7 @@ def survey_link(
     """The deep link that opens the survey, for one service or for the list of services.
 
     ``kecamatan_bps`` (the kecamatan's 7-digit BPS code) names the kecamatan, for a
-    deployment with several: ``skm_3528050_ktp``. Without it the link is of the
+    deployment with several: ``skm_3528040_ktp``. Without it the link is of the
     deployment's default kecamatan (``skm_ktp``). Payloads stay within Telegram's
     64 characters of A-Z a-z 0-9 _ - (7 + 32 + 5 at most).
     """
