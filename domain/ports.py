@@ -614,6 +614,14 @@ class DraftRepository(Protocol):
         """The conversation in progress, if any."""
         ...
 
+    def get_with_user(self, chat_id: int, user_id: int) -> tuple[User | None, Draft | None]:
+        """The registered user of Telegram id ``user_id`` and their draft in this chat.
+
+        One read (the start of every update): ``(users.get_by_telegram_id(user_id),
+        get(chat_id, user_id))``.
+        """
+        ...
+
     def save(self, draft: Draft) -> Draft | None:
         """Insert (``version`` 0) or update (stored version must equal ``version``).
 

@@ -1466,6 +1466,10 @@ class InMemoryDraftRepository:
         """Not used by the domain."""
         _not_used("DraftRepository.get")
 
+    def get_with_user(self, chat_id: int, user_id: int) -> tuple[User | None, Draft | None]:
+        """Not used by the domain."""
+        _not_used("DraftRepository.get_with_user")
+
     def save(self, draft: Draft) -> Draft | None:
         """Not used by the domain."""
         _not_used("DraftRepository.save")
