@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, bindparam, delete, literal, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, literal_column, select, update
 from sqlmodel import col
 
 from domain.models import Draft, User
 from storage.repositories._base import _Repo
-from storage.repositories.users import USERS, user_from_row
+from storage.repositories.users import USER_FIELDS, USERS, user_from_row
 from storage.statements import insert_or_nothing
 from storage.tables import DraftRow, utcnow
 
@@ -43,9 +43,10 @@ _DRAFT_DELETE = delete(_DRAFTS).where(_DRAFT_KEY)
 # The start of every update: the sender's registration and their draft in this chat, in
 # one statement (one round trip). A one-row anchor joined outward to both, so that a
 # citizen without a row, or an officer without a draft, still gets one row back.
-_ANCHOR = select(literal(1).label("one")).subquery("anchor")
-_USER_COLUMNS = [c.label(f"u_{c.name}") for c in USERS.c]
-_DRAFT_COLUMNS = [c.label(f"d_{c.name}") for c in _DRAFTS.c]
+# Only the columns the mappers read (no timestamps of the user, no draft id).
+_ANCHOR = select(literal_column("1").label("one")).subquery("anchor")
+_USER_COLUMNS = [c.label(f"u_{c.name}") for c in USERS.c if c.name in USER_FIELDS]
+_DRAFT_COLUMNS = [c.label(f"d_{c.name}") for c in _DRAFTS.c if c.name != "id"]
 _WITH_USER = select(*_USER_COLUMNS, *_DRAFT_COLUMNS).select_from(
     _ANCHOR.outerjoin(USERS, USERS.c.telegram_id == bindparam("key_user_id")).outerjoin(
         _DRAFTS, _DRAFT_KEY
@@ -94,7 +95,7 @@ class SqlDraftRepository(_Repo):
         key = {"key_chat_id": chat_id, "key_user_id": user_id}
         row = self._core(_WITH_USER, key).one()
         user = None if row.u_id is None else user_from_row(_Prefixed(row, "u_"))
-        draft = None if row.d_id is None else _draft(_Prefixed(row, "d_"))
+        draft = None if row.d_token is None else _draft(_Prefixed(row, "d_"))
         return user, draft
 
     def save(self, draft: Draft) -> Draft | None:

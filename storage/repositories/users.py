@@ -11,10 +11,15 @@ from domain.models import Role, Seksi, User, UserStatus
 from storage.repositories._base import _Repo
 from storage.tables import UserRow, utcnow
 
-__all__ = ["SqlUserRepository", "USERS", "user_from_row"]
+__all__ = ["SqlUserRepository", "USERS", "USER_FIELDS", "user_from_row"]
 
 USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
 _USER_BY_TELEGRAM_ID = select(USERS).where(USERS.c.telegram_id == bindparam("telegram_id"))
+
+# The columns a User is made of (user_from_row reads these).
+USER_FIELDS = frozenset(
+    ("id", "telegram_id", "nama", "jabatan", "role", "status", "kecamatan_id", "seksi", "desa_id")
+)
 
 
 def user_from_row(row: Any) -> User:
