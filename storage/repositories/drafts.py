@@ -39,6 +39,12 @@ _DRAFT_UPDATE = (
     )
 )
 _DRAFT_DELETE = delete(_DRAFTS).where(_DRAFT_KEY)
+# A conversation's end ("Kirim", "Batal"): only the state the person saw.
+_DRAFT_DELETE_STATE = delete(_DRAFTS).where(
+    _DRAFT_KEY,
+    _DRAFTS.c.token == bindparam("key_token"),
+    _DRAFTS.c.version == bindparam("key_version"),
+)
 
 # The start of every update: the sender's registration and their draft in this chat, in
 # one statement (one round trip). A one-row anchor joined outward to both, so that a
@@ -153,9 +159,12 @@ class SqlDraftRepository(_Repo):
         self, chat_id: int, user_id: int, *, token: str | None = None, version: int | None = None
     ) -> bool:
         """Remove the draft (only that token and version, when given)."""
+        key = {"key_chat_id": chat_id, "key_user_id": user_id}
         if token is None and version is None:
-            key = {"key_chat_id": chat_id, "key_user_id": user_id}
             return bool(getattr(self._core(_DRAFT_DELETE, key), "rowcount", 0))
+        if token is not None and version is not None:
+            matched = {**key, "key_token": token, "key_version": version}
+            return bool(getattr(self._core(_DRAFT_DELETE_STATE, matched), "rowcount", 0))
         query = delete(DraftRow).where(
             col(DraftRow.chat_id) == chat_id, col(DraftRow.user_id) == user_id
         )
