@@ -622,6 +622,15 @@ class DraftRepository(Protocol):
         """
         ...
 
+    def claim_with_user(
+        self, key: UpdateKey, at: datetime, chat_id: int, user_id: int
+    ) -> tuple[User | None, Draft | None] | None:
+        """Claim the update as ``UpdateLogRepository.claim`` does, then :meth:`get_with_user`.
+
+        None (and nothing read) when the update was handled before.
+        """
+        ...
+
     def save(self, draft: Draft) -> Draft | None:
         """Insert (``version`` 0) or update (stored version must equal ``version``).
 

@@ -191,11 +191,18 @@ class Engine:
         settings = self.services.settings
         with self.runtime.uow() as uow:
             now = self.runtime.now()
-            if key is not None and not uow.updates.claim(key, at=now):
-                request = Request(incoming, None, self._default_kecamatan(), now)
-                return Outcome(Ctx(uow, self.services, request), duplicate=True)
             telegram_id = incoming.telegram_id
-            user, draft = uow.drafts.get_with_user(incoming.chat_id, telegram_id)
+            # The update claimed, the sender's registration and draft read: one statement
+            # on PostgreSQL, two on SQLite (see storage/repositories/drafts.py).
+            if key is None:
+                found = uow.drafts.get_with_user(incoming.chat_id, telegram_id)
+            else:
+                claimed = uow.drafts.claim_with_user(key, now, incoming.chat_id, telegram_id)
+                if claimed is None:
+                    request = Request(incoming, None, self._default_kecamatan(), now)
+                    return Outcome(Ctx(uow, self.services, request), duplicate=True)
+                found = claimed
+            user, draft = found
             if user is None and telegram_id in settings.admin_telegram_ids:
                 user = bootstrap_admin(
                     uow,

@@ -6,14 +6,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, bindparam, delete, literal_column, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlmodel import col
 
-from domain.models import Draft, User
+from domain.models import Draft, UpdateKey, User
+from storage.outbox import SqlUpdateLogRepository
 from storage.repositories._base import _Repo
 from storage.repositories.users import USER_FIELDS, USERS, user_from_row
 from storage.statements import insert_or_nothing
-from storage.tables import DraftRow, utcnow
+from storage.tables import DraftRow, HandledUpdateRow, utcnow
 
 __all__ = ["SqlDraftRepository"]
 
@@ -59,6 +61,26 @@ _WITH_USER = select(*_USER_COLUMNS, *_DRAFT_COLUMNS).select_from(
     )
 )
 
+# On PostgreSQL the update is claimed in the same statement (one round trip for the
+# start of every update): the INSERT ... ON CONFLICT DO NOTHING of the update log as a
+# data-modifying CTE, its RETURNING counted (1: claimed now, 0: handled before).
+_HANDLED: Table = HandledUpdateRow.__table__  # type: ignore[attr-defined]
+_CLAIMED = (
+    postgresql_insert(_HANDLED)
+    .values(
+        bot_id=bindparam("claim_bot_id", type_=_HANDLED.c.bot_id.type),
+        update_id=bindparam("claim_update_id", type_=_HANDLED.c.update_id.type),
+        callback_query_id=bindparam("claim_query_id", type_=_HANDLED.c.callback_query_id.type),
+        handled_at=bindparam("claim_at", type_=_HANDLED.c.handled_at.type),
+    )
+    .on_conflict_do_nothing()
+    .returning(_HANDLED.c.update_id)
+    .cte("claimed")
+)
+_CLAIM_WITH_USER = _WITH_USER.add_columns(
+    select(func.count()).select_from(_CLAIMED).scalar_subquery().label("claimed")
+)
+
 
 def _draft(row: Any) -> Draft:
     """A draft from its ORM row or a Core row."""
@@ -87,6 +109,12 @@ class _Prefixed:
         return getattr(self._row, self._prefix + name)
 
 
+def _user_and_draft(row: Row[Any]) -> tuple[User | None, Draft | None]:
+    user = None if row.u_id is None else user_from_row(_Prefixed(row, "u_"))
+    draft = None if row.d_token is None else _draft(_Prefixed(row, "d_"))
+    return user, draft
+
+
 class SqlDraftRepository(_Repo):
     """Conversations in progress."""
 
@@ -99,10 +127,30 @@ class SqlDraftRepository(_Repo):
     def get_with_user(self, chat_id: int, user_id: int) -> tuple[User | None, Draft | None]:
         """The user of Telegram id ``user_id`` and their draft in this chat, in one read."""
         key = {"key_chat_id": chat_id, "key_user_id": user_id}
-        row = self._core(_WITH_USER, key).one()
-        user = None if row.u_id is None else user_from_row(_Prefixed(row, "u_"))
-        draft = None if row.d_token is None else _draft(_Prefixed(row, "d_"))
-        return user, draft
+        return _user_and_draft(self._core(_WITH_USER, key).one())
+
+    def claim_with_user(
+        self, key: UpdateKey, at: datetime, chat_id: int, user_id: int
+    ) -> tuple[User | None, Draft | None] | None:
+        """Claim the update (as ``updates.claim``), then :meth:`get_with_user`.
+
+        None when the update was handled before (nothing read). One statement on
+        PostgreSQL; elsewhere the claim and the read.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            if not SqlUpdateLogRepository(self.session).claim(key, at=at):
+                return None
+            return self.get_with_user(chat_id, user_id)
+        params = {
+            "key_chat_id": chat_id,
+            "key_user_id": user_id,
+            "claim_bot_id": key.bot_id,
+            "claim_update_id": key.update_id,
+            "claim_query_id": key.callback_query_id,
+            "claim_at": at,
+        }
+        row = self._core(_CLAIM_WITH_USER, params).one()
+        return _user_and_draft(row) if row.claimed else None
 
     def save(self, draft: Draft) -> Draft | None:
         """Insert a new draft or update the stored one if its version is unchanged.

@@ -27,11 +27,12 @@ from domain.models import (
     Seksi,
     SkmService,
     Tema,
+    UpdateKey,
     User,
     UserStatus,
 )
 from domain.ports import UnitOfWork
-from storage.tables import DesaTematikRow, DraftRow, SkmDedupRow
+from storage.tables import DesaTematikRow, DraftRow, HandledUpdateRow, SkmDedupRow
 from tests.factories import make_incident, make_user
 from tests.storage.builders import captured_statements, jakarta
 
@@ -323,6 +324,44 @@ def test_the_user_and_draft_read_together_see_this_unit_of_works_changes(
         saved = uow.drafts.save(_new_draft(hasan.telegram_id, hasan.telegram_id))
         changed = uow.users.update(replace(hasan, status=UserStatus.DISABLED))
         assert uow.drafts.get_with_user(hasan.telegram_id, hasan.telegram_id) == (changed, saved)
+
+
+def test_an_update_is_claimed_with_the_read_once_and_not_again(
+    uow_factory: UowFactory, people: dict[str, User], sessions: Sessions
+) -> None:
+    hasan = people["hasan"]
+    draft = _save(uow_factory, _new_draft(hasan.telegram_id, hasan.telegram_id))
+    key = UpdateKey(bot_id=1, update_id=501, callback_query_id="q-501")
+    at = jakarta(2026, 11, 25, 10)
+    with uow_factory() as uow:
+        first = uow.drafts.claim_with_user(key, at, hasan.telegram_id, hasan.telegram_id)
+        uow.commit()
+    with uow_factory() as uow:
+        again = uow.drafts.claim_with_user(key, at, hasan.telegram_id, hasan.telegram_id)
+        # The same button press under another update id is the same press.
+        pressed_again = uow.drafts.claim_with_user(
+            UpdateKey(bot_id=1, update_id=502, callback_query_id="q-501"), at, PERSON, PERSON
+        )
+        # As the update log's own claim sees it.
+        assert not uow.updates.claim(key, at=at)
+    assert first == (hasan, draft)
+    assert again is None
+    assert pressed_again is None
+    assert _count(sessions, HandledUpdateRow) == 1
+
+
+def test_a_claim_with_the_read_is_undone_with_its_unit_of_work(
+    uow_factory: UowFactory, sessions: Sessions
+) -> None:
+    key = UpdateKey(bot_id=1, update_id=601)
+    at = jakarta(2026, 11, 25, 10)
+    with uow_factory() as uow:
+        assert uow.drafts.claim_with_user(key, at, PERSON, PERSON) == (None, None)
+    assert _count(sessions, HandledUpdateRow) == 0
+    with uow_factory() as uow:
+        assert uow.drafts.claim_with_user(key, at, PERSON, PERSON) == (None, None)
+        uow.commit()
+    assert _count(sessions, HandledUpdateRow) == 1
 
 
 # === users ===================================================================================
