@@ -13,11 +13,17 @@ sent once the bot's reply has come out of it:
 
 The two run ``--runs`` times (at least 5) in pairs, echo then bot; it prints the median
 time per update of both, the median of the pairs' ratios measured / baseline with
-their min and max, and the peak Python memory of one more run of each (traced
+their min and max, the p50 and p99 of one update's wait (from the queue to its last
+reply) over all timed runs, and the peak Python memory of one more run of each (traced
 apart: tracing slows a run). The figures are written to bench/results/.
 
     uv run python -m bench.bench_bot --reports 200
     uv run python -m bench.bench_bot --database-url postgresql+psycopg://user@host/db
+    uv run python -m bench.bench_bot --reports 100 --profile /tmp/bot.prof
+
+``--profile FILE``: one more bot run under cProfile, the event loop's thread and the
+database pool's threads together (each thread its own profiler, merged), written to
+FILE and its top entries printed.
 
 A PostgreSQL database given with ``--database-url`` is migrated and its tables are
 emptied first.
@@ -27,13 +33,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import statistics
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import thread as futures_thread
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -46,6 +57,7 @@ from bench.support import (
     SlowBotApi,
     add_officers,
     bench_settings,
+    percentile,
     start_app,
     stop_app,
 )
@@ -66,6 +78,7 @@ class Replies:
     def __init__(self, api: SlowBotApi) -> None:
         self.api = api
         self.sent: Counter[int] = Counter()
+        self.waits: list[float] = []  # seconds from each update put on the queue to its replies
         self._changed = asyncio.Event()
         api.listener = self._hear
 
@@ -130,11 +143,13 @@ async def send(
     goal = {chat: replies.sent[chat] + more for chat, more in wait_for.items()}
     received = Update.de_json(update.to_dict(), app.bot)
     assert received is not None
+    started = time.perf_counter()
     await app.update_queue.put(received)
     await replies.until(
         lambda: all(replies.sent[chat] >= n for chat, n in goal.items()),
         lambda: f"messages {goal}, sent { {c: replies.sent[c] for c in goal} } after {update}",
     )
+    replies.waits.append(time.perf_counter() - started)
 
 
 # A complete /lapor conversation: (button label or text typed, is a button, sends the card).
@@ -177,7 +192,47 @@ async def _traced(work: Callable[[], Awaitable[int]]) -> int:
     return peak
 
 
-async def run(reports: int, database_url: str | None, runs: int) -> dict[str, float]:
+@contextmanager
+def _profiled(path: str) -> Iterator[None]:
+    """cProfile the block in this thread and in every pool thread; the merged stats to ``path``.
+
+    A pool's work item runs under its thread's own profiler (cProfile sees one thread).
+    """
+    profilers: list[cProfile.Profile] = []
+    local = threading.local()
+    original = futures_thread._WorkItem.run
+
+    def run(item: Any) -> None:
+        profiler = getattr(local, "profiler", None)
+        if profiler is None:
+            profiler = local.profiler = cProfile.Profile()
+            profilers.append(profiler)
+        profiler.enable()
+        try:
+            original(item)
+        finally:
+            profiler.disable()
+
+    main = cProfile.Profile()
+    profilers.append(main)
+    futures_thread._WorkItem.run = run  # type: ignore[method-assign,assignment]
+    main.enable()
+    try:
+        yield
+    finally:
+        main.disable()
+        futures_thread._WorkItem.run = original  # type: ignore[method-assign]
+    stats = pstats.Stats(profilers[0])
+    for profiler in profilers[1:]:
+        stats.add(profiler)
+    stats.dump_stats(path)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
+async def run(
+    reports: int, database_url: str | None, runs: int, profile: str | None = None
+) -> dict[str, float]:
     """Run both sides in ``runs`` pairs and return the figures."""
     with tempfile.TemporaryDirectory() as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -220,18 +275,25 @@ async def run(reports: int, database_url: str | None, runs: int) -> dict[str, fl
 
         echo_times: list[float] = []
         real_times: list[float] = []
+        real_replies.waits.clear()
+        echo_replies.waits.clear()
         for _ in range(runs):
             echo_times.append((await _timed(baseline))[1])
             real_times.append((await _timed(measured))[1])
+        real_waits, echo_waits = list(real_replies.waits), list(echo_replies.waits)
         echo_peak = await _traced(baseline)
         real_peak = await _traced(measured)
+        if profile is not None:
+            with _profiled(profile):
+                await measured()
         with runtime.uow() as uow:
             stored = len(uow.incidents.list_open(runtime.kecamatan().id))
         await stop_app(real)
         await stop_app(echo)
         runtime.close()
-    if stored != (runs + 1) * reports:  # each timed run, and the traced one
-        raise RuntimeError(f"expected {(runs + 1) * reports} stored reports, found {stored}")
+    expected = (runs + 1 + (profile is not None)) * reports  # timed, traced, profiled
+    if stored != expected:
+        raise RuntimeError(f"expected {expected} stored reports, found {stored}")
     ratios = [r / e for r, e in zip(real_times, echo_times, strict=True)]
     return {
         "updates": updates,
@@ -242,6 +304,11 @@ async def run(reports: int, database_url: str | None, runs: int) -> dict[str, fl
         "time_ratio_median": statistics.median(ratios),
         "time_ratio_min": min(ratios),
         "time_ratio_max": max(ratios),
+        # Per update of the timed runs: from the queue to the last reply it causes.
+        "baseline_p50_ms": 1000 * percentile(echo_waits, 0.50),
+        "baseline_p99_ms": 1000 * percentile(echo_waits, 0.99),
+        "measured_p50_ms": 1000 * percentile(real_waits, 0.50),
+        "measured_p99_ms": 1000 * percentile(real_waits, 0.99),
         "baseline_peak_kib": echo_peak / 1024,
         "measured_peak_kib": real_peak / 1024,
         "memory_ratio": real_peak / echo_peak,
@@ -254,10 +321,11 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=200)
     parser.add_argument("--database-url", help="PostgreSQL (emptied first); bawaan: SQLite")
     parser.add_argument("--runs", type=int, default=MIN_RUNS, help=f"pairs, at least {MIN_RUNS}")
+    parser.add_argument("--profile", help="cProfile one more bot run into this file")
     args = parser.parse_args()
     if args.runs < MIN_RUNS or args.reports < 1:
         parser.error(f"--runs at least {MIN_RUNS}, --reports at least 1")
-    figures = asyncio.run(run(args.reports, args.database_url, args.runs))
+    figures = asyncio.run(run(args.reports, args.database_url, args.runs, args.profile))
     engine = "postgresql" if args.database_url else "sqlite"
     for key, value in figures.items():
         print(f"{key:>26}: {value:,.3f}")

@@ -614,6 +614,23 @@ class DraftRepository(Protocol):
         """The conversation in progress, if any."""
         ...
 
+    def get_with_user(self, chat_id: int, user_id: int) -> tuple[User | None, Draft | None]:
+        """The registered user of Telegram id ``user_id`` and their draft in this chat.
+
+        One read (the start of every update): ``(users.get_by_telegram_id(user_id),
+        get(chat_id, user_id))``.
+        """
+        ...
+
+    def claim_with_user(
+        self, key: UpdateKey, at: datetime, chat_id: int, user_id: int
+    ) -> tuple[User | None, Draft | None] | None:
+        """Claim the update as ``UpdateLogRepository.claim`` does, then :meth:`get_with_user`.
+
+        None (and nothing read) when the update was handled before.
+        """
+        ...
+
     def save(self, draft: Draft) -> Draft | None:
         """Insert (``version`` 0) or update (stored version must equal ``version``).
 

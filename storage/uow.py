@@ -104,11 +104,11 @@ class SqlUnitOfWork:
         session = self._session
         if session is None:
             return
-        try:
-            session.rollback()
-        finally:
-            session.close()
-            self._session = None
+        self._session = None
+        # Closing ends the transaction (rolled back unless committed) and gives the
+        # connection back; a rollback() first would only restore the objects the
+        # session is about to drop (a measurable part of a conversation step).
+        session.close()
 
     @property
     def session(self) -> Session:

@@ -1466,6 +1466,16 @@ class InMemoryDraftRepository:
         """Not used by the domain."""
         _not_used("DraftRepository.get")
 
+    def get_with_user(self, chat_id: int, user_id: int) -> tuple[User | None, Draft | None]:
+        """Not used by the domain."""
+        _not_used("DraftRepository.get_with_user")
+
+    def claim_with_user(
+        self, key: UpdateKey, at: datetime, chat_id: int, user_id: int
+    ) -> tuple[User | None, Draft | None] | None:
+        """Not used by the domain."""
+        _not_used("DraftRepository.claim_with_user")
+
     def save(self, draft: Draft) -> Draft | None:
         """Not used by the domain."""
         _not_used("DraftRepository.save")

@@ -48,7 +48,7 @@ from bot.conversation.registry import Registry
 from bot.delivery.outbox import OutboxSender, encode, encode_edit
 from bot.runtime import Runtime
 from domain.errors import DomainError
-from domain.models import Kecamatan, OutboxMessage, UpdateKey
+from domain.models import Draft, Kecamatan, OutboxMessage, UpdateKey
 from domain.ports import UnitOfWork
 from domain.registration import bootstrap_admin
 from domain.survey import flush_survey_pool
@@ -191,11 +191,18 @@ class Engine:
         settings = self.services.settings
         with self.runtime.uow() as uow:
             now = self.runtime.now()
-            if key is not None and not uow.updates.claim(key, at=now):
-                request = Request(incoming, None, self._default_kecamatan(), now)
-                return Outcome(Ctx(uow, self.services, request), duplicate=True)
             telegram_id = incoming.telegram_id
-            user = uow.users.get_by_telegram_id(telegram_id)
+            # The update claimed, the sender's registration and draft read: one statement
+            # on PostgreSQL, two on SQLite (see storage/repositories/drafts.py).
+            if key is None:
+                found = uow.drafts.get_with_user(incoming.chat_id, telegram_id)
+            else:
+                claimed = uow.drafts.claim_with_user(key, now, incoming.chat_id, telegram_id)
+                if claimed is None:
+                    request = Request(incoming, None, self._default_kecamatan(), now)
+                    return Outcome(Ctx(uow, self.services, request), duplicate=True)
+                found = claimed
+            user, draft = found
             if user is None and telegram_id in settings.admin_telegram_ids:
                 user = bootstrap_admin(
                     uow,
@@ -206,9 +213,8 @@ class Engine:
                 )
             kecamatan = self._kecamatan_of(uow, None if user is None else user.kecamatan_id)
             request = Request(incoming, user, kecamatan, now)
-            ctx = Ctx(uow, self.services, request, conversation=self._conversation(uow, request))
+            ctx = Ctx(uow, self.services, request, conversation=self._conversation_of(draft))
             if what is None:
-                draft = ctx.draft
                 what = "msg" if draft is None else f"step:{draft.flow}.{draft.step}"
             bootstrapped = user is not None and telegram_id in settings.admin_telegram_ids
             try:
@@ -237,7 +243,9 @@ class Engine:
         return Outcome(ctx, queued, evidence=evidence)
 
     def _conversation(self, uow: UnitOfWork, request: Request) -> Conversation:
-        draft = uow.drafts.get(request.chat_id, request.telegram_id)
+        return self._conversation_of(uow.drafts.get(request.chat_id, request.telegram_id))
+
+    def _conversation_of(self, draft: Draft | None) -> Conversation:
         flow = None if draft is None else self.registry.flows.get(draft.flow)
         return Conversation(draft=draft, flow=flow)
 

@@ -11,13 +11,18 @@ from domain.models import Role, Seksi, User, UserStatus
 from storage.repositories._base import _Repo
 from storage.tables import UserRow, utcnow
 
-__all__ = ["SqlUserRepository"]
+__all__ = ["SqlUserRepository", "USERS", "USER_FIELDS", "user_from_row"]
 
-_USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
-_USER_BY_TELEGRAM_ID = select(_USERS).where(_USERS.c.telegram_id == bindparam("telegram_id"))
+USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
+_USER_BY_TELEGRAM_ID = select(USERS).where(USERS.c.telegram_id == bindparam("telegram_id"))
+
+# The columns a User is made of (user_from_row reads these).
+USER_FIELDS = frozenset(
+    ("id", "telegram_id", "nama", "jabatan", "role", "status", "kecamatan_id", "seksi", "desa_id")
+)
 
 
-def _user(row: Any) -> User:
+def user_from_row(row: Any) -> User:
     """A user from its ORM row or a Core row (the same column names)."""
     assert row.id is not None
     return User(
@@ -50,17 +55,17 @@ class SqlUserRepository(_Repo):
         )
         self.session.add(row)
         self.session.flush()
-        return _user(row)
+        return user_from_row(row)
 
     def get_by_telegram_id(self, telegram_id: int) -> User | None:
         """By Telegram id."""
         row = self._core(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}).first()
-        return None if row is None else _user(row)
+        return None if row is None else user_from_row(row)
 
     def get(self, user_id: int) -> User | None:
         """By id."""
         row = self.session.get(UserRow, user_id)
-        return None if row is None else _user(row)
+        return None if row is None else user_from_row(row)
 
     def list(
         self,
@@ -79,7 +84,7 @@ class SqlUserRepository(_Repo):
         if seksi is not None:
             query = query.where(col(UserRow.seksi) == seksi.value)
         rows = self.session.scalars(query.order_by(col(UserRow.nama), col(UserRow.id)))
-        return [_user(r) for r in rows]
+        return [user_from_row(r) for r in rows]
 
     def update(self, user: User, *, expected_status: UserStatus | None = None) -> User | None:
         """Store every field of an existing user; conditional on ``expected_status``."""

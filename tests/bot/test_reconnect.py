@@ -13,7 +13,9 @@ from sqlalchemy import text
 from bot import texts
 from bot.conversation import engine as conversation_engine
 from bot.runtime import Runtime
+from domain.models import Role
 from storage.engine import make_engine
+from tests.bot.conftest import add_user
 from tests.bot.harness import Harness, Person
 
 
@@ -79,3 +81,30 @@ async def test_without_the_retry_the_closed_connection_would_have_been_felt(
     await harness.send(person, "/bantuan")
 
     assert harness.texts(person)[before:] == [texts.DATABASE_DOWN]
+
+
+async def test_a_report_step_after_the_server_closed_every_connection_moves_on_once(
+    harness: Harness, runtime: Runtime, bot_database_url: str
+) -> None:
+    """Mid-conversation: the step is claimed, read and saved on a fresh connection, once."""
+    if not bot_database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to restart")
+    officer = Person(810303, "Ahmad Fauzi")
+    add_user(runtime, officer, Role.PERANGKAT_DESA, desa_kode="35.28.08.2001", jabatan="Kasi Pem")
+    await harness.send(officer, "/lapor")
+    await harness.press(officer, "Trantibum")
+    with runtime.uow() as uow:
+        before = uow.drafts.get(officer.id, officer.id)
+    assert before is not None
+    asked = len(harness.texts(officer))
+    assert _close_every_connection(bot_database_url) >= 1
+
+    await harness.press(officer, "Hari ini")
+
+    assert texts.DATABASE_DOWN not in harness.texts(officer)[asked:]
+    assert len(harness.texts(officer)) == asked + 1  # the next question, once
+    with runtime.uow() as uow:
+        after = uow.drafts.get(officer.id, officer.id)
+    assert after is not None
+    assert after.version == before.version + 1  # saved once
+    assert after.step != before.step

@@ -6,11 +6,12 @@ Every test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import SQLModel
 
@@ -26,13 +27,14 @@ from domain.models import (
     Seksi,
     SkmService,
     Tema,
+    UpdateKey,
     User,
     UserStatus,
 )
 from domain.ports import UnitOfWork
-from storage.tables import DesaTematikRow, DraftRow, SkmDedupRow
+from storage.tables import DesaTematikRow, DraftRow, HandledUpdateRow, SkmDedupRow
 from tests.factories import make_incident, make_user
-from tests.storage.builders import jakarta
+from tests.storage.builders import captured_statements, jakarta
 
 UowFactory = Callable[[], UnitOfWork]
 Sessions = sessionmaker[Session]
@@ -285,6 +287,81 @@ def test_an_updated_draft_is_read_back_updated_in_the_same_unit_of_work(
         again = uow.drafts.get(PERSON, PERSON)
         assert again is not None
         assert (again.step, again.version) == ("jabatan", 2)
+
+
+def test_the_user_and_their_draft_are_read_together_as_the_two_reads_give_them(
+    uow_factory: UowFactory, people: dict[str, User], engine: Engine
+) -> None:
+    hasan = people["hasan"]
+    mine = _save(uow_factory, _new_draft(hasan.telegram_id, hasan.telegram_id, token="own"))
+    in_group = _save(uow_factory, _new_draft(GROUP_CHAT, hasan.telegram_id, token="grp"))
+    other = _save(uow_factory, _new_draft(GROUP_CHAT, PERSON, token="other"))
+    asked = [
+        (hasan.telegram_id, hasan.telegram_id),  # registered, a draft in private
+        (GROUP_CHAT, hasan.telegram_id),  # registered, a draft in the group
+        (GROUP_CHAT, PERSON),  # a citizen (no user row) with a draft
+        (PERSON, PERSON),  # a citizen without a draft
+        (people["zainal"].telegram_id, people["zainal"].telegram_id),  # registered, no draft
+    ]
+    with uow_factory() as uow:
+        expected = [
+            (uow.users.get_by_telegram_id(user_id), uow.drafts.get(chat_id, user_id))
+            for chat_id, user_id in asked
+        ]
+        with captured_statements(engine) as statements:
+            together = [uow.drafts.get_with_user(chat_id, user_id) for chat_id, user_id in asked]
+    assert together == expected
+    assert [draft for _, draft in together[:3]] == [mine, in_group, other]
+    assert [user for user, _ in together] == [hasan, hasan, None, None, people["zainal"]]
+    assert len(statements.sql) == len(asked)  # one statement each
+
+
+def test_the_user_and_draft_read_together_see_this_unit_of_works_changes(
+    uow_factory: UowFactory, people: dict[str, User]
+) -> None:
+    hasan = people["hasan"]
+    with uow_factory() as uow:
+        saved = uow.drafts.save(_new_draft(hasan.telegram_id, hasan.telegram_id))
+        changed = uow.users.update(replace(hasan, status=UserStatus.DISABLED))
+        assert uow.drafts.get_with_user(hasan.telegram_id, hasan.telegram_id) == (changed, saved)
+
+
+def test_an_update_is_claimed_with_the_read_once_and_not_again(
+    uow_factory: UowFactory, people: dict[str, User], sessions: Sessions
+) -> None:
+    hasan = people["hasan"]
+    draft = _save(uow_factory, _new_draft(hasan.telegram_id, hasan.telegram_id))
+    key = UpdateKey(bot_id=1, update_id=501, callback_query_id="q-501")
+    at = jakarta(2026, 11, 25, 10)
+    with uow_factory() as uow:
+        first = uow.drafts.claim_with_user(key, at, hasan.telegram_id, hasan.telegram_id)
+        uow.commit()
+    with uow_factory() as uow:
+        again = uow.drafts.claim_with_user(key, at, hasan.telegram_id, hasan.telegram_id)
+        # The same button press under another update id is the same press.
+        pressed_again = uow.drafts.claim_with_user(
+            UpdateKey(bot_id=1, update_id=502, callback_query_id="q-501"), at, PERSON, PERSON
+        )
+        # As the update log's own claim sees it.
+        assert not uow.updates.claim(key, at=at)
+    assert first == (hasan, draft)
+    assert again is None
+    assert pressed_again is None
+    assert _count(sessions, HandledUpdateRow) == 1
+
+
+def test_a_claim_with_the_read_is_undone_with_its_unit_of_work(
+    uow_factory: UowFactory, sessions: Sessions
+) -> None:
+    key = UpdateKey(bot_id=1, update_id=601)
+    at = jakarta(2026, 11, 25, 10)
+    with uow_factory() as uow:
+        assert uow.drafts.claim_with_user(key, at, PERSON, PERSON) == (None, None)
+    assert _count(sessions, HandledUpdateRow) == 0
+    with uow_factory() as uow:
+        assert uow.drafts.claim_with_user(key, at, PERSON, PERSON) == (None, None)
+        uow.commit()
+    assert _count(sessions, HandledUpdateRow) == 1
 
 
 # === users ===================================================================================

@@ -1,0 +1,87 @@
+"""The statements of one conversation step: counted, so that a gain cannot silently go.
+
+A step of ``/lapor`` is one transaction: the update claimed, the sender's registration
+and draft read together, the draft saved, the replies queued; then the outbox records
+what it delivered. Every statement more is a round trip more on PostgreSQL, on every
+update. When a change removes one, shorten the expected lists here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.runtime import Runtime
+from domain.models import Role
+from tests.bot.conftest import add_user
+from tests.bot.harness import Harness, Person
+from tests.storage.builders import captured_statements
+
+PERANGKAT = Person(830001, "Ahmad Fauzi")
+WARGA = Person(830002, "Warga")
+PELTONG = "35.28.08.2001"
+
+_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
+
+
+# What the application's background workers read now and then, whatever the updates do:
+# the outbox's and the evidence fetcher's sweeps (they would make the counts flaky).
+_SWEEPS = {"SELECT outbox", "SELECT evidence_file"}
+
+
+def _shape(sql: str) -> str:
+    """``VERB table[+table...]`` of a statement, e.g. ``SELECT app_user+draft``."""
+    verb = sql.split(None, 1)[0].upper()
+    return f"{verb} {'+'.join(dict.fromkeys(t.lower() for t in _TABLES.findall(sql)))}"
+
+
+def _shapes(statements: list[str]) -> list[str]:
+    """The shapes of the statements the update caused, in order (sweeps left out)."""
+    return [shape for shape in map(_shape, statements) if shape not in _SWEEPS]
+
+
+# The start of every update: claimed, and the sender's registration and draft read. On
+# PostgreSQL in one statement (the claim a data-modifying CTE), on SQLite in two.
+START = {
+    "postgresql": ["WITH handled_update+claimed+app_user+draft"],
+    "sqlite": ["INSERT handled_update", "SELECT app_user+draft"],
+}
+DELIVERED = ["UPDATE outbox"]  # the outbox records what it delivered
+
+
+def _start(runtime: Runtime) -> list[str]:
+    return START[runtime.engine.dialect.name]
+
+
+async def test_a_step_of_a_report_is_one_read_one_draft_write_and_its_replies(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_user(runtime, PERANGKAT, Role.PERANGKAT_DESA, desa_kode=PELTONG, jabatan="Kasi Pem")
+    await harness.send(PERANGKAT, "/lapor")
+    await harness.press(PERANGKAT, "Trantibum")
+    before = len(harness.texts(PERANGKAT))
+
+    with captured_statements(runtime.engine) as statements:
+        await harness.press(PERANGKAT, "Hari ini")
+
+    assert len(harness.texts(PERANGKAT)) == before + 1  # the next question came
+    # The pressed question's buttons taken off (an edit) and the next question.
+    assert _shapes(statements.sql) == [
+        *_start(runtime),
+        "UPDATE draft",
+        "INSERT outbox",
+        "INSERT outbox",
+        *DELIVERED,
+    ]
+
+
+async def test_a_citizens_command_reads_once_and_writes_no_draft(harness: Harness) -> None:
+    await harness.send(Person(830003, "Warga lain"), "/bantuan")  # what is looked up once
+    with captured_statements(harness.runtime.engine) as statements:
+        await harness.send(WARGA, "/bantuan")
+
+    assert harness.texts(WARGA)
+    assert _shapes(statements.sql) == [
+        *_start(harness.runtime),
+        "INSERT outbox",
+        *DELIVERED,
+    ]
