@@ -36,17 +36,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from io import BytesIO
 from typing import TYPE_CHECKING, Any, cast
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
 from bot.reports.printing import LINE_POINTS, PrintSetup, lines_needed, print_setup, setup_page
+from bot.reports.sheet_rows import RowStore, save_workbook
 from domain.audit import Channel
 from domain.desa_progress import ProgressReport
 from domain.documents import Signatory, capaian_category
@@ -75,6 +74,7 @@ __all__ = [
     "DATETIME",
     "SHEETS",
     "report_workbook",
+    "build_workbook",
     "workbook_name",
     "no_events",
 ]
@@ -97,6 +97,7 @@ _STAGES = {
     KonflikStage.TERJADI.value: texts.STAGE_TERJADI,
 }
 _FORMULA_START = ("=", "+", "-", "@")
+_MAX_TEXT = 32767  # characters of a cell's text (openpyxl cuts there too)
 
 SHEETS: tuple[str, ...] = (
     texts.WB_SHEET_IKU,
@@ -164,8 +165,9 @@ class _Styles:
     """The table cell styles of one workbook, each made once as a named style.
 
     Setting font, border and alignment cell by cell makes openpyxl hash each style
-    object again for every cell (seconds for a few thousand incidents); assigning a
-    named style only copies its index array.
+    object again for every cell (seconds for a few thousand incidents); a table cell
+    is stored with the id of its resolved style instead (:mod:`bot.reports.sheet_rows`),
+    found once per named style, quote prefix and kind of date.
     """
 
     def __init__(self, workbook: Workbook) -> None:
@@ -173,13 +175,19 @@ class _Styles:
 
         self.workbook = workbook
         self.made: set[str] = set()
-        self.arrays: dict[str, Any] = {}  # style name -> its resolved StyleArray
+        self.names: dict[tuple[str | None, bool, bool, bool], str] = {}
+        self.ids: dict[tuple[str, bool, type | None], int] = {}
+        self.stores: list[RowStore] = []  # every sheet's stored cells, to write them
         thin = Side(style="thin")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.header_fill = PatternFill("solid", fgColor="DDEBF7")
 
     def name(self, *, fmt: str | None, bold: bool, wrap: bool, right: bool) -> str:
         """The name of the table style with these properties (registered on first use)."""
+        key = (fmt, bold, wrap, right)
+        known = self.names.get(key)
+        if known is not None:
+            return known
         name = "IKU tabel" + " tebal" * bold + " lipat" * wrap + " kanan" * right
         name += f" {fmt}" if fmt else ""
         if name not in self.made:
@@ -195,7 +203,33 @@ class _Styles:
                 style.number_format = fmt
             self.workbook.add_named_style(style)
             self.made.add(name)
+        self.names[key] = name
         return name
+
+    def style_id(self, sheet: Worksheet, name: str, *, quote: bool, value: Value) -> int:
+        """The workbook's style id of a cell in named style ``name`` holding ``value``.
+
+        Resolved as openpyxl resolves a cell's style: the named style, then the value
+        (a date in a style without a date format gets openpyxl's default date format),
+        then the quote prefix of a text that looks like a formula.
+        """
+        kind = type(value) if isinstance(value, date) else None
+        key = (name, quote, kind)
+        known = self.ids.get(key)
+        if known is not None:
+            return known
+        from openpyxl.cell.cell import Cell as SheetCell
+
+        sample = SheetCell(
+            sheet, row=1, column=1
+        )  # not placed on the sheet: only its style is used
+        sample.style = name
+        if kind is not None:
+            sample.value = value
+        if quote:
+            sample.quotePrefix = True
+        found = self.ids[key] = sample.style_id
+        return found
 
 
 class _SheetWriter:
@@ -215,28 +249,30 @@ class _SheetWriter:
         self.styles = styles
         self.row = 1
         self.header_rows: tuple[int, int] | None = None  # the first table header's rows
+        self.store = RowStore(sheet)
+        styles.stores.append(self.store)
         for number, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
 
     def put(
         self, column: int, item: Cell | Value, *, bold: bool = False, style: str | None = None
     ) -> None:
-        """One cell of the current row; text is always a string, never a formula."""
+        """One cell of the current row; text is always a string, never a formula.
+
+        With a (named) ``style`` the cell is stored, not made an openpyxl cell: the
+        table rows, thousands of them (:mod:`bot.reports.sheet_rows`).
+        """
         cell_value = item if isinstance(item, Cell) else Cell(item)
-        cell = self.sheet.cell(row=self.row, column=column)
-        if style is not None:
-            # A named style carries the number format too. Looking it up by name costs
-            # more than the rest of the cell: the first cell of a style resolves it, every
-            # later one gets a copy of the resolved style array (the same ids, as openpyxl
-            # itself copies styles between cells).
-            resolved = self.styles.arrays.get(style)
-            styled = cast(Any, cell)
-            if resolved is None:
-                cell.style = style
-                self.styles.arrays[style] = copy(styled._style)
-            else:
-                styled._style = copy(resolved)
         value = cell_value.value
+        if style is not None:
+            quote = False
+            if isinstance(value, str):
+                value = self._illegal.sub("", value)[:_MAX_TEXT]
+                quote = len(value) > 1 and value.startswith(_FORMULA_START)
+            style_id = self.styles.style_id(self.sheet, style, quote=quote, value=value)
+            self.store.put(self.row, column, value, style_id)
+            return
+        cell = self.sheet.cell(row=self.row, column=column)
         if isinstance(value, str):
             text = self._illegal.sub("", value)
             cell.value = text
@@ -246,10 +282,17 @@ class _SheetWriter:
                 cell.quotePrefix = True
         else:
             cell.value = value
-        if cell_value.fmt is not None and style is None:
+        if cell_value.fmt is not None:
             cell.number_format = cell_value.fmt
         if bold:
             cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
+
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        """Merge a range (its stored cells become openpyxl cells first, as merging needs)."""
+        self.store.materialize(first_row, first_column, last_row, last_column)
+        self.sheet.merge_cells(
+            start_row=first_row, start_column=first_column, end_row=last_row, end_column=last_column
+        )
 
     def titles(self, lines: Sequence[str]) -> None:
         """Title rows (the first one larger and bold), then an empty row."""
@@ -477,12 +520,12 @@ def _iku_sheet(
             continue
         out.header_cell(top, number, column.header)
         out.header_cell(top + 1, number, "")
-        sheet.merge_cells(start_row=top, start_column=number, end_row=top + 1, end_column=number)
+        out.merge(top, number, top + 1, number)
     out.header_cell(top, first_year, texts.WB_IKU_REALISASI_OF)
     for number in range(first_year + 1, last_year + 1):
         out.header_cell(top, number, "")
     if last_year > first_year:
-        sheet.merge_cells(start_row=top, start_column=first_year, end_row=top, end_column=last_year)
+        out.merge(top, first_year, top, last_year)
     out.fit_height(top, {n: c.header for n, c in enumerate(columns, start=1)})
     out.header_rows = (top, top + 1)
     out.row = top + 2
@@ -517,7 +560,7 @@ def _iku_sheet(
             groups.append((line, line, row.kinerja_utama))
     for first, last, text in groups:
         if last > first:  # "Kinerja Utama" once over its indicators
-            sheet.merge_cells(start_row=first, start_column=2, end_row=last, end_column=2)
+            out.merge(first, 2, last, 2)
         _fit_merged(out, first, last, lines_needed(text, columns[1].width))
     out.skip()
     out.note(texts.WB_CAPAIAN_NOTE)
@@ -578,9 +621,7 @@ def _signature(
             out.put(first_column, text)
         cell.font = font
         cell.alignment = Alignment(horizontal="center")
-        sheet.merge_cells(
-            start_row=out.row, start_column=first_column, end_row=out.row, end_column=last_column
-        )
+        out.merge(out.row, first_column, out.row, last_column)
         out.row += 1
 
 
@@ -1147,6 +1188,19 @@ def report_workbook(
     ``setup`` gives the paper and the signatory (bawaan: A4, the Camat with dotted lines);
     ``sheets`` which sheets, in the order of :data:`SHEETS` (the IKU table alone to sign).
     """
+    workbook, stores = build_workbook(data, tz, setup, sheets=sheets)
+    return save_workbook(workbook, stores)
+
+
+def build_workbook(
+    data: ExportData,
+    tz: tzinfo,
+    setup: PrintSetup | None = None,
+    *,
+    sheets: Sequence[str] = SHEETS,
+) -> tuple[Workbook, list[RowStore]]:
+    """The workbook of :func:`report_workbook` before it is written, with its table cells
+    still in their stores (:func:`bot.reports.sheet_rows.save_workbook` writes both)."""
     from openpyxl import Workbook
 
     unknown = set(sheets) - set(SHEETS)
@@ -1209,6 +1263,4 @@ def report_workbook(
     workbook.properties.creator = "iku-bot"
     workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)
     workbook.properties.created = report.generated_at.astimezone(UTC).replace(tzinfo=None)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook, styles.stores
