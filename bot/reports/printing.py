@@ -119,6 +119,8 @@ def setup_page(
 def lines_needed(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped column ``width`` characters wide."""
     room = max(int(width * 1.05) - 1, 1)
+    if len(text) <= room and "\n" not in text:
+        return 1  # the whole text fits on one line (most cells of a table)
     total = 0
     for paragraph in text.split("\n"):
         total += max(1, _wrapped(paragraph, room))

@@ -251,27 +251,21 @@ class _SheetWriter:
         self.header_rows: tuple[int, int] | None = None  # the first table header's rows
         self.store = RowStore(sheet)
         styles.stores.append(self.store)
+        # A table cell's style id by column, number format, bold, quote prefix, kind of date.
+        self._ids: dict[tuple[int, str | None, bool, bool, type | None], int] = {}
+        # The wrapped columns' widths, by column number (their texts set the row height).
+        self._wrap_widths = {
+            number: column.width
+            for number, column in enumerate(self.columns, start=1)
+            if column.wrap
+        }
         for number, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
 
-    def put(
-        self, column: int, item: Cell | Value, *, bold: bool = False, style: str | None = None
-    ) -> None:
-        """One cell of the current row; text is always a string, never a formula.
-
-        With a (named) ``style`` the cell is stored, not made an openpyxl cell: the
-        table rows, thousands of them (:mod:`bot.reports.sheet_rows`).
-        """
+    def put(self, column: int, item: Cell | Value, *, bold: bool = False) -> None:
+        """One cell of the current row; text is always a string, never a formula."""
         cell_value = item if isinstance(item, Cell) else Cell(item)
         value = cell_value.value
-        if style is not None:
-            quote = False
-            if isinstance(value, str):
-                value = self._illegal.sub("", value)[:_MAX_TEXT]
-                quote = len(value) > 1 and value.startswith(_FORMULA_START)
-            style_id = self.styles.style_id(self.sheet, style, quote=quote, value=value)
-            self.store.put(self.row, column, value, style_id)
-            return
         cell = self.sheet.cell(row=self.row, column=column)
         if isinstance(value, str):
             text = self._illegal.sub("", value)
@@ -354,21 +348,46 @@ class _SheetWriter:
         bold: bool = False,
         unfitted: frozenset[int] = frozenset(),
     ) -> None:
-        """A table row with borders; long-text columns wrap (the row grows to show them)."""
-        wrapped: dict[int, object] = {}
+        """A table row with borders; long-text columns wrap (the row grows to show them).
+
+        Its cells are stored (:mod:`bot.reports.sheet_rows`), each with the id of its
+        named table style (by number format, bold, the column's wrap and alignment),
+        the quote prefix of a text that looks like a formula and the kind of date,
+        found once per sheet and kept: a kecamatan-year has thousands of rows.
+        """
+        needed = 1
+        stored = self.store.row(self.row)
+        ids = self._ids
+        wrap_widths = self._wrap_widths
         for offset, item in enumerate(cells):
             column = first + offset
-            spec = self.columns[column - 1] if column <= len(self.columns) else None
-            style = self.styles.name(
-                fmt=item.fmt if isinstance(item, Cell) else None,
-                bold=bold,
-                wrap=spec is not None and spec.wrap,
-                right=spec is not None and spec.right,
-            )
-            self.put(column, item, style=style)
-            if spec is not None and spec.wrap and column not in unfitted:
-                wrapped[column] = item.value if isinstance(item, Cell) else item
-        self.fit_height(self.row, wrapped)
+            if isinstance(item, Cell):
+                value, fmt = item.value, item.fmt
+            else:
+                value, fmt = item, None
+            quote = False
+            if isinstance(value, str):
+                width = wrap_widths.get(column)
+                if width is not None and column not in unfitted:
+                    needed = max(needed, lines_needed(value, width))
+                value = self._illegal.sub("", value)[:_MAX_TEXT]
+                quote = len(value) > 1 and value.startswith(_FORMULA_START)
+            kind = type(value) if isinstance(value, date) else None
+            key = (column, fmt, bold, quote, kind)
+            style_id = ids.get(key)
+            if style_id is None:
+                spec = self.columns[column - 1] if column <= len(self.columns) else None
+                name = self.styles.name(
+                    fmt=fmt,
+                    bold=bold,
+                    wrap=spec is not None and spec.wrap,
+                    right=spec is not None and spec.right,
+                )
+                style_id = self.styles.style_id(self.sheet, name, quote=quote, value=value)
+                ids[key] = style_id
+            stored[column] = (value, style_id)
+        if needed > 1:
+            self.sheet.row_dimensions[self.row].height = needed * LINE_POINTS
         self.row += 1
 
     def note(self, text: str) -> None:
