@@ -114,9 +114,9 @@ class RowStore:
 
         sheet = self.sheet
         workbook = cast(Any, sheet.parent)
-        epoch = workbook.epoch
         if workbook.iso_dates:
             raise ValueError("ISO 8601 dates are not written by RowStore")
+        cell_text = _CellText(workbook.epoch)
         theirs: dict[int, dict[int, Any]] = {}
         for (row, column), cell in sheet._cells.items():
             theirs.setdefault(row, {})[column] = cell
@@ -124,6 +124,7 @@ class RowStore:
         numbers = sorted(set(self.rows) | set(theirs) | set(dimensions.keys()))
         letters: dict[int, str] = {}
         parts = ["<sheetData>"]
+        append = parts.append
         for number in numbers:
             attributes = "".join(
                 f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"'
@@ -131,58 +132,88 @@ class RowStore:
             )
             stored = self.rows.get(number, {})
             native = theirs.get(number, {})
-            both = stored.keys() & native.keys()
-            if both:
-                raise ValueError(
-                    f"{sheet.title}: row {number} columns {sorted(both)} hold a stored and "
-                    "an openpyxl cell"
-                )
-            columns = sorted(stored.keys() | native.keys())
+            if native:
+                both = stored.keys() & native.keys()
+                if both:
+                    raise ValueError(
+                        f"{sheet.title}: row {number} columns {sorted(both)} hold a stored and "
+                        "an openpyxl cell"
+                    )
+                columns = sorted(stored.keys() | native.keys())
+            else:
+                columns = sorted(stored)
             if not columns:
-                parts.append(f'<row r="{number}"{attributes}/>')
+                append(f'<row r="{number}"{attributes}/>')
                 continue
-            parts.append(f'<row r="{number}"{attributes}>')
+            append(f'<row r="{number}"{attributes}>')
+            row_ref = f'{number}"'
             for column in columns:
+                if column in native:
+                    append(_native_cell(native[column]))
+                    continue
                 letter = letters.get(column)
                 if letter is None:
-                    letter = letters[column] = get_column_letter(column)
-                if column in native:
-                    parts.append(_native_cell(native[column]))
-                else:
-                    value, style_id = stored[column]
-                    parts.append(_cell(f"{letter}{number}", value, style_id, epoch))
-            parts.append("</row>")
-        parts.append("</sheetData>")
+                    letter = letters[column] = '<c r="' + get_column_letter(column)
+                tail = cell_text.tail(*stored[column])
+                if tail:
+                    append(letter + row_ref + tail)
+            append("</row>")
+        append("</sheetData>")
         return "".join(parts).encode("utf-8")
 
 
-def _cell(ref: str, value: StoredValue, style_id: int, epoch: dt.datetime) -> str:
-    """One stored cell's ``<c>`` element, as openpyxl's cell writer makes it."""
-    style = f' s="{style_id}"' if style_id else ""
-    if isinstance(value, str):
-        if not value:
-            return f'<c r="{ref}"{style} t="inlineStr"/>'
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return (
-            f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>'
-            f"{value.translate(_ESCAPES)}</t></is></c>"
-        )
-    if value is None:
-        return f'<c r="{ref}"{style} t="n"/>' if style_id else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{value:d}</v></c>'
-    if isinstance(value, dt.date):
+class _CellText:
+    """A stored cell's ``<c>`` element after its reference, as openpyxl's writer makes it.
+
+    Texts and dates repeat down a table (statuses, desa, days): each distinct one with
+    its style is written once.
+    """
+
+    def __init__(self, epoch: dt.datetime) -> None:
         from openpyxl.utils import datetime as excel_dates
 
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            raise TypeError("Excel does not support timezones in datetimes")
-        serial: Callable[[dt.date, dt.datetime], float] = excel_dates.to_excel
-        return f'<c r="{ref}"{style} t="n"><v>{_number(serial(value, epoch))}</v></c>'
-    return f'<c r="{ref}"{style} t="n"><v>{_number(value)}</v></c>'
+        self.epoch = epoch
+        self.serial: Callable[[dt.date, dt.datetime], float] = excel_dates.to_excel
+        self.texts: dict[tuple[str, int], str] = {}
+        self.dates: dict[tuple[dt.date, int], str] = {}
+
+    def tail(self, value: StoredValue, style_id: int) -> str:
+        """What follows ``<c r="A1`` (empty: the cell is not written at all)."""
+        style = f' s="{style_id}"' if style_id else ""
+        if isinstance(value, str):
+            key = (value, style_id)
+            known = self.texts.get(key)
+            if known is None:
+                known = self.texts[key] = _text_tail(value, style)
+            return known
+        if value is None:
+            return f'{style} t="n"/>' if style_id else ""
+        if isinstance(value, bool):
+            return f'{style} t="b"><v>{value:d}</v></c>'
+        if isinstance(value, dt.date):
+            moment = (value, style_id)
+            known = self.dates.get(moment)
+            if known is None:
+                if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                    raise TypeError("Excel does not support timezones in datetimes")
+                serial = _number(self.serial(value, self.epoch))
+                known = self.dates[moment] = f'{style} t="n"><v>{serial}</v></c>'
+            return known
+        return f'{style} t="n"><v>{_number(value)}</v></c>'
+
+
+def _text_tail(value: str, style: str) -> str:
+    """An inline string cell (``xml:space`` kept where the text starts or ends blank)."""
+    if not value:
+        return f'{style} t="inlineStr"/>'
+    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    return f'{style} t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>'
 
 
 def _number(value: float) -> str:
     """A number as openpyxl writes it (``%.16g``; NaN and infinities empty)."""
+    if type(value) is int and -(10**15) < value < 10**15:
+        return str(value)
     if value != value or value in (float("inf"), float("-inf")):
         return ""
     return f"{value:.16g}"
