@@ -52,6 +52,9 @@ class RowStore:
     def __init__(self, sheet: Worksheet) -> None:
         self.sheet = sheet
         self.rows: dict[int, dict[int, tuple[StoredValue, int]]] = {}
+        # Row heights in points, written as openpyxl writes a row's set height (it keeps
+        # a RowDimension object per row, slow to make by the thousand).
+        self.heights: dict[int, float] = {}
 
     def put(self, row: int, column: int, value: StoredValue, style_id: int) -> None:
         """Store a cell (replacing a stored one at the same place)."""
@@ -85,7 +88,11 @@ class RowStore:
                 del self.rows[row]
 
     def materialize_all(self) -> None:
-        """Every stored cell as an openpyxl cell (what openpyxl alone would have written)."""
+        """Every stored cell as an openpyxl cell and every height as openpyxl's: what
+        openpyxl alone would have written."""
+        for row, height in self.heights.items():
+            self.sheet.row_dimensions[row].height = height
+        self.heights = {}
         if not self.rows:
             return
         columns = [column for cells in self.rows.values() for column in cells]
@@ -121,15 +128,23 @@ class RowStore:
         for (row, column), cell in sheet._cells.items():
             theirs.setdefault(row, {})[column] = cell
         dimensions = sheet.row_dimensions
-        numbers = sorted(set(self.rows) | set(theirs) | set(dimensions.keys()))
+        heights = self.heights
+        both_heights = heights.keys() & dimensions.keys()
+        if both_heights:
+            raise ValueError(f"{sheet.title}: rows {sorted(both_heights)} have two heights")
+        numbers = sorted(set(self.rows) | set(theirs) | set(dimensions.keys()) | set(heights))
         letters: dict[int, str] = {}
         parts = ["<sheetData>"]
         append = parts.append
         for number in numbers:
-            attributes = "".join(
-                f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"'
-                for key, value in dimensions.get(number, ())
-            )
+            height = heights.get(number)
+            if height is not None:
+                attributes = f' ht="{_number(height)}" customHeight="1"'
+            else:
+                attributes = "".join(
+                    f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"'
+                    for key, value in dimensions.get(number, ())
+                )
             stored = self.rows.get(number, {})
             native = theirs.get(number, {})
             if native:

@@ -66,6 +66,7 @@ from domain.report import HandlingDetail, IkuReport, IkuRow
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
@@ -98,6 +99,8 @@ _STAGES = {
 }
 _FORMULA_START = ("=", "+", "-", "@")
 _MAX_TEXT = 32767  # characters of a cell's text (openpyxl cuts there too)
+# Control characters XML 1.0 cannot hold (openpyxl's _ILLEGAL).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 SHEETS: tuple[str, ...] = (
     texts.WB_SHEET_IKU,
@@ -161,26 +164,60 @@ def _yes_no(value: bool | None) -> Cell:
     return Cell(texts.WB_YES if value else texts.WB_NO)
 
 
+# The looks of cells outside the tables (_Styles.looks).
+_PLAIN = "biasa"
+_BOLD = "tebal"
+_TITLE = "judul"
+_SUBTITLE = "subjudul"
+_NOTE = "catatan"
+_RIGHT = "kanan"
+_HEADER = "kepala"
+_SIGN = "ttd"
+_SIGN_BOLD = "ttd tebal"
+_SIGN_NAME = "ttd nama"
+
+
 class _Styles:
-    """The table cell styles of one workbook, each made once as a named style.
+    """The cell styles of one workbook: named table styles and a few looks, each resolved once.
 
     Setting font, border and alignment cell by cell makes openpyxl hash each style
-    object again for every cell (seconds for a few thousand incidents); a table cell
-    is stored with the id of its resolved style instead (:mod:`bot.reports.sheet_rows`),
-    found once per named style, quote prefix and kind of date.
+    object again for every cell (seconds for a few thousand incidents). Every cell is
+    stored instead (:mod:`bot.reports.sheet_rows`) with the id of its resolved style,
+    found once per named style or look, number format, quote prefix and kind of date.
     """
 
     def __init__(self, workbook: Workbook) -> None:
-        from openpyxl.styles import Border, PatternFill, Side
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.workbook = workbook
         self.made: set[str] = set()
         self.names: dict[tuple[str | None, bool, bool, bool], str] = {}
-        self.ids: dict[tuple[str, bool, type | None], int] = {}
+        self.ids: dict[tuple[str, str, str | None, bool, type | None], int] = {}
         self.stores: list[RowStore] = []  # every sheet's stored cells, to write them
         thin = Side(style="thin")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.header_fill = PatternFill("solid", fgColor="DDEBF7")
+        bold = Font(name=FONT, size=FONT_SIZE, bold=True)
+        centre = Alignment(horizontal="center")
+        plain = Font(name=FONT, size=FONT_SIZE)
+        underlined = Font(name=FONT, size=FONT_SIZE, bold=True, underline="single")
+        # Each look: the font, fill, alignment and border it sets (None: left as it is).
+        self.looks: dict[str, tuple[Font | None, PatternFill | None, Alignment | None]] = {
+            _PLAIN: (None, None, None),
+            _BOLD: (bold, None, None),
+            _TITLE: (Font(name=FONT, bold=True, size=13), None, None),
+            _SUBTITLE: (Font(name=FONT, bold=False, size=FONT_SIZE), None, None),
+            _NOTE: (Font(name=FONT, size=FONT_SIZE, italic=True), None, None),
+            _RIGHT: (None, None, Alignment(horizontal="right")),
+            _HEADER: (
+                bold,
+                self.header_fill,
+                Alignment(horizontal="center", vertical="center", wrap_text=True),
+            ),
+            _SIGN: (plain, None, centre),
+            _SIGN_BOLD: (bold, None, centre),
+            _SIGN_NAME: (underlined, None, centre),
+        }
 
     def name(self, *, fmt: str | None, bold: bool, wrap: bool, right: bool) -> str:
         """The name of the table style with these properties (registered on first use)."""
@@ -206,44 +243,74 @@ class _Styles:
         self.names[key] = name
         return name
 
-    def style_id(self, sheet: Worksheet, name: str, *, quote: bool, value: Value) -> int:
-        """The workbook's style id of a cell in named style ``name`` holding ``value``.
+    def style_id(
+        self,
+        sheet: Worksheet,
+        *,
+        named: str = "",
+        look: str = _PLAIN,
+        fmt: str | None = None,
+        quote: bool,
+        value: Value,
+    ) -> int:
+        """The workbook's style id of a cell holding ``value``, in a named style or a look.
 
-        Resolved as openpyxl resolves a cell's style: the named style, then the value
-        (a date in a style without a date format gets openpyxl's default date format),
-        then the quote prefix of a text that looks like a formula.
+        Resolved as openpyxl resolves a cell's style, on a cell that is not placed on
+        the sheet: the named style, the value (a date whose format is no date format
+        gets openpyxl's default date format), the quote prefix of a text that looks
+        like a formula, the number format, then the look's font, fill and alignment.
         """
         kind = type(value) if isinstance(value, date) else None
-        key = (name, quote, kind)
+        key = (named, look, fmt, quote, kind)
         known = self.ids.get(key)
         if known is not None:
             return known
         from openpyxl.cell.cell import Cell as SheetCell
 
-        sample = SheetCell(
-            sheet, row=1, column=1
-        )  # not placed on the sheet: only its style is used
-        sample.style = name
+        sample = SheetCell(sheet, row=1, column=1)
+        if named:
+            sample.style = named
         if kind is not None:
             sample.value = value
         if quote:
             sample.quotePrefix = True
+        if fmt is not None and not named:
+            sample.number_format = fmt
+        font, fill, alignment = self.looks[look]
+        if font is not None:
+            sample.font = font
+        if fill is not None:
+            sample.fill = fill
+            sample.border = self.border  # a filled look is the header: with borders
+        if alignment is not None:
+            sample.alignment = alignment
         found = self.ids[key] = sample.style_id
         return found
 
 
+def _clean(value: Value) -> tuple[Value, bool]:
+    """A value as a cell holds it and whether it needs the quote prefix.
+
+    Text is always a string, never a formula: characters XML cannot hold are dropped,
+    it is cut at Excel's limit, and one that looks like a formula is marked with a quote
+    prefix, so that editing the cell keeps it text.
+    """
+    if not isinstance(value, str):
+        return value, False
+    text = _ILLEGAL.sub("", value)[:_MAX_TEXT]
+    return text, len(text) > 1 and text.startswith(_FORMULA_START)
+
+
 class _SheetWriter:
-    """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks."""
+    """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks.
+
+    Every cell is stored in the sheet's :class:`RowStore` with its style id, and every
+    row height there too; openpyxl cells are made only where cells are merged.
+    """
 
     def __init__(self, sheet: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
-        # openpyxl's pieces, kept at hand for every cell (imported here, not at start).
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._font = Font
-        self._alignment = Alignment
         self.sheet = sheet
         self.columns = list(columns)
         self.styles = styles
@@ -262,24 +329,18 @@ class _SheetWriter:
         for number, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
 
-    def put(self, column: int, item: Cell | Value, *, bold: bool = False) -> None:
-        """One cell of the current row; text is always a string, never a formula."""
-        cell_value = item if isinstance(item, Cell) else Cell(item)
-        value = cell_value.value
-        cell = self.sheet.cell(row=self.row, column=column)
-        if isinstance(value, str):
-            text = self._illegal.sub("", value)
-            cell.value = text
-            # openpyxl takes a string starting with "=" for a formula: force a string.
-            cell.data_type = "s"
-            if len(text) > 1 and text.startswith(_FORMULA_START):
-                cell.quotePrefix = True
-        else:
-            cell.value = value
-        if cell_value.fmt is not None:
-            cell.number_format = cell_value.fmt
-        if bold:
-            cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
+    def put(
+        self, column: int, item: Cell | Value, *, bold: bool = False, look: str | None = None
+    ) -> None:
+        """One cell of the current row outside a table: plain, bold, or in ``look``."""
+        self.put_at(self.row, column, item, look=look or (_BOLD if bold else _PLAIN))
+
+    def put_at(self, row: int, column: int, item: Cell | Value, *, look: str) -> None:
+        """One cell outside a table, anywhere on the sheet."""
+        value, fmt = (item.value, item.fmt) if isinstance(item, Cell) else (item, None)
+        value, quote = _clean(value)
+        style_id = self.styles.style_id(self.sheet, look=look, fmt=fmt, quote=quote, value=value)
+        self.store.put(row, column, value, style_id)
 
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         """Merge a range (its stored cells become openpyxl cells first, as merging needs)."""
@@ -291,10 +352,7 @@ class _SheetWriter:
     def titles(self, lines: Sequence[str]) -> None:
         """Title rows (the first one larger and bold), then an empty row."""
         for number, line in enumerate(lines):
-            self.put(1, line)
-            self.sheet.cell(row=self.row, column=1).font = self._font(
-                name=FONT, bold=number == 0, size=13 if number == 0 else FONT_SIZE
-            )
+            self.put(1, line, look=_TITLE if number == 0 else _SUBTITLE)
             self.row += 1
         self.row += 1
 
@@ -302,10 +360,7 @@ class _SheetWriter:
         """Label-value rows (label in column A, spilling right), then an empty row."""
         for label, value in items:
             self.put(1, label, bold=True)
-            self.put(value_column, value)
-            self.sheet.cell(row=self.row, column=value_column).alignment = self._alignment(
-                horizontal="right"
-            )
+            self.put(value_column, value, look=_RIGHT)
             self.row += 1
         self.row += 1
 
@@ -323,12 +378,7 @@ class _SheetWriter:
 
     def header_cell(self, row: int, column: int, text: str) -> None:
         """One bold, filled, centred header cell with borders."""
-        cell = self.sheet.cell(row=row, column=column)
-        cell.value = text
-        cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
-        cell.fill = self.styles.header_fill
-        cell.alignment = self._alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = self.styles.border
+        self.put_at(row, column, text, look=_HEADER)
 
     def fit_height(self, row: int, texts_by_column: dict[int, object]) -> None:
         """Make ``row`` tall enough for its wrapped texts (not every program does it)."""
@@ -338,7 +388,7 @@ class _SheetWriter:
                 continue
             needed = max(needed, lines_needed(value, self.columns[column - 1].width))
         if needed > 1:
-            self.sheet.row_dimensions[row].height = needed * LINE_POINTS
+            self.store.heights[row] = needed * LINE_POINTS
 
     def line(
         self,
@@ -350,15 +400,15 @@ class _SheetWriter:
     ) -> None:
         """A table row with borders; long-text columns wrap (the row grows to show them).
 
-        Its cells are stored (:mod:`bot.reports.sheet_rows`), each with the id of its
-        named table style (by number format, bold, the column's wrap and alignment),
-        the quote prefix of a text that looks like a formula and the kind of date,
-        found once per sheet and kept: a kecamatan-year has thousands of rows.
+        Each cell's named table style (by number format, bold, the column's wrap and
+        alignment), quote prefix and kind of date give its style id, found once per
+        sheet and kept: a kecamatan-year has thousands of rows.
         """
         needed = 1
         stored = self.store.row(self.row)
         ids = self._ids
         wrap_widths = self._wrap_widths
+        illegal = _ILLEGAL
         for offset, item in enumerate(cells):
             column = first + offset
             if isinstance(item, Cell):
@@ -370,7 +420,7 @@ class _SheetWriter:
                 width = wrap_widths.get(column)
                 if width is not None and column not in unfitted:
                     needed = max(needed, lines_needed(value, width))
-                value = self._illegal.sub("", value)[:_MAX_TEXT]
+                value = illegal.sub("", value)[:_MAX_TEXT]  # as _clean, inline: every cell
                 quote = len(value) > 1 and value.startswith(_FORMULA_START)
             kind = type(value) if isinstance(value, date) else None
             key = (column, fmt, bold, quote, kind)
@@ -383,19 +433,16 @@ class _SheetWriter:
                     wrap=spec is not None and spec.wrap,
                     right=spec is not None and spec.right,
                 )
-                style_id = self.styles.style_id(self.sheet, name, quote=quote, value=value)
+                style_id = self.styles.style_id(self.sheet, named=name, quote=quote, value=value)
                 ids[key] = style_id
             stored[column] = (value, style_id)
         if needed > 1:
-            self.sheet.row_dimensions[self.row].height = needed * LINE_POINTS
+            self.store.heights[self.row] = needed * LINE_POINTS
         self.row += 1
 
     def note(self, text: str) -> None:
         """A line of explanation (not part of any table)."""
-        self.put(1, text)
-        self.sheet.cell(row=self.row, column=1).font = self._font(
-            name=FONT, size=FONT_SIZE, italic=True
-        )
+        self.put(1, text, look=_NOTE)
         self.row += 1
 
     def skip(self) -> None:
@@ -597,11 +644,11 @@ def _earlier_realisasi(earlier: IkuReport, row: IkuRow) -> Cell:
 
 def _fit_merged(out: _SheetWriter, first: int, last: int, lines: int) -> None:
     """Give a merged cell's rows together the height its text needs (the last row grows)."""
-    dimensions = out.sheet.row_dimensions
-    heights = [dimensions[r].height or LINE_POINTS for r in range(first, last + 1)]
+    stored = out.store.heights
+    heights = [stored.get(r) or LINE_POINTS for r in range(first, last + 1)]
     missing = lines * LINE_POINTS - sum(heights)
     if missing > 0:
-        dimensions[last].height = heights[-1] + missing
+        stored[last] = heights[-1] + missing
 
 
 def _signature(
@@ -613,33 +660,22 @@ def _signature(
     last_column: int,
 ) -> None:
     """Place and date, jabatan, room to sign, name, pangkat and NIP, on the right."""
-    from openpyxl.styles import Alignment, Font
-
     day = report.generated_at.date()
-    plain = Font(name=FONT, size=FONT_SIZE)
-    lines: list[tuple[str, Font]] = [
-        (texts.WB_SIGN_DATE.format(tempat=signer.place, tanggal=fmt_date_id(day)), plain),
-        (signer.jabatan, Font(name=FONT, size=FONT_SIZE, bold=True)),
-        ("", plain),
-        ("", plain),
-        ("", plain),
-        (
-            signer.nama or texts.WB_SIGN_BLANK_NAME,
-            Font(name=FONT, size=FONT_SIZE, bold=True, underline="single"),
-        ),
+    lines: list[tuple[str, str]] = [
+        (texts.WB_SIGN_DATE.format(tempat=signer.place, tanggal=fmt_date_id(day)), _SIGN),
+        (signer.jabatan, _SIGN_BOLD),
+        ("", _SIGN),
+        ("", _SIGN),
+        ("", _SIGN),
+        (signer.nama or texts.WB_SIGN_BLANK_NAME, _SIGN_NAME),
     ]
     if signer.pangkat:
-        lines.append((signer.pangkat, plain))
+        lines.append((signer.pangkat, _SIGN))
     nip = texts.WB_SIGN_NIP.format(nip=signer.nip) if signer.nip else texts.WB_SIGN_BLANK_NIP
-    lines.append((nip, plain))
+    lines.append((nip, _SIGN))
     out.skip()
-    sheet = out.sheet
-    for text, font in lines:
-        cell = sheet.cell(row=out.row, column=first_column)
-        if text:
-            out.put(first_column, text)
-        cell.font = font
-        cell.alignment = Alignment(horizontal="center")
+    for text, look in lines:
+        out.put(first_column, text or None, look=look)
         out.merge(out.row, first_column, out.row, last_column)
         out.row += 1
 
