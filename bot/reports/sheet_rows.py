@@ -124,6 +124,7 @@ class RowStore:
         if workbook.iso_dates:
             raise ValueError("ISO 8601 dates are not written by RowStore")
         cell_text = _CellText(workbook.epoch)
+        texts = cell_text.texts
         theirs: dict[int, dict[int, Any]] = {}
         for (row, column), cell in sheet._cells.items():
             theirs.setdefault(row, {})[column] = cell
@@ -169,7 +170,11 @@ class RowStore:
                 letter = letters.get(column)
                 if letter is None:
                     letter = letters[column] = '<c r="' + get_column_letter(column)
-                tail = cell_text.tail(*stored[column])
+                value, style_id = stored[column]
+                if type(value) is str:  # most cells: the text cache looked up here
+                    tail = texts.get((value, style_id)) or cell_text.tail(value, style_id)
+                else:
+                    tail = cell_text.tail(value, style_id)
                 if tail:
                     append(letter + row_ref + tail)
             append("</row>")

@@ -44,7 +44,14 @@ from typing import TYPE_CHECKING, Any, cast
 from bot import texts
 from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
-from bot.reports.printing import LINE_POINTS, PrintSetup, lines_needed, print_setup, setup_page
+from bot.reports.printing import (
+    LINE_POINTS,
+    PrintSetup,
+    line_room,
+    lines_needed,
+    print_setup,
+    setup_page,
+)
 from bot.reports.sheet_rows import RowStore, save_workbook
 from domain.audit import Channel
 from domain.desa_progress import ProgressReport
@@ -320,9 +327,10 @@ class _SheetWriter:
         styles.stores.append(self.store)
         # A table cell's style id by column, number format, bold, quote prefix, kind of date.
         self._ids: dict[tuple[int, str | None, bool, bool, type | None], int] = {}
-        # The wrapped columns' widths, by column number (their texts set the row height).
+        # The wrapped columns' widths and room, by column number (their texts set the row
+        # height; a text no longer than the room fits on one line, see lines_needed).
         self._wrap_widths = {
-            number: column.width
+            number: (column.width, line_room(column.width))
             for number, column in enumerate(self.columns, start=1)
             if column.wrap
         }
@@ -417,9 +425,13 @@ class _SheetWriter:
                 value, fmt = item, None
             quote = False
             if isinstance(value, str):
-                width = wrap_widths.get(column)
-                if width is not None and column not in unfitted:
-                    needed = max(needed, lines_needed(value, width))
+                wrapped = wrap_widths.get(column)
+                if (
+                    wrapped is not None
+                    and (len(value) > wrapped[1] or "\n" in value)
+                    and column not in unfitted
+                ):
+                    needed = max(needed, lines_needed(value, wrapped[0]))
                 value = illegal.sub("", value)[:_MAX_TEXT]  # as _clean, inline: every cell
                 quote = len(value) > 1 and value.startswith(_FORMULA_START)
             kind = type(value) if isinstance(value, date) else None
