@@ -1,4 +1,4 @@
-"""The table rows of a workbook kept as plain values and written as XML text, not by openpyxl.
+"""The cells of a workbook kept as plain values and written as XML text, not by openpyxl.
 
 Why: a kecamatan-year has thousands of incidents, about 85,000 cells. As openpyxl cells
 each one costs an object, a style copy and, when saved, an lxml element (93% of the
@@ -6,14 +6,19 @@ export's time, 2.5 s); openpyxl's write-only mode writes each cell through lxml 
 well and is no faster. Here a cell is a (value, style id) pair in a :class:`RowStore`,
 and its ``<c>`` element is written as text, the way openpyxl writes it: inline strings,
 numbers as ``%.16g``, dates as serial numbers on the workbook's epoch, ``s`` the index
-of the cell's style in the workbook's ``cellXfs``.
+of the cell's style in the workbook's ``cellXfs`` (resolved by openpyxl beforehand).
 
 Everything else stays openpyxl's: a sheet may hold openpyxl cells beside the stored
-ones (titles, headers, merged cells), and its columns, row heights, frozen panes,
-merged ranges, print setup and charts are written by openpyxl's own worksheet writer;
-only the ``sheetData`` element is put together here, from both kinds of cell, in row
-and column order. A position holds one kind of cell or the other, never both
-(:meth:`RowStore.materialize` turns stored cells into openpyxl ones, before a merge).
+ones (merged cells), and its columns, frozen panes, merged ranges, print setup and
+charts are written by openpyxl's own worksheet writer; only the ``sheetData`` element
+is put together here, from both kinds of cell, in row and column order, with the row
+heights. A place holds one kind of cell or the other, never both (writing refuses it;
+:meth:`RowStore.materialize` turns stored cells into openpyxl ones, before a merge).
+
+The hooks are openpyxl 3.1's ``ExcelWriter.write_worksheet`` and ``WorksheetWriter``:
+tests/bot/test_export_workbook.py compares the sheets with those openpyxl writes from
+the same cells, XML and read back, so that an openpyxl release that changes either
+shows there.
 
 openpyxl is imported when a workbook is written, not when the bot or the CLI starts.
 """
@@ -34,7 +39,6 @@ __all__ = ["RowStore", "StoredValue", "save_workbook"]
 
 StoredValue = str | int | float | dt.date | dt.datetime | None
 _PLACEHOLDER = b"<sheetData/>"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Text escaped as libxml2 escapes it (openpyxl writes through lxml): & < > and CR.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans(
