@@ -31,6 +31,7 @@ __all__ = [
     "setup_for",
     "setup_page",
     "lines_needed",
+    "line_room",
     "LINE_POINTS",
 ]
 
@@ -116,9 +117,16 @@ def setup_page(
         footer.center.size = 9
 
 
+def line_room(width: float) -> int:
+    """How many characters one line of a wrapped column ``width`` characters wide holds."""
+    return max(int(width * 1.05) - 1, 1)
+
+
 def lines_needed(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped column ``width`` characters wide."""
-    room = max(int(width * 1.05) - 1, 1)
+    room = line_room(width)
+    if len(text) <= room and "\n" not in text:
+        return 1  # the whole text fits on one line (most cells of a table)
     total = 0
     for paragraph in text.split("\n"):
         total += max(1, _wrapped(paragraph, room))

@@ -36,17 +36,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from io import BytesIO
 from typing import TYPE_CHECKING, Any, cast
 
 from bot import texts
 from bot.formatting import STATUS_TEXT
 from bot.reports.iku import fmt_date_id, fmt_datetime_id
-from bot.reports.printing import LINE_POINTS, PrintSetup, lines_needed, print_setup, setup_page
+from bot.reports.printing import (
+    LINE_POINTS,
+    PrintSetup,
+    line_room,
+    lines_needed,
+    print_setup,
+    setup_page,
+)
+from bot.reports.sheet_rows import RowStore, save_workbook
 from domain.audit import Channel
 from domain.desa_progress import ProgressReport
 from domain.documents import Signatory, capaian_category
@@ -67,6 +73,7 @@ from domain.report import HandlingDetail, IkuReport, IkuRow
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
@@ -75,6 +82,7 @@ __all__ = [
     "DATETIME",
     "SHEETS",
     "report_workbook",
+    "build_workbook",
     "workbook_name",
     "no_events",
 ]
@@ -97,6 +105,9 @@ _STAGES = {
     KonflikStage.TERJADI.value: texts.STAGE_TERJADI,
 }
 _FORMULA_START = ("=", "+", "-", "@")
+_MAX_TEXT = 32767  # characters of a cell's text (openpyxl cuts there too)
+# Control characters XML 1.0 cannot hold (openpyxl's _ILLEGAL).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 SHEETS: tuple[str, ...] = (
     texts.WB_SHEET_IKU,
@@ -160,26 +171,67 @@ def _yes_no(value: bool | None) -> Cell:
     return Cell(texts.WB_YES if value else texts.WB_NO)
 
 
+# The looks of cells outside the tables (_Styles.looks).
+_PLAIN = "biasa"
+_BOLD = "tebal"
+_TITLE = "judul"
+_SUBTITLE = "subjudul"
+_NOTE = "catatan"
+_RIGHT = "kanan"
+_HEADER = "kepala"
+_SIGN = "ttd"
+_SIGN_BOLD = "ttd tebal"
+_SIGN_NAME = "ttd nama"
+
+
 class _Styles:
-    """The table cell styles of one workbook, each made once as a named style.
+    """The cell styles of one workbook: named table styles and a few looks, each resolved once.
 
     Setting font, border and alignment cell by cell makes openpyxl hash each style
-    object again for every cell (seconds for a few thousand incidents); assigning a
-    named style only copies its index array.
+    object again for every cell (seconds for a few thousand incidents). Every cell is
+    stored instead (:mod:`bot.reports.sheet_rows`) with the id of its resolved style,
+    found once per named style or look, number format, quote prefix and kind of date.
     """
 
     def __init__(self, workbook: Workbook) -> None:
-        from openpyxl.styles import Border, PatternFill, Side
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.workbook = workbook
         self.made: set[str] = set()
-        self.arrays: dict[str, Any] = {}  # style name -> its resolved StyleArray
+        self.names: dict[tuple[str | None, bool, bool, bool], str] = {}
+        self.ids: dict[tuple[str, str, str | None, bool, type | None], int] = {}
+        self.stores: list[RowStore] = []  # every sheet's stored cells, to write them
         thin = Side(style="thin")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.header_fill = PatternFill("solid", fgColor="DDEBF7")
+        bold = Font(name=FONT, size=FONT_SIZE, bold=True)
+        centre = Alignment(horizontal="center")
+        plain = Font(name=FONT, size=FONT_SIZE)
+        underlined = Font(name=FONT, size=FONT_SIZE, bold=True, underline="single")
+        # Each look: the font, fill, alignment and border it sets (None: left as it is).
+        self.looks: dict[str, tuple[Font | None, PatternFill | None, Alignment | None]] = {
+            _PLAIN: (None, None, None),
+            _BOLD: (bold, None, None),
+            _TITLE: (Font(name=FONT, bold=True, size=13), None, None),
+            _SUBTITLE: (Font(name=FONT, bold=False, size=FONT_SIZE), None, None),
+            _NOTE: (Font(name=FONT, size=FONT_SIZE, italic=True), None, None),
+            _RIGHT: (None, None, Alignment(horizontal="right")),
+            _HEADER: (
+                bold,
+                self.header_fill,
+                Alignment(horizontal="center", vertical="center", wrap_text=True),
+            ),
+            _SIGN: (plain, None, centre),
+            _SIGN_BOLD: (bold, None, centre),
+            _SIGN_NAME: (underlined, None, centre),
+        }
 
     def name(self, *, fmt: str | None, bold: bool, wrap: bool, right: bool) -> str:
         """The name of the table style with these properties (registered on first use)."""
+        key = (fmt, bold, wrap, right)
+        known = self.names.get(key)
+        if known is not None:
+            return known
         name = "IKU tabel" + " tebal" * bold + " lipat" * wrap + " kanan" * right
         name += f" {fmt}" if fmt else ""
         if name not in self.made:
@@ -195,69 +247,120 @@ class _Styles:
                 style.number_format = fmt
             self.workbook.add_named_style(style)
             self.made.add(name)
+        self.names[key] = name
         return name
+
+    def style_id(
+        self,
+        sheet: Worksheet,
+        *,
+        named: str = "",
+        look: str = _PLAIN,
+        fmt: str | None = None,
+        quote: bool,
+        value: Value,
+    ) -> int:
+        """The workbook's style id of a cell holding ``value``, in a named style or a look.
+
+        Resolved as openpyxl resolves a cell's style, on a cell that is not placed on
+        the sheet: the named style, the value (a date whose format is no date format
+        gets openpyxl's default date format), the quote prefix of a text that looks
+        like a formula, the number format, then the look's font, fill and alignment.
+        """
+        kind = type(value) if isinstance(value, date) else None
+        key = (named, look, fmt, quote, kind)
+        known = self.ids.get(key)
+        if known is not None:
+            return known
+        from openpyxl.cell.cell import Cell as SheetCell
+
+        sample = SheetCell(sheet, row=1, column=1)
+        if named:
+            sample.style = named
+        if kind is not None:
+            sample.value = value
+        if quote:
+            sample.quotePrefix = True
+        if fmt is not None and not named:
+            sample.number_format = fmt
+        font, fill, alignment = self.looks[look]
+        if font is not None:
+            sample.font = font
+        if fill is not None:
+            sample.fill = fill
+            sample.border = self.border  # a filled look is the header: with borders
+        if alignment is not None:
+            sample.alignment = alignment
+        found = self.ids[key] = sample.style_id
+        return found
+
+
+def _clean(value: Value) -> tuple[Value, bool]:
+    """A value as a cell holds it and whether it needs the quote prefix.
+
+    Text is always a string, never a formula: characters XML cannot hold are dropped,
+    it is cut at Excel's limit, and one that looks like a formula is marked with a quote
+    prefix, so that editing the cell keeps it text.
+    """
+    if not isinstance(value, str):
+        return value, False
+    text = _ILLEGAL.sub("", value)[:_MAX_TEXT]
+    return text, len(text) > 1 and text.startswith(_FORMULA_START)
 
 
 class _SheetWriter:
-    """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks."""
+    """Writes one sheet top to bottom: titles, summary pairs, the table, more blocks.
+
+    Every cell is stored in the sheet's :class:`RowStore` with its style id, and every
+    row height there too; openpyxl cells are made only where cells are merged.
+    """
 
     def __init__(self, sheet: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
-        # openpyxl's pieces, kept at hand for every cell (imported here, not at start).
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._font = Font
-        self._alignment = Alignment
         self.sheet = sheet
         self.columns = list(columns)
         self.styles = styles
         self.row = 1
         self.header_rows: tuple[int, int] | None = None  # the first table header's rows
+        self.store = RowStore(sheet)
+        styles.stores.append(self.store)
+        # A table cell's style id by column, number format, bold, quote prefix, kind of date.
+        self._ids: dict[tuple[int, str | None, bool, bool, type | None], int] = {}
+        # The wrapped columns' widths and room, by column number (their texts set the row
+        # height; a text no longer than the room fits on one line, see lines_needed).
+        self._wrap_widths = {
+            number: (column.width, line_room(column.width))
+            for number, column in enumerate(self.columns, start=1)
+            if column.wrap
+        }
         for number, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = column.width
 
     def put(
-        self, column: int, item: Cell | Value, *, bold: bool = False, style: str | None = None
+        self, column: int, item: Cell | Value, *, bold: bool = False, look: str | None = None
     ) -> None:
-        """One cell of the current row; text is always a string, never a formula."""
-        cell_value = item if isinstance(item, Cell) else Cell(item)
-        cell = self.sheet.cell(row=self.row, column=column)
-        if style is not None:
-            # A named style carries the number format too. Looking it up by name costs
-            # more than the rest of the cell: the first cell of a style resolves it, every
-            # later one gets a copy of the resolved style array (the same ids, as openpyxl
-            # itself copies styles between cells).
-            resolved = self.styles.arrays.get(style)
-            styled = cast(Any, cell)
-            if resolved is None:
-                cell.style = style
-                self.styles.arrays[style] = copy(styled._style)
-            else:
-                styled._style = copy(resolved)
-        value = cell_value.value
-        if isinstance(value, str):
-            text = self._illegal.sub("", value)
-            cell.value = text
-            # openpyxl takes a string starting with "=" for a formula: force a string.
-            cell.data_type = "s"
-            if len(text) > 1 and text.startswith(_FORMULA_START):
-                cell.quotePrefix = True
-        else:
-            cell.value = value
-        if cell_value.fmt is not None and style is None:
-            cell.number_format = cell_value.fmt
-        if bold:
-            cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
+        """One cell of the current row outside a table: plain, bold, or in ``look``."""
+        self.put_at(self.row, column, item, look=look or (_BOLD if bold else _PLAIN))
+
+    def put_at(self, row: int, column: int, item: Cell | Value, *, look: str) -> None:
+        """One cell outside a table, anywhere on the sheet."""
+        value, fmt = (item.value, item.fmt) if isinstance(item, Cell) else (item, None)
+        value, quote = _clean(value)
+        style_id = self.styles.style_id(self.sheet, look=look, fmt=fmt, quote=quote, value=value)
+        self.store.put(row, column, value, style_id)
+
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        """Merge a range (its stored cells become openpyxl cells first, as merging needs)."""
+        self.store.materialize(first_row, first_column, last_row, last_column)
+        self.sheet.merge_cells(
+            start_row=first_row, start_column=first_column, end_row=last_row, end_column=last_column
+        )
 
     def titles(self, lines: Sequence[str]) -> None:
         """Title rows (the first one larger and bold), then an empty row."""
         for number, line in enumerate(lines):
-            self.put(1, line)
-            self.sheet.cell(row=self.row, column=1).font = self._font(
-                name=FONT, bold=number == 0, size=13 if number == 0 else FONT_SIZE
-            )
+            self.put(1, line, look=_TITLE if number == 0 else _SUBTITLE)
             self.row += 1
         self.row += 1
 
@@ -265,10 +368,7 @@ class _SheetWriter:
         """Label-value rows (label in column A, spilling right), then an empty row."""
         for label, value in items:
             self.put(1, label, bold=True)
-            self.put(value_column, value)
-            self.sheet.cell(row=self.row, column=value_column).alignment = self._alignment(
-                horizontal="right"
-            )
+            self.put(value_column, value, look=_RIGHT)
             self.row += 1
         self.row += 1
 
@@ -286,12 +386,7 @@ class _SheetWriter:
 
     def header_cell(self, row: int, column: int, text: str) -> None:
         """One bold, filled, centred header cell with borders."""
-        cell = self.sheet.cell(row=row, column=column)
-        cell.value = text
-        cell.font = self._font(name=FONT, size=FONT_SIZE, bold=True)
-        cell.fill = self.styles.header_fill
-        cell.alignment = self._alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = self.styles.border
+        self.put_at(row, column, text, look=_HEADER)
 
     def fit_height(self, row: int, texts_by_column: dict[int, object]) -> None:
         """Make ``row`` tall enough for its wrapped texts (not every program does it)."""
@@ -301,7 +396,7 @@ class _SheetWriter:
                 continue
             needed = max(needed, lines_needed(value, self.columns[column - 1].width))
         if needed > 1:
-            self.sheet.row_dimensions[row].height = needed * LINE_POINTS
+            self.store.heights[row] = needed * LINE_POINTS
 
     def line(
         self,
@@ -311,29 +406,55 @@ class _SheetWriter:
         bold: bool = False,
         unfitted: frozenset[int] = frozenset(),
     ) -> None:
-        """A table row with borders; long-text columns wrap (the row grows to show them)."""
-        wrapped: dict[int, object] = {}
+        """A table row with borders; long-text columns wrap (the row grows to show them).
+
+        Each cell's named table style (by number format, bold, the column's wrap and
+        alignment), quote prefix and kind of date give its style id, found once per
+        sheet and kept: a kecamatan-year has thousands of rows.
+        """
+        needed = 1
+        stored = self.store.row(self.row)
+        ids = self._ids
+        wrap_widths = self._wrap_widths
+        illegal = _ILLEGAL
         for offset, item in enumerate(cells):
             column = first + offset
-            spec = self.columns[column - 1] if column <= len(self.columns) else None
-            style = self.styles.name(
-                fmt=item.fmt if isinstance(item, Cell) else None,
-                bold=bold,
-                wrap=spec is not None and spec.wrap,
-                right=spec is not None and spec.right,
-            )
-            self.put(column, item, style=style)
-            if spec is not None and spec.wrap and column not in unfitted:
-                wrapped[column] = item.value if isinstance(item, Cell) else item
-        self.fit_height(self.row, wrapped)
+            if isinstance(item, Cell):
+                value, fmt = item.value, item.fmt
+            else:
+                value, fmt = item, None
+            quote = False
+            if isinstance(value, str):
+                wrapped = wrap_widths.get(column)
+                if (
+                    wrapped is not None
+                    and (len(value) > wrapped[1] or "\n" in value)
+                    and column not in unfitted
+                ):
+                    needed = max(needed, lines_needed(value, wrapped[0]))
+                value = illegal.sub("", value)[:_MAX_TEXT]  # as _clean, inline: every cell
+                quote = len(value) > 1 and value.startswith(_FORMULA_START)
+            kind = type(value) if isinstance(value, date) else None
+            key = (column, fmt, bold, quote, kind)
+            style_id = ids.get(key)
+            if style_id is None:
+                spec = self.columns[column - 1] if column <= len(self.columns) else None
+                name = self.styles.name(
+                    fmt=fmt,
+                    bold=bold,
+                    wrap=spec is not None and spec.wrap,
+                    right=spec is not None and spec.right,
+                )
+                style_id = self.styles.style_id(self.sheet, named=name, quote=quote, value=value)
+                ids[key] = style_id
+            stored[column] = (value, style_id)
+        if needed > 1:
+            self.store.heights[self.row] = needed * LINE_POINTS
         self.row += 1
 
     def note(self, text: str) -> None:
         """A line of explanation (not part of any table)."""
-        self.put(1, text)
-        self.sheet.cell(row=self.row, column=1).font = self._font(
-            name=FONT, size=FONT_SIZE, italic=True
-        )
+        self.put(1, text, look=_NOTE)
         self.row += 1
 
     def skip(self) -> None:
@@ -477,12 +598,12 @@ def _iku_sheet(
             continue
         out.header_cell(top, number, column.header)
         out.header_cell(top + 1, number, "")
-        sheet.merge_cells(start_row=top, start_column=number, end_row=top + 1, end_column=number)
+        out.merge(top, number, top + 1, number)
     out.header_cell(top, first_year, texts.WB_IKU_REALISASI_OF)
     for number in range(first_year + 1, last_year + 1):
         out.header_cell(top, number, "")
     if last_year > first_year:
-        sheet.merge_cells(start_row=top, start_column=first_year, end_row=top, end_column=last_year)
+        out.merge(top, first_year, top, last_year)
     out.fit_height(top, {n: c.header for n, c in enumerate(columns, start=1)})
     out.header_rows = (top, top + 1)
     out.row = top + 2
@@ -517,7 +638,7 @@ def _iku_sheet(
             groups.append((line, line, row.kinerja_utama))
     for first, last, text in groups:
         if last > first:  # "Kinerja Utama" once over its indicators
-            sheet.merge_cells(start_row=first, start_column=2, end_row=last, end_column=2)
+            out.merge(first, 2, last, 2)
         _fit_merged(out, first, last, lines_needed(text, columns[1].width))
     out.skip()
     out.note(texts.WB_CAPAIAN_NOTE)
@@ -535,11 +656,11 @@ def _earlier_realisasi(earlier: IkuReport, row: IkuRow) -> Cell:
 
 def _fit_merged(out: _SheetWriter, first: int, last: int, lines: int) -> None:
     """Give a merged cell's rows together the height its text needs (the last row grows)."""
-    dimensions = out.sheet.row_dimensions
-    heights = [dimensions[r].height or LINE_POINTS for r in range(first, last + 1)]
+    stored = out.store.heights
+    heights = [stored.get(r) or LINE_POINTS for r in range(first, last + 1)]
     missing = lines * LINE_POINTS - sum(heights)
     if missing > 0:
-        dimensions[last].height = heights[-1] + missing
+        stored[last] = heights[-1] + missing
 
 
 def _signature(
@@ -551,36 +672,23 @@ def _signature(
     last_column: int,
 ) -> None:
     """Place and date, jabatan, room to sign, name, pangkat and NIP, on the right."""
-    from openpyxl.styles import Alignment, Font
-
     day = report.generated_at.date()
-    plain = Font(name=FONT, size=FONT_SIZE)
-    lines: list[tuple[str, Font]] = [
-        (texts.WB_SIGN_DATE.format(tempat=signer.place, tanggal=fmt_date_id(day)), plain),
-        (signer.jabatan, Font(name=FONT, size=FONT_SIZE, bold=True)),
-        ("", plain),
-        ("", plain),
-        ("", plain),
-        (
-            signer.nama or texts.WB_SIGN_BLANK_NAME,
-            Font(name=FONT, size=FONT_SIZE, bold=True, underline="single"),
-        ),
+    lines: list[tuple[str, str]] = [
+        (texts.WB_SIGN_DATE.format(tempat=signer.place, tanggal=fmt_date_id(day)), _SIGN),
+        (signer.jabatan, _SIGN_BOLD),
+        ("", _SIGN),
+        ("", _SIGN),
+        ("", _SIGN),
+        (signer.nama or texts.WB_SIGN_BLANK_NAME, _SIGN_NAME),
     ]
     if signer.pangkat:
-        lines.append((signer.pangkat, plain))
+        lines.append((signer.pangkat, _SIGN))
     nip = texts.WB_SIGN_NIP.format(nip=signer.nip) if signer.nip else texts.WB_SIGN_BLANK_NIP
-    lines.append((nip, plain))
+    lines.append((nip, _SIGN))
     out.skip()
-    sheet = out.sheet
-    for text, font in lines:
-        cell = sheet.cell(row=out.row, column=first_column)
-        if text:
-            out.put(first_column, text)
-        cell.font = font
-        cell.alignment = Alignment(horizontal="center")
-        sheet.merge_cells(
-            start_row=out.row, start_column=first_column, end_row=out.row, end_column=last_column
-        )
+    for text, look in lines:
+        out.put(first_column, text or None, look=look)
+        out.merge(out.row, first_column, out.row, last_column)
         out.row += 1
 
 
@@ -1147,6 +1255,19 @@ def report_workbook(
     ``setup`` gives the paper and the signatory (bawaan: A4, the Camat with dotted lines);
     ``sheets`` which sheets, in the order of :data:`SHEETS` (the IKU table alone to sign).
     """
+    workbook, stores = build_workbook(data, tz, setup, sheets=sheets)
+    return save_workbook(workbook, stores)
+
+
+def build_workbook(
+    data: ExportData,
+    tz: tzinfo,
+    setup: PrintSetup | None = None,
+    *,
+    sheets: Sequence[str] = SHEETS,
+) -> tuple[Workbook, list[RowStore]]:
+    """The workbook of :func:`report_workbook` before it is written, with its table cells
+    still in their stores (:func:`bot.reports.sheet_rows.save_workbook` writes both)."""
     from openpyxl import Workbook
 
     unknown = set(sheets) - set(SHEETS)
@@ -1209,6 +1330,4 @@ def report_workbook(
     workbook.properties.creator = "iku-bot"
     workbook.properties.title = texts.WB_TITLE_IKU.format(kecamatan=report.kecamatan.nama)
     workbook.properties.created = report.generated_at.astimezone(UTC).replace(tzinfo=None)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook, styles.stores

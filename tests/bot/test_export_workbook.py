@@ -7,6 +7,7 @@ docstring); every test runs on SQLite and PostgreSQL (the ``runtime`` fixture).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -26,8 +27,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
-from bot.reports.workbook import SHEETS, report_workbook, workbook_name
+from bot.reports.workbook import SHEETS, build_workbook, report_workbook, workbook_name
 from bot.runtime import Runtime
+from domain.audit import Channel
 from domain.export import ExportData, Viewer, export_data
 from domain.idm import IdmStatus
 from domain.models import (
@@ -953,3 +955,280 @@ def test_the_bukti_sheet_says_when_the_period_has_no_evidence_file(runtime: Runt
     assert texts.WB_BUKTI_NONE in values
     assert texts.WB_BUKTI_GROUP not in values
     assert sheet.freeze_panes is not None
+
+
+# -- The stored rows against openpyxl's own writer -----------------------------------------
+
+# Texts a writer of XML by hand could get wrong: markup characters, blanks kept at either
+# end, a carriage return, control characters XML cannot hold, a formula, a text longer
+# than a cell holds (cut at 32,767 characters, as openpyxl cuts it).
+AWKWARD = (
+    "Tanda <b>&</b> \"kutip\" 'tunggal' > selesai",
+    "  diawali dan diakhiri spasi  ",
+    "baris satu\r\nbaris dua\nbaris tiga",
+    "bel\x07 dan\x1b escape dibuang",
+    "=SUM(A1:A3)",
+    "-",
+    "x" * 40_000,
+)
+
+
+def _seed_many(runtime: Runtime) -> None:
+    """The known year, 400 more conflicts and the awkward texts as trantibum reports."""
+    from tests.bot.test_print import _add_conflicts
+
+    seed_known_year(runtime.uow)
+    _add_conflicts(runtime, 400)
+    with runtime.uow() as uow:
+        for number, text in enumerate(AWKWARD):
+            _incident(
+                uow,
+                number % 14,
+                IncidentKind.TRANTIBUM,
+                date(2026, 5, 1 + number),
+                jakarta(2026, 5, 1 + number, 9, 0),
+                category="judi",
+                description=text,
+            )
+        uow.commit()
+
+
+def _openpyxl_bytes(data: ExportData) -> bytes:
+    """The same workbook with every cell an openpyxl cell, saved by openpyxl alone."""
+    book, stores = build_workbook(data, WIB)
+    for store in stores:
+        store.materialize_all()
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_facts(sheet: Worksheet) -> list[tuple[Any, ...]]:
+    return [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.data_type,
+            cell.number_format,
+            cell.style,
+            cell.quotePrefix,
+            *(repr(part) for part in (cell.font, cell.fill, cell.border, cell.alignment)),
+            repr(cell.protection),
+        )
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+
+
+def _sheet_facts(sheet: Worksheet) -> dict[str, Any]:
+    return {
+        "dimensions": sheet.dimensions,
+        "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+        "frozen": sheet.freeze_panes,
+        "print_titles": sheet.print_title_rows,
+        "page": repr(sheet.page_setup),
+        "margins": repr(sheet.page_margins),
+        "fit": repr(sheet.sheet_properties),
+        "footer": None if sheet.oddFooter is None else sheet.oddFooter.center.text,
+        "charts": len(getattr(sheet, "_charts")),  # noqa: B009 - no public name
+        "widths": {k: d.width for k, d in sheet.column_dimensions.items()},
+        "heights": {k: d.height for k, d in sheet.row_dimensions.items() if d.height},
+    }
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _canonical_sheets(content: bytes) -> dict[str, str]:
+    """Each sheet's XML, canonical, with every style id replaced by what the style is.
+
+    Style ids are numbered in the order styles are first used, which differs between
+    the two writers; what each id stands for (font, fill, border, number format and
+    the rest of its ``xf``) must not.
+    """
+    from xml.etree import ElementTree as ET
+
+    def text(element: ET.Element) -> str:
+        return ET.canonicalize(ET.tostring(element, encoding="unicode"))
+
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+        parts = {
+            kind: [text(e) for e in styles.findall(f"{_MAIN}{kind}s/{_MAIN}{kind}")]
+            for kind in ("font", "fill", "border")
+        }
+        codes = {
+            e.get("numFmtId"): e.get("formatCode")
+            for e in styles.findall(f"{_MAIN}numFmts/{_MAIN}numFmt")
+        }
+        meaning = []
+        for xf in styles.findall(f"{_MAIN}cellXfs/{_MAIN}xf"):
+            attributes = dict(xf.attrib)
+            number = attributes.pop("numFmtId", "0")
+            meaning.append(
+                repr(
+                    (
+                        *(parts[k][int(attributes.pop(f"{k}Id", "0"))] for k in parts),
+                        codes.get(number, number),
+                        sorted(attributes.items()),
+                        [text(child) for child in xf],
+                    )
+                )
+            )
+        sheets = {}
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            root = ET.fromstring(archive.read(name))
+            for cell in root.iter(f"{_MAIN}c"):
+                if "s" in cell.attrib:
+                    cell.set("s", meaning[int(cell.attrib["s"])])
+            sheets[name] = text(root)
+    return sheets
+
+
+def _same_as_openpyxl(data: ExportData) -> Workbook:
+    """The workbook, checked to be written as openpyxl writes the same cells: the same
+    sheet XML (but for the numbering of styles), and read back the same."""
+    content = report_workbook(data, WIB)
+    reference = _openpyxl_bytes(data)
+    ours_xml, theirs_xml = _canonical_sheets(content), _canonical_sheets(reference)
+    assert ours_xml.keys() == theirs_xml.keys()
+    for name, xml in ours_xml.items():
+        assert xml == theirs_xml[name], name
+    ours, theirs = book_of(content), book_of(reference)
+    assert ours.sheetnames == theirs.sheetnames
+    assert str(ours.defined_names) == str(theirs.defined_names)  # the print titles
+    for name in ours.sheetnames:
+        assert _sheet_facts(ours[name]) == _sheet_facts(theirs[name]), name
+        assert _cell_facts(ours[name]) == _cell_facts(theirs[name]), name
+    return ours
+
+
+def test_stored_rows_read_back_as_openpyxls_own_writer_writes_them(runtime: Runtime) -> None:
+    """Several hundred rows and the awkward texts: every cell's value, type, number format
+    and style, and each sheet's used range, merges, frozen panes, print setup, widths
+    and row heights equal those of the workbook openpyxl writes from the same cells."""
+    _seed_many(runtime)
+    with runtime.uow() as uow:
+        data = export_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=Period.year(2026),
+            now=NOW,
+        )
+    assert len(data.konflik) == 402
+    book = _same_as_openpyxl(data)
+    konflik = book["Konflik"]
+    assert (konflik.max_row, konflik.max_column) == (11 + 402, 13)
+    header_row, body = table(konflik, "No")
+    assert [row[0] for row in body] == list(range(1, 403))
+    # The long descriptions wrap over three lines of the 54-character column: 45 points.
+    assert konflik.row_dimensions[header_row + 3].height == 45
+    _, trantibum = table(book["Trantibum"], "No")
+    shown = {row[9]: row for row in trantibum}  # Uraian (no Tahap column)
+    assert shown["Tanda <b>&</b> \"kutip\" 'tunggal' > selesai"][1].startswith("TB-")
+    assert "  diawali dan diakhiri spasi  " in shown
+    assert "baris satu\r\nbaris dua\nbaris tiga" in shown
+    assert "bel dan escape dibuang" in shown  # the control characters dropped
+    assert "x" * 32_767 in shown
+    cells = {c.value: c for row in book["Trantibum"].iter_rows() for c in row}
+    assert cells["=SUM(A1:A3)"].data_type == "s"
+    assert cells["=SUM(A1:A3)"].quotePrefix
+    assert not cells["baris satu\r\nbaris dua\nbaris tiga"].quotePrefix
+    assert cells["baris satu\r\nbaris dua\nbaris tiga"].alignment.wrap_text
+
+
+def test_a_group_workbook_reads_back_as_openpyxls_own_writer_writes_it(runtime: Runtime) -> None:
+    """The group's version (counts per desa instead of the lists) and the F4 signature."""
+    _seed_many(runtime)
+    with runtime.uow() as uow:
+        data = export_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=Period.year(2026),
+            now=NOW,
+        )
+    group = dataclasses.replace(
+        data,
+        disclosure=dataclasses.replace(
+            data.disclosure,
+            channel=Channel.GROUP,
+            case_lists=False,
+            suggestions=False,
+            suggestions_withheld=4,
+            typed_texts=False,
+        ),
+    )
+    book = _same_as_openpyxl(group)
+    _, counts = table(book["Konflik"], "No")
+    assert counts[-1][2:7] == ["Jumlah", 401, 0, 1, 402]  # baru, diproses, tertangani
+    iku = book["IKU"]
+    # "Kinerja Utama" merged, a row lower than the operator's (the group note above).
+    assert "B8:B9" in {str(r) for r in iku.merged_cells.ranges}
+
+
+def test_table_rows_make_no_openpyxl_cells(runtime: Runtime) -> None:
+    """Only merged cells become openpyxl cells: a case list of a kecamatan-year is
+    thousands of rows, and an openpyxl cell costs ten times a stored one."""
+    seed_known_year(runtime.uow)
+    with runtime.uow() as uow:
+        data = export_data(
+            uow,
+            viewer=Viewer.operator(),
+            kecamatan_code="35.28.08",
+            period=Period.year(2026),
+            now=NOW,
+        )
+    book, stores = build_workbook(data, WIB)
+    by_title = {store.sheet.title: store for store in stores}
+    assert list(by_title) == list(SHEETS)
+    for title in ("Konflik", "Trantibum", "SKM Saran", "Bukti"):
+        assert by_title[title].sheet._cells == {}, title
+    assert sorted(by_title["Konflik"].rows[12]) == list(range(1, 14))
+    # "Kinerja Utama" merged over two rows: an openpyxl cell and a merged one.
+    iku = by_title["IKU"]
+    assert iku.sheet._cells[(9, 2)].value == KINERJA_TRANTIB
+    assert type(iku.sheet._cells[(10, 2)]).__name__ == "MergedCell"
+    assert [2 in iku.rows[9], 2 in iku.rows[10]] == [False, False]
+    assert iku.rows[9][3][0] == "Persentase jumlah potensi dan/atau konflik sosial tertangani"
+    assert book.sheetnames == list(SHEETS)
+
+
+def test_a_place_holds_a_stored_or_an_openpyxl_cell_never_both() -> None:
+    """Writing over a stored cell through openpyxl (or two heights for a row) is a mistake
+    of the workbook's code: it is refused when written, not silently resolved."""
+    from openpyxl import Workbook as NewWorkbook
+
+    from bot.reports.sheet_rows import RowStore, save_workbook
+
+    def store_of() -> tuple[NewWorkbook, RowStore]:
+        book = NewWorkbook()
+        sheet = book.active
+        assert sheet is not None
+        store = RowStore(sheet)
+        store.put(2, 3, "tersimpan", 0)
+        return book, store
+
+    book, store = store_of()
+    store.sheet.cell(row=2, column=3).value = "openpyxl"
+    with pytest.raises(ValueError, match="row 2 columns \\[3\\]"):
+        save_workbook(book, [store])
+    book, store = store_of()
+    store.heights[2] = 30
+    store.sheet.row_dimensions[2].height = 45
+    with pytest.raises(ValueError, match="two heights"):
+        save_workbook(book, [store])
+    book, store = store_of()
+    store.put(3, 1, datetime(2026, 3, 3, 6, 0, tzinfo=WIB), 0)
+    with pytest.raises(TypeError, match="timezones"):
+        save_workbook(book, [store])
+    # Materialized, a stored cell is an openpyxl cell: written once, read back the same.
+    book, store = store_of()
+    store.materialize(2, 3, 2, 3)
+    assert store.rows == {}
+    sheet = book_of(save_workbook(book, [store])).active
+    assert sheet is not None
+    assert sheet["C2"].value == "tersimpan"
