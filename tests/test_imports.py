@@ -58,6 +58,11 @@ def test_importing_the_composition_root_loads_nothing_the_bot_at_rest_does_witho
     assert not loaded & NOT_AT_REST
 
 
+def test_the_kabupaten_recap_as_text_needs_no_workbook_library() -> None:
+    # /rekap answers with the text; openpyxl is for the sheet of /ekspor alone.
+    assert not _loaded("import bot.reports.kabupaten") & HEAVY
+
+
 def test_the_bot_built_on_a_migrated_database_loads_nothing_it_does_without(
     tmp_path: Path,
 ) -> None:
