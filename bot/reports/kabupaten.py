@@ -168,7 +168,7 @@ def recap_text(recap: KabupatenRecap) -> str:
 
 def recap_workbook(recap: KabupatenRecap, paper: PaperSize) -> bytes:
     """One printable sheet "Rekap Kabupaten": kecamatan rows, indicator columns, totals."""
-    # openpyxl (about 25 MB resident) is imported for the sheet only: the text recap
+    # openpyxl (about 30 MB resident) is imported for the sheet only: the text recap
     # of /rekap and the JSON of the CLI do without it.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
