@@ -9,7 +9,9 @@ does, on the offline Bot API (no network), and reads its resident set size
   user, start; the job queue running), before any update;
 - open: after ``--users`` people each opened a conversation, one update at a time
   per chat and the chats side by side: officers ``/lapor``, choose the seksi and the
-  day (three updates, the draft stored), and leave the report unfinished.
+  day (three updates, the draft stored), and leave the report unfinished;
+- digest (the bot alone): once the weekly digest has then been composed, its chart
+  drawn; what a library loaded on first use (matplotlib) keeps resident from then on.
 
 The two sides:
 
@@ -24,9 +26,9 @@ run wait, and their state is bounded (bot/delivery/ratelimit.py). The database i
 anew (migrated, seeded, the officers added) before every measured run, in the parent.
 
 The sides run ``--runs`` times (at least 5) in pairs, echo then bot; it prints the
-medians in MB of both at rest and open, the memory per open conversation, the peak
-(``VmHWM``), the start-up time, and the ratios measured / baseline (median, min and
-max of the pairs). The figures are written to bench/results/. ``--profile`` runs the
+medians in MiB of both at rest and open (and the bot's after the digest), the memory
+per open conversation, the peak (``VmHWM``), the start-up time, and the ratios
+measured / baseline (median, min and max of the pairs). The figures are written to bench/results/. ``--profile`` runs the
 bot once more under tracemalloc and prints where its memory was allocated, per
 top-level package (tracing itself costs memory: that run is not part of the figures).
 
@@ -236,8 +238,32 @@ async def _child_run(side: str, users: int, database_url: str, folder: Path) -> 
     api.messages.clear()
     opened = _rss_mib()
     peak = _rss_mib("VmHWM")
+    digest = await _one_digest(app) if side == "bot" else opened
     await _stop(app)
-    return {"rest_mib": rest, "open_mib": opened, "peak_mib": peak, "start_s": start_s}
+    return {
+        "rest_mib": rest,
+        "open_mib": opened,
+        "peak_mib": peak,
+        "digest_mib": digest,
+        "start_s": start_s,
+    }
+
+
+async def _one_digest(app: Application) -> float:  # type: ignore[type-arg]
+    """Resident memory once the weekly digest has been composed, its chart drawn."""
+    import asyncio
+
+    from bot.app import DIGEST_KEY
+    from bot.digest.sender import DigestService, reported_week
+
+    digests = app.bot_data[DIGEST_KEY]
+    assert isinstance(digests, DigestService)
+    now = digests.runtime.now()
+    code = digests.settings.kecamatan
+    composed = await asyncio.to_thread(digests.compose, code, reported_week(now), now)
+    if composed.chart is None:
+        raise RuntimeError("the digest's chart was not drawn")
+    return _rss_mib()
 
 
 async def _child_profile(users: int, database_url: str, folder: Path) -> dict[str, Any]:
@@ -363,6 +389,7 @@ def run(users: int, database_url: str | None, runs: int, profile: bool) -> dict[
     for key in ("rest_mib", "open_mib", "peak_mib", "start_s"):
         figures[f"baseline_{key}"] = median(echo, key)
         figures[f"measured_{key}"] = median(real, key)
+    figures["measured_digest_mib"] = median(real, "digest_mib")
     for side, results in (("baseline", echo), ("measured", real)):
         per = [1024 * (r["open_mib"] - r["rest_mib"]) / users for r in results]
         figures[f"{side}_kib_per_conversation"] = statistics.median(per)
