@@ -3,7 +3,7 @@
 Each side runs in a fresh subprocess of its own, so that nothing the benchmark itself
 imports counts; the child imports only what the bot imports, starts as production
 does, on the offline Bot API (no network), and reads its resident set size
-(``VmRSS`` of /proc/self/status, after a garbage collection) twice:
+(``VmRSS`` of /proc/self/status, after a garbage collection) at these moments:
 
 - at rest: once started (initialize, post_init with the menus of every registered
   user, start; the job queue running), before any update;
@@ -11,7 +11,7 @@ does, on the offline Bot API (no network), and reads its resident set size
   per chat and the chats side by side: officers ``/lapor``, choose the seksi and the
   day (three updates, the draft stored), and leave the report unfinished;
 - digest (the bot alone): once the weekly digest has then been composed, its chart
-  drawn; what a library loaded on first use (matplotlib) keeps resident from then on.
+  drawn: what a library loaded on first use (Pillow) keeps resident from then on.
 
 The two sides:
 
@@ -28,9 +28,10 @@ anew (migrated, seeded, the officers added) before every measured run, in the pa
 The sides run ``--runs`` times (at least 5) in pairs, echo then bot; it prints the
 medians in MiB of both at rest and open (and the bot's after the digest), the memory
 per open conversation, the peak (``VmHWM``), the start-up time, and the ratios
-measured / baseline (median, min and max of the pairs). The figures are written to bench/results/. ``--profile`` runs the
-bot once more under tracemalloc and prints where its memory was allocated, per
-top-level package (tracing itself costs memory: that run is not part of the figures).
+measured / baseline (median, min and max of the pairs). The figures are written to
+bench/results/. ``--profile`` runs the bot once more under tracemalloc and prints where
+its memory was allocated, per top-level package (tracing itself costs memory: that run
+is not part of the figures).
 
     uv run python -m bench.bench_memory --users 500
     uv run python -m bench.bench_memory --database-url postgresql+psycopg://user@host/db
