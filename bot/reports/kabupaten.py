@@ -6,9 +6,6 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from bot import texts
 from bot.reports.iku import _num, fmt_date_id, fmt_decimal, report_json
 from bot.reports.printing import setup_page
@@ -171,6 +168,11 @@ def recap_text(recap: KabupatenRecap) -> str:
 
 def recap_workbook(recap: KabupatenRecap, paper: PaperSize) -> bytes:
     """One printable sheet "Rekap Kabupaten": kecamatan rows, indicator columns, totals."""
+    # openpyxl (about 30 MB resident) is imported for the sheet only: the text recap
+    # of /rekap and the JSON of the CLI do without it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

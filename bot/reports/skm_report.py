@@ -19,12 +19,6 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
-
 from bot import texts
 from bot.reports.iku import fmt_date_id, fmt_decimal
 from bot.reports.office import OfficeUnavailable, to_pdf
@@ -36,7 +30,7 @@ from domain.skm_report import Direction, SkmReportData, strongest, weakest
 
 __all__ = ["skm_docx", "docx_to_pdf", "report_name", "PdfUnavailable"]
 
-MARGIN = Cm(2.5)
+MARGIN_CM = 2.5
 _PROFILE_SHOWN = ("jenis_kelamin", "usia", "pendidikan_resmi", "pekerjaan_resmi")
 
 
@@ -122,6 +116,8 @@ def _table(
     widths: Sequence[float] | None = None,
 ) -> Any:
     """A grid table (``head`` in bold; None: no header row), column widths in cm."""
+    from docx.shared import Cm, Pt  # python-docx is loaded with the first report (skm_docx)
+
     table = document.add_table(rows=0, cols=len(head) if head else len(rows[0]))
     table.style = "Table Grid"
     if head:
@@ -176,6 +172,8 @@ def _signature(document: Any, signer: Signatory, signed_on: date) -> None:
         (signer.pangkat or "", False),
         (texts.SKMR_NIP.format(nip=signer.nip or texts.SKMR_DOTS), False),
     ]
+    from docx.shared import Cm, Pt  # python-docx is loaded with the first report (skm_docx)
+
     for text, name in lines:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(9)
@@ -188,6 +186,14 @@ def _signature(document: Any, signer: Signatory, signed_on: date) -> None:
 
 def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed_on: date) -> bytes:
     """The SKM report of ``data`` as a .docx document."""
+    # python-docx (with lxml, about 7 MB resident) is imported with the first report,
+    # not by the bot at rest (tests/test_imports.py).
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt, RGBColor
+
     report = data.export.report
     kec = report.kecamatan
     period = report.period
@@ -197,8 +203,8 @@ def skm_docx(data: SkmReportData, *, signer: Signatory, paper: PaperSize, signed
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Mm(paper.width_mm)
     section.page_height = Mm(paper.height_mm)
-    section.left_margin = section.right_margin = MARGIN
-    section.top_margin = section.bottom_margin = MARGIN
+    section.left_margin = section.right_margin = Cm(MARGIN_CM)
+    section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(12)
