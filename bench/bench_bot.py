@@ -19,7 +19,7 @@ apart: tracing slows a run). The figures are written to bench/results/.
 
     uv run python -m bench.bench_bot --reports 200
     uv run python -m bench.bench_bot --database-url postgresql+psycopg://user@host/db
-    uv run python -m bench.bench_bot --reports 100 --profile /tmp/bot.prof
+    uv run python -m bench.bench_bot --reports 100 --profile bot.prof
 
 ``--profile FILE``: one more bot run under cProfile, the event loop's thread and the
 database pool's threads together (each thread its own profiler, merged), written to

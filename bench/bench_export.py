@@ -25,7 +25,7 @@ exported, its data timed, and its workbook measured against the baseline as abov
 
     uv run python -m bench.bench_export --incidents 5000 --responses 50000
     uv run python -m bench.bench_export --database-url postgresql+psycopg://...
-    uv run python -m bench.bench_export --large sqlite:////tmp/bench/besar.db
+    uv run python -m bench.bench_export --large sqlite:///bench/besar.db
 """
 
 from __future__ import annotations
