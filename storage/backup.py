@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -186,6 +185,9 @@ def database_contents(connection: Connection) -> Contents:
         name: int(connection.execute(select(func.count()).select_from(table(name))).scalar_one())
         for name in names
     }
+    # Alembic (with Mako and Pygments) is imported here, not by every operator command.
+    from alembic.runtime.migration import MigrationContext
+
     revision = (
         MigrationContext.configure(connection).get_current_revision()
         if "alembic_version" in names

@@ -18,15 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, func, inspect, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import column, table
 
-from storage.migrate import alembic_config
 from storage.types import UTCDateTime
 
 __all__ = [
@@ -105,11 +101,20 @@ def readonly_engine(url: str, *, timeout: float = 5.0) -> Engine:
 
 def database_revision(connection: Connection) -> str | None:
     """The Alembic revision the database is at (None: never migrated)."""
+    # Alembic (with Mako and Pygments) is imported when asked, not by every command
+    # that imports this module.
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def known_revision(revision: str) -> bool:
     """True when ``revision`` is one of the packaged migrations."""
+    from alembic.script import ScriptDirectory  # imported when asked, as above
+    from alembic.util import CommandError
+
+    from storage.migrate import alembic_config
+
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
         return scripts.get_revision(revision) is not None

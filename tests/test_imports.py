@@ -58,6 +58,14 @@ def test_importing_the_composition_root_loads_nothing_the_bot_at_rest_does_witho
     assert not loaded & NOT_AT_REST
 
 
+def test_the_operator_commands_load_alembic_only_to_migrate() -> None:
+    # Every iku-bot command imports these; Alembic (with Mako and Pygments) is for the
+    # commands that read or move the migration level, when they run.
+    loaded = _loaded("import bot.cli.commands, storage.backup, storage.health")
+    assert "sqlalchemy" in loaded  # the check sees what is imported
+    assert not loaded & {"alembic", "mako", "pygments"}
+
+
 def test_the_kabupaten_recap_as_text_needs_no_workbook_library() -> None:
     # /rekap answers with the text; openpyxl is for the sheet of /ekspor alone.
     assert not _loaded("import bot.reports.kabupaten") & HEAVY
