@@ -170,6 +170,13 @@ async def test_the_running_bot_fetches_a_report_photo_without_being_asked(
     await _reported(harness, runtime)
     [file] = await _until_stored(runtime)
     assert file.sha256 == hashlib.sha256(JPEG).hexdigest()
+    # The fetcher counts a file once its commit has come back to the event loop, a moment
+    # after the row reads as stored.
+    async with asyncio.timeout(10):
+        while True:
+            if _fetcher(harness).stored >= 1:
+                break
+            await asyncio.sleep(0.01)
     assert _fetcher(harness).stored == 1
 
 
