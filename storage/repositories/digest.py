@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain.models import (
@@ -79,6 +81,47 @@ def _log(row: DigestLogRow) -> DigestLog:
     )
 
 
+# A group bound to a kecamatan's digest or to a kabupaten's: the same four columns.
+_BindingRow = TypeVar("_BindingRow", DigestGroupRow, KabupatenDigestGroupRow)
+
+
+def _stored_binding(
+    session: Session, row: _BindingRow, group: DigestGroup | KabupatenDigestGroup
+) -> bool:
+    """Write a group's chat, title and binder to its row; False when another binding took
+    the chat at the same moment (the unique chat id refuses it)."""
+    row.chat_id = group.chat_id
+    row.title = group.title[:255]
+    row.bound_by = group.bound_by
+    row.bound_at = group.bound_at
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _unbound_row(session: Session, table: type[_BindingRow], chat_id: int) -> _BindingRow | None:
+    """Delete the binding row of a chat; the row as it was, or None when there is none."""
+    row = session.scalars(select(table).where(col(table.chat_id) == chat_id)).first()
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return row
+
+
+def _moved_chat(session: Session, table: type[_BindingRow], old_chat_id: int, new: int) -> bool:
+    """Point a binding at the supergroup its chat became."""
+    result = session.execute(
+        update(table)
+        .where(col(table.chat_id) == old_chat_id)
+        .values(chat_id=new)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
 class SqlDigestRepository(_Repo):
     """Digest groups, the digest log (claimed before sending) and the reminder log."""
 
@@ -113,38 +156,16 @@ class SqlDigestRepository(_Repo):
         if row is None:
             row = DigestGroupRow(kecamatan_id=group.kecamatan_id, chat_id=group.chat_id, title="")
             self.session.add(row)
-        row.chat_id = group.chat_id
-        row.title = group.title[:255]
-        row.bound_by = group.bound_by
-        row.bound_at = group.bound_at
-        try:
-            with self.session.begin_nested():
-                self.session.flush()
-        except IntegrityError:  # another kecamatan took this chat at the same moment
-            return None
-        return _group(row)
+        return _group(row) if _stored_binding(self.session, row, group) else None
 
     def unbind(self, chat_id: int) -> DigestGroup | None:
         """Remove a chat's binding."""
-        row = self.session.scalars(
-            select(DigestGroupRow).where(col(DigestGroupRow.chat_id) == chat_id)
-        ).first()
-        if row is None:
-            return None
-        removed = _group(row)
-        self.session.delete(row)
-        self.session.flush()
-        return removed
+        row = _unbound_row(self.session, DigestGroupRow, chat_id)
+        return None if row is None else _group(row)
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Follow a group that became a supergroup."""
-        result = self.session.execute(
-            update(DigestGroupRow)
-            .where(col(DigestGroupRow.chat_id) == old_chat_id)
-            .values(chat_id=new_chat_id)
-            .execution_options(synchronize_session=False)
-        )
-        return getattr(result, "rowcount", 0) == 1
+        return _moved_chat(self.session, DigestGroupRow, old_chat_id, new_chat_id)
 
     def get_log(self, chat_id: int, week_key: str) -> DigestLog | None:
         """A group's digest entry for a week."""
@@ -293,38 +314,16 @@ class SqlDigestRepository(_Repo):
                 kabupaten_code=group.kabupaten_code, chat_id=group.chat_id, title=""
             )
             self.session.add(row)
-        row.chat_id = group.chat_id
-        row.title = group.title[:255]
-        row.bound_by = group.bound_by
-        row.bound_at = group.bound_at
-        try:
-            with self.session.begin_nested():
-                self.session.flush()
-        except IntegrityError:  # another kabupaten took this chat at the same moment
-            return None
-        return _kab_group(row)
+        return _kab_group(row) if _stored_binding(self.session, row, group) else None
 
     def unbind_kabupaten(self, chat_id: int) -> KabupatenDigestGroup | None:
         """Remove a chat's kabupaten binding."""
-        row = self.session.scalars(
-            select(KabupatenDigestGroupRow).where(col(KabupatenDigestGroupRow.chat_id) == chat_id)
-        ).first()
-        if row is None:
-            return None
-        removed = _kab_group(row)
-        self.session.delete(row)
-        self.session.flush()
-        return removed
+        row = _unbound_row(self.session, KabupatenDigestGroupRow, chat_id)
+        return None if row is None else _kab_group(row)
 
     def move_kabupaten_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Follow a kabupaten group that became a supergroup."""
-        result = self.session.execute(
-            update(KabupatenDigestGroupRow)
-            .where(col(KabupatenDigestGroupRow.chat_id) == old_chat_id)
-            .values(chat_id=new_chat_id)
-            .execution_options(synchronize_session=False)
-        )
-        return getattr(result, "rowcount", 0) == 1
+        return _moved_chat(self.session, KabupatenDigestGroupRow, old_chat_id, new_chat_id)
 
     def kabupaten_log(self, kabupaten_code: str, week_key: str) -> KabupatenDigestLog | None:
         """The kabupaten digest entry of a week."""
