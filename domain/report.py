@@ -255,9 +255,7 @@ class PeriodCounts:
     def skm_totals(self, kecamatan_id: int, service_id: int | None = None) -> SkmTotals:
         """A kecamatan's SKM totals: of one service, or of all (``None``)."""
         if service_id is not None:
-            return SkmTotals.pooled(
-                [t for (k, s), t in self.skm.items() if k == kecamatan_id and s == service_id]
-            )
+            return self.skm.get((kecamatan_id, service_id)) or SkmTotals.pooled(())
         return SkmTotals.pooled(t for (k, _), t in self.skm.items() if k == kecamatan_id)
 
 

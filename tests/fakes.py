@@ -1188,9 +1188,10 @@ class InMemorySkmRepository(_Repo):
     ) -> dict[tuple[int, int | None], SkmTotals]:
         """:meth:`totals` of each kecamatan and service that has responses in range."""
         tables = self._read()
+        wanted = set(kecamatan_ids)
         groups: dict[tuple[int, int | None], list[SkmResponse]] = {}
         for r in (*tables.skm_responses.values(), *tables.skm_pool.values()):
-            if r.kecamatan_id in set(kecamatan_ids) and start <= r.survey_date <= end:
+            if r.kecamatan_id in wanted and start <= r.survey_date <= end:
                 groups.setdefault((r.kecamatan_id, r.service_id), []).append(r)
         return {key: _skm_totals(found) for key, found in groups.items()}
 

@@ -35,6 +35,7 @@ from domain.report import IkuReport
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
+    from PIL.ImageDraw import ImageDraw
     from PIL.ImageFont import FreeTypeFont
 
 __all__ = [
@@ -496,10 +497,7 @@ def render(drawing: Drawing) -> bytes:
     return buffer.getvalue()
 
 
-def _dashes(pen: object, line: Line) -> None:
-    from PIL import ImageDraw
-
-    assert isinstance(pen, ImageDraw.ImageDraw)
+def _dashes(pen: ImageDraw, line: Line) -> None:
     (x0, y0), (x1, y1) = line.points[0], line.points[-1]
     length = math.hypot(x1 - x0, y1 - y0)
     done = 0.0
