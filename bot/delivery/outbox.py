@@ -16,9 +16,15 @@ commit the :class:`OutboxSender` delivers them:
 - after a restart, everything still pending is sent (a sweep at start and every
   half minute picks up what no worker holds).
 
-Delivery is at least once: a process killed between Telegram's answer and the
-record of it sends that one message again after the restart. Nothing is stored
-twice because of it: the change was committed once, before any sending.
+Deliveries are recorded in batches: after a delivery the recorder waits until
+RECORD_QUIET passes with no other (RECORD_SECONDS at most while they keep coming), so
+that the deliveries of a busy moment share one transaction (one write, not one per
+message, and no second writer beside every conversation step); ``drain()`` and
+``stop()`` write at once. Delivery is therefore at least once: a process killed
+between Telegram's answer and the record of it (RECORD_QUIET later when the bot is
+quiet, RECORD_SECONDS at most under load, unless it stops cleanly) sends those
+messages again after the restart. Nothing is stored twice because of it: the change
+was committed once, before any sending.
 """
 
 from __future__ import annotations
@@ -84,6 +90,8 @@ MEDIA_TRIES = 2  # a photo, document or location failing this often: its text go
 EDIT_TRIES = 3  # an edit (buttons taken off a question) is cosmetic: tried a few times
 SWEEP_SECONDS = 30.0
 SEND_CONCURRENCY = 256  # Bot API calls in flight at once (the rate limiter paces them)
+RECORD_SECONDS = 0.25  # deliveries of a busy moment share one transaction, this long at most
+RECORD_QUIET = 0.02  # ... and are written once this long passes with no new delivery
 
 T = TypeVar("T")
 
@@ -239,8 +247,12 @@ class OutboxSender:
         max_age: timedelta = timedelta(hours=48),
         sweep_seconds: float = SWEEP_SECONDS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        record_seconds: float = RECORD_SECONDS,
+        record_quiet: float = RECORD_QUIET,
     ) -> None:
         self.runtime = runtime
+        self.record_seconds = record_seconds
+        self.record_quiet = record_quiet
         self.pool = pool
         self.retry_seconds = retry_seconds
         self.max_age = max_age
@@ -255,6 +267,7 @@ class OutboxSender:
         self._main: asyncio.Task[None] | None = None
         self._sent: list[tuple[int, int | None]] = []  # delivered, not yet recorded
         self._recorder: asyncio.Task[None] | None = None
+        self._flush = asyncio.Event()  # set: the recorder writes without waiting
         self._limit = asyncio.Semaphore(SEND_CONCURRENCY)
         self.delivered = 0
         self.given_up = 0
@@ -320,7 +333,9 @@ class OutboxSender:
         self._wake.set()
 
     async def drain(self) -> None:
-        """Wait until every message held by a worker is delivered or given up."""
+        """Wait until every message held by a worker is delivered (and recorded) or given up."""
+        if not self._idle.is_set():
+            self._flush.set()  # what is delivered is recorded now, not after RECORD_SECONDS
         await self._idle.wait()
 
     # -- the sweep ----------------------------------------------------------------------
@@ -376,6 +391,7 @@ class OutboxSender:
         busy = self._recorder is not None or self._sent
         if not busy and not any(c.worker is not None for c in self._chats.values()):
             self._idle.set()
+            self._flush.clear()
 
     async def _attempt(self, held: _Held) -> bool:
         """One try at a message; True when it is done with (delivered or given up)."""
@@ -577,10 +593,11 @@ class OutboxSender:
     async def _record(self, held: _Held) -> bool:
         """Delivered: the worker goes on at once, the record joins the next batch.
 
-        Deliveries are recorded many to a transaction by one recorder (while it
-        writes, the next ones gather), so a busy minute costs one write per batch,
-        not one per message. A message stays held (the sweep skips it) until its
-        record is written; the database away, the batch is tried again.
+        Deliveries are recorded many to a transaction by one recorder, which waits
+        for the others of that moment (see ``_gather``; and while it writes, the next
+        ones gather), so a busy minute costs a few writes, not one per message.
+        A message stays held (the sweep skips it) until its record is written; the
+        database away, the batch is tried again.
         """
         message_id = held.message.id
         assert message_id is not None
@@ -596,6 +613,7 @@ class OutboxSender:
     async def _record_sent(self) -> None:
         try:
             while self._sent:
+                await self._gather()
                 batch, self._sent = self._sent, []
                 try:
                     await self._in_thread(partial(self._save_sent, batch))
@@ -614,6 +632,19 @@ class OutboxSender:
         finally:
             self._recorder = None
             self._check_idle()
+
+    async def _gather(self) -> None:
+        """Wait for the deliveries of this moment: until RECORD_QUIET passes without a
+        new one, RECORD_SECONDS at most, or at once when a drain asks for the record."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.record_seconds
+        while not self._flush.is_set():
+            seen = len(self._sent)
+            left = deadline - loop.time()
+            if left <= 0 or await wait_event(self._flush, min(self.record_quiet, left)):
+                return
+            if len(self._sent) == seen:
+                return  # quiet: nothing more is coming for now
 
     def _save_sent(self, batch: list[tuple[int, int | None]]) -> None:
         with self.runtime.uow() as uow:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -198,6 +199,85 @@ async def test_deliveries_are_recorded_in_batches_and_a_failed_record_is_written
     assert len(confirmations) == 1
     cards = [t for t in harness.texts(KESBANG) if "KS-352808-2026-0001" in t]
     assert len(cards) == 1
+
+
+async def _until(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until ``check()`` holds: it reads the fake's record or the database, which
+    a worker thread writes, so there is nothing to await but time."""
+    async with asyncio.timeout(seconds):
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("quiet", "longest"),
+    [(0.3, 60.0), (60.0, 0.3)],
+    ids=["written-once-quiet", "written-at-the-longest-wait"],
+)
+async def test_deliveries_of_a_moment_are_recorded_together_after_the_record_delay(
+    quiet: float,
+    longest: float,
+    harness: Harness,
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _setup(runtime)
+    await _to_summary(harness)
+    from storage.outbox import SqlOutboxRepository
+
+    real = SqlOutboxRepository.mark_sent_many
+    batches: list[int] = []
+
+    def counted(self: SqlOutboxRepository, sent: list[tuple[int, int | None]], **kw: Any) -> None:
+        batches.append(len(sent))
+        real(self, sent, **kw)
+
+    monkeypatch.setattr(SqlOutboxRepository, "mark_sent_many", counted)
+    harness.outbox.record_quiet, harness.outbox.record_seconds = quiet, longest
+    summary = harness.with_buttons(PERANGKAT)
+    await process(
+        harness.application, press_update(PERANGKAT.tg, summary, Harness.data_of(summary, "Kirim"))
+    )
+    await _until(lambda: any("KS-352808-2026-0001" in t for t in harness.texts(KESBANG)))
+    # Telegram has them all; the record waits for the others of this moment.
+    assert batches == []
+    assert OutboxStatus.PENDING.value in {row.status for row in _outbox(runtime)}
+    await _until(lambda: bool(batches))
+    await _until(lambda: {row.status for row in _outbox(runtime)} == {OutboxStatus.SENT.value})
+    assert len(batches) == 1  # the card, the confirmation and the edit: one transaction
+
+
+async def test_a_drain_records_at_once_and_a_crash_before_the_record_sends_again_once(
+    harness: Harness, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(runtime)
+    harness.outbox.record_quiet = harness.outbox.record_seconds = 60.0  # only a drain writes
+    await _to_summary(harness)  # each step drained: recorded at once
+    assert {row.status for row in _outbox(runtime)} == {OutboxStatus.SENT.value}
+
+    summary = harness.with_buttons(PERANGKAT)
+    kirim = press_update(PERANGKAT.tg, summary, Harness.data_of(summary, "Kirim"))
+    await process(harness.application, kirim)
+    await _until(lambda: any("KS-352808-2026-0001" in t for t in harness.texts(KESBANG)))
+    unrecorded = [row.id for row in _outbox(runtime) if row.status == OutboxStatus.PENDING.value]
+    assert unrecorded  # delivered, the record still waiting
+    # The process dies now: the records it held in memory are never written.
+    monkeypatch.setattr(OutboxSender, "_save_sent", lambda self, batch: None)
+    await harness.stop()
+    monkeypatch.undo()
+    await harness.start()
+    harness.outbox.record_quiet = harness.outbox.record_seconds = 60.0
+    async with asyncio.timeout(10):
+        await harness.outbox.sweep()
+        await harness.settle()
+    # At least once: what was not recorded came again, once; the report is stored once.
+    assert _incident_numbers(runtime) == ["KS-352808-2026-0001"]
+    assert len([t for t in harness.texts(KESBANG) if "KS-352808-2026-0001" in t]) == 2
+    assert len([t for t in harness.texts(PERANGKAT) if "KS-352808-2026-0001" in t]) == 2
+    assert {row.status for row in _outbox(runtime)} == {OutboxStatus.SENT.value}
+    await harness.feed(kirim)  # and Telegram's redelivery of the press changes nothing
+    assert _incident_numbers(runtime) == ["KS-352808-2026-0001"]
+    assert len([t for t in harness.texts(KESBANG) if "KS-352808-2026-0001" in t]) == 2
 
 
 async def test_messages_committed_before_a_crash_are_delivered_after_the_restart(
