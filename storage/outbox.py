@@ -21,7 +21,9 @@ _ERROR_LENGTH = 500
 # statements with bound parameters: compiled once, executed without ORM overhead.
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 _HANDLED: Table = HandledUpdateRow.__table__  # type: ignore[attr-defined]
-_ADD = insert(_OUTBOX).returning(_OUTBOX.c.id)
+# Many rows, ids in the order given: on PostgreSQL one INSERT ... SELECT ... ORDER BY of
+# all rows, on SQLite (no ordered multi-row RETURNING) one INSERT per row.
+_ADD = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
 _SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("message_id"))
@@ -62,13 +64,9 @@ class SqlOutboxRepository:
         """Queue ``messages`` in order; ids ascend with the order given."""
         if not messages:
             return []
-        # One INSERT per message, in order, so that the ids follow the order of the
-        # conversation (a multi-row INSERT ... RETURNING does not promise an order).
-        stored: list[OutboxMessage] = []
-        connection = self.session.connection()
-        for message in messages:
-            new_id = connection.execute(
-                _ADD,
+        rows = self.session.connection().execute(
+            _ADD,
+            [
                 {
                     "chat_id": message.chat_id,
                     "kind": message.kind,
@@ -79,20 +77,23 @@ class SqlOutboxRepository:
                     "next_attempt_at": at,
                     "created_at": at,
                     "source": message.source,
-                },
-            ).scalar_one()
-            stored.append(
-                OutboxMessage(
-                    id=int(new_id),
-                    chat_id=message.chat_id,
-                    kind=message.kind,
-                    payload=message.payload,
-                    content=message.content,
-                    next_attempt_at=at,
-                    created_at=at,
-                    source=message.source,
-                )
+                }
+                for message in messages
+            ],
+        )
+        stored = [
+            OutboxMessage(
+                id=int(new_id),
+                chat_id=message.chat_id,
+                kind=message.kind,
+                payload=message.payload,
+                content=message.content,
+                next_attempt_at=at,
+                created_at=at,
+                source=message.source,
             )
+            for message, new_id in zip(messages, rows.scalars(), strict=True)
+        ]
         return stored
 
     def pending(self, *, limit: int, exclude: set[int] | None = None) -> list[OutboxMessage]:

@@ -23,6 +23,7 @@ from domain.models import (
     IncidentStatus,
     Invite,
     Kecamatan,
+    OutboxMessage,
     Role,
     Seksi,
     SkmService,
@@ -851,3 +852,52 @@ def test_open_incidents_are_oldest_first_per_kecamatan_and_kind(
     assert everything == [konflik_early, trantibum, konflik_late]
     assert konflik == [konflik_early, konflik_late]
     assert only_trantibum == [trantibum]
+
+
+# === outbox ==================================================================================
+
+
+def test_the_messages_of_one_change_are_queued_in_order_in_one_statement_on_postgresql(
+    uow_factory: UowFactory, engine: Engine
+) -> None:
+    at = jakarta(2026, 11, 25, 10)
+    keyboard = {"inline_keyboard": [[{"text": "Ya", "callback_data": "t:1:ya"}]]}
+    messages = [
+        OutboxMessage(
+            chat_id=PERSON,
+            kind="edit",
+            payload={"message_id": 41, "text": "", "markup": None},
+            source="update:7",
+        ),
+        OutboxMessage(
+            chat_id=PERSON,
+            kind="text",
+            payload={"text": "Tanggal kejadian? <b>Ş</b>", "markup": keyboard},
+            source="update:7",
+        ),
+        OutboxMessage(
+            chat_id=GROUP_CHAT,
+            kind="photo",
+            payload={"file_id": None, "file_name": "gambar.png", "caption": "Bukti"},
+            content=b"\x89PNG\r\n\x1a\n\x00\xff",
+            source="update:7",
+        ),
+    ]
+    with uow_factory() as uow, captured_statements(engine) as statements:
+        stored = uow.outbox.add(messages, at=at)
+        uow.commit()
+    inserts = [sql for sql in statements.sql if sql.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == (1 if engine.dialect.name == "postgresql" else len(messages))
+    ids = [message.id for message in stored if message.id is not None]
+    assert len(ids) == len(messages)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert [(m.chat_id, m.kind, m.payload, m.content) for m in stored] == [
+        (m.chat_id, m.kind, m.payload, m.content) for m in messages
+    ]
+    with uow_factory() as uow:
+        pending = uow.outbox.pending(limit=10)
+    assert [m.id for m in pending] == ids
+    assert [(m.chat_id, m.kind, m.payload, m.content, m.source) for m in pending] == [
+        (m.chat_id, m.kind, m.payload, m.content, m.source) for m in messages
+    ]
