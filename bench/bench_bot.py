@@ -6,16 +6,20 @@ sent once the bot's reply has come out of it:
 
 - baseline: a python-telegram-bot Application with one handler that answers every
   message with a fixed text (the floor of what any bot costs per update);
+- floor: the same echo bot, but each update first claimed in the update log in its own
+  committed transaction on the bot's database, in a thread pool like the bot's (the least
+  any bot that keeps nothing from being lost or done twice costs per update);
 - measured: the real application (``bot.app.build_application``) taking officers
   through complete ``/lapor`` reports, each update one database transaction that
   loads the user and the draft, runs the step and saves the draft; the last one
   stores the incident and sends the card.
 
-The two run ``--runs`` times (at least 5) in pairs, echo then bot; it prints the median
-time per update of both, the median of the pairs' ratios measured / baseline with
-their min and max, the p50 and p99 of one update's wait (from the queue to its last
-reply) over all timed runs, and the peak Python memory of one more run of each (traced
-apart: tracing slows a run). The figures are written to bench/results/.
+The three run ``--runs`` times (at least 5) in rounds, echo, floor, then bot; it prints
+the median time per update of each, the median of the rounds' ratios measured / baseline
+with their min and max (and floor / baseline, measured / floor), the p50 and p99 of one
+update's wait (from the queue to its last reply) over all timed runs, and the peak Python
+memory of one more run of echo and bot (traced apart: tracing slows a run). The figures
+are written to bench/results/.
 
     uv run python -m bench.bench_bot --reports 200
     uv run python -m bench.bench_bot --database-url postgresql+psycopg://user@host/db
@@ -43,8 +47,10 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import thread as futures_thread
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -64,10 +70,13 @@ from bench.support import (
 from bench.support import fresh_runtime as _fresh_runtime
 from bot.app import build_application
 from bot.delivery.offline import OfflineBotApi, SentMessage, message_update, press_update
+from bot.runtime import Runtime
+from domain.models import UpdateKey
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_RUNS = 5
 PATIENCE = 60.0  # seconds for one reply
+FLOOR_BOT_ID = 1  # the floor's claims, apart from the real bot's (its id is the token's)
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
@@ -178,6 +187,32 @@ async def one_report(app: App, replies: Replies, user_id: int) -> int:
     return len(STEPS)
 
 
+async def _echo_bot(
+    runtime: Runtime | None = None, pool: ThreadPoolExecutor | None = None
+) -> tuple[App, Replies]:
+    """The echo bot; given ``runtime`` and ``pool``, the floor: each update claimed first."""
+    api = SlowBotApi()
+    app = ApplicationBuilder().token(TOKEN).request(api).build()
+
+    def claim(update_id: int) -> None:
+        assert runtime is not None
+        with runtime.uow() as uow:
+            key = UpdateKey(bot_id=FLOOR_BOT_ID, update_id=update_id)
+            if not uow.updates.claim(key, at=datetime.now(UTC)):
+                raise RuntimeError(f"update {update_id} claimed twice")
+            uow.commit()
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if runtime is not None:
+            await asyncio.get_running_loop().run_in_executor(pool, claim, update.update_id)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text("ok")
+
+    app.add_handler(MessageHandler(filters.ALL, answer))
+    await start_app(app)
+    return app, Replies(api)
+
+
 async def _timed(work: Callable[[], Awaitable[int]]) -> tuple[int, float]:
     started = time.perf_counter()
     updates = await work()
@@ -246,16 +281,9 @@ async def run(
         await start_app(real)
         real_replies = Replies(api)
 
-        echo_api = SlowBotApi()
-        echo = ApplicationBuilder().token(TOKEN).request(echo_api).build()
-
-        async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            if update.effective_message is not None:
-                await update.effective_message.reply_text("ok")
-
-        echo.add_handler(MessageHandler(filters.ALL, answer))
-        await start_app(echo)
-        echo_replies = Replies(echo_api)
+        echo, echo_replies = await _echo_bot()
+        floor_pool = ThreadPoolExecutor(settings.db_threads, thread_name_prefix="floor-db")
+        floor, floor_replies = await _echo_bot(runtime, floor_pool)
 
         async def measured() -> int:
             done = 0
@@ -265,20 +293,25 @@ async def run(
 
         updates = len(STEPS) * reports
 
-        async def baseline() -> int:
+        async def echoes(app: App, replies: Replies) -> int:
             for n in range(updates):
                 chat = officers[n % len(officers)]
-                await send(echo, echo_replies, _message(chat, "halo"), {chat: 1})
+                await send(app, replies, _message(chat, "halo"), {chat: 1})
                 if n % len(STEPS) == len(STEPS) - 1:
-                    echo_api.forget()
+                    replies.api.forget()
             return updates
 
+        async def baseline() -> int:
+            return await echoes(echo, echo_replies)
+
         echo_times: list[float] = []
+        floor_times: list[float] = []
         real_times: list[float] = []
         real_replies.waits.clear()
         echo_replies.waits.clear()
         for _ in range(runs):
             echo_times.append((await _timed(baseline))[1])
+            floor_times.append((await _timed(lambda: echoes(floor, floor_replies)))[1])
             real_times.append((await _timed(measured))[1])
         real_waits, echo_waits = list(real_replies.waits), list(echo_replies.waits)
         echo_peak = await _traced(baseline)
@@ -290,11 +323,15 @@ async def run(
             stored = len(uow.incidents.list_open(runtime.kecamatan().id))
         await stop_app(real)
         await stop_app(echo)
+        await stop_app(floor)
+        floor_pool.shutdown()
         runtime.close()
     expected = (runs + 1 + (profile is not None)) * reports  # timed, traced, profiled
     if stored != expected:
         raise RuntimeError(f"expected {expected} stored reports, found {stored}")
     ratios = [r / e for r, e in zip(real_times, echo_times, strict=True)]
+    floor_ratios = [f / e for f, e in zip(floor_times, echo_times, strict=True)]
+    over_floor = [r / f for r, f in zip(real_times, floor_times, strict=True)]
     return {
         "updates": updates,
         "reports": reports,
@@ -304,6 +341,9 @@ async def run(
         "time_ratio_median": statistics.median(ratios),
         "time_ratio_min": min(ratios),
         "time_ratio_max": max(ratios),
+        "floor_ms_per_update": 1000 * statistics.median(floor_times) / updates,
+        "floor_ratio_median": statistics.median(floor_ratios),
+        "measured_over_floor_median": statistics.median(over_floor),
         # Per update of the timed runs: from the queue to the last reply it causes.
         "baseline_p50_ms": 1000 * percentile(echo_waits, 0.50),
         "baseline_p99_ms": 1000 * percentile(echo_waits, 0.99),
