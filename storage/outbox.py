@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -81,20 +82,17 @@ class SqlOutboxRepository:
                 for message in messages
             ],
         )
-        stored = [
-            OutboxMessage(
+        return [
+            replace(
+                message,
                 id=int(new_id),
-                chat_id=message.chat_id,
-                kind=message.kind,
-                payload=message.payload,
-                content=message.content,
+                status=OutboxStatus.PENDING,
+                attempts=0,
                 next_attempt_at=at,
                 created_at=at,
-                source=message.source,
             )
             for message, new_id in zip(messages, rows.scalars(), strict=True)
         ]
-        return stored
 
     def pending(self, *, limit: int, exclude: set[int] | None = None) -> list[OutboxMessage]:
         """Pending messages, oldest first."""
