@@ -5,7 +5,7 @@ in production, every update put on the application's update queue and the next o
 sent once the bot's reply has come out of it:
 
 - baseline: a python-telegram-bot Application with one handler that answers every
-  message with a fixed text (the floor of what any bot costs per update);
+  message with a fixed text (what any bot costs per update, at the least);
 - floor: the same echo bot, but each update first claimed in the update log in its own
   committed transaction on the bot's database, in a thread pool like the bot's (the least
   any bot that keeps nothing from being lost or done twice costs per update);
