@@ -128,7 +128,12 @@ def incident_card(
 ) -> tuple[str, Keyboard]:
     """The report's text and its follow-up buttons."""
     desa = ctx.uow.desa.get(incident.desa_id)
-    reporter = ctx.uow.users.get(incident.reporter_id) if incident.reporter_id else None
+    reporter = None
+    if incident.reporter_id is not None:
+        # The reporter is often the sender (a report's last step): no second read.
+        sender = ctx.user
+        same = sender is not None and sender.id == incident.reporter_id
+        reporter = sender if same else ctx.uow.users.get(incident.reporter_id)
     text = incident_text(incident, desa, ctx.services.settings.tz, reporter)
     if is_overdue(incident, ctx.now, ctx.services.settings.overdue_days):
         text += "\n" + texts.OVERDUE.format(days=days_open(incident, ctx.now))
@@ -349,7 +354,12 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
         return
     status = STATUS_TEXT[incident.status]
     ctx.say(texts.FOLLOW_DONE.format(nomor=h(incident.nomor), status=status))
-    reporter = ctx.uow.users.get(incident.reporter_id) if incident.reporter_id else None
+    reporter = None
+    if incident.reporter_id is not None:
+        # The reporter is often the sender (a report's last step): no second read.
+        sender = ctx.user
+        same = sender is not None and sender.id == incident.reporter_id
+        reporter = sender if same else ctx.uow.users.get(incident.reporter_id)
     if reporter is not None and reporter.telegram_id != ctx.telegram_id:
         ctx.notify(
             reporter.telegram_id,

@@ -32,8 +32,13 @@ class _Repo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _core(self, statement: Executable, params: dict[str, Any] | None = None) -> Result[Any]:
-        """A prepared Core statement of the hot path (compiled once, no ORM in between).
+    def _core(
+        self,
+        statement: Executable,
+        params: dict[str, Any] | list[dict[str, Any]] | None = None,
+    ) -> Result[Any]:
+        """A prepared Core statement of the hot path (compiled once, no ORM in between);
+        a list of parameter sets: the statement once for each (executemany).
 
         ORM changes not yet flushed are flushed first, as an ORM query would.
         """

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, insert, literal, select, union, update
+from sqlalchemy import Table, bindparam, case, func, insert, literal, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -49,6 +50,33 @@ _IN_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's li
 _NOT_HANDLED = literal(IncidentStatus.TERTANGANI.value, literal_execute=True)
 # A voided duplicate counts nowhere: not in the IKU, the open cases, reminders or digest.
 _NOT_VOIDED = col(IncidentRow.voided_at).is_(None)
+
+# A new report: Core statements of the tables (compiled once, no ORM unit of work).
+_INCIDENT_TABLE: Table = IncidentRow.__table__  # type: ignore[attr-defined]
+_INCIDENT_INSERT = insert(_INCIDENT_TABLE).returning(_INCIDENT_TABLE.c.id)
+_PHOTO_INSERT = insert(IncidentPhotoRow.__table__)  # type: ignore[attr-defined]
+_EVENT_INSERT = insert(IncidentEventRow.__table__)  # type: ignore[attr-defined]
+# The tracking counter of a kecamatan's kind and year bumped, returning the new number
+# and the kecamatan's code (a scalar subquery: both engines allow it in RETURNING).
+_COUNTERS: Table = TrackingCounterRow.__table__  # type: ignore[attr-defined]
+_KECAMATAN: Table = KecamatanRow.__table__  # type: ignore[attr-defined]
+_KECAMATAN_KODE = select(_KECAMATAN.c.kode).where(_KECAMATAN.c.id == bindparam("counter_kecamatan"))
+_COUNTER_BUMP = (
+    update(_COUNTERS)
+    .where(
+        _COUNTERS.c.kecamatan_id == bindparam("counter_kecamatan"),
+        _COUNTERS.c.kind == bindparam("counter_kind"),
+        _COUNTERS.c.tahun == bindparam("counter_tahun"),
+    )
+    .values(last=_COUNTERS.c.last + 1)
+    .returning(
+        _COUNTERS.c.last,
+        select(_KECAMATAN.c.kode)
+        .where(_KECAMATAN.c.id == _COUNTERS.c.kecamatan_id)
+        .scalar_subquery()
+        .label("kode"),
+    )
+)
 
 
 def _incident(row: IncidentRow, photos: tuple[str, ...]) -> Incident:
@@ -109,23 +137,28 @@ class SqlIncidentRepository(_Repo):
         [incident] = self._incidents([row])
         return incident
 
-    def _next_sequence(self, kecamatan_id: int, kind: IncidentKind, tahun: int) -> int:
-        """The next number of a kecamatan's kind and year; the counter row stays locked
-        until commit, so that concurrent writers of one series wait and never share a number."""
-        bump = (
-            update(TrackingCounterRow)
-            .where(
-                col(TrackingCounterRow.kecamatan_id) == kecamatan_id,
-                col(TrackingCounterRow.kind) == kind.value,
-                col(TrackingCounterRow.tahun) == tahun,
-            )
-            .values(last=col(TrackingCounterRow.last) + 1)
-            .returning(col(TrackingCounterRow.last))
-        )
+    def _tracking_number(
+        self, kecamatan_id: int, kind: IncidentKind, tahun: int
+    ) -> tuple[str, int]:
+        """The next tracking number of a kecamatan's kind and year, and its sequence.
+
+        The counter row stays locked until commit, so that concurrent writers of one series
+        wait and never share a number. One statement (the bump returns the kecamatan's code
+        too) but for the first report of a series, which creates its counter.
+        """
+        key = {
+            "counter_kecamatan": kecamatan_id,
+            "counter_kind": kind.value,
+            "counter_tahun": tahun,
+        }
         for _ in range(3):
-            value = self.session.execute(bump).scalar()
-            if value is not None:
-                return int(value)
+            bumped = self._core(_COUNTER_BUMP, key).first()
+            if bumped is not None:
+                last, kode = bumped.last, bumped.kode
+                return tracking_number(kind, kode, tahun, int(last)), int(last)
+            kode = self._core(_KECAMATAN_KODE, key).scalar()
+            if kode is None:
+                raise ValueError(f"kecamatan {kecamatan_id} tidak ada")
             try:
                 with self.session.begin_nested():
                     self.session.execute(
@@ -133,67 +166,82 @@ class SqlIncidentRepository(_Repo):
                             kecamatan_id=kecamatan_id, kind=kind.value, tahun=tahun, last=1
                         )
                     )
-                return 1
+                return tracking_number(kind, kode, tahun, 1), 1
             except IntegrityError:
                 continue  # another writer created the counter first: bump it instead
         raise RuntimeError("nomor laporan tidak dapat dialokasikan")
 
-    def _tracking_number(
-        self, kecamatan_id: int, kind: IncidentKind, tahun: int
-    ) -> tuple[str, int]:
-        """The next tracking number of a kecamatan's kind and year, and its sequence."""
-        kode = self.session.scalar(
-            select(col(KecamatanRow.kode)).where(col(KecamatanRow.id) == kecamatan_id)
-        )
-        if kode is None:
-            raise ValueError(f"kecamatan {kecamatan_id} tidak ada")
-        seq = self._next_sequence(kecamatan_id, kind, tahun)
-        return tracking_number(kind, kode, tahun, seq), seq
-
     def add(self, incident: Incident) -> Incident:
-        """Store a new incident with the next tracking number of its kecamatan, kind and year."""
+        """Store a new incident with the next tracking number of its kecamatan, kind and year.
+
+        Core statements, no ORM unit of work: the report, its photos and its first event,
+        three INSERTs at most (every report's last step pays them).
+        """
         tahun = incident.received_at.astimezone(OFFICE_TZ).year
         nomor, seq = self._tracking_number(incident.kecamatan_id, incident.kind, tahun)
-        row = IncidentRow(
+        stored = replace(
+            incident,
             nomor=nomor,
-            kind=incident.kind.value,
-            tahun=tahun,
-            seq=seq,
-            kecamatan_id=incident.kecamatan_id,
-            desa_id=incident.desa_id,
-            event_date=incident.event_date,
-            received_at=incident.received_at,
-            category=incident.category,
-            category_detail=incident.category_detail,
-            description=incident.description,
-            stage=None if incident.stage is None else incident.stage.value,
-            latitude=incident.latitude,
-            longitude=incident.longitude,
-            status=IncidentStatus.BARU.value,
-            reporter_id=incident.reporter_id,
-            late_entry=incident.late_entry,
-            created_at=incident.received_at,
-            updated_at=incident.received_at,
+            status=IncidentStatus.BARU,
+            photo_file_ids=tuple(incident.photo_file_ids),
+            handled_at=None,
+            version=1,
+            duplicate_of_id=None,
+            voided_at=None,
+            void_reason=None,
         )
-        self.session.add(row)
-        self.session.flush()
-        assert row.id is not None
-        for file_id in incident.photo_file_ids:
-            self.session.add(
-                IncidentPhotoRow(incident_id=row.id, file_id=file_id, purpose="laporan")
+        at = incident.received_at
+        incident_id = self._core(
+            _INCIDENT_INSERT,
+            {
+                "nomor": nomor,
+                "kind": incident.kind.value,
+                "tahun": tahun,
+                "seq": seq,
+                "kecamatan_id": incident.kecamatan_id,
+                "desa_id": incident.desa_id,
+                "event_date": incident.event_date,
+                "received_at": at,
+                "category": incident.category,
+                "category_detail": incident.category_detail,
+                "description": incident.description,
+                "stage": None if incident.stage is None else incident.stage.value,
+                "latitude": incident.latitude,
+                "longitude": incident.longitude,
+                "status": IncidentStatus.BARU.value,
+                "reporter_id": incident.reporter_id,
+                "version": 1,
+                "late_entry": incident.late_entry,
+                "created_at": at,
+                "updated_at": at,
+            },
+        ).scalar_one()
+        if stored.photo_file_ids:
+            self._core(
+                _PHOTO_INSERT,
+                [
+                    {
+                        "incident_id": incident_id,
+                        "file_id": file_id,
+                        "purpose": "laporan",
+                        "created_at": at,
+                    }
+                    for file_id in stored.photo_file_ids
+                ],
             )
-        self.session.add(
-            IncidentEventRow(
-                incident_id=row.id,
-                from_status=None,
-                to_status=IncidentStatus.BARU.value,
-                note="Laporan diterima",
-                user_id=incident.reporter_id,
-                created_at=incident.received_at,
-            )
+        self._core(
+            _EVENT_INSERT,
+            {
+                "incident_id": incident_id,
+                "from_status": None,
+                "to_status": IncidentStatus.BARU.value,
+                "note": "Laporan diterima",
+                "photo_file_id": None,
+                "user_id": incident.reporter_id,
+                "created_at": at,
+            },
         )
-        self.session.flush()
-        return _incident(row, tuple(incident.photo_file_ids))
+        return replace(stored, id=int(incident_id))
 
     def get_by_nomor(self, nomor: str) -> Incident | None:
         """By tracking number, case-insensitive."""

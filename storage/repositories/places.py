@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from domain.models import Desa, Kecamatan
@@ -112,10 +113,20 @@ class SqlKecamatanRepository(_Repo):
 class SqlDesaRepository(_Repo):
     """Desa rows."""
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # The rows read by id, held so that the session's identity map (weak by itself)
+        # answers a second get of the same desa in this unit of work without a query; a
+        # rollback expires them, so what is read after it is read again.
+        self._held: dict[int, DesaRow] = {}
+
     def get(self, desa_id: int) -> Desa | None:
-        """By id."""
+        """By id (once per unit of work: a report's last step reads its desa twice)."""
         row = self.session.get(DesaRow, desa_id)
-        return None if row is None else _desa(row)
+        if row is None:
+            return None
+        self._held[desa_id] = row
+        return _desa(row)
 
     def find_by_code(self, code: str) -> Desa | None:
         """By Kemendagri or BPS code."""

@@ -75,15 +75,16 @@ class SqlUserRepository(_Repo):
         role: Role | None = None,
         seksi: Seksi | None = None,
     ) -> list[User]:
-        """Users of a kecamatan by name, optionally filtered."""
-        query = select(UserRow).where(col(UserRow.kecamatan_id) == kecamatan_id)
+        """Users of a kecamatan by name, optionally filtered (Core rows: no ORM objects,
+        as every report's last step reads the staff who get its card)."""
+        query = select(USERS).where(USERS.c.kecamatan_id == kecamatan_id)
         if status is not None:
-            query = query.where(col(UserRow.status) == status.value)
+            query = query.where(USERS.c.status == status.value)
         if role is not None:
-            query = query.where(col(UserRow.role) == role.value)
+            query = query.where(USERS.c.role == role.value)
         if seksi is not None:
-            query = query.where(col(UserRow.seksi) == seksi.value)
-        rows = self.session.scalars(query.order_by(col(UserRow.nama), col(UserRow.id)))
+            query = query.where(USERS.c.seksi == seksi.value)
+        rows = self._core(query.order_by(USERS.c.nama, USERS.c.id))
         return [user_from_row(r) for r in rows]
 
     def update(self, user: User, *, expected_status: UserStatus | None = None) -> User | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.runtime import Runtime
-from domain.models import Role
+from domain.models import Role, Seksi
 from tests.bot.conftest import add_user
 from tests.bot.harness import Harness, Person
 from tests.storage.builders import captured_statements
@@ -90,5 +90,46 @@ async def test_a_citizens_command_reads_once_and_writes_no_draft(harness: Harnes
     assert _shapes(statements.sql) == [
         *_start(harness.runtime),
         *_queued(harness.runtime, 1),
+        *DELIVERED,
+    ]
+
+
+async def _until_kirim(harness: Harness) -> None:
+    """A /lapor report up to its summary (the question with "Kirim")."""
+    await harness.send(PERANGKAT, "/lapor")
+    for label in ("Trantibum", "Hari ini", "Pencurian"):
+        await harness.press(PERANGKAT, label)
+    await harness.send(PERANGKAT, "Sepeda motor warga hilang di halaman masjid.")
+    await harness.press(PERANGKAT, "Lewati")
+    await harness.press(PERANGKAT, "Lewati")
+
+
+async def test_the_last_step_of_a_report_stores_it_in_few_statements(
+    harness: Harness, runtime: Runtime
+) -> None:
+    add_user(runtime, PERANGKAT, Role.PERANGKAT_DESA, desa_kode=PELTONG, jabatan="Kasi Pem")
+    trantib = Person(830004, "Kasi Trantib")
+    add_user(runtime, trantib, Role.STAF_SEKSI, seksi=Seksi.TRANTIB, jabatan="Kasi Trantib")
+    await _until_kirim(harness)
+    await harness.press(PERANGKAT, "Kirim")  # the first of the year creates the counter
+    await _until_kirim(harness)
+
+    with captured_statements(runtime.engine) as statements:
+        await harness.press(PERANGKAT, "Kirim")
+
+    assert harness.texts(trantib)  # the seksi got the card
+    # The desa read once (not again for the card), the reporter not read again (the
+    # sender), the counter bumped with the kecamatan's code in one statement, the report
+    # and its first event as Core INSERTs, the staff read as Core rows.
+    assert _shapes(statements.sql) == [
+        *_start(runtime),
+        "SELECT desa",
+        "UPDATE tracking_counter+kecamatan",
+        "INSERT incident",
+        "INSERT incident_event",
+        "INSERT audit_log",
+        "SELECT app_user",
+        "DELETE draft",
+        *_queued(runtime, 3),  # the buttons taken off, the confirmation, the card
         *DELIVERED,
     ]
