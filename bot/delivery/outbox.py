@@ -41,7 +41,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -122,37 +122,41 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def render_markup(
     keyboard: Keyboard | None, *, token: str | None = None, step: str | None = None
-) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a message; choice buttons are bound to a conversation step."""
+) -> dict[str, Any] | None:
+    """The inline keyboard of a message as the Bot API's JSON (what
+    ``InlineKeyboardMarkup.to_dict()`` gives, built without its objects: every reply of
+    every step passes here); choice buttons are bound to a conversation step."""
     if not keyboard:
         return None
     rows = []
     for row in keyboard:
-        buttons = []
+        buttons: list[dict[str, str]] = []
         for button in row:
             if button.url is not None:
-                buttons.append(InlineKeyboardButton(button.label, url=button.url))
+                buttons.append({"text": button.label, "url": button.url})
             elif button.data is not None:
-                buttons.append(InlineKeyboardButton(button.label, callback_data=button.data))
+                buttons.append({"text": button.label, "callback_data": button.data})
             else:
                 if token is None or step is None:
                     raise ValueError(f"choice button {button.label!r} outside a conversation")
                 data = f"{CHOICE_PREFIX}:{token}:{step}:{button.value}"
                 if len(data.encode()) > 64:
                     raise ValueError(f"callback data too long: {data}")
-                buttons.append(InlineKeyboardButton(button.label, callback_data=data))
+                buttons.append({"text": button.label, "callback_data": data})
         rows.append(buttons)
-    return InlineKeyboardMarkup(rows)
+    return {"inline_keyboard": rows}
 
 
-def _markup_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
-    return None if markup is None else markup.to_dict()
+def _markup_json(markup: InlineKeyboardMarkup | dict[str, Any] | None) -> dict[str, Any] | None:
+    if markup is None or isinstance(markup, dict):
+        return markup
+    return markup.to_dict()
 
 
 def encode_text(
     chat_id: int,
     text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: InlineKeyboardMarkup | dict[str, Any] | None = None,
     *,
     source: str | None = None,
 ) -> list[OutboxMessage]:
