@@ -43,6 +43,7 @@ from domain.models import (
     IncidentKind,
     IncidentStatus,
     Role,
+    User,
     UserStatus,
 )
 from domain.permissions import (
@@ -123,17 +124,23 @@ def _follow_buttons(incident: Incident) -> Keyboard:
     return [actions, [HistoryButton(incident.id).button(texts.HISTORY)]]
 
 
+def _reporter(ctx: Ctx, incident: Incident) -> User | None:
+    """Who reported ``incident``: the sender when it is them (a report's last step), with
+    no second read."""
+    if incident.reporter_id is None:
+        return None
+    sender = ctx.user
+    if sender is not None and sender.id == incident.reporter_id:
+        return sender
+    return ctx.uow.users.get(incident.reporter_id)
+
+
 def incident_card(
     ctx: Ctx, incident: Incident, *, with_actions: bool = True
 ) -> tuple[str, Keyboard]:
     """The report's text and its follow-up buttons."""
     desa = ctx.uow.desa.get(incident.desa_id)
-    reporter = None
-    if incident.reporter_id is not None:
-        # The reporter is often the sender (a report's last step): no second read.
-        sender = ctx.user
-        same = sender is not None and sender.id == incident.reporter_id
-        reporter = sender if same else ctx.uow.users.get(incident.reporter_id)
+    reporter = _reporter(ctx, incident)
     text = incident_text(incident, desa, ctx.services.settings.tz, reporter)
     if is_overdue(incident, ctx.now, ctx.services.settings.overdue_days):
         text += "\n" + texts.OVERDUE.format(days=days_open(incident, ctx.now))
@@ -354,12 +361,7 @@ def _proof_handle(ctx: Ctx, given: Input) -> None:
         return
     status = STATUS_TEXT[incident.status]
     ctx.say(texts.FOLLOW_DONE.format(nomor=h(incident.nomor), status=status))
-    reporter = None
-    if incident.reporter_id is not None:
-        # The reporter is often the sender (a report's last step): no second read.
-        sender = ctx.user
-        same = sender is not None and sender.id == incident.reporter_id
-        reporter = sender if same else ctx.uow.users.get(incident.reporter_id)
+    reporter = _reporter(ctx, incident)
     if reporter is not None and reporter.telegram_id != ctx.telegram_id:
         ctx.notify(
             reporter.telegram_id,
