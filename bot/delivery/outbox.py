@@ -147,16 +147,10 @@ def render_markup(
     return {"inline_keyboard": rows}
 
 
-def _markup_json(markup: InlineKeyboardMarkup | dict[str, Any] | None) -> dict[str, Any] | None:
-    if markup is None or isinstance(markup, dict):
-        return markup
-    return markup.to_dict()
-
-
 def encode_text(
     chat_id: int,
     text: str,
-    markup: InlineKeyboardMarkup | dict[str, Any] | None = None,
+    markup: dict[str, Any] | None = None,
     *,
     source: str | None = None,
 ) -> list[OutboxMessage]:
@@ -165,7 +159,7 @@ def encode_text(
     rows = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        payload = {"text": part, "markup": _markup_json(markup) if last else None}
+        payload = {"text": part, "markup": markup if last else None}
         rows.append(OutboxMessage(chat_id=chat_id, kind=TEXT, payload=payload, source=source))
     return rows
 
@@ -193,7 +187,7 @@ def encode(message: Outgoing, chat_id: int, *, source: str | None = None) -> lis
         payload = {
             **media,
             "caption": message.text if fits else None,
-            "markup": _markup_json(markup) if fits else None,
+            "markup": markup if fits else None,
         }
         row = OutboxMessage(
             chat_id=target, kind=media_kind, payload=payload, content=content, source=source
@@ -219,7 +213,7 @@ def encode_edit(
 ) -> OutboxMessage:
     """Replace a shown message (text empty: only take its buttons off)."""
     markup = render_markup(keyboard)
-    payload = {"message_id": message_id, "text": text, "markup": _markup_json(markup)}
+    payload = {"message_id": message_id, "text": text, "markup": markup}
     return OutboxMessage(chat_id=chat_id, kind=EDIT, payload=payload, source=source)
 
 

@@ -16,13 +16,14 @@ import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 
 from bot import texts
 from bot.config import Settings
-from bot.delivery.outbox import OutboxSender, encode_text
+from bot.conversation.context import Button
+from bot.delivery.outbox import OutboxSender, encode_text, render_markup
 from bot.formatting import STATUS_TEXT, fmt_day, h
 from bot.handlers.nihil import nihil_data
 from bot.runtime import Runtime
@@ -52,7 +53,7 @@ class Reminder:
     kind: ReminderKind
     week: IsoWeek
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: dict[str, Any] | None = None  # the Bot API's JSON (render_markup)
 
 
 def nihil_text(reminder: NihilReminder) -> str:
@@ -104,9 +105,8 @@ def rtl_text(user: User, items: list[RtlItem]) -> str:
     return "\n".join(lines)
 
 
-def _nihil_markup(week: IsoWeek) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(texts.REMINDER_NIHIL_BUTTON, callback_data=nihil_data(week))
-    return InlineKeyboardMarkup([[button]])
+def _nihil_markup(week: IsoWeek) -> dict[str, Any] | None:
+    return render_markup([[Button(texts.REMINDER_NIHIL_BUTTON, data=nihil_data(week))]])
 
 
 class ReminderService:

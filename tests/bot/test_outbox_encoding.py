@@ -44,9 +44,11 @@ def test_a_choice_outside_a_conversation_or_too_long_is_refused() -> None:
         render_markup([[Button("Ya", value="x" * 60)]], token="tok", step="jenis")
 
 
-def test_a_text_keeps_a_given_markup_object_as_its_json_on_the_last_part() -> None:
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Nihil", callback_data="r:nl:1")]])
+def test_a_long_text_carries_its_keyboard_on_the_last_part_only() -> None:
+    markup = render_markup([[Button("Nihil", data="r:nl:1")]])
     [first, last] = encode_text(5, "a" * 4096 + "\nb", markup)
 
     assert first.payload["markup"] is None
-    assert last.payload["markup"] == markup.to_dict()
+    assert last.payload["markup"] == {
+        "inline_keyboard": [[{"text": "Nihil", "callback_data": "r:nl:1"}]]
+    }
