@@ -179,17 +179,6 @@ class SqlIncidentRepository(_Repo):
         """
         tahun = incident.received_at.astimezone(OFFICE_TZ).year
         nomor, seq = self._tracking_number(incident.kecamatan_id, incident.kind, tahun)
-        stored = replace(
-            incident,
-            nomor=nomor,
-            status=IncidentStatus.BARU,
-            photo_file_ids=tuple(incident.photo_file_ids),
-            handled_at=None,
-            version=1,
-            duplicate_of_id=None,
-            voided_at=None,
-            void_reason=None,
-        )
         at = incident.received_at
         incident_id = self._core(
             _INCIDENT_INSERT,
@@ -216,7 +205,8 @@ class SqlIncidentRepository(_Repo):
                 "updated_at": at,
             },
         ).scalar_one()
-        if stored.photo_file_ids:
+        photos = tuple(incident.photo_file_ids)
+        if photos:
             self._core(
                 _PHOTO_INSERT,
                 [
@@ -226,7 +216,7 @@ class SqlIncidentRepository(_Repo):
                         "purpose": "laporan",
                         "created_at": at,
                     }
-                    for file_id in stored.photo_file_ids
+                    for file_id in photos
                 ],
             )
         self._core(
@@ -241,7 +231,18 @@ class SqlIncidentRepository(_Repo):
                 "created_at": at,
             },
         )
-        return replace(stored, id=int(incident_id))
+        return replace(
+            incident,
+            id=int(incident_id),
+            nomor=nomor,
+            status=IncidentStatus.BARU,
+            photo_file_ids=photos,
+            handled_at=None,
+            version=1,
+            duplicate_of_id=None,
+            voided_at=None,
+            void_reason=None,
+        )
 
     def get_by_nomor(self, nomor: str) -> Incident | None:
         """By tracking number, case-insensitive."""
